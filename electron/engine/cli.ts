@@ -1,0 +1,57 @@
+/**
+ * The `netlens` command (DESIGN.md, "The command line"). A thin client of createEngine():
+ * each command lives in commands/ and registers itself here.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerProxyCommand } from './commands/proxyCommand.js';
+import { registerCaCommand } from './commands/caCommand.js';
+import { registerWebCommand } from './commands/webCommand.js';
+import { registerProbeCommand } from './commands/probeCommand.js';
+import { registerDiffCommand } from './commands/diffCommand.js';
+import { registerAppCommand } from './commands/appCommand.js';
+import { EXIT_USAGE } from '../../shared/errors.js';
+import { CliError } from './commands/cliError.js';
+
+export const VERSION = '0.1.0';
+
+export function buildProgram(): Command {
+  const program = new Command('netlens')
+    .description('NetLens: see and explain the network under your application.')
+    .version(VERSION)
+    .option(
+      '--data-dir <dir>',
+      'data directory (CA, settings, sessions); default $NETLENS_HOME or the OS config dir',
+    )
+    .option('--debug', 'print stack traces for errors')
+    .showHelpAfterError('(run `netlens --help` for usage)')
+    .exitOverride();
+  registerAppCommand(program);
+  registerProxyCommand(program);
+  registerWebCommand(program);
+  registerProbeCommand(program);
+  registerDiffCommand(program);
+  registerCaCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; usage errors were already printed by commander.
+      process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
+    }
+    const debug = argv.includes('--debug');
+    if (error instanceof CliError) {
+      console.error(`netlens: ${error.message}`);
+      if (debug && error.cause) console.error(error.cause);
+      process.exit(error.exitCode);
+    }
+    console.error(`netlens: ${error instanceof Error ? error.message : String(error)}`);
+    if (debug) console.error(error);
+    else console.error('Run again with --debug for details.');
+    process.exit(1);
+  }
+}

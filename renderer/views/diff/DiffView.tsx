@@ -1,0 +1,4 @@
+// Placeholder: the Diff view is being built.
+export function DiffView() {
+  return <section aria-label="Diff">Diff: coming soon</section>;
+}

@@ -1,0 +1,113 @@
+/**
+ * The one interface between the UI and the engine (DESIGN.md, "The shape"). Implemented by
+ * the preload bridge (Electron IPC) and by the WebSocket client (web mode); served on the
+ * engine side by one handler table, so both transports behave the same.
+ *
+ * Every channel is `domain:verb`. Each call resolves to a Result — it never rejects for an
+ * engine-side failure, because Electron would keep only the error's message.
+ */
+import type { Result } from './result.js';
+import type { BodyPayload, BodySide, Exchange } from './model.js';
+import type { Settings } from './settings.js';
+import type { ProbeReport, ProbeRequest } from './probe.js';
+import type { MonitorDefinition } from './monitor.js';
+import type { ExchangeDiff } from './diff.js';
+import type { RetryChain } from './retry.js';
+
+export interface AppInfo {
+  version: string;
+  mode: 'electron' | 'web';
+  /** e.g. http://127.0.0.1:8899, or undefined when the proxy is not listening. */
+  proxyUrl?: string;
+  caCertPath: string;
+  dataDir: string;
+  capturing: boolean;
+  platform: string;
+}
+
+export interface HarExportOptions {
+  /** Export only these exchanges (in this order); all when omitted. */
+  ids?: string[];
+  redact?: boolean;
+}
+
+export interface HarImportSummary {
+  imported: number;
+  /** Entries skipped, each with the reason. */
+  skipped: { index: number; reason: string }[];
+}
+
+/** Argument and return types of each channel. */
+export interface ApiChannels {
+  'app:info': { args: []; value: AppInfo };
+  'exchanges:list': { args: []; value: Exchange[] };
+  'exchanges:body': { args: [id: string, side: BodySide]; value: BodyPayload | null };
+  'exchanges:clear': { args: []; value: void };
+  'capture:set': { args: [enabled: boolean]; value: void };
+  'proxy:restart': { args: [port: number]; value: AppInfo };
+  'settings:get': { args: []; value: Settings };
+  'settings:update': { args: [patch: Partial<Settings>]; value: Settings };
+  /** Returns the HAR document as JSON text. */
+  'har:export': { args: [options: HarExportOptions]; value: string };
+  'har:import': { args: [harText: string]; value: HarImportSummary };
+
+  // Probes and monitors
+  'probe:run': { args: [request: ProbeRequest]; value: ProbeReport };
+  'monitors:list': { args: []; value: MonitorDefinition[] };
+  'monitors:save': { args: [monitor: MonitorDefinition]; value: MonitorDefinition[] };
+  'monitors:delete': { args: [id: string]; value: MonitorDefinition[] };
+
+  // Analysis
+  'diff:exchanges': { args: [leftId: string, rightId: string]; value: ExchangeDiff };
+  'retries:list': { args: []; value: RetryChain[] };
+}
+
+export type Channel = keyof ApiChannels;
+export type ChannelArgs<C extends Channel> = ApiChannels[C]['args'];
+export type ChannelValue<C extends Channel> = ApiChannels[C]['value'];
+
+/** Every channel name, for validation on the receiving side. */
+export const CHANNELS = [
+  'app:info',
+  'exchanges:list',
+  'exchanges:body',
+  'exchanges:clear',
+  'capture:set',
+  'proxy:restart',
+  'settings:get',
+  'settings:update',
+  'har:export',
+  'har:import',
+  'probe:run',
+  'monitors:list',
+  'monitors:save',
+  'monitors:delete',
+  'diff:exchanges',
+  'retries:list',
+] as const satisfies readonly Channel[];
+
+export function isChannel(value: unknown): value is Channel {
+  return typeof value === 'string' && (CHANNELS as readonly string[]).includes(value);
+}
+
+/** Events the engine pushes; transports deliver them in batches (every ~50 ms or N events). */
+export type EngineEvent =
+  | { type: 'exchange:started'; exchange: Exchange }
+  | { type: 'exchange:updated'; exchange: Exchange }
+  | { type: 'exchange:finished'; exchange: Exchange }
+  | { type: 'exchanges:cleared' }
+  | { type: 'capture:changed'; capturing: boolean }
+  | { type: 'proxy:changed'; info: AppInfo }
+  | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string }
+  | { type: 'monitor:event'; payload: unknown };
+
+export type EngineEventType = EngineEvent['type'];
+
+/** IPC channel used to push event batches to the renderer. */
+export const EVENTS_CHANNEL = 'events:batch';
+
+export interface NetlensApi {
+  invoke<C extends Channel>(channel: C, ...args: ChannelArgs<C>): Promise<Result<ChannelValue<C>>>;
+  /** Subscribe to event batches. Returns the unsubscribe function. */
+  onEvents(listener: (events: EngineEvent[]) => void): () => void;
+}

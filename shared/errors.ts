@@ -1,0 +1,98 @@
+/**
+ * The error taxonomy (DESIGN.md, "Error taxonomy"). These names are a stable contract:
+ * they appear in HAR `_error.class`, NDJSON, `x-netlens-error` and the filter language.
+ */
+export const ERROR_CLASSES = [
+  'dns_not_found',
+  'dns_timeout',
+  'connect_refused',
+  'connect_timeout',
+  'host_unreachable',
+  'tls_cert_invalid',
+  'tls_handshake_failed',
+  'connection_reset',
+  'response_timeout',
+  'body_timeout',
+  'incomplete_response',
+  'protocol_error',
+  'client_aborted',
+  'injected_fault',
+] as const;
+
+export type ErrorClass = (typeof ERROR_CLASSES)[number];
+
+/** Where in the life of an exchange or probe a failure happened. */
+export const FAILURE_PHASES = [
+  'request', // reading the client's request (client-side protocol errors, client aborts)
+  'dns',
+  'connect',
+  'tls',
+  'send',
+  'wait',
+  'receive',
+] as const;
+
+export type FailurePhase = (typeof FAILURE_PHASES)[number];
+
+/** Why a certificate was rejected (`tls_cert_invalid.detail`). */
+export type CertProblem =
+  'expired' | 'not_yet_valid' | 'self_signed' | 'unknown_ca' | 'hostname_mismatch' | 'revoked' | 'other';
+
+export interface NetlensError {
+  class: ErrorClass;
+  phase: FailurePhase;
+  /** Time from the start of the exchange (or probe step) to the failure. */
+  elapsedMs: number;
+  /** One actionable sentence or two: names host, port, phase and time, and says what to check. */
+  message: string;
+  /** Extra precision: a CertProblem for tls_cert_invalid, the OS error code, the rule name... */
+  detail?: string;
+  /** The underlying OS / library error code, e.g. ECONNREFUSED, when there was one. */
+  code?: string;
+}
+
+export function isErrorClass(value: unknown): value is ErrorClass {
+  return typeof value === 'string' && (ERROR_CLASSES as readonly string[]).includes(value);
+}
+
+/** CLI exit codes of `netlens probe` by class family (DESIGN.md, "The command line"). */
+export const EXIT_OK = 0;
+export const EXIT_USAGE = 2;
+export const EXIT_DNS = 3;
+export const EXIT_CONNECT = 4;
+export const EXIT_TLS = 5;
+export const EXIT_HTTP = 6;
+
+export function exitCodeForClass(errorClass: ErrorClass): number {
+  switch (errorClass) {
+    case 'dns_not_found':
+    case 'dns_timeout':
+      return EXIT_DNS;
+    case 'connect_refused':
+    case 'connect_timeout':
+    case 'host_unreachable':
+      return EXIT_CONNECT;
+    case 'tls_cert_invalid':
+    case 'tls_handshake_failed':
+      return EXIT_TLS;
+    default:
+      return EXIT_HTTP;
+  }
+}
+
+/** Errors a retry can plausibly fix (used by the probe retry runner and the retry analyser). */
+export function isRetryableClass(errorClass: ErrorClass): boolean {
+  switch (errorClass) {
+    case 'dns_timeout':
+    case 'connect_timeout':
+    case 'connect_refused':
+    case 'host_unreachable':
+    case 'connection_reset':
+    case 'response_timeout':
+    case 'body_timeout':
+    case 'incomplete_response':
+      return true;
+    default:
+      return false;
+  }
+}

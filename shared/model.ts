@@ -1,0 +1,153 @@
+import type { NetlensError } from './errors.js';
+import type { Timings } from './timing.js';
+
+/** One header line. Headers are kept as a list so order, case and duplicates survive. */
+export interface Header {
+  name: string;
+  value: string;
+}
+
+export interface BodyInfo {
+  /** Bytes as they crossed the wire (after any content-encoding). */
+  sizeBytes: number;
+  /** Bytes after decoding gzip/deflate/br, when the body was encoded and decoding succeeded. */
+  decodedSizeBytes?: number;
+  /** How many bytes of the body NetLens kept (less than sizeBytes when truncated). */
+  capturedBytes: number;
+  /** The capture hit the hard cap: the stored body is the first capturedBytes only. */
+  truncated: boolean;
+  contentType?: string;
+  /** Value of Content-Encoding, when present. */
+  contentEncoding?: string;
+}
+
+export interface TlsInfo {
+  /** e.g. `TLSv1.3` */
+  protocol?: string;
+  cipher?: string;
+  alpn?: string;
+  /** SNI sent (upstream) or received (client side). */
+  servername?: string;
+  /** Upstream certificate summary. */
+  certificate?: CertificateSummary;
+  /** The user opted out of verification for this host. */
+  verificationDisabled?: boolean;
+}
+
+export interface CertificateSummary {
+  subject: string;
+  issuer: string;
+  subjectAltNames: string[];
+  validFromMs: number;
+  validToMs: number;
+  fingerprint256?: string;
+  serialNumber?: string;
+}
+
+export interface ConnectionInfo {
+  /** Id of the upstream connection; exchanges sharing it were carried on the same socket. */
+  id: string;
+  /** The upstream connection carried an earlier exchange (no dns/connect/ssl this time). */
+  reused: boolean;
+  clientAddress?: string;
+  clientPort?: number;
+  serverIp?: string;
+  serverPort?: number;
+  /** Upstream TLS (NetLens ↔ server). */
+  tls?: TlsInfo;
+  /** Client TLS (client ↔ NetLens), for intercepted HTTPS. */
+  clientTls?: TlsInfo;
+}
+
+export interface RequestInfo {
+  method: string;
+  /** Absolute URL. */
+  url: string;
+  /** e.g. `HTTP/1.1` */
+  httpVersion: string;
+  headers: Header[];
+  body: BodyInfo;
+}
+
+export interface ResponseInfo {
+  status: number;
+  statusText: string;
+  httpVersion: string;
+  headers: Header[];
+  body: BodyInfo;
+}
+
+export type ExchangeKind = 'http' | 'tunnel' | 'websocket';
+export type ExchangeState = 'pending' | 'complete' | 'failed';
+
+export interface TunnelInfo {
+  /** Why this CONNECT was tunnelled instead of intercepted. */
+  reason: 'pass_through_host' | 'client_rejected_certificate' | 'not_tls';
+  bytesFromClient: number;
+  bytesFromServer: number;
+}
+
+export interface WebSocketInfo {
+  messagesFromClient: number;
+  messagesFromServer: number;
+  bytesFromClient: number;
+  bytesFromServer: number;
+  closedAtMs?: number;
+}
+
+export interface RuleActionInfo {
+  ruleId: string;
+  ruleName: string;
+  /** What the rule did, e.g. `delay 500 ms`, `reset after headers`, `mock 503`. */
+  action: string;
+}
+
+export interface RetryInfo {
+  chainId: string;
+  /** 1 for the first attempt of the chain. */
+  attempt: number;
+}
+
+/**
+ * One exchange as the engine records it. Bodies are not part of it: they stay in the engine
+ * and are fetched on demand by id (`exchanges:body`).
+ */
+export interface Exchange {
+  id: string;
+  /** Monotonic sequence number within an engine run; sorts exchanges by start. */
+  seq: number;
+  kind: ExchangeKind;
+  state: ExchangeState;
+  /** Epoch ms when the proxy received the request (or CONNECT). */
+  startedAtMs: number;
+  /** Total time; undefined while pending. */
+  durationMs?: number;
+  request: RequestInfo;
+  response?: ResponseInfo;
+  timings: Timings;
+  connection: ConnectionInfo;
+  error?: NetlensError;
+  tunnel?: TunnelInfo;
+  websocket?: WebSocketInfo;
+  rule?: RuleActionInfo;
+  retry?: RetryInfo;
+  /** Free-form tags set by analysis (e.g. trace id). */
+  traceId?: string;
+}
+
+export type BodySide = 'request' | 'response';
+
+export interface BodyPayload {
+  /** Body bytes, base64. Decoded (gzip/deflate/br removed) when `decoded` is true. */
+  base64: string;
+  decoded: boolean;
+  truncated: boolean;
+  sizeBytes: number;
+  contentType?: string;
+}
+
+export function headerValue(headers: readonly Header[], name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const header of headers) if (header.name.toLowerCase() === lower) return header.value;
+  return undefined;
+}

@@ -1,0 +1,68 @@
+/**
+ * Phase timings of one exchange, in ms. `undefined` means the phase did not happen
+ * (a reused connection has no dns/connect/ssl). Internally `connect` is the TCP handshake
+ * only and `ssl` is separate; the HAR boundary adds ssl into connect (HAR 1.2).
+ */
+export interface Timings {
+  blocked?: number;
+  dns?: number;
+  connect?: number;
+  ssl?: number;
+  send?: number;
+  wait?: number;
+  receive?: number;
+}
+
+export const TIMING_PHASES = ['blocked', 'dns', 'connect', 'ssl', 'send', 'wait', 'receive'] as const;
+export type TimingPhase = (typeof TIMING_PHASES)[number];
+
+export interface TimingRange {
+  phase: TimingPhase;
+  /** Offset from the start of the exchange. */
+  startMs: number;
+  endMs: number;
+}
+
+/** Human labels, in one place so the waterfall, timing tab and tooltip agree. */
+export const TIMING_LABELS: Record<TimingPhase, string> = {
+  blocked: 'Blocked',
+  dns: 'DNS',
+  connect: 'Connect',
+  ssl: 'TLS',
+  send: 'Send',
+  wait: 'Wait (TTFB)',
+  receive: 'Receive',
+};
+
+/** Colours shared by the waterfall and the timing tab (CSS colours, readable on light and dark). */
+export const TIMING_COLORS: Record<TimingPhase, string> = {
+  blocked: '#9e9e9e',
+  dns: '#26a69a',
+  connect: '#ffa726',
+  ssl: '#ab47bc',
+  send: '#42a5f5',
+  wait: '#66bb6a',
+  receive: '#1e88e5',
+};
+
+/**
+ * The one function that lays phases out in time. Phases run in order, each starting where
+ * the previous one ended; phases that did not happen (undefined or negative) take no room.
+ */
+export function timingRanges(timings: Timings): TimingRange[] {
+  const ranges: TimingRange[] = [];
+  let cursor = 0;
+  for (const phase of TIMING_PHASES) {
+    const duration = timings[phase];
+    if (duration === undefined || !Number.isFinite(duration) || duration < 0) continue;
+    ranges.push({ phase, startMs: cursor, endMs: cursor + duration });
+    cursor += duration;
+  }
+  return ranges;
+}
+
+/** Sum of the phases that happened: the exchange's total time as HAR counts it. */
+export function totalTimeMs(timings: Timings): number {
+  const ranges = timingRanges(timings);
+  return ranges.length === 0 ? 0 : ranges[ranges.length - 1]!.endMs;
+}
