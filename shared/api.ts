@@ -10,7 +10,7 @@ import type { Result } from './result.js';
 import type { BodyPayload, BodySide, Exchange } from './model.js';
 import type { Settings } from './settings.js';
 import type { ProbeReport, ProbeRequest } from './probe.js';
-import type { MonitorDefinition } from './monitor.js';
+import type { MonitorDefinition, MonitorEventPayload, MonitorHistory } from './monitor.js';
 import type { ExchangeDiff } from './diff.js';
 import type { RetryChain } from './retry.js';
 
@@ -56,6 +56,7 @@ export interface ApiChannels {
   'monitors:list': { args: []; value: MonitorDefinition[] };
   'monitors:save': { args: [monitor: MonitorDefinition]; value: MonitorDefinition[] };
   'monitors:delete': { args: [id: string]; value: MonitorDefinition[] };
+  'monitors:history': { args: [id: string]; value: MonitorHistory };
 
   // Analysis
   'diff:exchanges': { args: [leftId: string, rightId: string]; value: ExchangeDiff };
@@ -82,6 +83,7 @@ export const CHANNELS = [
   'monitors:list',
   'monitors:save',
   'monitors:delete',
+  'monitors:history',
   'diff:exchanges',
   'retries:list',
 ] as const satisfies readonly Channel[];
@@ -99,7 +101,7 @@ export type EngineEvent =
   | { type: 'capture:changed'; capturing: boolean }
   | { type: 'proxy:changed'; info: AppInfo }
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string }
-  | { type: 'monitor:event'; payload: unknown };
+  | { type: 'monitor:event'; payload: MonitorEventPayload };
 
 export type EngineEventType = EngineEvent['type'];
 
