@@ -50,6 +50,11 @@ export interface ApiChannels {
   /** Returns the HAR document as JSON text. */
   'har:export': { args: [options: HarExportOptions]; value: string };
   'har:import': { args: [harText: string]; value: HarImportSummary };
+  /**
+   * Electron only: asks where to save (native save dialog) and writes the HAR there; null when
+   * the user cancelled. Web mode answers `unsupported`: the UI downloads `har:export` instead.
+   */
+  'har:save': { args: [options: HarExportOptions]; value: { path: string } | null };
 
   // Probes and monitors
   'probe:run': { args: [request: ProbeRequest]; value: ProbeReport };
@@ -79,6 +84,7 @@ export const CHANNELS = [
   'settings:update',
   'har:export',
   'har:import',
+  'har:save',
   'probe:run',
   'monitors:list',
   'monitors:save',
