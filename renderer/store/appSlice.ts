@@ -1,0 +1,44 @@
+import type { AppInfo } from '../../shared/api';
+import type { SliceCreator } from './index';
+
+export interface DiffPair {
+  leftId: string;
+  rightId: string;
+}
+
+export interface Notice {
+  id: number;
+  level: 'info' | 'warning' | 'error';
+  message: string;
+}
+
+export interface AppSlice {
+  info?: AppInfo;
+  setInfo(info: AppInfo): void;
+  capturing: boolean;
+  setCapturing(capturing: boolean): void;
+  /** The pair the Diff view compares. */
+  diffPair?: DiffPair;
+  /** Sets the pair and switches to the Diff view. */
+  openDiff(leftId: string, rightId: string): void;
+  /** Engine notices and UI errors, newest last; the user dismisses them. */
+  notices: Notice[];
+  pushNotice(level: Notice['level'], message: string): void;
+  dismissNotice(id: number): void;
+}
+
+let nextNoticeId = 1;
+const MAX_NOTICES = 5;
+
+export const createAppSlice: SliceCreator<AppSlice> = (set) => ({
+  info: undefined,
+  setInfo: (info) => set({ info, capturing: info.capturing }),
+  capturing: true,
+  setCapturing: (capturing) => set({ capturing }),
+  diffPair: undefined,
+  openDiff: (leftId, rightId) => set({ diffPair: { leftId, rightId }, view: 'diff' }),
+  notices: [],
+  pushNotice: (level, message) =>
+    set((s) => ({ notices: [...s.notices, { id: nextNoticeId++, level, message }].slice(-MAX_NOTICES) })),
+  dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+});

@@ -1,0 +1,49 @@
+import type { SliceCreator } from './index';
+
+export type ViewName =
+  'traffic' | 'waterfall' | 'overview' | 'diff' | 'retries' | 'probes' | 'monitors' | 'settings';
+
+export type SortColumn =
+  'seq' | 'method' | 'host' | 'path' | 'status' | 'type' | 'size' | 'duration' | 'start' | 'error';
+
+export interface SortState {
+  column: SortColumn;
+  direction: 'asc' | 'desc';
+}
+
+export type DetailTab = 'headers' | 'body' | 'timing' | 'diagnosis' | 'tls' | 'trace';
+
+export interface UiSlice {
+  view: ViewName;
+  setView(view: ViewName): void;
+  selectedId?: string;
+  select(id: string | undefined): void;
+  /** Tab of the detail pane; kept across selections like DevTools does. */
+  detailTab: DetailTab;
+  setDetailTab(tab: DetailTab): void;
+  sort: SortState;
+  /** Clicking the sorted column flips its direction; another column sorts ascending. */
+  toggleSort(column: SortColumn): void;
+  /** One row per retry chain (the latest attempt, with the attempt count). */
+  collapseRetries: boolean;
+  setCollapseRetries(collapse: boolean): void;
+}
+
+export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
+  view: 'traffic',
+  setView: (view) => set({ view }),
+  selectedId: undefined,
+  select: (id) => set({ selectedId: id }),
+  detailTab: 'headers',
+  setDetailTab: (detailTab) => set({ detailTab }),
+  sort: { column: 'seq', direction: 'asc' },
+  toggleSort: (column) =>
+    set((s) => ({
+      sort:
+        s.sort.column === column
+          ? { column, direction: s.sort.direction === 'asc' ? 'desc' : 'asc' }
+          : { column, direction: 'asc' },
+    })),
+  collapseRetries: false,
+  setCollapseRetries: (collapseRetries) => set({ collapseRetries }),
+});

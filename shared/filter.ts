@@ -1,0 +1,313 @@
+/**
+ * The traffic filter language, modelled on Chrome DevTools' network filter: free text plus
+ * `key:value` terms, `-` negates a term, terms are ANDed, values may be "quoted".
+ *
+ * Pure: parsing returns a predicate and the errors to show the user; nothing throws. Keys live
+ * in one dispatch table (FILTER_KEYS) so a new key is one entry.
+ */
+import type { Exchange } from './model.js';
+import { ERROR_CLASSES, isErrorClass } from './errors.js';
+import { hostMatches } from './settings.js';
+
+export type ExchangePredicate = (exchange: Exchange) => boolean;
+
+export interface FilterError {
+  /** The term as the user typed it. */
+  term: string;
+  message: string;
+}
+
+export interface FilterTerm {
+  negated: boolean;
+  /** Lower-case key, or undefined for free text. */
+  key?: string;
+  value: string;
+  raw: string;
+}
+
+export interface ParsedFilter {
+  predicate: ExchangePredicate;
+  errors: FilterError[];
+  terms: FilterTerm[];
+  /** No term at all: everything matches. */
+  empty: boolean;
+}
+
+/** A key's value parser: returns the matcher, or a message saying what is wrong with the value. */
+export interface FilterKey {
+  /** One line for the help table, e.g. `method:POST`. */
+  example: string;
+  description: string;
+  parse(value: string): ExchangePredicate | string;
+}
+
+interface UrlParts {
+  host: string;
+  path: string;
+}
+
+const urlCache = new WeakMap<Exchange, UrlParts>();
+
+/** Host and path+query of an exchange's URL, cached per exchange object (the list shows them too). */
+export function urlParts(exchange: Exchange): UrlParts {
+  const cached = urlCache.get(exchange);
+  if (cached) return cached;
+  let parts: UrlParts;
+  try {
+    const url = new URL(exchange.request.url);
+    parts = { host: url.hostname.replace(/^\[|\]$/g, ''), path: `${url.pathname}${url.search}` };
+  } catch {
+    // CONNECT targets are `host:port`; anything else unparseable is shown whole.
+    const match = /^([^/:]+|\[[^\]]+\]):\d+$/.exec(exchange.request.url);
+    parts = match
+      ? { host: match[1]!.replace(/^\[|\]$/g, ''), path: '' }
+      : { host: '', path: exchange.request.url };
+  }
+  urlCache.set(exchange, parts);
+  return parts;
+}
+
+/** Parses `100`, `100k`, `1.5m`, `2g` (binary units, as DevTools' larger-than does). */
+export function parseSizeBytes(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i.exec(text.trim());
+  if (!match) return undefined;
+  const unit = (match[2] ?? 'b').toLowerCase()[0]!;
+  const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  return Number(match[1]) * factor;
+}
+
+/** Parses `500`, `500ms`, `1.5s`, `2m` (minutes) into milliseconds. */
+export function parseDurationMs(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|min)?$/i.exec(text.trim());
+  if (!match) return undefined;
+  const unit = (match[2] ?? 'ms').toLowerCase();
+  const factor = unit === 's' ? 1000 : unit === 'm' || unit === 'min' ? 60_000 : 1;
+  return Number(match[1]) * factor;
+}
+
+function isFailed(exchange: Exchange): boolean {
+  return exchange.error !== undefined || (exchange.response !== undefined && exchange.response.status >= 400);
+}
+
+function parseStatus(value: string): ExchangePredicate | string {
+  const compare = /^(>=|<=|>|<)(\d{1,3})$/.exec(value);
+  if (compare) {
+    const limit = Number(compare[2]);
+    const op = compare[1];
+    return (e) => {
+      const status = e.response?.status;
+      if (status === undefined) return false;
+      return op === '>'
+        ? status > limit
+        : op === '>='
+          ? status >= limit
+          : op === '<'
+            ? status < limit
+            : status <= limit;
+    };
+  }
+  // 404, 4xx, 40x: digits with trailing x wildcards.
+  if (!/^[1-5][0-9x]{2}$/i.test(value) || /x\d/i.test(value)) {
+    return `"${value}" is not a status: use a code (404), a class (5xx, 40x) or a comparison (>=400).`;
+  }
+  const pattern = value.toLowerCase();
+  return (e) => {
+    const status = e.response?.status;
+    if (status === undefined) return false;
+    const text = String(status);
+    for (let i = 0; i < 3; i++) if (pattern[i] !== 'x' && pattern[i] !== text[i]) return false;
+    return true;
+  };
+}
+
+const IS_VALUES: Record<string, ExchangePredicate> = {
+  error: (e) => e.error !== undefined,
+  failed: isFailed,
+  pending: (e) => e.state === 'pending',
+  complete: (e) => e.state === 'complete' && e.error === undefined,
+  retry: (e) => e.retry !== undefined,
+  reused: (e) => e.connection.reused,
+  tunnel: (e) => e.kind === 'tunnel',
+  websocket: (e) => e.kind === 'websocket',
+  rule: (e) => e.rule !== undefined,
+};
+
+/** The keys of the language. Add a key here and it parses, negates and shows up in the help. */
+export const FILTER_KEYS: Record<string, FilterKey> = {
+  method: {
+    example: 'method:POST',
+    description: 'Request method (comma list allowed: method:GET,HEAD)',
+    parse(value) {
+      const methods = value
+        .split(',')
+        .map((m) => m.trim().toUpperCase())
+        .filter((m) => m !== '');
+      if (methods.length === 0) return 'method: needs a method name, e.g. method:POST';
+      return (e) => methods.includes(e.request.method.toUpperCase());
+    },
+  },
+  status: {
+    example: 'status:5xx',
+    description: 'Response status: 404, 4xx, 50x, >=400',
+    parse: parseStatus,
+  },
+  host: {
+    example: 'host:*.example.com',
+    description: 'Host name, exact or *.domain (domain and its sub-domains)',
+    parse(value) {
+      const patterns = [value.toLowerCase()];
+      return (e) => hostMatches(patterns, urlParts(e).host);
+    },
+  },
+  is: {
+    example: 'is:error',
+    description: `State: ${Object.keys(IS_VALUES).join(', ')} (failed = 4xx/5xx or error)`,
+    parse(value) {
+      const predicate = IS_VALUES[value.toLowerCase()];
+      return predicate ?? `is:${value} is unknown; use one of ${Object.keys(IS_VALUES).join(', ')}.`;
+    },
+  },
+  error: {
+    example: 'error:connect_timeout',
+    description: 'Error class of a failed exchange (see the error taxonomy)',
+    parse(value) {
+      const wanted = value.toLowerCase();
+      if (!isErrorClass(wanted))
+        return `"${value}" is not an error class; use one of ${ERROR_CLASSES.join(', ')}.`;
+      return (e) => e.error?.class === wanted;
+    },
+  },
+  larger: {
+    example: 'larger:100k',
+    description: 'Response body larger than a size (units k, m, g; 1k = 1024 bytes)',
+    parse(value) {
+      const bytes = parseSizeBytes(value);
+      if (bytes === undefined) return `"${value}" is not a size; use e.g. 500, 100k, 1.5m, 2g.`;
+      return (e) => (e.response?.body.sizeBytes ?? 0) > bytes;
+    },
+  },
+  slower: {
+    example: 'slower:500ms',
+    description: 'Total time longer than a duration (ms or s; a bare number is ms)',
+    parse(value) {
+      const ms = parseDurationMs(value);
+      if (ms === undefined) return `"${value}" is not a duration; use e.g. 500ms, 2s.`;
+      return (e) => e.durationMs !== undefined && e.durationMs > ms;
+    },
+  },
+  'has-header': {
+    example: 'has-header:x-request-id',
+    description: 'A request or response header with this name is present',
+    parse(value) {
+      const name = value.toLowerCase();
+      const has = (headers: readonly { name: string }[] | undefined) =>
+        headers?.some((h) => h.name.toLowerCase() === name) ?? false;
+      return (e) => has(e.request.headers) || has(e.response?.headers);
+    },
+  },
+  type: {
+    example: 'type:json',
+    description: 'Response content type contains this text',
+    parse(value) {
+      const needle = value.toLowerCase();
+      return (e) => (e.response?.body.contentType ?? '').toLowerCase().includes(needle);
+    },
+  },
+};
+
+/** Splits a raw token (before quote removal) into negation, key and value. */
+function splitTerm(raw: string): FilterTerm {
+  let rest = raw;
+  let negated = false;
+  if (rest.startsWith('-') && rest.length > 1) {
+    negated = true;
+    rest = rest.slice(1);
+  }
+  // A key is a bare word followed by a colon; `http://…` and `127.0.0.1:80` stay free text.
+  const match = /^([a-z][a-z-]*):(?!\/\/)(.*)$/is.exec(rest);
+  if (match) return { negated, key: match[1]!.toLowerCase(), value: unquote(match[2]!), raw };
+  return { negated, value: unquote(rest), raw };
+}
+
+function unquote(text: string): string {
+  return text.replace(/"/g, '');
+}
+
+function freeText(value: string): ExchangePredicate {
+  const needle = value.toLowerCase();
+  return (e) =>
+    e.request.url.toLowerCase().includes(needle) ||
+    e.request.method.toLowerCase() === needle ||
+    (e.response !== undefined && String(e.response.status).includes(needle)) ||
+    (e.error !== undefined && e.error.class.includes(needle));
+}
+
+/** Splits the text into raw terms keeping quotes, so `host:"a b"` stays one term. */
+function rawTerms(text: string): { raws: string[]; unclosedQuote: boolean } {
+  const raws: string[] = [];
+  let current = '';
+  let inQuote = false;
+  for (const ch of text) {
+    if (ch === '"') inQuote = !inQuote;
+    if (!inQuote && /\s/.test(ch)) {
+      if (current !== '') raws.push(current);
+      current = '';
+    } else current += ch;
+  }
+  if (current !== '') raws.push(current);
+  return { raws, unclosedQuote: inQuote };
+}
+
+export function parseFilter(text: string): ParsedFilter {
+  const { raws, unclosedQuote } = rawTerms(text);
+  const errors: FilterError[] = [];
+  const terms: FilterTerm[] = [];
+  const predicates: ExchangePredicate[] = [];
+  if (unclosedQuote) errors.push({ term: raws[raws.length - 1] ?? '"', message: 'Unclosed quote (").' });
+  for (const raw of raws) {
+    if (raw === '-') {
+      errors.push({ term: raw, message: 'A lone "-" negates nothing: write -term, e.g. -method:GET.' });
+      continue;
+    }
+    const term = splitTerm(raw);
+    let predicate: ExchangePredicate | string;
+    if (term.key === undefined) {
+      if (term.value === '') continue;
+      predicate = freeText(term.value);
+    } else {
+      const key = FILTER_KEYS[term.key];
+      if (!key) {
+        errors.push({
+          term: raw,
+          message: `Unknown filter key "${term.key}". Known keys: ${Object.keys(FILTER_KEYS).join(', ')}. Quote text that contains a colon.`,
+        });
+        continue;
+      }
+      if (term.value.trim() === '') {
+        errors.push({ term: raw, message: `${term.key}: needs a value, e.g. ${key.example}.` });
+        continue;
+      }
+      predicate = key.parse(term.value.trim());
+    }
+    if (typeof predicate === 'string') {
+      errors.push({ term: raw, message: predicate });
+      continue;
+    }
+    terms.push(term);
+    const match = predicate;
+    predicates.push(term.negated ? (e) => !match(e) : match);
+  }
+  const predicate: ExchangePredicate =
+    predicates.length === 0
+      ? () => true
+      : predicates.length === 1
+        ? predicates[0]!
+        : (e) => {
+            for (const p of predicates) if (!p(e)) return false;
+            return true;
+          };
+  return { predicate, errors, terms, empty: predicates.length === 0 };
+}
+
+/** Whether an exchange counts as failed (4xx/5xx or a NetLens error): one definition for list and status bar. */
+export { isFailed as isFailedExchange };
