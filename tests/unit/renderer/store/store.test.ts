@@ -81,7 +81,7 @@ describe('store: applyEvents', () => {
     const store = createAppStore();
     let notifications = 0;
     store.subscribe(() => notifications++);
-    store.getState().applyEvents([{ type: 'monitor:event', payload: {} }]);
+    store.getState().applyEvents([{ type: 'monitor:event', payload: {} } as unknown as EngineEvent]);
     expect(notifications).toBe(0);
   });
 });
