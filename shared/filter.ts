@@ -53,15 +53,16 @@ export function urlParts(exchange: Exchange): UrlParts {
   const cached = urlCache.get(exchange);
   if (cached) return cached;
   let parts: UrlParts;
-  try {
-    const url = new URL(exchange.request.url);
-    parts = { host: url.hostname.replace(/^\[|\]$/g, ''), path: `${url.pathname}${url.search}` };
-  } catch {
-    // CONNECT targets are `host:port`; anything else unparseable is shown whole.
-    const match = /^([^/:]+|\[[^\]]+\]):\d+$/.exec(exchange.request.url);
-    parts = match
-      ? { host: match[1]!.replace(/^\[|\]$/g, ''), path: '' }
-      : { host: '', path: exchange.request.url };
+  // CONNECT targets are `host:port` (which URL would read as a scheme), so they go first.
+  const authority = /^([^/:[\]]+|\[[^\]]+\]):\d+$/.exec(exchange.request.url);
+  if (authority) parts = { host: authority[1]!.replace(/^\[|\]$/g, ''), path: '' };
+  else {
+    try {
+      const url = new URL(exchange.request.url);
+      parts = { host: url.hostname.replace(/^\[|\]$/g, ''), path: `${url.pathname}${url.search}` };
+    } catch {
+      parts = { host: '', path: exchange.request.url };
+    }
   }
   urlCache.set(exchange, parts);
   return parts;
