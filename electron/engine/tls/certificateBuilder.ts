@@ -115,8 +115,21 @@ export function subjectNameOf(certificateDer: Buffer): Name {
 
 /** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING's value. */
 export function keyIdentifierOf(publicKey: KeyObject): Buffer {
-  const spki = AsnConvert.parse(spkiDer(publicKey), SubjectPublicKeyInfo);
-  return createHash('sha1').update(Buffer.from(spki.subjectPublicKey)).digest();
+  return publicKeyInfo(publicKey).keyIdentifier;
+}
+
+/** Parsed once per key: leaves share one key, so this is paid once, not per host. */
+const publicKeyInfos = new WeakMap<KeyObject, { spki: SubjectPublicKeyInfo; keyIdentifier: Buffer }>();
+
+function publicKeyInfo(publicKey: KeyObject): { spki: SubjectPublicKeyInfo; keyIdentifier: Buffer } {
+  let info = publicKeyInfos.get(publicKey);
+  if (!info) {
+    const spki = AsnConvert.parse(spkiDer(publicKey), SubjectPublicKeyInfo);
+    const keyIdentifier = createHash('sha1').update(Buffer.from(spki.subjectPublicKey)).digest();
+    info = { spki, keyIdentifier };
+    publicKeyInfos.set(publicKey, info);
+  }
+  return info;
 }
 
 function spkiDer(publicKey: KeyObject): Buffer {
@@ -160,7 +173,7 @@ export function buildCertificate(spec: CertificateSpec): BuiltCertificate {
   if (!signingKey) throw new Error('buildCertificate: an issuer or a self-signing key is required');
   const subject = distinguishedName(spec.subject);
   const issuerName = spec.issuer?.name ?? subject;
-  const subjectKeyId = keyIdentifierOf(spec.publicKey);
+  const { spki, keyIdentifier: subjectKeyId } = publicKeyInfo(spec.publicKey);
   const authorityKeyId = spec.issuer?.keyIdentifier ?? subjectKeyId;
   const serial = spec.serialNumber ?? randomSerialNumber();
   const algorithm = signatureAlgorithmFor(signingKey);
@@ -209,7 +222,7 @@ export function buildCertificate(spec: CertificateSpec): BuiltCertificate {
     issuer: issuerName,
     validity: new Validity({ notBefore: spec.notBefore, notAfter: spec.notAfter }),
     subject,
-    subjectPublicKeyInfo: AsnConvert.parse(spkiDer(spec.publicKey), SubjectPublicKeyInfo),
+    subjectPublicKeyInfo: spki,
     extensions: new Extensions(extensions),
   });
   const tbsDer = Buffer.from(AsnConvert.serialize(tbs));
