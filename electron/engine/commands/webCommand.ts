@@ -1,13 +1,208 @@
+/**
+ * `netlens web` (DESIGN.md, "The command line"): the capture proxy of `netlens proxy` plus the
+ * UI served to a browser on 127.0.0.1, behind a random token. It runs the proxy command's own
+ * loop (runProxy: output, HAR on exit, signals, port errors) with an engine whose lifetime
+ * includes the web server, and adds the UI's URL to what the proxy prints.
+ */
+import path from 'node:path';
 import type { Command } from 'commander';
+import type { Engine, EngineOptions } from '../engine.js';
 import { CliError } from './cliError.js';
+import { runProxy, parsePort, type ProxyCommandDeps, type ProxyCommandOptions } from './proxyCommand.js';
+import { listeningLine } from './ndjsonExchange.js';
+import { addProxyOptions, normaliseHost, type SharedProxyFlags } from './proxyOptions.js';
+import type { WebServer } from '../web/webServer.js';
 
-// Placeholder: this command is being built.
+export const DEFAULT_UI_PORT = 0;
+
+export interface WebCommandOptions extends ProxyCommandOptions {
+  /** Port of the UI server (0: a free one). */
+  uiPort: number;
+}
+
+export interface WebCommandDeps extends ProxyCommandDeps {
+  /** Starts the UI server for this engine (the real one: startWebServer with the API dispatcher). */
+  startUi(engine: Engine, port: number): Promise<WebServer>;
+}
+
+function errorCode(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; depth += 1) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function uiStartError(error: unknown, port: number): CliError {
+  if (errorCode(error) === 'EADDRINUSE') {
+    return new CliError(
+      `UI port ${port} on 127.0.0.1 is already in use. Choose another with --port (0 picks a free one).`,
+      1,
+      { cause: error },
+    );
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new CliError(`Cannot start the NetLens UI server: ${reason}`, 1, { cause: error });
+}
+
+/** The engine, with close() also closing the UI server first (so pages see a clean goodbye). */
+function withUiServer(engine: Engine, web: WebServer): Engine {
+  return new Proxy(engine, {
+    get(target, property) {
+      if (property === 'close') {
+        return async () => {
+          await web.close().catch(() => undefined);
+          await target.close();
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** Runs web mode until a shutdown signal; resolves with the exit code. */
+export async function runWeb(options: WebCommandOptions, deps: WebCommandDeps): Promise<number> {
+  let web: WebServer | undefined;
+  const createEngine = async (engineOptions: EngineOptions): Promise<Engine> => {
+    const engine = await deps.createEngine({ ...engineOptions, mode: 'web', runMonitors: true });
+    try {
+      web = await deps.startUi(engine, options.uiPort);
+    } catch (error) {
+      await engine.close().catch(() => undefined);
+      throw uiStartError(error, options.uiPort);
+    }
+    return withUiServer(engine, web);
+  };
+  // The proxy's lines are the contract of `netlens proxy`; web mode adds the UI to them.
+  const out = (line: string): void => {
+    if (options.json && web && line.startsWith('{"type":"listening"')) {
+      const parsed = JSON.parse(line) as { proxy: string; caCert: string };
+      deps.out(JSON.stringify(listeningLine(parsed.proxy, parsed.caCert, web.uiUrl)));
+      return;
+    }
+    deps.out(line);
+    if (!options.json && web && line.startsWith('CA certificate: ')) deps.out(`NetLens UI at ${web.uiUrl}`);
+  };
+  return runProxy(options, { ...deps, createEngine, out });
+}
+
+/** stdout that survives a closed reader: lines are dropped, NetLens runs on. */
+export function lineWriter(stream: NodeJS.WriteStream): (line: string) => void {
+  let broken = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') broken = true;
+  });
+  return (line) => {
+    if (!broken) stream.write(`${line}\n`);
+  };
+}
+
+export function onProcessShutdownSignal(handler: (signal: string) => void): () => void {
+  const signals: NodeJS.Signals[] =
+    process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  let received = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (received) {
+      process.stderr.write(`netlens: ${signal} again, exiting without finishing.\n`);
+      process.exit(130);
+    }
+    received = true;
+    handler(signal);
+  };
+  for (const signal of signals) process.on(signal, onSignal);
+  return () => undefined;
+}
+
+/** Wires the real engine, web server and process I/O, then runs web mode; exits the process. */
+export async function runWebFromCli(options: WebCommandOptions): Promise<never> {
+  const [
+    { createEngine },
+    { redactExchange },
+    { findPortOwner },
+    { startWebServer },
+    { createApiDispatcher },
+    { findRendererDir },
+  ] = await Promise.all([
+    import('../engine.js'),
+    import('../capture/redaction.js'),
+    import('../system/listeningSockets.js'),
+    import('../web/webServer.js'),
+    import('../apiHandlers.js'),
+    import('../web/rendererDir.js'),
+  ]);
+  const exitCode = await runWeb(options, {
+    createEngine,
+    redactExchange,
+    findPortOwner,
+    startUi: (engine, port) =>
+      startWebServer({
+        dispatch: createApiDispatcher(engine),
+        subscribe: (listener) => engine.on(listener),
+        staticDir: findRendererDir(),
+        port,
+      }),
+    out: lineWriter(process.stdout),
+    err: (line) => process.stderr.write(`${line}\n`),
+    onShutdownSignal: onProcessShutdownSignal,
+  });
+  await new Promise<void>((resolve) => {
+    if (process.stdout.destroyed || !process.stdout.writable) resolve();
+    else process.stdout.write('', () => resolve());
+  });
+  process.exit(exitCode);
+}
+
+export interface WebFlags extends SharedProxyFlags {
+  port: number;
+  proxyPort: number;
+}
+
+export async function webOptionsFromFlags(flags: WebFlags): Promise<WebCommandOptions> {
+  const { resolveDataDir } = await import('../system/dataDir.js');
+  return {
+    dataDir: resolveDataDir(flags.dataDir),
+    host: normaliseHost(flags.host),
+    port: flags.proxyPort,
+    uiPort: flags.port,
+    ...(flags.har ? { har: path.resolve(flags.har) } : {}),
+    redact: flags.redact === true,
+    json: flags.json === true,
+    ...(flags.connectTimeoutMs !== undefined ? { connectTimeoutMs: flags.connectTimeoutMs } : {}),
+    ...(flags.responseTimeoutMs !== undefined ? { responseTimeoutMs: flags.responseTimeoutMs } : {}),
+    ...(flags.bodyTimeoutMs !== undefined ? { bodyTimeoutMs: flags.bodyTimeoutMs } : {}),
+    passThrough: flags.passThrough,
+    insecure: flags.insecure,
+  };
+}
+
 export function registerWebCommand(program: Command): void {
-  program
+  const command = program
     .command('web')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new CliError('netlens web is not available in this build yet.');
+    .description(
+      'run the capture proxy and serve the NetLens UI to your browser (127.0.0.1, token-protected)',
+    )
+    .option(
+      '--port <n>',
+      'port of the UI server (0, the default, picks a free port)',
+      parsePort,
+      DEFAULT_UI_PORT,
+    );
+  addProxyOptions(command)
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Open the printed "NetLens UI at http://127.0.0.1:PORT/?token=..." URL; without the token the',
+        'server answers 401. Anyone who can read that URL can use NetLens: do not share it.',
+        '',
+        'Examples:',
+        '  netlens web',
+        '  netlens web --port 9000 --proxy-port 8899 --har session.har',
+      ].join('\n'),
+    )
+    .action(async (_flags: unknown, cmd: Command) => {
+      await runWebFromCli(await webOptionsFromFlags(cmd.optsWithGlobals<WebFlags>()));
     });
 }
