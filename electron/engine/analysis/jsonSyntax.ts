@@ -1,0 +1,308 @@
+/**
+ * A JSON parser (RFC 8259) that keeps what JSON.parse throws away: each number's and string's
+ * exact spelling, key order, duplicate keys and the whitespace between tokens. Those are the
+ * differences that change a signature over the raw bytes while the data stays "the same".
+ */
+
+export type JsonNode =
+  | { type: 'object'; entries: { key: string; keyRaw: string; value: JsonNode }[] }
+  | { type: 'array'; items: JsonNode[] }
+  | { type: 'string'; value: string; raw: string }
+  | { type: 'number'; raw: string }
+  | { type: 'literal'; raw: 'true' | 'false' | 'null' };
+
+export interface ParsedJson {
+  root: JsonNode;
+  /** The whitespace runs between tokens, in order (layout). */
+  layout: string[];
+}
+
+const MAX_DEPTH = 512;
+
+class JsonSyntaxError extends Error {}
+
+/** Parses `text`, or returns undefined when it is not exactly one JSON value. */
+export function parseJsonSyntax(text: string): ParsedJson | undefined {
+  let pos = 0;
+  const layout: string[] = [];
+
+  const fail = (): never => {
+    throw new JsonSyntaxError(`invalid JSON at ${pos}`);
+  };
+
+  function whitespace(): void {
+    const start = pos;
+    while (pos < text.length) {
+      const c = text.charCodeAt(pos);
+      // RFC 8259 §2: space, tab, line feed, carriage return.
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) pos += 1;
+      else break;
+    }
+    layout.push(text.slice(start, pos));
+  }
+
+  function string(): { value: string; raw: string } {
+    const start = pos;
+    if (text[pos] !== '"') fail();
+    pos += 1;
+    while (pos < text.length) {
+      const c = text.charCodeAt(pos);
+      if (c === 0x22) {
+        pos += 1;
+        const raw = text.slice(start, pos);
+        return { value: JSON.parse(raw) as string, raw };
+      }
+      if (c < 0x20) fail();
+      if (c === 0x5c) {
+        const next = text[pos + 1];
+        if (next === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(pos + 2, pos + 6))) fail();
+          pos += 6;
+        } else if (next !== undefined && '"\\/bfnrt'.includes(next)) pos += 2;
+        else fail();
+      } else pos += 1;
+    }
+    return fail();
+  }
+
+  function number(): string {
+    const match = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(pos, pos + 1024));
+    if (!match || match[0].length === 0) fail();
+    const raw = match![0];
+    pos += raw.length;
+    return raw;
+  }
+
+  function value(depth: number): JsonNode {
+    if (depth > MAX_DEPTH) fail();
+    const c = text[pos];
+    if (c === '{') {
+      pos += 1;
+      const entries: { key: string; keyRaw: string; value: JsonNode }[] = [];
+      whitespace();
+      if (text[pos] === '}') {
+        pos += 1;
+        return { type: 'object', entries };
+      }
+      for (;;) {
+        const key = string();
+        whitespace();
+        if (text[pos] !== ':') fail();
+        pos += 1;
+        whitespace();
+        const item = value(depth + 1);
+        entries.push({ key: key.value, keyRaw: key.raw, value: item });
+        whitespace();
+        if (text[pos] === ',') {
+          pos += 1;
+          whitespace();
+          continue;
+        }
+        if (text[pos] === '}') {
+          pos += 1;
+          return { type: 'object', entries };
+        }
+        fail();
+      }
+    }
+    if (c === '[') {
+      pos += 1;
+      const items: JsonNode[] = [];
+      whitespace();
+      if (text[pos] === ']') {
+        pos += 1;
+        return { type: 'array', items };
+      }
+      for (;;) {
+        items.push(value(depth + 1));
+        whitespace();
+        if (text[pos] === ',') {
+          pos += 1;
+          whitespace();
+          continue;
+        }
+        if (text[pos] === ']') {
+          pos += 1;
+          return { type: 'array', items };
+        }
+        fail();
+      }
+    }
+    if (c === '"') return { type: 'string', ...string() };
+    for (const literal of ['true', 'false', 'null'] as const) {
+      if (text.startsWith(literal, pos)) {
+        pos += literal.length;
+        return { type: 'literal', raw: literal };
+      }
+    }
+    return { type: 'number', raw: number() };
+  }
+
+  try {
+    whitespace();
+    const root = value(0);
+    whitespace();
+    if (pos !== text.length) return undefined;
+    return { root, layout };
+  } catch (error) {
+    if (error instanceof JsonSyntaxError || error instanceof SyntaxError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * A number's exact decimal value as `digits e exponent`, so 1.0, 1, 1e0 and 10e-1 compare equal
+ * while 12345678901234567890 and 12345678901234567891 (equal as doubles) do not.
+ */
+export function canonicalNumber(raw: string): string {
+  const match = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(raw);
+  if (!match) return raw;
+  const [, sign, whole = '', fraction = '', exponentText] = match;
+  let digits = (whole + fraction).replace(/^0+/, '');
+  let exponent = BigInt(exponentText ?? '0') - BigInt(fraction.length);
+  if (digits === '') return '0';
+  const trailing = /0+$/.exec(digits)?.[0].length ?? 0;
+  if (trailing > 0) {
+    digits = digits.slice(0, -trailing);
+    exponent += BigInt(trailing);
+  }
+  return `${sign}${digits}e${exponent}`;
+}
+
+export interface JsonEquivalence {
+  /** Same data (numbers by exact value, strings by value, objects as key sets). */
+  equal: boolean;
+  /** Some object lists its keys in a different order. */
+  keyOrder: boolean;
+  /** Some number is spelled differently (1.0 vs 1). */
+  numberFormat: boolean;
+  /** Some string or key is escaped differently (\u00e9 vs é). */
+  stringEscapes: boolean;
+}
+
+/** Compares two documents the way a consumer of the data would, noting every spelling difference. */
+export function compareJson(left: JsonNode, right: JsonNode): JsonEquivalence {
+  const flags: JsonEquivalence = { equal: true, keyOrder: false, numberFormat: false, stringEscapes: false };
+
+  function same(a: JsonNode, b: JsonNode): boolean {
+    if (a.type !== b.type) return false;
+    switch (a.type) {
+      case 'literal':
+        return a.raw === (b as typeof a).raw;
+      case 'number': {
+        const other = b as typeof a;
+        if (canonicalNumber(a.raw) !== canonicalNumber(other.raw)) return false;
+        if (a.raw !== other.raw) flags.numberFormat = true;
+        return true;
+      }
+      case 'string': {
+        const other = b as typeof a;
+        if (a.value !== other.value) return false;
+        if (a.raw !== other.raw) flags.stringEscapes = true;
+        return true;
+      }
+      case 'array': {
+        const other = b as typeof a;
+        if (a.items.length !== other.items.length) return false;
+        return a.items.every((item, i) => same(item, other.items[i]!));
+      }
+      case 'object': {
+        const other = b as typeof a;
+        if (a.entries.length !== other.entries.length) return false;
+        const byKey = new Map<string, { keyRaw: string; value: JsonNode }[]>();
+        for (const entry of other.entries) {
+          const list = byKey.get(entry.key) ?? [];
+          list.push(entry);
+          byKey.set(entry.key, list);
+        }
+        let index = 0;
+        for (const entry of a.entries) {
+          const match = byKey.get(entry.key)?.shift();
+          if (!match) return false;
+          if (other.entries[index]?.key !== entry.key) flags.keyOrder = true;
+          if (match.keyRaw !== entry.keyRaw) flags.stringEscapes = true;
+          if (!same(entry.value, match.value)) return false;
+          index += 1;
+        }
+        return true;
+      }
+    }
+  }
+
+  flags.equal = same(left, right);
+  return flags;
+}
+
+/** Shortened JSON text of a node (for tables). */
+export function jsonText(node: JsonNode, maxLength = 200): string {
+  const text = serialize(node);
+  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
+}
+
+function serialize(node: JsonNode): string {
+  switch (node.type) {
+    case 'literal':
+    case 'number':
+    case 'string':
+      return node.raw;
+    case 'array':
+      return `[${node.items.map(serialize).join(',')}]`;
+    case 'object':
+      return `{${node.entries.map((e) => `${e.keyRaw}:${serialize(e.value)}`).join(',')}}`;
+  }
+}
+
+function childPath(path: string, key: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+
+export interface JsonChangeRow {
+  path: string;
+  kind: 'added' | 'removed' | 'changed';
+  left?: string;
+  right?: string;
+}
+
+/** Paths added, removed or changed, objects matched by key and arrays by index; at most `limit` rows. */
+export function jsonStructuralDiff(left: JsonNode, right: JsonNode, limit = 500): JsonChangeRow[] {
+  const rows: JsonChangeRow[] = [];
+
+  function walk(a: JsonNode, b: JsonNode, path: string): void {
+    if (rows.length >= limit) return;
+    if (a.type === 'object' && b.type === 'object') {
+      const rightByKey = new Map(b.entries.map((e) => [e.key, e.value]));
+      const leftKeys = new Set(a.entries.map((e) => e.key));
+      for (const entry of a.entries) {
+        const other = rightByKey.get(entry.key);
+        const p = childPath(path, entry.key);
+        if (other === undefined) rows.push({ path: p, kind: 'removed', left: jsonText(entry.value) });
+        else walk(entry.value, other, p);
+        if (rows.length >= limit) return;
+      }
+      for (const entry of b.entries) {
+        if (leftKeys.has(entry.key)) continue;
+        rows.push({ path: childPath(path, entry.key), kind: 'added', right: jsonText(entry.value) });
+        if (rows.length >= limit) return;
+      }
+      return;
+    }
+    if (a.type === 'array' && b.type === 'array') {
+      const length = Math.max(a.items.length, b.items.length);
+      for (let i = 0; i < length; i += 1) {
+        const x = a.items[i];
+        const y = b.items[i];
+        const p = `${path}[${i}]`;
+        if (x === undefined && y !== undefined) rows.push({ path: p, kind: 'added', right: jsonText(y) });
+        else if (y === undefined && x !== undefined)
+          rows.push({ path: p, kind: 'removed', left: jsonText(x) });
+        else if (x !== undefined && y !== undefined) walk(x, y, p);
+        if (rows.length >= limit) return;
+      }
+      return;
+    }
+    if (!compareJson(a, b).equal) rows.push({ path, kind: 'changed', left: jsonText(a), right: jsonText(b) });
+  }
+
+  walk(left, right, '$');
+  return rows;
+}
