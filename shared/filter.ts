@@ -8,6 +8,7 @@
 import type { Exchange } from './model.js';
 import { ERROR_CLASSES, isErrorClass } from './errors.js';
 import { hostMatches } from './settings.js';
+import { traceIdOf } from './correlation.js';
 
 export type ExchangePredicate = (exchange: Exchange) => boolean;
 
@@ -212,6 +213,14 @@ export const FILTER_KEYS: Record<string, FilterKey> = {
     parse(value) {
       const needle = value.toLowerCase();
       return (e) => (e.response?.body.contentType ?? '').toLowerCase().includes(needle);
+    },
+  },
+  trace: {
+    example: 'trace:4bf92f3577b34da6a3ce929d0e0e4736',
+    description: 'Trace id: W3C traceparent trace-id, X-Correlation-ID or X-Request-ID',
+    parse(value) {
+      const wanted = value.toLowerCase();
+      return (e) => traceIdOf(e)?.toLowerCase() === wanted;
     },
   },
 };
