@@ -1,4 +1,112 @@
-// Placeholder shell: the traffic UI is being built.
+import { useEffect } from 'react';
+import { syncWithEngine } from './engineSync';
+import { handleGlobalKey } from './keyboard';
+import { useStore } from './store';
+import type { ViewName } from './store';
+import { StatusBar } from './views/traffic/StatusBar';
+import { FILTER_INPUT_ID } from './views/traffic/FilterBar';
+import { TrafficView } from './views/traffic/TrafficView';
+import { WaterfallView } from './views/waterfall/WaterfallView';
+import { OverviewView } from './views/overview/OverviewView';
+import { RetriesView } from './views/retries/RetriesView';
+import { DiffView } from './views/diff/DiffView';
+import { ProbesView } from './views/probes/ProbesView';
+import { MonitorsView } from './views/monitors/MonitorsView';
+
+const NAV: { view: ViewName; label: string }[] = [
+  { view: 'traffic', label: 'Traffic' },
+  { view: 'waterfall', label: 'Waterfall' },
+  { view: 'overview', label: 'Overview' },
+  { view: 'retries', label: 'Retries' },
+  { view: 'diff', label: 'Diff' },
+  { view: 'probes', label: 'Probes' },
+  { view: 'monitors', label: 'Monitors' },
+];
+
+function focusFilter(): void {
+  const store = useStore.getState();
+  if (store.view !== 'traffic' && store.view !== 'waterfall') store.setView('traffic');
+  // The input may mount with the view: focus after the render.
+  requestAnimationFrame(() => {
+    const input = document.getElementById(FILTER_INPUT_ID);
+    if (input instanceof HTMLInputElement) {
+      input.focus();
+      input.select();
+    }
+  });
+}
+
+function CurrentView() {
+  const view = useStore((s) => s.view);
+  switch (view) {
+    case 'traffic':
+      return <TrafficView />;
+    case 'waterfall':
+      return <WaterfallView />;
+    case 'overview':
+      return <OverviewView />;
+    case 'retries':
+      return <RetriesView />;
+    case 'diff':
+      return <DiffView />;
+    case 'probes':
+      return <ProbesView />;
+    case 'monitors':
+      return <MonitorsView />;
+    default:
+      return <TrafficView />;
+  }
+}
+
+function Notices() {
+  const notices = useStore((s) => s.notices);
+  const dismiss = useStore((s) => s.dismissNotice);
+  if (notices.length === 0) return null;
+  return (
+    <div className="notices" aria-live="polite">
+      {notices.map((n) => (
+        <div key={n.id} className={`notice ${n.level}`} role={n.level === 'error' ? 'alert' : 'status'}>
+          <p>{n.message}</p>
+          <button type="button" aria-label="Dismiss" onClick={() => dismiss(n.id)}>
+            ✕
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}
+
 export function App() {
-  return <main>NetLens</main>;
+  const view = useStore((s) => s.view);
+  const setView = useStore((s) => s.setView);
+  useEffect(() => syncWithEngine(useStore), []);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => handleGlobalKey(event, useStore, focusFilter);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+  return (
+    <div className="app">
+      <header className="app-header">
+        <span className="app-title">NetLens</span>
+        <nav className="app-nav" aria-label="Views">
+          {NAV.map((item) => (
+            <button
+              key={item.view}
+              type="button"
+              aria-current={view === item.view ? 'page' : undefined}
+              onClick={() => setView(item.view)}
+            >
+              {item.label}
+            </button>
+          ))}
+        </nav>
+      </header>
+      <main className="app-main">
+        <CurrentView />
+      </main>
+      <StatusBar />
+      <Notices />
+    </div>
+  );
 }

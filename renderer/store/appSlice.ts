@@ -17,6 +17,11 @@ export interface AppSlice {
   setInfo(info: AppInfo): void;
   capturing: boolean;
   setCapturing(capturing: boolean): void;
+  /** The transport's state ('open' once connected; web mode may drop and reconnect). */
+  connection: 'connecting' | 'open' | 'closed';
+  setConnection(connection: 'connecting' | 'open' | 'closed'): void;
+  /** The first exchanges:list has arrived (before that, "no exchanges" is not known). */
+  loaded: boolean;
   /** The pair the Diff view compares. */
   diffPair?: DiffPair;
   /** Sets the pair and switches to the Diff view. */
@@ -35,6 +40,9 @@ export const createAppSlice: SliceCreator<AppSlice> = (set) => ({
   setInfo: (info) => set({ info, capturing: info.capturing }),
   capturing: true,
   setCapturing: (capturing) => set({ capturing }),
+  connection: 'connecting',
+  setConnection: (connection) => set({ connection }),
+  loaded: false,
   diffPair: undefined,
   openDiff: (leftId, rightId) => set({ diffPair: { leftId, rightId }, view: 'diff' }),
   notices: [],

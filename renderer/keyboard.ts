@@ -1,0 +1,49 @@
+/**
+ * App-wide keys (DevTools' habits): ↑/↓ move the selection through the visible rows, `/` focuses
+ * the filter, Esc clears it (handled by the input) or closes the detail pane.
+ */
+import type { useStore } from './store';
+import { selectVisibleRows } from './store/selectors';
+
+type Store = typeof useStore;
+
+function typingIn(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  const tag = target.tagName;
+  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || target.isContentEditable;
+}
+
+/** The id `delta` rows away from the selection (the first or last row when nothing is selected). */
+export function moveSelection(
+  ids: readonly string[],
+  selectedId: string | undefined,
+  delta: number,
+): string | undefined {
+  if (ids.length === 0) return undefined;
+  const index = selectedId === undefined ? -1 : ids.indexOf(selectedId);
+  if (index < 0) return delta > 0 ? ids[0] : ids[ids.length - 1];
+  return ids[Math.max(0, Math.min(ids.length - 1, index + delta))];
+}
+
+export function handleGlobalKey(event: KeyboardEvent, store: Store, focusFilter: () => void): void {
+  if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+  const state = store.getState();
+  if (event.key === '/' && !typingIn(event.target)) {
+    event.preventDefault();
+    focusFilter();
+    return;
+  }
+  if (typingIn(event.target)) return;
+  if (state.view !== 'traffic' && state.view !== 'waterfall') return;
+  if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+    if (event.target instanceof HTMLElement && event.target.closest('[role="tablist"],[role="dialog"]'))
+      return;
+    event.preventDefault();
+    const rows = selectVisibleRows(state);
+    const page = event.shiftKey ? 10 : 1;
+    const next = moveSelection(rows.ids, state.selectedId, event.key === 'ArrowDown' ? page : -page);
+    if (next !== undefined) state.select(next);
+  } else if (event.key === 'Escape' && state.selectedId !== undefined) {
+    state.select(undefined);
+  }
+}

@@ -1,0 +1,120 @@
+import type { Exchange } from '../../../shared/model';
+import { call } from '../../api';
+import { CopyButton } from '../../components/CopyButton';
+import { useStore } from '../../store';
+import type { DetailTab } from '../../store';
+import { selectSelectedExchange } from '../../store/selectors';
+import { TracePanel } from '../correlation/TracePanel';
+import { BodyTab } from './BodyTab';
+import { base64ToBytes } from './bodyFormat';
+import { buildCurl } from './curl';
+import { DiagnosisBanner, DiagnosisTab } from './DiagnosisTab';
+import { HeadersTab } from './HeadersTab';
+import { findLastSuccess } from './lastSuccess';
+import { TimingTab } from './TimingTab';
+import { TlsTab } from './TlsTab';
+
+const TABS: { id: DetailTab; label: string }[] = [
+  { id: 'headers', label: 'Headers' },
+  { id: 'body', label: 'Body' },
+  { id: 'timing', label: 'Timing' },
+  { id: 'diagnosis', label: 'Diagnosis' },
+  { id: 'tls', label: 'TLS' },
+  { id: 'trace', label: 'Trace' },
+];
+
+async function curlFor(exchange: Exchange): Promise<string> {
+  const info = exchange.request.body;
+  if (info.sizeBytes === 0) return buildCurl(exchange);
+  const payload = await call('exchanges:body', exchange.id, 'request');
+  if (!payload) return buildCurl(exchange);
+  return buildCurl(exchange, { body: base64ToBytes(payload.base64), bodyTruncated: payload.truncated });
+}
+
+function isFailure(exchange: Exchange): boolean {
+  return exchange.error !== undefined || (exchange.response !== undefined && exchange.response.status >= 400);
+}
+
+function CompareButton({ exchange }: { exchange: Exchange }) {
+  const openDiff = useStore((s) => s.openDiff);
+  const pushNotice = useStore((s) => s.pushNotice);
+  return (
+    <button
+      type="button"
+      title="Diff this failure against the last successful exchange with the same method, host and path"
+      onClick={() => {
+        const { ids, byId } = useStore.getState();
+        const ok = findLastSuccess(exchange, ids, byId);
+        if (ok) openDiff(exchange.id, ok.id);
+        else
+          pushNotice(
+            'info',
+            `No successful ${exchange.request.method} to the same host and path to compare with.`,
+          );
+      }}
+    >
+      Compare with last success
+    </button>
+  );
+}
+
+/** Everything about the selected exchange, in tabs. */
+export function DetailPane() {
+  const exchange = useStore(selectSelectedExchange);
+  const tab = useStore((s) => s.detailTab);
+  const setTab = useStore((s) => s.setDetailTab);
+  const select = useStore((s) => s.select);
+  if (!exchange) return null;
+  const status = exchange.response
+    ? `${exchange.response.status} ${exchange.response.statusText}`
+    : exchange.error
+      ? exchange.error.class
+      : exchange.state;
+  return (
+    <aside className="detail" aria-label="Exchange detail">
+      <div className="detail-header">
+        <strong>{exchange.request.method}</strong>
+        <span className="url" title={exchange.request.url}>
+          {exchange.request.url}
+        </span>
+        <span className={isFailure(exchange) ? 'badge danger' : 'badge'}>{status}</span>
+        <button type="button" aria-label="Close detail" onClick={() => select(undefined)}>
+          ✕
+        </button>
+      </div>
+      <div className="toolbar" style={{ borderBottom: 'none', paddingBottom: 0 }}>
+        <CopyButton
+          label="Copy as cURL"
+          getText={() => curlFor(exchange)}
+          title="The original request, to the upstream URL"
+        />
+        {isFailure(exchange) && <CompareButton exchange={exchange} />}
+      </div>
+      <DiagnosisBanner exchange={exchange} />
+      <div className="tabs" role="tablist" aria-label="Detail tabs">
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`detail-tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls="detail-panel"
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+            {t.id === 'diagnosis' && exchange.error ? ' ✖' : ''}
+          </button>
+        ))}
+      </div>
+      <div className="tab-panel" role="tabpanel" id="detail-panel" aria-labelledby={`detail-tab-${tab}`}>
+        {tab === 'headers' && <HeadersTab exchange={exchange} />}
+        {tab === 'body' && <BodyTab exchange={exchange} />}
+        {tab === 'timing' && <TimingTab exchange={exchange} />}
+        {tab === 'diagnosis' && <DiagnosisTab exchange={exchange} />}
+        {tab === 'tls' && <TlsTab exchange={exchange} />}
+        {tab === 'trace' && <TracePanel exchange={exchange} />}
+      </div>
+    </aside>
+  );
+}

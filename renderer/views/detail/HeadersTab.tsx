@@ -1,0 +1,108 @@
+import { useState } from 'react';
+import type { Exchange, Header } from '../../../shared/model';
+
+function HeaderTable({ headers, label }: { headers: Header[]; label: string }) {
+  if (headers.length === 0) return <p className="muted">No headers.</p>;
+  return (
+    <table className="kv" aria-label={label}>
+      <tbody>
+        {headers.map((h, i) => (
+          <tr key={i}>
+            <th scope="row">{h.name}</th>
+            <td>{h.value}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The head as it would appear on the wire (HTTP/1.1 message syntax, RFC 9112 §2.1). */
+function rawRequest(exchange: Exchange): string {
+  const { request } = exchange;
+  let target = request.url;
+  try {
+    const url = new URL(request.url);
+    target = `${url.pathname}${url.search}`;
+  } catch {
+    // CONNECT authority-form, shown as recorded.
+  }
+  return [
+    `${request.method} ${target} ${request.httpVersion}`,
+    ...request.headers.map((h) => `${h.name}: ${h.value}`),
+  ].join('\n');
+}
+
+function rawResponse(exchange: Exchange): string {
+  const response = exchange.response!;
+  return [
+    `${response.httpVersion} ${response.status} ${response.statusText}`,
+    ...response.headers.map((h) => `${h.name}: ${h.value}`),
+  ].join('\n');
+}
+
+/** Request and response headers in the order and case they were recorded, or raw. */
+export function HeadersTab({ exchange }: { exchange: Exchange }) {
+  const [raw, setRaw] = useState(false);
+  return (
+    <div>
+      <label>
+        <input type="checkbox" checked={raw} onChange={(e) => setRaw(e.target.checked)} /> Raw
+      </label>
+      <h3>General</h3>
+      <table className="kv" aria-label="General">
+        <tbody>
+          <tr>
+            <th scope="row">URL</th>
+            <td>{exchange.request.url}</td>
+          </tr>
+          <tr>
+            <th scope="row">Method</th>
+            <td>{exchange.request.method}</td>
+          </tr>
+          {exchange.response && (
+            <tr>
+              <th scope="row">Status</th>
+              <td>
+                {exchange.response.status} {exchange.response.statusText}
+              </td>
+            </tr>
+          )}
+          {exchange.connection.serverIp && (
+            <tr>
+              <th scope="row">Remote address</th>
+              <td>
+                {exchange.connection.serverIp}
+                {exchange.connection.serverPort !== undefined ? `:${exchange.connection.serverPort}` : ''}
+              </td>
+            </tr>
+          )}
+          {exchange.rule && (
+            <tr>
+              <th scope="row">Rule</th>
+              <td>
+                {exchange.rule.ruleName}: {exchange.rule.action}
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      <h3>Request headers</h3>
+      {raw ? (
+        <pre className="block">{rawRequest(exchange)}</pre>
+      ) : (
+        <HeaderTable headers={exchange.request.headers} label="Request headers" />
+      )}
+      <h3>Response headers</h3>
+      {exchange.response ? (
+        raw ? (
+          <pre className="block">{rawResponse(exchange)}</pre>
+        ) : (
+          <HeaderTable headers={exchange.response.headers} label="Response headers" />
+        )
+      ) : (
+        <p className="muted">{exchange.state === 'pending' ? 'Waiting for the response…' : 'No response.'}</p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+import { useStore } from '../../store';
+import { CopyButton } from '../../components/CopyButton';
+import { setupSnippets } from './setupSnippets';
+
+/** What a new user sees before the first exchange: how to send traffic through NetLens. */
+export function EmptyState() {
+  const info = useStore((s) => s.info);
+  const capturing = useStore((s) => s.capturing);
+  const proxyUrl = info?.proxyUrl;
+  return (
+    <div className="empty-state" aria-label="Getting started">
+      <h2>No traffic yet</h2>
+      {proxyUrl ? (
+        <p>
+          Point an HTTP client at the NetLens proxy <code>{proxyUrl}</code>{' '}
+          <CopyButton text={proxyUrl} label="Copy" title="Copy the proxy address" /> and trust its CA
+          certificate <code>{info.caCertPath}</code>{' '}
+          <CopyButton text={info.caCertPath} label="Copy" title="Copy the CA path" /> to see HTTPS. Every
+          exchange shows up here as it happens.
+        </p>
+      ) : (
+        <p>The proxy is not listening. Start it from Settings or the command line (`netlens proxy`).</p>
+      )}
+      {!capturing && <p className="badge warn">Capture is paused: press Start capture to record.</p>}
+      {proxyUrl &&
+        info &&
+        setupSnippets(proxyUrl, info.caCertPath).map((snippet) => (
+          <section key={snippet.id} className="snippet" aria-label={`${snippet.title} setup`}>
+            <header>
+              <strong>{snippet.title}</strong>
+              <CopyButton text={snippet.code} label="Copy" title={`Copy the ${snippet.title} snippet`} />
+            </header>
+            <pre className="block">{snippet.code}</pre>
+            {snippet.note && <p className="muted">{snippet.note}</p>}
+          </section>
+        ))}
+    </div>
+  );
+}

@@ -1,0 +1,207 @@
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { CSSProperties, PointerEvent as ReactPointerEvent } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useStore } from '../../store';
+import { selectVisibleRows } from '../../store/selectors';
+import { COLUMNS, gridTemplate } from './columns';
+import type { Column, ColumnId } from './columns';
+import { memoTimeBounds } from './sessionBounds';
+import { TrafficRow } from './TrafficRow';
+
+export const ROW_HEIGHT_PX = 22;
+const HEADER_HEIGHT_PX = 26;
+
+function initialWidths(): Record<ColumnId, number> {
+  return Object.fromEntries(COLUMNS.map((c) => [c.id, c.widthPx])) as Record<ColumnId, number>;
+}
+
+function HeaderCell({
+  column,
+  onResize,
+}: {
+  column: Column;
+  onResize(id: ColumnId, deltaPx: number, done: boolean): void;
+}) {
+  const sort = useStore((s) => s.sort);
+  const toggleSort = useStore((s) => s.toggleSort);
+  const sorted = column.sort !== undefined && sort.column === column.sort;
+  const startResize = (event: ReactPointerEvent<HTMLDivElement>) => {
+    event.preventDefault();
+    event.stopPropagation();
+    const startX = event.clientX;
+    const target = event.currentTarget;
+    target.setPointerCapture(event.pointerId);
+    const move = (e: PointerEvent) => onResize(column.id, e.clientX - startX, false);
+    const up = (e: PointerEvent) => {
+      onResize(column.id, e.clientX - startX, true);
+      target.removeEventListener('pointermove', move);
+      target.removeEventListener('pointerup', up);
+    };
+    target.addEventListener('pointermove', move);
+    target.addEventListener('pointerup', up);
+  };
+  return (
+    <div
+      role="columnheader"
+      aria-sort={sorted ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
+      className="th"
+      style={{ padding: 0 }}
+    >
+      <button
+        type="button"
+        className="th"
+        style={{ width: '100%', textAlign: column.numeric ? 'right' : 'left', border: 'none' }}
+        disabled={column.sort === undefined}
+        onClick={() => column.sort && toggleSort(column.sort)}
+        title={column.sort ? `Sort by ${column.label.toLowerCase()}` : undefined}
+      >
+        {column.label}
+        {sorted ? (sort.direction === 'asc' ? ' ▲' : ' ▼') : ''}
+      </button>
+      <div
+        className="resizer"
+        role="separator"
+        aria-orientation="vertical"
+        aria-label={`Resize ${column.label} column`}
+        onPointerDown={startResize}
+      />
+    </div>
+  );
+}
+
+/**
+ * The virtualized exchange list: only the rows in view (plus a few) exist in the DOM, so
+ * 100,000 exchanges cost what 50 do. Follows the newest row until the user scrolls up, and
+ * again once they scroll back to the bottom.
+ */
+export function TrafficTable() {
+  const rows = useStore(selectVisibleRows);
+  const byId = useStore((s) => s.byId);
+  const version = useStore((s) => s.exchangesVersion);
+  const selectedId = useStore((s) => s.selectedId);
+  const select = useStore((s) => s.select);
+  const sort = useStore((s) => s.sort);
+  const bounds = memoTimeBounds(rows.ids, byId, version);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const followRef = useRef(true);
+  const [following, setFollowing] = useState(true);
+  const [widths, setWidths] = useState(initialWidths);
+  const dragBase = useRef<Record<ColumnId, number> | undefined>(undefined);
+
+  // The virtualizer is mutable by design; this component re-renders on every scroll anyway.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: rows.ids.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT_PX,
+    overscan: 12,
+    scrollMargin: HEADER_HEIGHT_PX,
+  });
+
+  const newestLast = sort.column === 'seq' && sort.direction === 'asc';
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (el && followRef.current && newestLast) el.scrollTop = el.scrollHeight;
+  }, [rows.ids.length, newestLast]);
+
+  const onScroll = useCallback(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT_PX;
+    if (atBottom !== followRef.current) {
+      followRef.current = atBottom;
+      setFollowing(atBottom);
+    }
+  }, []);
+
+  // Keep the keyboard-selected row in view.
+  useEffect(() => {
+    if (selectedId === undefined) return;
+    const index = rows.ids.indexOf(selectedId);
+    if (index >= 0) virtualizer.scrollToIndex(index, { align: 'auto' });
+    // Only on selection change: following new rows must not fight the user's scroll.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [selectedId]);
+
+  const onResize = useCallback((id: ColumnId, deltaPx: number, done: boolean) => {
+    setWidths((current) => {
+      const base = (dragBase.current ??= current);
+      const column = COLUMNS.find((c) => c.id === id)!;
+      const next = { ...current, [id]: Math.max(column.minWidthPx, base[id] + deltaPx) };
+      if (done) dragBase.current = undefined;
+      return next;
+    });
+  }, []);
+
+  const style = useMemo(
+    () =>
+      ({
+        '--traffic-columns': gridTemplate(widths),
+      }) as CSSProperties,
+    [widths],
+  );
+  const minWidthPx = COLUMNS.reduce((sum, c) => sum + widths[c.id], 0);
+  const items = virtualizer.getVirtualItems();
+
+  return (
+    <div className="traffic-table" style={style}>
+      <div
+        ref={scrollRef}
+        className="traffic-body"
+        role="grid"
+        aria-label="Exchanges"
+        aria-rowcount={rows.ids.length + 1}
+        aria-multiselectable={false}
+        onScroll={onScroll}
+      >
+        <div
+          role="row"
+          aria-rowindex={1}
+          className="traffic-head"
+          style={{ position: 'sticky', top: 0, zIndex: 2, height: HEADER_HEIGHT_PX, minWidth: minWidthPx }}
+        >
+          {COLUMNS.map((column) => (
+            <HeaderCell key={column.id} column={column} onResize={onResize} />
+          ))}
+        </div>
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative', minWidth: minWidthPx }}>
+          {items.map((item) => {
+            const id = rows.ids[item.index]!;
+            return (
+              <TrafficRow
+                key={id}
+                id={id}
+                index={item.index}
+                topPx={item.start - HEADER_HEIGHT_PX}
+                selected={id === selectedId}
+                attempts={rows.attempts.get(id)}
+                bounds={bounds}
+                onSelect={select}
+              />
+            );
+          })}
+        </div>
+        {rows.ids.length === 0 && rows.total > 0 && (
+          <p className="muted" style={{ padding: 12 }}>
+            No exchange matches the filter ({rows.total} hidden).
+          </p>
+        )}
+      </div>
+      {!following && newestLast && rows.ids.length > 0 && (
+        <button
+          type="button"
+          className="primary"
+          style={{ position: 'absolute', right: 24, bottom: 40, zIndex: 3 }}
+          onClick={() => {
+            followRef.current = true;
+            setFollowing(true);
+            const el = scrollRef.current;
+            if (el) el.scrollTop = el.scrollHeight;
+          }}
+        >
+          ↓ Follow newest
+        </button>
+      )}
+    </div>
+  );
+}

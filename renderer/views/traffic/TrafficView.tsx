@@ -1,0 +1,34 @@
+import { useStore } from '../../store';
+import { DetailPane } from '../detail/DetailPane';
+import { EmptyState } from './EmptyState';
+import { FilterErrors } from './FilterBar';
+import { TrafficTable } from './TrafficTable';
+import { TrafficToolbar } from './TrafficToolbar';
+
+export function TrafficView() {
+  const empty = useStore((s) => s.ids.length === 0);
+  const loaded = useStore((s) => s.loaded);
+  const hasSelection = useStore((s) => s.selectedId !== undefined && s.byId.has(s.selectedId));
+  return (
+    <section aria-label="Traffic" className="split-main" style={{ display: 'flex', flexDirection: 'column' }}>
+      <TrafficToolbar />
+      <FilterErrors />
+      {empty ? (
+        loaded ? (
+          <EmptyState />
+        ) : (
+          <p className="muted" style={{ padding: 12 }}>
+            Connecting to NetLens…
+          </p>
+        )
+      ) : (
+        <div className="split" style={{ position: 'relative' }}>
+          <div className="split-main">
+            <TrafficTable />
+          </div>
+          {hasSelection && <DetailPane />}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,318 @@
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { Exchange } from '../../../shared/model';
+import {
+  TIMING_COLORS,
+  TIMING_LABELS,
+  TIMING_PHASES,
+  timingRanges,
+  totalTimeMs,
+} from '../../../shared/timing';
+import { formatMs } from '../../format';
+import { useStore } from '../../store';
+import { selectVisibleRows } from '../../store/selectors';
+import { DetailPane } from '../detail/DetailPane';
+import { FilterBar, FilterErrors } from '../traffic/FilterBar';
+import { memoTimeBounds } from '../traffic/sessionBounds';
+import { AXIS_HEIGHT_PX, LABEL_WIDTH_PX, ROW_HEIGHT_PX, drawWaterfall, readPalette } from './drawWaterfall';
+import type { Viewport } from './waterfallScale';
+import { fitViewport, panBy, zoomAt } from './waterfallScale';
+
+interface Hover {
+  id: string;
+  x: number;
+  y: number;
+}
+
+function Tooltip({ exchange, x, y }: { exchange: Exchange; x: number; y: number }) {
+  const ranges = timingRanges(exchange.timings);
+  return (
+    <div className="waterfall-tooltip" role="tooltip" style={{ left: x + 14, top: y + 14 }}>
+      <div
+        style={{
+          fontWeight: 600,
+          marginBottom: 4,
+          maxWidth: 420,
+          overflow: 'hidden',
+          textOverflow: 'ellipsis',
+        }}
+      >
+        {exchange.request.method} {exchange.request.url}
+      </div>
+      {ranges.map((r) => (
+        <div key={r.phase} style={{ display: 'flex', justifyContent: 'space-between', gap: 16 }}>
+          <span>
+            <i
+              style={{
+                display: 'inline-block',
+                width: 9,
+                height: 9,
+                marginRight: 5,
+                background: TIMING_COLORS[r.phase],
+              }}
+            />
+            {TIMING_LABELS[r.phase]}
+          </span>
+          <span className="num">{formatMs(r.endMs - r.startMs)}</span>
+        </div>
+      ))}
+      <div style={{ display: 'flex', justifyContent: 'space-between', fontWeight: 600, marginTop: 2 }}>
+        <span>Total</span>
+        <span className="num">{formatMs(totalTimeMs(exchange.timings))}</span>
+      </div>
+      {exchange.connection.reused && (
+        <div className="muted">Connection reused (#{exchange.connection.id})</div>
+      )}
+      {exchange.error && (
+        <div style={{ color: 'var(--danger)' }}>
+          ✖ {exchange.error.class} ({exchange.error.phase}, {formatMs(exchange.error.elapsedMs)})
+        </div>
+      )}
+    </div>
+  );
+}
+
+/**
+ * The session (or the filtered set) on one time axis, painted on a canvas: only the rows in view
+ * are drawn, on each animation frame that needs it. Ctrl+wheel zooms around the pointer,
+ * Shift+wheel or dragging pans, a click selects.
+ */
+export function WaterfallView() {
+  const rows = useStore(selectVisibleRows);
+  const byId = useStore((s) => s.byId);
+  const version = useStore((s) => s.exchangesVersion);
+  const selectedId = useStore((s) => s.selectedId);
+  const select = useStore((s) => s.select);
+  const hasSelection = useStore((s) => s.selectedId !== undefined && s.byId.has(s.selectedId));
+  const bounds = memoTimeBounds(rows.ids, byId, version);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const scrollerRef = useRef<HTMLDivElement>(null);
+  const [viewport, setViewport] = useState<Viewport>({ startMs: 0, msPerPx: 1 });
+  const fittedRef = useRef(true);
+  const [hover, setHover] = useState<Hover | undefined>();
+  const [size, setSize] = useState({ width: 0, height: 0 });
+  const frameRef = useRef<number | undefined>(undefined);
+  const drawRef = useRef<() => void>(() => undefined);
+  const spanMs = bounds ? bounds.endMs - bounds.startMs : 1;
+  const timelineWidth = Math.max(1, size.width - LABEL_WIDTH_PX);
+
+  // Follow the session while the user has not zoomed or panned.
+  useLayoutEffect(() => {
+    if (fittedRef.current) setViewport(fitViewport(spanMs, timelineWidth));
+  }, [spanMs, timelineWidth]);
+
+  useLayoutEffect(() => {
+    const scroller = scrollerRef.current;
+    if (!scroller) return;
+    const observer = new ResizeObserver(() =>
+      setSize({ width: scroller.clientWidth, height: scroller.clientHeight }),
+    );
+    observer.observe(scroller);
+    setSize({ width: scroller.clientWidth, height: scroller.clientHeight });
+    return () => observer.disconnect();
+  }, []);
+
+  useLayoutEffect(() => {
+    drawRef.current = () => {
+      frameRef.current = undefined;
+      const canvas = canvasRef.current;
+      const scroller = scrollerRef.current;
+      if (!canvas || !scroller || size.width === 0) return;
+      const dpr = window.devicePixelRatio || 1;
+      const w = Math.round(size.width * dpr);
+      const h = Math.round(size.height * dpr);
+      if (canvas.width !== w || canvas.height !== h) {
+        canvas.width = w;
+        canvas.height = h;
+        canvas.style.width = `${size.width}px`;
+        canvas.style.height = `${size.height}px`;
+      }
+      const ctx = canvas.getContext('2d');
+      if (!ctx) return;
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      drawWaterfall({
+        ctx,
+        widthPx: size.width,
+        heightPx: size.height,
+        ids: rows.ids,
+        byId,
+        originMs: bounds?.startMs ?? 0,
+        viewport,
+        scrollTopPx: scroller.scrollTop,
+        selectedId,
+        hoveredId: hover?.id,
+        palette: readPalette(canvas),
+      });
+    };
+  });
+
+  const requestDraw = useCallback(() => {
+    frameRef.current ??= requestAnimationFrame(() => drawRef.current());
+  }, []);
+  useEffect(requestDraw, [requestDraw, rows, version, viewport, selectedId, hover, size]);
+  useEffect(
+    () => () => (frameRef.current !== undefined ? cancelAnimationFrame(frameRef.current) : undefined),
+    [],
+  );
+  useEffect(() => {
+    // Redraw when the OS theme flips.
+    const media = window.matchMedia('(prefers-color-scheme: dark)');
+    media.addEventListener('change', requestDraw);
+    return () => media.removeEventListener('change', requestDraw);
+  }, [requestDraw]);
+
+  const rowAt = useCallback(
+    (clientX: number, clientY: number): { id: string; x: number; y: number } | undefined => {
+      const scroller = scrollerRef.current;
+      if (!scroller) return undefined;
+      const rect = scroller.getBoundingClientRect();
+      const x = clientX - rect.left;
+      const y = clientY - rect.top;
+      if (y < AXIS_HEIGHT_PX) return undefined;
+      const index = Math.floor((y - AXIS_HEIGHT_PX + scroller.scrollTop) / ROW_HEIGHT_PX);
+      const id = rows.ids[index];
+      return id === undefined ? undefined : { id, x, y };
+    },
+    [rows.ids],
+  );
+
+  // Ctrl+wheel zoom needs a non-passive listener to stop the page from zooming.
+  useEffect(() => {
+    const scroller = scrollerRef.current;
+    if (!scroller) return;
+    const onWheel = (event: WheelEvent) => {
+      const rect = scroller.getBoundingClientRect();
+      const anchorX = Math.max(0, event.clientX - rect.left - LABEL_WIDTH_PX);
+      if (event.ctrlKey || event.metaKey) {
+        event.preventDefault();
+        fittedRef.current = false;
+        setViewport((v) => zoomAt(v, Math.exp(-event.deltaY * 0.002), anchorX));
+      } else if (event.shiftKey || Math.abs(event.deltaX) > Math.abs(event.deltaY)) {
+        event.preventDefault();
+        fittedRef.current = false;
+        setViewport((v) => panBy(v, -(event.shiftKey ? event.deltaY : event.deltaX)));
+      }
+    };
+    scroller.addEventListener('wheel', onWheel, { passive: false });
+    return () => scroller.removeEventListener('wheel', onWheel);
+  }, []);
+
+  const drag = useRef<{ x: number; y: number; moved: boolean; scrollTop: number } | undefined>(undefined);
+  const [dragging, setDragging] = useState(false);
+
+  const zoomButton = (factor: number) => {
+    fittedRef.current = false;
+    setViewport((v) => zoomAt(v, factor, timelineWidth / 2));
+  };
+
+  const hovered = hover ? byId.get(hover.id) : undefined;
+  return (
+    <section
+      aria-label="Waterfall"
+      className="split-main"
+      style={{ display: 'flex', flexDirection: 'column' }}
+    >
+      <div className="toolbar" role="toolbar" aria-label="Waterfall">
+        <FilterBar />
+        <button type="button" aria-label="Zoom in" onClick={() => zoomButton(2)}>
+          ＋
+        </button>
+        <button type="button" aria-label="Zoom out" onClick={() => zoomButton(0.5)}>
+          －
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            fittedRef.current = true;
+            setViewport(fitViewport(spanMs, timelineWidth));
+          }}
+        >
+          Fit
+        </button>
+        <span className="legend" aria-label="Legend">
+          {TIMING_PHASES.map((p) => (
+            <span key={p}>
+              <i style={{ background: TIMING_COLORS[p] }} />
+              {TIMING_LABELS[p]}
+            </span>
+          ))}
+        </span>
+      </div>
+      <FilterErrors />
+      <div className="split">
+        <div className="split-main">
+          <div className="waterfall-stage">
+            <canvas
+              ref={canvasRef}
+              role="img"
+              aria-label={`Waterfall chart of ${rows.ids.length} exchanges`}
+            />
+            <div
+              ref={scrollerRef}
+              className={`waterfall-scroller${dragging ? ' dragging' : ''}`}
+              data-testid="waterfall-scroller"
+              onScroll={() => {
+                requestDraw();
+                if (hover) setHover(undefined);
+              }}
+              onPointerDown={(e) => {
+                if (e.button !== 0) return;
+                drag.current = {
+                  x: e.clientX,
+                  y: e.clientY,
+                  moved: false,
+                  scrollTop: e.currentTarget.scrollTop,
+                };
+                e.currentTarget.setPointerCapture(e.pointerId);
+              }}
+              onPointerMove={(e) => {
+                const d = drag.current;
+                if (d) {
+                  const dx = e.clientX - d.x;
+                  const dy = e.clientY - d.y;
+                  if (!d.moved && Math.hypot(dx, dy) > 3) {
+                    d.moved = true;
+                    setDragging(true);
+                    fittedRef.current = false;
+                  }
+                  if (d.moved) {
+                    setViewport((v) => panBy(v, e.clientX - d.x));
+                    d.x = e.clientX;
+                    e.currentTarget.scrollTop = d.scrollTop - dy;
+                    return;
+                  }
+                }
+                const hit = rowAt(e.clientX, e.clientY);
+                setHover((current) =>
+                  hit
+                    ? current?.id === hit.id && current.x === hit.x && current.y === hit.y
+                      ? current
+                      : hit
+                    : undefined,
+                );
+              }}
+              onPointerUp={(e) => {
+                const d = drag.current;
+                drag.current = undefined;
+                setDragging(false);
+                if (d && !d.moved) {
+                  const hit = rowAt(e.clientX, e.clientY);
+                  if (hit) select(hit.id);
+                }
+              }}
+              onPointerLeave={() => setHover(undefined)}
+            >
+              <div style={{ height: AXIS_HEIGHT_PX + rows.ids.length * ROW_HEIGHT_PX }} />
+            </div>
+            {hovered && hover && <Tooltip exchange={hovered} x={hover.x} y={hover.y} />}
+            {rows.ids.length === 0 && (
+              <p className="muted" style={{ position: 'absolute', top: AXIS_HEIGHT_PX + 8, left: 12 }}>
+                {rows.total === 0 ? 'No exchanges yet.' : 'No exchange matches the filter.'}
+              </p>
+            )}
+          </div>
+        </div>
+        {hasSelection && <DetailPane />}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,73 @@
+/**
+ * The waterfall's horizontal scale, pure: which ms is at which pixel, zoom around a point, pan,
+ * and the axis ticks. `startMs` is an offset from the session's first start.
+ */
+
+export interface Viewport {
+  /** Offset (ms from the first exchange's start) at the left edge of the timeline. */
+  startMs: number;
+  msPerPx: number;
+}
+
+export const MIN_MS_PER_PX = 0.001;
+export const MAX_MS_PER_PX = 10 * 60_000;
+
+export function fitViewport(spanMs: number, widthPx: number): Viewport {
+  const width = Math.max(1, widthPx);
+  // A little room on the right so the last bar's end is visible.
+  return { startMs: 0, msPerPx: clamp((Math.max(1, spanMs) * 1.02) / width) };
+}
+
+function clamp(msPerPx: number): number {
+  return Math.min(MAX_MS_PER_PX, Math.max(MIN_MS_PER_PX, msPerPx));
+}
+
+export function msToX(viewport: Viewport, offsetMs: number): number {
+  return (offsetMs - viewport.startMs) / viewport.msPerPx;
+}
+
+export function xToMs(viewport: Viewport, x: number): number {
+  return viewport.startMs + x * viewport.msPerPx;
+}
+
+/** Zooms by `factor` (>1 zooms in) keeping the time under `anchorX` where it is. */
+export function zoomAt(viewport: Viewport, factor: number, anchorX: number): Viewport {
+  const anchorMs = xToMs(viewport, anchorX);
+  const msPerPx = clamp(viewport.msPerPx / factor);
+  return { msPerPx, startMs: anchorMs - anchorX * msPerPx };
+}
+
+export function panBy(viewport: Viewport, dxPx: number): Viewport {
+  return { ...viewport, startMs: viewport.startMs - dxPx * viewport.msPerPx };
+}
+
+const STEPS_MS = [
+  0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 15_000,
+  30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000,
+];
+
+/** A round tick step that leaves at least `minGapPx` between ticks. */
+export function tickStepMs(msPerPx: number, minGapPx = 80): number {
+  const wanted = msPerPx * minGapPx;
+  return STEPS_MS.find((s) => s >= wanted) ?? STEPS_MS[STEPS_MS.length - 1]!;
+}
+
+export function formatTick(offsetMs: number, stepMs: number): string {
+  if (stepMs >= 1000) return `${(offsetMs / 1000).toFixed(stepMs >= 10_000 ? 0 : stepMs >= 1000 ? 1 : 2)} s`;
+  const decimals = stepMs >= 1 ? 0 : stepMs >= 0.1 ? 1 : 2;
+  return `${offsetMs.toFixed(decimals)} ms`;
+}
+
+/** The tick offsets visible in [viewport.startMs, viewport.startMs + widthPx·msPerPx]. */
+export function ticks(viewport: Viewport, widthPx: number): { stepMs: number; offsetsMs: number[] } {
+  const stepMs = tickStepMs(viewport.msPerPx);
+  const endMs = xToMs(viewport, widthPx);
+  const offsetsMs: number[] = [];
+  for (
+    let t = Math.ceil(viewport.startMs / stepMs) * stepMs;
+    t <= endMs && offsetsMs.length < 200;
+    t += stepMs
+  )
+    offsetsMs.push(t);
+  return { stepMs, offsetsMs };
+}
