@@ -266,8 +266,9 @@ export function diffBodies(side: 'request' | 'response', left: BodyInput, right:
     }
     result.verdict = 'unavailable';
     result.verdicts = ['unavailable'];
-    const missing = !result.left.captured ? 'left' : 'right';
-    result.description = `the ${missing} body was not captured; sizes ${formatBytes(result.left.sizeBytes)} vs ${formatBytes(result.right.sizeBytes)}`;
+    const missing =
+      !lBytes && !rBytes ? 'neither body was' : !lBytes ? 'the left body was not' : 'the right body was not';
+    result.description = `${missing} captured; sizes ${formatBytes(result.left.sizeBytes)} vs ${formatBytes(result.right.sizeBytes)}`;
     return result;
   }
 

@@ -217,6 +217,15 @@ export function diffExchanges(
   ] as const) {
     if (body.verdict === 'identical' || body.verdict === 'both_empty') continue;
     if (area === 'response_body' && (!left.response || !right.response)) continue;
+    // Neither body captured and the sizes agree: nothing to say.
+    if (
+      body.verdict === 'unavailable' &&
+      !body.left.captured &&
+      !body.right.captured &&
+      body.left.sizeBytes === body.right.sizeBytes
+    ) {
+      continue;
+    }
     add({ area, material: body.verdict !== 'unavailable', text: `${label}: ${body.description}` });
   }
 
