@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { moveSelection } from '../../../renderer/keyboard';
+
+describe('moveSelection', () => {
+  const ids = ['a', 'b', 'c'];
+  it('moves within bounds and starts at an end when nothing is selected', () => {
+    expect(moveSelection(ids, 'a', 1)).toBe('b');
+    expect(moveSelection(ids, 'c', 1)).toBe('c');
+    expect(moveSelection(ids, 'a', -1)).toBe('a');
+    expect(moveSelection(ids, undefined, 1)).toBe('a');
+    expect(moveSelection(ids, undefined, -1)).toBe('c');
+    expect(moveSelection(ids, 'gone', 1)).toBe('a');
+    expect(moveSelection([], 'a', 1)).toBeUndefined();
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import {
+  fitViewport,
+  formatTick,
+  msToX,
+  panBy,
+  ticks,
+  xToMs,
+  zoomAt,
+} from '../../../../../renderer/views/waterfall/waterfallScale';
+
+describe('waterfall scale', () => {
+  it('fits the span to the width with a small margin', () => {
+    const v = fitViewport(1000, 500);
+    expect(v.startMs).toBe(0);
+    expect(msToX(v, 1000)).toBeLessThan(500);
+    expect(msToX(v, 1000)).toBeGreaterThan(480);
+  });
+
+  it('zooms around the anchor, keeping the time under it in place', () => {
+    const v = { startMs: 100, msPerPx: 2 };
+    const anchorMs = xToMs(v, 250);
+    const zoomed = zoomAt(v, 4, 250);
+    expect(zoomed.msPerPx).toBe(0.5);
+    expect(xToMs(zoomed, 250)).toBeCloseTo(anchorMs);
+  });
+
+  it('pans: dragging right shows earlier times', () => {
+    expect(panBy({ startMs: 100, msPerPx: 2 }, 10).startMs).toBe(80);
+  });
+
+  it('puts round ticks at least 80 px apart', () => {
+    const v = { startMs: 0, msPerPx: 10 };
+    const { stepMs, offsetsMs } = ticks(v, 1000);
+    expect(stepMs).toBe(1000);
+    expect(offsetsMs).toEqual([0, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000]);
+    expect(formatTick(1500, 500)).toBe('1500 ms');
+    expect(formatTick(3000, 1000)).toBe('3.0 s');
+  });
+});
