@@ -137,8 +137,10 @@ export interface HttpHop {
   sizeBytes: number;
   /** Redirect target, resolved against the URL. */
   location?: string;
-  /** This hop opened its own connection (a redirect to another origin). */
+  /** Phase timings of this hop (each hop opens its own connection). */
   timings: Timings;
+  /** DNS, TCP and TLS of this hop's connection, for hops after the first (the first's are the report's steps). */
+  connection?: (DnsStep | TcpStep | TlsStep)[];
 }
 
 export interface HttpStep {
@@ -169,6 +171,8 @@ export interface ProbeAttempt {
   status?: number;
   /** One line: `ok 200`, `connect_refused`, `HTTP 503 (retryable)`. */
   outcome: string;
+  /** The error message, for a failed attempt. */
+  message?: string;
 }
 
 export interface ProbeReport {

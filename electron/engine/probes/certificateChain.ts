@@ -1,0 +1,92 @@
+/**
+ * Certificate chain summary and the reason a chain is rejected. Pure, so it is tested without
+ * sockets. Node reports verification failures as OpenSSL codes (X509_V_ERR_* without the
+ * prefix) and hostname mismatches as ERR_TLS_CERT_ALTNAME_INVALID.
+ */
+import type { DetailedPeerCertificate, PeerCertificate } from 'node:tls';
+import type { CertProblem } from '../../../shared/errors.js';
+import type { CertificateInfo } from '../../../shared/probe.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const MAX_CHAIN_LENGTH = 10;
+
+const PROBLEMS: Record<string, CertProblem> = {
+  CERT_HAS_EXPIRED: 'expired',
+  CERT_NOT_YET_VALID: 'not_yet_valid',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self_signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'self_signed',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'unknown_ca',
+  UNABLE_TO_GET_ISSUER_CERT: 'unknown_ca',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'unknown_ca',
+  CERT_UNTRUSTED: 'unknown_ca',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'hostname_mismatch',
+  HOSTNAME_MISMATCH: 'hostname_mismatch',
+  CERT_REVOKED: 'revoked',
+};
+
+export function certProblemOf(code: string | undefined): CertProblem | undefined {
+  if (!code) return undefined;
+  return PROBLEMS[code] ?? 'other';
+}
+
+/** Leaf first. Node links each certificate to its issuer; a self-signed root links to itself. */
+export function chainOf(leaf: DetailedPeerCertificate | undefined, nowMs: number): CertificateInfo[] {
+  const chain: CertificateInfo[] = [];
+  const seen = new Set<string>();
+  let cert: DetailedPeerCertificate | undefined = leaf;
+  while (cert && Object.keys(cert).length > 0 && chain.length < MAX_CHAIN_LENGTH) {
+    const key = cert.fingerprint256 ?? `${chain.length}`;
+    if (seen.has(key)) break;
+    seen.add(key);
+    const issuer: DetailedPeerCertificate | undefined = cert.issuerCertificate;
+    chain.push(
+      certificateInfo(
+        cert,
+        nowMs,
+        issuer === cert ||
+          (issuer?.fingerprint256 !== undefined && issuer.fingerprint256 === cert.fingerprint256),
+      ),
+    );
+    cert = issuer;
+  }
+  return chain;
+}
+
+export function certificateInfo(cert: PeerCertificate, nowMs: number, selfSigned = false): CertificateInfo {
+  const validFromMs = Date.parse(cert.valid_from);
+  const validToMs = Date.parse(cert.valid_to);
+  const info: CertificateInfo = {
+    subject: distinguishedName(cert.subject),
+    issuer: distinguishedName(cert.issuer),
+    subjectAltNames: parseSubjectAltNames(cert.subjectaltname),
+    validFromMs,
+    validToMs,
+    daysLeft: Math.floor((validToMs - nowMs) / DAY_MS),
+    selfSigned: selfSigned || distinguishedName(cert.subject) === distinguishedName(cert.issuer),
+  };
+  if (cert.serialNumber) info.serialNumber = cert.serialNumber;
+  if (cert.fingerprint256) info.fingerprint256 = cert.fingerprint256;
+  return info;
+}
+
+/** `CN=example.com, O=Example` from Node's object form (values may be arrays). */
+export function distinguishedName(name: Record<string, string | string[] | undefined> | undefined): string {
+  if (!name) return '';
+  const order = ['CN', 'O', 'OU', 'L', 'ST', 'C'];
+  const keys = [...order.filter((k) => k in name), ...Object.keys(name).filter((k) => !order.includes(k))];
+  return keys
+    .flatMap((k) => {
+      const v = name[k];
+      return v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => `${k}=${x}`);
+    })
+    .join(', ');
+}
+
+/** `DNS:a.example, IP Address:127.0.0.1` → [`a.example`, `127.0.0.1`]. */
+export function parseSubjectAltNames(text: string | undefined): string[] {
+  if (!text) return [];
+  return text
+    .split(/,\s*/)
+    .map((entry) => entry.replace(/^(DNS|IP Address|email|URI):/, '').trim())
+    .filter((v) => v !== '');
+}
