@@ -87,15 +87,6 @@ export function parseHarExportOptions(value: unknown): HarExportOptions {
   return options;
 }
 
-/** An engine that can move its proxy to another port (optional until the engine offers it). */
-interface RestartableEngine {
-  restartProxy(port: number): Promise<unknown>;
-}
-
-function canRestart(engine: Engine): engine is Engine & RestartableEngine {
-  return typeof (engine as Partial<RestartableEngine>).restartProxy === 'function';
-}
-
 export function captureHandlers(engine: Engine): Partial<HandlerTable> {
   return {
     'app:info': {
@@ -134,13 +125,25 @@ export function captureHandlers(engine: Engine): Partial<HandlerTable> {
         return [integerArg(port, 'port', { min: 0, max: 65_535 })];
       },
       handle: async (port): Promise<AppInfo> => {
-        if (!canRestart(engine)) {
+        try {
+          await engine.restartProxy(port);
+        } catch (error) {
+          // The engine keeps the old listener; say which port failed and why.
+          const code = (error as NodeJS.ErrnoException).code;
+          const inUse = code === 'EADDRINUSE';
+          const reason = inUse
+            ? 'it is already in use'
+            : error instanceof Error
+              ? error.message
+              : String(error);
           throw new ApiFailure(
-            'unsupported',
-            'This engine cannot move its proxy; restart NetLens with --port.',
+            inUse ? 'port_in_use' : 'proxy_error',
+            `Cannot move the proxy to port ${port}: ${reason}.`,
+            {
+              cause: error,
+            },
           );
         }
-        await engine.restartProxy(port);
         return engine.info();
       },
     },

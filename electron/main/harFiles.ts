@@ -1,0 +1,108 @@
+/**
+ * HAR files through native dialogs: "Save session as HAR" (menu and the `har:save` channel)
+ * and "Open session" (HAR import).
+ */
+import { app, dialog, type BrowserWindow } from 'electron';
+import { mkdtemp, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { HarExportOptions, HarImportSummary } from '../../shared/api.js';
+import type { Engine } from '../engine/engine.js';
+import type { HandlerTable } from '../engine/apiHandlers.js';
+import { ApiFailure } from '../engine/apiFailure.js';
+import { argList } from '../engine/apiArguments.js';
+import { MAX_HAR_TEXT_LENGTH, parseHarExportOptions } from '../engine/captureHandlers.js';
+
+const HAR_FILTERS = [
+  { name: 'HAR', extensions: ['har'] },
+  { name: 'JSON', extensions: ['json'] },
+  { name: 'All files', extensions: ['*'] },
+];
+
+export function defaultHarFileName(now: Date, redacted: boolean): string {
+  const stamp = now.toISOString().replace(/[:]/g, '-').replace(/\..*$/, '');
+  return `netlens-${stamp}${redacted ? '-redacted' : ''}.har`;
+}
+
+/** Writes next to the target, then renames: no half-written HAR if NetLens dies mid-write. */
+async function writeFileAtomically(file: string, text: string): Promise<void> {
+  const tempDir = await mkdtemp(path.join(path.dirname(file), `.${path.basename(file)}.`));
+  const temp = path.join(tempDir, 'partial');
+  try {
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  } finally {
+    await rm(tempDir, { recursive: true, force: true });
+  }
+}
+
+export async function saveHarWithDialog(
+  engine: Engine,
+  window: BrowserWindow | undefined,
+  options: HarExportOptions,
+): Promise<{ path: string } | null> {
+  const dialogOptions = {
+    title: options.redact ? 'Export HAR (redacted)' : 'Export HAR',
+    defaultPath: path.join(app.getPath('downloads'), defaultHarFileName(new Date(), options.redact === true)),
+    filters: HAR_FILTERS,
+    properties: ['createDirectory', 'showOverwriteConfirmation'] as (
+      'createDirectory' | 'showOverwriteConfirmation'
+    )[],
+  };
+  const choice = window
+    ? await dialog.showSaveDialog(window, dialogOptions)
+    : await dialog.showSaveDialog(dialogOptions);
+  if (choice.canceled || !choice.filePath) return null;
+  const har = await engine.exportHar(options);
+  try {
+    await writeFileAtomically(choice.filePath, `${JSON.stringify(har, null, 2)}\n`);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ApiFailure('io_error', `Could not write ${choice.filePath}: ${reason}`, { cause: error });
+  }
+  return { path: choice.filePath };
+}
+
+export async function openHarWithDialog(
+  engine: Engine,
+  window: BrowserWindow | undefined,
+): Promise<{ path: string; summary: HarImportSummary } | null> {
+  const dialogOptions = {
+    title: 'Open session (HAR)',
+    filters: HAR_FILTERS,
+    properties: ['openFile'] as 'openFile'[],
+  };
+  const choice = window
+    ? await dialog.showOpenDialog(window, dialogOptions)
+    : await dialog.showOpenDialog(dialogOptions);
+  const file = choice.filePaths[0];
+  if (choice.canceled || !file) return null;
+  const info = await stat(file);
+  // A UTF-8 file has at least as many bytes as characters: refuse early what importHar would refuse.
+  if (info.size > MAX_HAR_TEXT_LENGTH * 4) {
+    throw new ApiFailure('too_large', `${path.basename(file)} is too large to import (${info.size} bytes).`);
+  }
+  const text = await readFile(file, 'utf8');
+  return { path: file, summary: await engine.importHar(text) };
+}
+
+/** The Electron-only `har:save` channel (web mode has no handler: `unsupported`, the UI downloads). */
+export function harSaveHandler(
+  engine: Engine,
+  getWindow: () => BrowserWindow | undefined,
+): Partial<HandlerTable> {
+  return {
+    'har:save': {
+      parse: (args) => {
+        const [options] = argList(args, 0, 1);
+        return [parseHarExportOptions(options)];
+      },
+      handle: (options) => saveHarWithDialog(engine, getWindow(), options),
+    },
+  };
+}

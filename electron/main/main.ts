@@ -1,0 +1,208 @@
+/**
+ * The Electron main process: one engine (the same createEngine the CLI uses, with the app's
+ * data dir and the monitors running), one window, the IPC bridge, menus and notifications.
+ * Everything that is not window/menu/dialog glue lives in the engine.
+ */
+import { app, dialog, Menu, nativeTheme, session, shell, type BrowserWindow } from 'electron';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createEngine, type Engine } from '../engine/engine.js';
+import { createApiDispatcher } from '../engine/apiHandlers.js';
+import { createEventBatcher, type EventBatcher } from '../engine/eventBatcher.js';
+import { resolveDataDir } from '../engine/system/dataDir.js';
+import type { EngineEvent } from '../../shared/api.js';
+import { parseAppArgs } from './appArgs.js';
+import { hardenAllWebContents, hardenSession } from './security.js';
+import { createMainWindow } from './window.js';
+import { registerApiIpc, sendEvents } from './ipc.js';
+import { buildAppMenu } from './menu.js';
+import { harSaveHandler, openHarWithDialog, saveHarWithDialog } from './harFiles.js';
+import { notifyMonitorEvents } from './notifications.js';
+import { indexFileUrl, safeExternalUrl } from './urlPolicy.js';
+
+// dist/electron/main.cjs → dist/electron/preload.cjs and dist/renderer/index.html.
+const PRELOAD_PATH = path.join(__dirname, 'preload.cjs');
+const INDEX_HTML_PATH = path.join(__dirname, '..', 'renderer', 'index.html');
+const INDEX_URL = indexFileUrl(INDEX_HTML_PATH);
+const SHUTDOWN_TIMEOUT_MS = 5000;
+
+app.setName('NetLens');
+const args = parseAppArgs(process.argv.slice(1));
+
+let engine: Engine | undefined;
+let mainWindow: BrowserWindow | undefined;
+let batcher: EventBatcher | undefined;
+let shutdown: 'running' | 'closing' | 'closed' = 'running';
+
+function focusWindow(): void {
+  if (!mainWindow || mainWindow.isDestroyed()) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
+}
+
+/** A notice in the UI's event stream (shown as a toast/status by the renderer). */
+function notice(level: 'info' | 'warning' | 'error', message: string): void {
+  batcher?.push({ type: 'notice', level, message });
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The documentation URL from package.json (homepage), when it is http(s). */
+function docsUrl(): string | undefined {
+  try {
+    const manifest = JSON.parse(readFileSync(path.join(app.getAppPath(), 'package.json'), 'utf8')) as {
+      homepage?: unknown;
+    };
+    return safeExternalUrl(manifest.homepage);
+  } catch {
+    return undefined;
+  }
+}
+
+function iconPath(): string | undefined {
+  const candidate = path.join(app.getAppPath(), 'resources', 'icon.png');
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+async function exportFromMenu(redact: boolean): Promise<void> {
+  if (!engine) return;
+  try {
+    const saved = await saveHarWithDialog(engine, mainWindow, { redact });
+    if (saved) notice('info', `Saved the session${redact ? ' (redacted)' : ''} to ${saved.path}`);
+  } catch (error) {
+    dialog.showErrorBox('Export HAR failed', errorText(error));
+  }
+}
+
+async function openFromMenu(): Promise<void> {
+  if (!engine) return;
+  try {
+    const opened = await openHarWithDialog(engine, mainWindow);
+    if (!opened) return;
+    const { imported, skipped } = opened.summary;
+    const skippedText = skipped.length > 0 ? `; skipped ${skipped.length} (${skipped[0]!.reason}…)` : '';
+    notice(
+      skipped.length > 0 ? 'warning' : 'info',
+      `Imported ${imported} exchanges from ${opened.path}${skippedText}`,
+    );
+  } catch (error) {
+    dialog.showErrorBox('Open session failed', errorText(error));
+  }
+}
+
+function showAbout(): void {
+  const info = engine?.info();
+  const lines = [
+    `Version ${app.getVersion()} (Electron ${process.versions.electron}, Node ${process.versions.node})`,
+    info?.proxyUrl ? `Proxy: ${info.proxyUrl}` : 'Proxy: not listening',
+    info ? `CA certificate: ${info.caCertPath}` : '',
+    info ? `Data: ${info.dataDir}` : '',
+  ].filter((line) => line !== '');
+  void dialog.showMessageBox({
+    type: 'info',
+    title: 'About NetLens',
+    message: 'NetLens',
+    detail: lines.join('\n'),
+  });
+}
+
+async function start(): Promise<void> {
+  hardenAllWebContents(app);
+  await app.whenReady();
+  hardenSession(session.defaultSession);
+
+  // --data-dir, else NETLENS_HOME, else Electron's per-user dir (the CLI's default for "NetLens").
+  const explicit = args.dataDir !== undefined || (process.env.NETLENS_HOME ?? '').trim() !== '';
+  const dataDir = explicit ? resolveDataDir(args.dataDir) : app.getPath('userData');
+
+  try {
+    engine = await createEngine({ dataDir, mode: 'electron', runMonitors: true });
+  } catch (error) {
+    dialog.showErrorBox('NetLens could not start', `${errorText(error)}\n\nData directory: ${dataDir}`);
+    app.exit(1);
+    return;
+  }
+  const theEngine = engine;
+
+  batcher = createEventBatcher((events: EngineEvent[]) => sendEvents(mainWindow, events));
+  theEngine.on((event) => {
+    batcher?.push(event);
+    notifyMonitorEvents(event, focusWindow);
+  });
+
+  const dispatch = createApiDispatcher(
+    theEngine,
+    harSaveHandler(theEngine, () => mainWindow),
+  );
+  registerApiIpc({ dispatch, getWindow: () => mainWindow, indexUrl: INDEX_URL });
+
+  const docs = docsUrl();
+  const menu = buildAppMenu({
+    openSession: () => void openFromMenu(),
+    exportHar: (redact) => void exportFromMenu(redact),
+    toggleTheme: () => {
+      nativeTheme.themeSource = nativeTheme.shouldUseDarkColors ? 'light' : 'dark';
+    },
+    showAbout,
+    ...(docs ? { openDocs: () => void shell.openExternal(docs) } : {}),
+  });
+  Menu.setApplicationMenu(menu);
+
+  const icon = iconPath();
+  mainWindow = createMainWindow({
+    preloadPath: PRELOAD_PATH,
+    indexHtmlPath: INDEX_HTML_PATH,
+    dataDir,
+    ...(icon ? { iconPath: icon } : {}),
+  });
+  mainWindow.on('closed', () => {
+    mainWindow = undefined;
+  });
+
+  try {
+    await theEngine.start();
+  } catch (error) {
+    // The window still opens: the user can read captured sessions and pick another port.
+    const message = `The proxy did not start: ${errorText(error)}`;
+    console.error(`netlens: ${message}`);
+    mainWindow.webContents.once('did-finish-load', () => notice('error', message));
+    void dialog.showMessageBox(mainWindow, { type: 'warning', title: 'NetLens', message });
+  }
+  batcher.push({ type: 'proxy:changed', info: theEngine.info() });
+}
+
+async function closeEngine(): Promise<void> {
+  batcher?.close();
+  if (!engine) return;
+  await Promise.race([
+    engine.close(),
+    new Promise((resolve) => setTimeout(resolve, SHUTDOWN_TIMEOUT_MS).unref()),
+  ]).catch((error: unknown) => console.error('netlens: closing the engine failed:', error));
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // Another NetLens owns the data dir and the proxy port: it gets focus (second-instance), we go.
+  app.quit();
+} else {
+  app.on('second-instance', focusWindow);
+  // Closing the window quits, on every platform: a proxy left running unseen would surprise.
+  app.on('window-all-closed', () => app.quit());
+  app.on('before-quit', (event) => {
+    if (shutdown === 'closed') return;
+    event.preventDefault();
+    if (shutdown === 'closing') return;
+    shutdown = 'closing';
+    void closeEngine().finally(() => {
+      shutdown = 'closed';
+      app.quit();
+    });
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+  start().catch((error: unknown) => {
+    dialog.showErrorBox('NetLens could not start', errorText(error));
+    app.exit(1);
+  });
+}

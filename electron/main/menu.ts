@@ -1,0 +1,59 @@
+/** The application menu: File (sessions, HAR), Edit, View, Help — with the platform's conventions. */
+import { Menu, type MenuItemConstructorOptions } from 'electron';
+
+export interface MenuActions {
+  openSession(): void;
+  exportHar(redact: boolean): void;
+  toggleTheme(): void;
+  showAbout(): void;
+  /** Undefined when there is no http(s) documentation URL to open. */
+  openDocs?: () => void;
+}
+
+export function buildAppMenu(actions: MenuActions, platform: NodeJS.Platform = process.platform): Menu {
+  const isMac = platform === 'darwin';
+  const template: MenuItemConstructorOptions[] = [
+    ...(isMac ? [{ role: 'appMenu' as const }] : []),
+    {
+      label: '&File',
+      submenu: [
+        { label: 'Open Session (HAR)…', accelerator: 'CmdOrCtrl+O', click: () => actions.openSession() },
+        { type: 'separator' },
+        { label: 'Save Session as HAR…', accelerator: 'CmdOrCtrl+S', click: () => actions.exportHar(false) },
+        {
+          label: 'Save Session as HAR (Redacted)…',
+          accelerator: 'CmdOrCtrl+Shift+S',
+          toolTip: 'Authorization, cookies, tokens and keys are replaced',
+          click: () => actions.exportHar(true),
+        },
+        { type: 'separator' },
+        isMac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    {
+      label: '&View',
+      submenu: [
+        { role: 'reload' },
+        { role: 'forceReload' },
+        { role: 'toggleDevTools' },
+        { type: 'separator' },
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { label: 'Toggle Dark Theme', accelerator: 'CmdOrCtrl+Shift+T', click: () => actions.toggleTheme() },
+        { role: 'togglefullscreen' },
+      ],
+    },
+    ...(isMac ? [{ role: 'windowMenu' as const }] : []),
+    {
+      role: 'help',
+      submenu: [
+        ...(actions.openDocs ? [{ label: 'NetLens Documentation', click: actions.openDocs }] : []),
+        { label: 'About NetLens', click: () => actions.showAbout() },
+      ],
+    },
+  ];
+  return Menu.buildFromTemplate(template);
+}
