@@ -16,7 +16,7 @@ function skippedReason(exchange: Exchange, phase: TimingPhase): string {
     return 'did not happen: connection reused';
   if (phase === 'ssl' && !exchange.request.url.startsWith('https:')) return 'did not happen: plain HTTP';
   if (phase === 'blocked') return 'did not happen: no queueing';
-  if (phase === 'dns' && exchange.connection.serverIp && /^[\d.]+$|:/.test(hostOf(exchange.request.url)))
+  if (phase === 'dns' && /^[\d.]+$|:/.test(hostOf(exchange.request.url)))
     return 'did not happen: IP address, no lookup';
   if (exchange.error) return 'not reached: the exchange failed earlier';
   if (exchange.state === 'pending') return 'not yet';

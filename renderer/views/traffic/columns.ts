@@ -15,15 +15,15 @@ export interface Column {
 
 export const COLUMNS: readonly Column[] = [
   { id: 'method', label: 'Method', widthPx: 70, minWidthPx: 44, sort: 'method' },
-  { id: 'host', label: 'Host', widthPx: 170, minWidthPx: 60, sort: 'host' },
-  { id: 'path', label: 'Path', widthPx: 300, minWidthPx: 80, sort: 'path' },
-  { id: 'status', label: 'Status', widthPx: 90, minWidthPx: 50, sort: 'status' },
-  { id: 'type', label: 'Type', widthPx: 70, minWidthPx: 40, sort: 'type' },
-  { id: 'size', label: 'Size', widthPx: 76, minWidthPx: 44, sort: 'size', numeric: true },
-  { id: 'duration', label: 'Time', widthPx: 76, minWidthPx: 44, sort: 'duration', numeric: true },
+  { id: 'host', label: 'Host', widthPx: 140, minWidthPx: 60, sort: 'host' },
+  { id: 'path', label: 'Path', widthPx: 180, minWidthPx: 80, sort: 'path' },
+  { id: 'status', label: 'Status', widthPx: 76, minWidthPx: 50, sort: 'status' },
+  { id: 'type', label: 'Type', widthPx: 60, minWidthPx: 40, sort: 'type' },
+  { id: 'size', label: 'Size', widthPx: 68, minWidthPx: 44, sort: 'size', numeric: true },
+  { id: 'duration', label: 'Time', widthPx: 68, minWidthPx: 44, sort: 'duration', numeric: true },
   { id: 'start', label: 'Start', widthPx: 96, minWidthPx: 60, sort: 'start' },
-  { id: 'waterfall', label: 'Waterfall', widthPx: 160, minWidthPx: 60 },
-  { id: 'error', label: 'Error', widthPx: 150, minWidthPx: 60, sort: 'error' },
+  { id: 'waterfall', label: 'Waterfall', widthPx: 140, minWidthPx: 60 },
+  { id: 'error', label: 'Error', widthPx: 140, minWidthPx: 60, sort: 'error' },
 ];
 
 export function gridTemplate(widths: Record<ColumnId, number>): string {

@@ -214,10 +214,10 @@ export function WaterfallView() {
       <div className="toolbar" role="toolbar" aria-label="Waterfall">
         <FilterBar />
         <button type="button" aria-label="Zoom in" onClick={() => zoomButton(2)}>
-          ＋
+          +
         </button>
         <button type="button" aria-label="Zoom out" onClick={() => zoomButton(0.5)}>
-          －
+          −
         </button>
         <button
           type="button"
