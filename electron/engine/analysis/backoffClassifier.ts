@@ -11,8 +11,15 @@ import type { BackoffVerdict, JitterStyle } from '../../../shared/retry.js';
 
 /** Below this every retry counts as immediate. */
 export const IMMEDIATE_MS = 50;
-/** Relative residual under which a deterministic model fits (timer granularity, client work). */
-const TIGHT_FIT = 0.12;
+/**
+ * A deterministic model fits when every wait is within this of its prediction: timers fire a
+ * few ms late and the proxy's timestamps add a few more, but clients that jitter move waits by
+ * tens of percent.
+ */
+const NOISE_MS = 25;
+const NOISE_RATIO = 0.08;
+/** Relative residual still called a linear trend under jitter. */
+const LINEAR_JITTER_FIT = 0.3;
 /** Log-space residual still accepted for a jittered exponential (full jitter is very noisy). */
 const LOOSE_FIT = 0.9;
 /** Smallest growth per attempt that counts as exponential. */
@@ -56,7 +63,7 @@ function isConstant(waits: readonly number[]): boolean {
   const max = Math.max(...waits);
   const sorted = [...waits].sort((a, b) => a - b);
   const middle = sorted[Math.floor(sorted.length / 2)]!;
-  return max - min <= Math.max(30, 0.15 * middle);
+  return max - min <= Math.max(NOISE_MS, 2 * NOISE_RATIO * middle);
 }
 
 /** A run of equal waits at the end, at the maximum, after growth: an exponential with a cap. */
@@ -71,9 +78,18 @@ function capStart(waits: readonly number[]): number | undefined {
 interface Model {
   shape: 'linear' | 'exponential';
   residual: number;
+  /** Every wait within measurement noise of the model. */
+  tight: boolean;
   baseMs: number;
   stepMs?: number;
   factor?: number;
+}
+
+function within(waits: readonly number[], predict: (i: number) => number): boolean {
+  return waits.every((w, i) => {
+    const p = predict(i);
+    return Math.abs(w - p) <= Math.max(NOISE_MS, NOISE_RATIO * p);
+  });
 }
 
 function models(waits: readonly number[]): Model[] {
@@ -84,6 +100,7 @@ function models(waits: readonly number[]): Model[] {
     out.push({
       shape: 'linear',
       residual: lin.rms / avg,
+      tight: within(waits, (i) => lin.intercept + lin.slope * i),
       baseMs: lin.intercept,
       stepMs: lin.slope,
     });
@@ -94,6 +111,7 @@ function models(waits: readonly number[]): Model[] {
     out.push({
       shape: 'exponential',
       residual: logFit.rms,
+      tight: within(waits, (i) => Math.exp(logFit.intercept + logFit.slope * i)),
       baseMs: Math.exp(logFit.intercept),
       factor,
     });
@@ -184,8 +202,8 @@ export function classifyBackoff(waits: readonly number[]): BackoffVerdict {
   const cap = capStart(waits);
   const growth = cap === undefined ? waits : waits.slice(0, cap);
   const fits = models(growth);
-  const best = fits[0];
-  if (best && best.residual <= TIGHT_FIT) {
+  const best = fits.find((m) => m.tight);
+  if (best) {
     if (best.shape === 'exponential') {
       const capMs = cap === undefined ? undefined : max;
       const verdict: BackoffVerdict = {
@@ -216,7 +234,7 @@ export function classifyBackoff(waits: readonly number[]): BackoffVerdict {
   if (
     exponential &&
     exponential.residual <= LOOSE_FIT &&
-    (!linear || exponential.residual <= linear.residual * 1.5 || linear.residual > TIGHT_FIT * 2)
+    (!linear || exponential.residual <= linear.residual * 1.5 || linear.residual > LINEAR_JITTER_FIT / 2)
   ) {
     const style = exponentialJitterStyle(waits, exponential.factor!);
     return {
@@ -228,7 +246,7 @@ export function classifyBackoff(waits: readonly number[]): BackoffVerdict {
       description: `exponential backoff ≈×${exponential.factor!.toFixed(1)}, ${jitterText(style)} (waits ${waits.map(ms).join(', ')})`,
     };
   }
-  if (linear && linear.residual <= TIGHT_FIT * 3) {
+  if (linear && linear.residual <= LINEAR_JITTER_FIT) {
     return {
       shape: 'linear',
       jitter: true,

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { createRetryTracker } from '../../../../../electron/engine/analysis/retryTracker.js';
+import type { ExchangeStoreView } from '../../../../../electron/engine/engine.js';
+import type { BodyPayload, Exchange } from '../../../../../shared/model.js';
+import { body, headers, makeExchange } from '../../../../fixtures/exchangeFactory.js';
+
+/** A store view over a Map, recording every update like the engine's store would emit. */
+function memoryStore(bodies = new Map<string, Buffer>()) {
+  const byId = new Map<string, Exchange>();
+  const updates: { id: string; patch: Partial<Exchange> }[] = [];
+  const store: ExchangeStoreView = {
+    list: () => [...byId.values()],
+    get: (id) => byId.get(id),
+    async body(id, side): Promise<BodyPayload | null> {
+      const bytes = side === 'request' ? bodies.get(id) : undefined;
+      if (!bytes) return null;
+      return { base64: bytes.toString('base64'), decoded: false, truncated: false, sizeBytes: bytes.length };
+    },
+    update(id, patch) {
+      const existing = byId.get(id);
+      if (!existing) return undefined;
+      const next = { ...existing, ...patch };
+      byId.set(id, next);
+      updates.push({ id, patch });
+      return next;
+    },
+    clear: () => byId.clear(),
+    get size() {
+      return byId.size;
+    },
+  };
+  return { store, byId, updates, bodies };
+}
+
+const T0 = 1_750_000_000_000;
+
+function post(
+  startedAtMs: number,
+  status: number,
+  payload: string,
+  bodies: Map<string, Buffer>,
+  extra: Partial<Exchange> = {},
+) {
+  const exchange = makeExchange({
+    method: 'PUT',
+    url: 'http://127.0.0.1:9000/api/items/7',
+    status,
+    startedAtMs,
+    durationMs: 10,
+    request: { body: body(payload.length, 'application/json') },
+    connection: {
+      id: `c${startedAtMs}`,
+      reused: false,
+      clientAddress: '127.0.0.1',
+      clientPort: startedAtMs % 60_000,
+    },
+    ...extra,
+  });
+  bodies.set(exchange.id, Buffer.from(payload));
+  return exchange;
+}
+
+describe('createRetryTracker', () => {
+  it('sets retry {chainId, attempt} on every attempt through store.update', async () => {
+    const { store, byId, updates, bodies } = memoryStore();
+    const tracker = createRetryTracker(store);
+    const attempts = [
+      post(T0, 503, '{"n":1}', bodies),
+      post(T0 + 110, 503, '{"n":1}', bodies),
+      post(T0 + 320, 200, '{"n":1}', bodies),
+    ];
+    for (const exchange of attempts) {
+      byId.set(exchange.id, exchange);
+      tracker.observe(exchange);
+    }
+    await tracker.settled();
+    const chainId = `chain-${attempts[0]!.id}`;
+    expect(attempts.map((e) => byId.get(e.id)!.retry)).toEqual([
+      { chainId, attempt: 1 },
+      { chainId, attempt: 2 },
+      { chainId, attempt: 3 },
+    ]);
+    expect(updates.filter((u) => u.patch.retry).length).toBe(3);
+    const chains = tracker.chains();
+    expect(chains).toHaveLength(1);
+    expect(chains[0]).toMatchObject({ chainId, outcome: 'succeeded', method: 'PUT' });
+  });
+
+  it('hashes request bodies: a different body is not a retry', async () => {
+    const { store, byId, bodies } = memoryStore();
+    const tracker = createRetryTracker(store);
+    const first = post(T0, 503, '{"n":1}', bodies);
+    const second = post(T0 + 100, 200, '{"n":2}', bodies);
+    for (const exchange of [first, second]) {
+      byId.set(exchange.id, exchange);
+      tracker.observe(exchange);
+    }
+    await tracker.settled();
+    expect(tracker.chains()).toEqual([]);
+    expect(byId.get(first.id)!.retry).toBeUndefined();
+  });
+
+  it('tags the trace id', async () => {
+    const { store, byId } = memoryStore();
+    const tracker = createRetryTracker(store);
+    const exchange = makeExchange({
+      requestHeaders: headers({ traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }),
+    });
+    byId.set(exchange.id, exchange);
+    tracker.observe(exchange);
+    await tracker.settled();
+    expect(byId.get(exchange.id)!.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+  });
+
+  it('forgets chains whose exchanges were cleared, and keeps working when a body read fails', async () => {
+    const { store, byId, bodies } = memoryStore();
+    store.body = async () => {
+      throw new Error('spill file gone');
+    };
+    const tracker = createRetryTracker(store);
+    const attempts = [post(T0, 503, '{}', bodies), post(T0 + 100, 200, '{}', bodies)];
+    for (const exchange of attempts) {
+      byId.set(exchange.id, exchange);
+      tracker.observe(exchange);
+    }
+    await tracker.settled();
+    // Without bodies the sizes still match: grouped on method, URL and size.
+    expect(tracker.chains()).toHaveLength(1);
+    store.clear();
+    expect(tracker.chains()).toEqual([]);
+  });
+});
