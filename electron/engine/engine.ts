@@ -2,13 +2,27 @@
  * createEngine() — the engine's one public surface (DESIGN.md). It owns the proxy, the
  * exchange store, the settings, the CA, the monitors and the analysis, and emits typed events.
  * The CLI, the web transport and the Electron main process are thin clients of it.
- *
- * NOTE: the implementation is being built (proxy work); the interface below is the contract.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
 import type { AppInfo, EngineEvent, HarExportOptions, HarImportSummary } from '../../shared/api.js';
 import type { BodyPayload, BodySide, Exchange } from '../../shared/model.js';
 import type { Settings } from '../../shared/settings.js';
 import type { HarDocument } from '../../shared/har.js';
+import { createRetryTracker, type RetryTracker } from './analysis/retryTracker.js';
+import type { BodyCapture } from './capture/bodyCapture.js';
+import { decodedSize, isDecodableEncoding } from './capture/bodyDecoder.js';
+import { BodyStore } from './capture/bodyStore.js';
+import { ExchangeStore } from './capture/exchangeStore.js';
+import { createMonitorService, type MonitorService } from './probes/monitorService.js';
+import type { ExchangeSink } from './proxy/exchangeSink.js';
+import { ProxyServer } from './proxy/proxyServer.js';
+import { loadSettings, saveSettings, validateSettings } from './settingsFile.js';
+import { LeafCertCache } from './tls/leafCertCache.js';
+import { loadOrCreateCA } from './tls/certificateAuthority.js';
+
+export const ENGINE_VERSION = '0.1.0';
 
 export interface EngineOptions {
   /** Resolved data directory (CA, settings, sessions, spilled bodies). */
@@ -21,6 +35,8 @@ export interface EngineOptions {
   mode?: AppInfo['mode'];
   /** Start the monitors persisted in the data dir (the app does; the CLI proxy does not). */
   runMonitors?: boolean;
+  /** Extra CA certificates (PEM) trusted for upstream servers, on top of Node's roots and NODE_EXTRA_CA_CERTS. */
+  extraUpstreamCaCerts?: string[];
 }
 
 export interface ExchangeStoreView {
@@ -51,8 +67,213 @@ export interface Engine {
   updateSettings(patch: Partial<Settings>): Promise<Settings>;
   exportHar(options?: HarExportOptions): Promise<HarDocument>;
   importHar(text: string): Promise<HarImportSummary>;
+  /** Moves the proxy to another port (0: a free one); on failure the old listener is kept. */
+  restartProxy(port: number): Promise<void>;
+  /** The monitors persisted in the data dir (started only with `runMonitors`). */
+  readonly monitors: MonitorService;
+  /** Live retry-chain tracking over the finished exchanges. */
+  readonly retries: RetryTracker;
+  /** Resolves once every finished exchange has been stored and reported (bodies written). */
+  idle(): Promise<void>;
   /** Stop the proxy (closing every connection), the monitors and timers; flush what must be written. */
   close(): Promise<void>;
 }
 
-export declare function createEngine(options: EngineOptions): Promise<Engine>;
+export async function createEngine(options: EngineOptions): Promise<Engine> {
+  const dataDir = path.resolve(options.dataDir);
+  await fs.promises.mkdir(dataDir, { recursive: true });
+  const host = options.host ?? '127.0.0.1';
+  let port = options.port ?? 8899;
+  const listeners = new Set<(event: EngineEvent) => void>();
+  const emit = (event: EngineEvent): void => {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A failing subscriber must not break the proxy or the other subscribers.
+      }
+    }
+  };
+
+  const loaded = await loadSettings(dataDir);
+  const startupWarnings = [...loaded.warnings];
+  let persisted = loaded.settings;
+  const overrides = validateSettings(options.settings ?? {}, 'settings override');
+  startupWarnings.push(...overrides.warnings);
+  let effective: Settings = { ...persisted, ...overrides.patch };
+
+  const ca = await loadOrCreateCA(dataDir);
+  const leafCerts = new LeafCertCache(ca);
+  const bodyStore = new BodyStore(dataDir, () => ({
+    memoryLimitBytes: effective.bodyMemoryLimitBytes,
+    capBytes: effective.bodyCaptureCapBytes,
+  }));
+  await bodyStore.removeStaleRuns();
+  const store = new ExchangeStore(bodyStore, emit);
+  const retries = createRetryTracker(store);
+  store.onFinished((exchange) => retries.observe(exchange));
+  const monitors = createMonitorService({ dataDir, emit });
+
+  let capturing = true;
+  let seq = 0;
+  let pendingFinishes = new Set<Promise<void>>();
+
+  async function finalize(
+    exchange: Exchange,
+    bodies: { request?: BodyCapture; response?: BodyCapture },
+  ): Promise<void> {
+    for (const side of ['request', 'response'] as const) {
+      const capture = bodies[side];
+      if (!capture) continue;
+      const captured = await capture.end();
+      bodyStore.put(exchange.id, side, captured);
+      const info = side === 'request' ? exchange.request.body : exchange.response?.body;
+      if (!info || captured.truncated || captured.capturedBytes === 0) continue;
+      if (!isDecodableEncoding(info.contentEncoding)) continue;
+      const source = (): Readable =>
+        captured.storage === 'memory' ? Readable.from([captured.bytes]) : fs.createReadStream(captured.path);
+      const size = await decodedSize(source, info.contentEncoding);
+      if (size !== undefined) info.decodedSizeBytes = size;
+    }
+    store.finished(exchange);
+  }
+
+  const sink: ExchangeSink = {
+    get capturing() {
+      return capturing;
+    },
+    nextSeq: () => ++seq,
+    openBody: () => bodyStore.open(),
+    started: (exchange) => store.started(exchange),
+    progressed: (exchange) => store.progressed(exchange),
+    finished: (exchange, bodies) => {
+      const done = finalize(exchange, bodies).catch((error: unknown) => {
+        // Storing a body failed (disk full...): the exchange itself is still reported.
+        emit({
+          type: 'notice',
+          level: 'warning',
+          message: `Could not store a body: ${(error as Error).message}`,
+        });
+        store.finished(exchange);
+      });
+      pendingFinishes.add(done);
+      void done.finally(() => pendingFinishes.delete(done));
+    },
+  };
+
+  const makeProxy = (listenPort: number): ProxyServer =>
+    new ProxyServer({
+      host,
+      port: listenPort,
+      settings: () => effective,
+      sink,
+      leafCerts,
+      caCertPem: ca.certPem,
+      ...(options.extraUpstreamCaCerts ? { extraUpstreamCaCerts: options.extraUpstreamCaCerts } : {}),
+    });
+  let proxy = makeProxy(port);
+  let started = false;
+  let closed = false;
+
+  const proxyUrl = (): string | undefined => {
+    const address = proxy.address();
+    if (!address) return undefined;
+    return `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
+  };
+
+  const engine: Engine = {
+    dataDir,
+    caCertPath: ca.certPath,
+    async start() {
+      if (started) return;
+      await proxy.listen();
+      started = true;
+      if (options.runMonitors) monitors.start();
+      for (const message of startupWarnings) emit({ type: 'notice', level: 'warning', message });
+      emit({ type: 'proxy:changed', info: engine.info() });
+    },
+    address: () => proxy.address(),
+    info(): AppInfo {
+      const url = proxyUrl();
+      return {
+        version: ENGINE_VERSION,
+        mode: options.mode ?? 'web',
+        ...(url ? { proxyUrl: url } : {}),
+        caCertPath: ca.certPath,
+        dataDir,
+        capturing,
+        platform: process.platform,
+      };
+    },
+    on(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    exchanges: store,
+    setCapturing(enabled) {
+      if (capturing === enabled) return;
+      capturing = enabled;
+      emit({ type: 'capture:changed', capturing });
+    },
+    get capturing() {
+      return capturing;
+    },
+    getSettings: () => ({ ...effective }),
+    async updateSettings(patch) {
+      const { patch: valid, warnings } = validateSettings(patch, 'settings');
+      if (warnings.length > 0) throw new Error(warnings.join(' '));
+      persisted = { ...persisted, ...valid };
+      effective = { ...effective, ...valid };
+      proxy.applySettings(effective);
+      await saveSettings(dataDir, persisted);
+      return { ...effective };
+    },
+    async exportHar(exportOptions: HarExportOptions = {}) {
+      await engine.idle();
+      const all = store.list();
+      const exchanges = exportOptions.ids
+        ? exportOptions.ids.map((id) => store.get(id)).filter((e): e is Exchange => e !== undefined)
+        : all;
+      void exchanges;
+      throw new Error('HAR export is not available yet.');
+    },
+    async importHar(text) {
+      void text;
+      throw new Error('HAR import is not available yet.');
+    },
+    async restartProxy(newPort) {
+      const previous = proxy;
+      const previousPort = previous.address()?.port ?? port;
+      await previous.close();
+      const next = makeProxy(newPort);
+      try {
+        await next.listen();
+      } catch (error) {
+        proxy = makeProxy(previousPort);
+        if (started) await proxy.listen().catch(() => undefined);
+        emit({ type: 'proxy:changed', info: engine.info() });
+        throw error;
+      }
+      proxy = next;
+      port = newPort;
+      started = true;
+      emit({ type: 'proxy:changed', info: engine.info() });
+    },
+    monitors,
+    retries,
+    async idle() {
+      while (pendingFinishes.size > 0) await Promise.allSettled([...pendingFinishes]);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await proxy.close();
+      await monitors.stop();
+      await engine.idle();
+      store.close();
+      await bodyStore.close();
+      pendingFinishes = new Set();
+    },
+  };
+  return engine;
+}

@@ -1,0 +1,122 @@
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { BodySide } from '../../../shared/model.js';
+import { BodyCapture, type BodyCaptureOptions, type CapturedBody } from './bodyCapture.js';
+
+/**
+ * Bodies of recorded exchanges, kept out of the exchange objects. Small ones stay in memory,
+ * large ones live in `<dataDir>/bodies/<run>/` (one folder per engine run, removed on clear and
+ * close; folders left behind by runs that died are removed at the next start).
+ */
+export class BodyStore {
+  readonly runDir: string;
+  private readonly bodies = new Map<string, CapturedBody>();
+  private fileCounter = 0;
+  private dirReady = false;
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly limits: () => Pick<BodyCaptureOptions, 'memoryLimitBytes' | 'capBytes'>,
+  ) {
+    this.runDir = path.join(dataDir, 'bodies', `${process.pid}-${Date.now().toString(36)}`);
+  }
+
+  /** Removes run folders whose process is gone (a crash or a kill skipped their cleanup). */
+  async removeStaleRuns(): Promise<void> {
+    const root = path.join(this.dataDir, 'bodies');
+    let entries: string[];
+    try {
+      entries = await fsp.readdir(root);
+    } catch {
+      return;
+    }
+    await Promise.all(
+      entries.map(async (entry) => {
+        const pid = Number.parseInt(entry.split('-')[0] ?? '', 10);
+        if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) return;
+        await fsp.rm(path.join(root, entry), { recursive: true, force: true }).catch(() => undefined);
+      }),
+    );
+  }
+
+  /** A new capture for one side of an exchange; hand its result to `put`. */
+  open(): BodyCapture {
+    const { memoryLimitBytes, capBytes } = this.limits();
+    return new BodyCapture({
+      memoryLimitBytes,
+      capBytes,
+      spillPath: () => {
+        if (!this.dirReady) {
+          fs.mkdirSync(this.runDir, { recursive: true, mode: 0o700 });
+          this.dirReady = true;
+        }
+        this.fileCounter += 1;
+        return path.join(this.runDir, `${this.fileCounter}.body`);
+      },
+    });
+  }
+
+  put(exchangeId: string, side: BodySide, body: CapturedBody): void {
+    const key = keyOf(exchangeId, side);
+    const previous = this.bodies.get(key);
+    if (previous) removeFile(previous);
+    this.bodies.set(key, body);
+  }
+
+  has(exchangeId: string, side: BodySide): boolean {
+    return this.bodies.has(keyOf(exchangeId, side));
+  }
+
+  get(exchangeId: string, side: BodySide): CapturedBody | undefined {
+    return this.bodies.get(keyOf(exchangeId, side));
+  }
+
+  /** The captured bytes; undefined when nothing was captured or a spilled file vanished. */
+  async read(exchangeId: string, side: BodySide): Promise<Buffer | undefined> {
+    const body = this.bodies.get(keyOf(exchangeId, side));
+    if (!body) return undefined;
+    if (body.storage === 'memory') return body.bytes;
+    try {
+      return await fsp.readFile(body.path);
+    } catch {
+      return undefined;
+    }
+  }
+
+  delete(exchangeId: string): void {
+    for (const side of ['request', 'response'] as const) {
+      const key = keyOf(exchangeId, side);
+      const body = this.bodies.get(key);
+      if (body) removeFile(body);
+      this.bodies.delete(key);
+    }
+  }
+
+  async clear(): Promise<void> {
+    this.bodies.clear();
+    this.dirReady = false;
+    await fsp.rm(this.runDir, { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.clear();
+  }
+}
+
+function keyOf(exchangeId: string, side: BodySide): string {
+  return `${exchangeId}\u0000${side}`;
+}
+
+function removeFile(body: CapturedBody): void {
+  if (body.storage === 'file') fs.rm(body.path, { force: true }, () => undefined);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

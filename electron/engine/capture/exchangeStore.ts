@@ -1,0 +1,159 @@
+import type { EngineEvent } from '../../../shared/api.js';
+import type { BodyPayload, BodySide, Exchange } from '../../../shared/model.js';
+import type { ExchangeStoreView } from '../engine.js';
+import type { BodyStore } from './bodyStore.js';
+import { decodeBody } from './bodyDecoder.js';
+
+export interface ExchangeStoreOptions {
+  /** Oldest exchanges (and their bodies) are dropped beyond this many. */
+  maxExchanges?: number;
+  /** At most one `exchange:updated` per exchange per interval (the last state wins). */
+  updateIntervalMs?: number;
+}
+
+/**
+ * The recorded exchanges of this run, in memory (bodies live in the BodyStore). The proxy reports
+ * each exchange as it starts, progresses and finishes; the store keeps a snapshot and emits the
+ * matching events, coalescing bursts of progress so a streaming body is not a flood of events.
+ */
+export class ExchangeStore implements ExchangeStoreView {
+  private readonly byId = new Map<string, Exchange>();
+  private readonly pendingUpdates = new Map<string, NodeJS.Timeout>();
+  private readonly lastUpdateMs = new Map<string, number>();
+  private readonly finishListeners = new Set<(exchange: Exchange) => void>();
+  private readonly maxExchanges: number;
+  private readonly updateIntervalMs: number;
+
+  constructor(
+    private readonly bodies: BodyStore,
+    private readonly emit: (event: EngineEvent) => void,
+    options: ExchangeStoreOptions = {},
+  ) {
+    this.maxExchanges = options.maxExchanges ?? 100_000;
+    this.updateIntervalMs = options.updateIntervalMs ?? 100;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  list(): Exchange[] {
+    return [...this.byId.values()];
+  }
+
+  get(id: string): Exchange | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Called on every finished exchange (failed ones included), after `exchange:finished`. */
+  onFinished(listener: (exchange: Exchange) => void): () => void {
+    this.finishListeners.add(listener);
+    return () => this.finishListeners.delete(listener);
+  }
+
+  started(exchange: Exchange): void {
+    const snapshot = structuredClone(exchange);
+    this.byId.set(snapshot.id, snapshot);
+    this.evict();
+    this.emit({ type: 'exchange:started', exchange: snapshot });
+  }
+
+  /** The exchange moved on (response head arrived...): emitted at most once per interval. */
+  progressed(exchange: Exchange): void {
+    if (!this.byId.has(exchange.id)) return;
+    const snapshot = structuredClone(exchange);
+    this.byId.set(snapshot.id, snapshot);
+    if (this.pendingUpdates.has(snapshot.id)) return;
+    const now = Date.now();
+    const since = now - (this.lastUpdateMs.get(snapshot.id) ?? 0);
+    if (since >= this.updateIntervalMs) {
+      this.lastUpdateMs.set(snapshot.id, now);
+      this.emit({ type: 'exchange:updated', exchange: snapshot });
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.pendingUpdates.delete(snapshot.id);
+      const latest = this.byId.get(snapshot.id);
+      if (!latest || latest.state !== 'pending') return;
+      this.lastUpdateMs.set(snapshot.id, Date.now());
+      this.emit({ type: 'exchange:updated', exchange: latest });
+    }, this.updateIntervalMs - since);
+    timer.unref();
+    this.pendingUpdates.set(snapshot.id, timer);
+  }
+
+  finished(exchange: Exchange): void {
+    const snapshot = structuredClone(exchange);
+    const known = this.byId.has(snapshot.id);
+    this.byId.set(snapshot.id, snapshot);
+    if (!known) this.evict();
+    const timer = this.pendingUpdates.get(snapshot.id);
+    if (timer) clearTimeout(timer);
+    this.pendingUpdates.delete(snapshot.id);
+    this.lastUpdateMs.delete(snapshot.id);
+    this.emit({ type: 'exchange:finished', exchange: snapshot });
+    for (const listener of this.finishListeners) {
+      try {
+        listener(snapshot);
+      } catch {
+        // An analysis listener failing must not lose the exchange or stop the others.
+      }
+    }
+  }
+
+  /** Adds exchanges that are already complete (HAR import): `exchange:finished` each. */
+  imported(exchanges: readonly Exchange[]): void {
+    for (const exchange of exchanges) this.finished(exchange);
+  }
+
+  update(id: string, patch: Partial<Exchange>): Exchange | undefined {
+    const current = this.byId.get(id);
+    if (!current) return undefined;
+    const next: Exchange = { ...current, ...patch, id: current.id };
+    this.byId.set(id, next);
+    this.emit({ type: 'exchange:updated', exchange: next });
+    return next;
+  }
+
+  async body(id: string, side: BodySide, decoded = true): Promise<BodyPayload | null> {
+    const exchange = this.byId.get(id);
+    if (!exchange) return null;
+    const info = side === 'request' ? exchange.request.body : exchange.response?.body;
+    const bytes = await this.bodies.read(id, side);
+    if (!bytes || !info) return null;
+    const truncated = info.truncated;
+    const base = {
+      truncated,
+      sizeBytes: info.sizeBytes,
+      ...(info.contentType ? { contentType: info.contentType } : {}),
+    };
+    if (decoded && info.contentEncoding) {
+      const result = await decodeBody(bytes, info.contentEncoding, truncated);
+      return { base64: result.bytes.toString('base64'), decoded: result.decoded, ...base };
+    }
+    return { base64: bytes.toString('base64'), decoded: false, ...base };
+  }
+
+  clear(): void {
+    for (const timer of this.pendingUpdates.values()) clearTimeout(timer);
+    this.pendingUpdates.clear();
+    this.lastUpdateMs.clear();
+    this.byId.clear();
+    void this.bodies.clear();
+    this.emit({ type: 'exchanges:cleared' });
+  }
+
+  close(): void {
+    for (const timer of this.pendingUpdates.values()) clearTimeout(timer);
+    this.pendingUpdates.clear();
+  }
+
+  private evict(): void {
+    while (this.byId.size > this.maxExchanges) {
+      const oldest = this.byId.keys().next().value;
+      if (oldest === undefined) return;
+      this.byId.delete(oldest);
+      this.bodies.delete(oldest);
+    }
+  }
+}

@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { NetlensError } from '../../../shared/errors.js';
+import type { BodyInfo, Exchange, ExchangeKind, Header, TlsInfo } from '../../../shared/model.js';
+import { headerValue } from '../../../shared/model.js';
+import type { BodyCapture } from '../capture/bodyCapture.js';
+import type { ExchangeSink } from './exchangeSink.js';
+import { computeTimings, type PhaseMarks } from './phaseTimings.js';
+import type { UpstreamConnection } from './upstreamAgent.js';
+
+export interface RecorderInit {
+  kind: ExchangeKind;
+  method: string;
+  url: string;
+  httpVersion: string;
+  headers: Header[];
+  clientAddress?: string | undefined;
+  clientPort?: number | undefined;
+  clientTls?: TlsInfo | undefined;
+  /** Capture the request body (false for CONNECT and for bodiless requests). */
+  captureRequestBody?: boolean;
+}
+
+/**
+ * The record of one exchange while it is in flight: the Exchange object, the monotonic marks
+ * its timings come from, and the body taps. Works (and costs almost nothing) when capture is off:
+ * then there is no Exchange, only the marks needed for diagnosis.
+ */
+export class ExchangeRecorder {
+  readonly exchange: Exchange | undefined;
+  readonly marks: PhaseMarks;
+  private requestCapture: BodyCapture | undefined;
+  private responseCapture: BodyCapture | undefined;
+  private requestBytes = 0;
+  private responseBytes = 0;
+  settled = false;
+
+  constructor(
+    private readonly sink: ExchangeSink,
+    init: RecorderInit,
+  ) {
+    this.marks = { startMs: performance.now(), reused: false };
+    if (!sink.capturing) return;
+    this.exchange = {
+      id: randomUUID(),
+      seq: sink.nextSeq(),
+      kind: init.kind,
+      state: 'pending',
+      startedAtMs: Date.now(),
+      request: {
+        method: init.method,
+        url: init.url,
+        httpVersion: init.httpVersion,
+        headers: init.headers,
+        body: bodyInfo(init.headers, 0),
+      },
+      timings: {},
+      connection: { id: '', reused: false },
+    };
+    const connection = this.exchange.connection;
+    if (init.clientAddress !== undefined) connection.clientAddress = init.clientAddress;
+    if (init.clientPort !== undefined) connection.clientPort = init.clientPort;
+    if (init.clientTls) connection.clientTls = init.clientTls;
+    if (init.captureRequestBody !== false) this.requestCapture = sink.openBody();
+    sink.started(this.exchange);
+  }
+
+  elapsedMs(): number {
+    return Math.round((performance.now() - this.marks.startMs) * 1000) / 1000;
+  }
+
+  /** The request was handed an upstream socket (fresh or pooled). */
+  attachConnection(conn: UpstreamConnection | undefined, reused: boolean): void {
+    this.marks.socketAssignedMs = performance.now();
+    this.marks.reused = reused;
+    if (conn && !reused) this.marks.connectionCreatedMs = conn.createdMs;
+    if (!conn) return;
+    conn.requests += 1;
+    if (!this.exchange) return;
+    const connection = this.exchange.connection;
+    connection.id = conn.id;
+    connection.reused = reused;
+    this.syncConnection(conn);
+  }
+
+  /** Copies what the connection learnt since (server address, TLS) and its set-up marks. */
+  syncConnection(conn: UpstreamConnection): void {
+    if (!this.marks.reused) {
+      if (conn.lookupEndMs !== undefined) this.marks.lookupEndMs = conn.lookupEndMs;
+      if (conn.connectEndMs !== undefined) this.marks.connectEndMs = conn.connectEndMs;
+      if (conn.secureEndMs !== undefined) this.marks.secureEndMs = conn.secureEndMs;
+    }
+    if (!this.exchange) return;
+    const connection = this.exchange.connection;
+    if (conn.serverIp !== undefined) connection.serverIp = conn.serverIp;
+    if (conn.serverPort !== undefined) connection.serverPort = conn.serverPort;
+    if (conn.tlsInfo) connection.tls = conn.tlsInfo;
+  }
+
+  /** Another attempt on a new connection replaces the first one's connection marks. */
+  resetConnection(): void {
+    delete this.marks.socketAssignedMs;
+    delete this.marks.connectionCreatedMs;
+    delete this.marks.lookupEndMs;
+    delete this.marks.connectEndMs;
+    delete this.marks.secureEndMs;
+    delete this.marks.sentMs;
+    this.marks.reused = false;
+  }
+
+  markSent(): void {
+    this.marks.sentMs ??= performance.now();
+  }
+
+  responseHead(status: number, statusText: string, httpVersion: string, headers: Header[]): void {
+    this.marks.firstByteMs ??= performance.now();
+    if (!this.exchange) return;
+    this.exchange.response = { status, statusText, httpVersion, headers, body: bodyInfo(headers, 0) };
+    if (this.responseCapture === undefined) this.responseCapture = this.sink.openBody();
+    this.sink.progressed(this.exchange);
+  }
+
+  tapRequest(chunk: Buffer): void {
+    this.requestBytes += chunk.length;
+    this.requestCapture?.write(chunk);
+  }
+
+  tapResponse(chunk: Buffer): void {
+    this.responseBytes += chunk.length;
+    this.responseCapture?.write(chunk);
+  }
+
+  get requestBodyBytes(): number {
+    return this.requestBytes;
+  }
+
+  get responseBodyBytes(): number {
+    return this.responseBytes;
+  }
+
+  /** Lets a caller adjust the exchange (tunnel, websocket info) before it is reported. */
+  patch(update: (exchange: Exchange) => void): void {
+    if (this.exchange && !this.settled) update(this.exchange);
+  }
+
+  progressed(): void {
+    if (this.exchange && !this.settled) this.sink.progressed(this.exchange);
+  }
+
+  complete(): void {
+    if (this.settled) return;
+    this.marks.endMs ??= performance.now();
+    this.finish();
+  }
+
+  fail(error: NetlensError): void {
+    if (this.settled) return;
+    this.marks.failedMs = performance.now();
+    this.marks.failedPhase = error.phase;
+    if (this.exchange) this.exchange.error = error;
+    this.finish();
+  }
+
+  private finish(): void {
+    this.settled = true;
+    const exchange = this.exchange;
+    if (!exchange) return;
+    exchange.state = exchange.error ? 'failed' : 'complete';
+    exchange.durationMs = this.elapsedMs();
+    exchange.timings = computeTimings(this.marks);
+    fillBody(exchange.request.body, this.requestBytes, this.requestCapture);
+    if (exchange.response) fillBody(exchange.response.body, this.responseBytes, this.responseCapture);
+    const bodies: { request?: BodyCapture; response?: BodyCapture } = {};
+    if (this.requestCapture) bodies.request = this.requestCapture;
+    if (this.responseCapture && exchange.response) bodies.response = this.responseCapture;
+    else this.responseCapture?.discard();
+    this.sink.finished(exchange, bodies);
+  }
+}
+
+function bodyInfo(headers: Header[], sizeBytes: number): BodyInfo {
+  const info: BodyInfo = { sizeBytes, capturedBytes: 0, truncated: false };
+  const contentType = headerValue(headers, 'content-type');
+  if (contentType) info.contentType = contentType;
+  const contentEncoding = headerValue(headers, 'content-encoding');
+  if (contentEncoding) info.contentEncoding = contentEncoding;
+  return info;
+}
+
+function fillBody(info: BodyInfo, sizeBytes: number, capture: BodyCapture | undefined): void {
+  info.sizeBytes = sizeBytes;
+  info.capturedBytes = capture ? capture.capturedBytes : 0;
+  info.truncated = capture ? capture.truncated : false;
+}

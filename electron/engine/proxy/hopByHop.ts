@@ -1,0 +1,104 @@
+import type { Header } from '../../../shared/model.js';
+
+/**
+ * Connection-specific ("hop-by-hop") fields a proxy must not forward (RFC 9110 §7.6.1), plus the
+ * proxy's own credentials (RFC 9110 §11.7.1: Proxy-Authorization is consumed by the proxy it is
+ * addressed to). Proxy-Connection is the non-standard field old clients still send (RFC 9110
+ * §7.6.1 names it as one to remove).
+ */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'proxy-connection',
+  'keep-alive',
+  'te',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-authorization',
+  'proxy-authenticate',
+]);
+
+export interface HopByHopOptions {
+  /** Field names (lower case) to keep even though they are hop-by-hop (e.g. an Upgrade handshake). */
+  keep?: ReadonlySet<string>;
+}
+
+/** The field names listed in Connection headers: they are hop-by-hop too (RFC 9110 §7.6.1). */
+export function connectionOptions(rawHeaders: readonly string[]): Set<string> {
+  const names = new Set<string>();
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    if (rawHeaders[i]!.toLowerCase() !== 'connection') continue;
+    for (const token of rawHeaders[i + 1]!.split(',')) {
+      const name = token.trim().toLowerCase();
+      if (name !== '') names.add(name);
+    }
+  }
+  return names;
+}
+
+/**
+ * Raw header pairs (Node's `rawHeaders` layout: name, value, name, value...) without the
+ * hop-by-hop fields, order and case kept.
+ */
+export function stripHopByHop(rawHeaders: readonly string[], options: HopByHopOptions = {}): string[] {
+  const listed = connectionOptions(rawHeaders);
+  const out: string[] = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    const lower = name.toLowerCase();
+    const hop = HOP_BY_HOP.has(lower) || listed.has(lower);
+    if (hop && !options.keep?.has(lower)) continue;
+    out.push(name, rawHeaders[i + 1]!);
+  }
+  return out;
+}
+
+/**
+ * Replaces the value of the first `name` field (keeping its position and spelling) and drops any
+ * further ones; appends the field when absent.
+ */
+export function setRawHeader(rawHeaders: readonly string[], name: string, value: string): string[] {
+  const lower = name.toLowerCase();
+  const out: string[] = [];
+  let done = false;
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    if (rawHeaders[i]!.toLowerCase() === lower) {
+      if (!done) out.push(rawHeaders[i]!, value);
+      done = true;
+      continue;
+    }
+    out.push(rawHeaders[i]!, rawHeaders[i + 1]!);
+  }
+  if (!done) out.push(name, value);
+  return out;
+}
+
+export function removeRawHeader(rawHeaders: readonly string[], name: string): string[] {
+  const lower = name.toLowerCase();
+  const out: string[] = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    if (rawHeaders[i]!.toLowerCase() !== lower) out.push(rawHeaders[i]!, rawHeaders[i + 1]!);
+  }
+  return out;
+}
+
+export function rawHeaderValue(rawHeaders: readonly string[], name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    if (rawHeaders[i]!.toLowerCase() === lower) return rawHeaders[i + 1];
+  }
+  return undefined;
+}
+
+export function toHeaderList(rawHeaders: readonly string[]): Header[] {
+  const headers: Header[] = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2)
+    headers.push({ name: rawHeaders[i]!, value: rawHeaders[i + 1]! });
+  return headers;
+}
+
+/** Serialises a head (status or request line plus fields) for writing straight to a socket. */
+export function serializeHead(startLine: string, rawHeaders: readonly string[]): string {
+  let head = `${startLine}\r\n`;
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) head += `${rawHeaders[i]}: ${rawHeaders[i + 1]}\r\n`;
+  return `${head}\r\n`;
+}

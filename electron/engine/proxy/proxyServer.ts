@@ -1,0 +1,273 @@
+import http from 'node:http';
+import fs from 'node:fs';
+import type net from 'node:net';
+import tls from 'node:tls';
+import type { Settings } from '../../../shared/settings.js';
+import { handleClientError } from './clientErrors.js';
+import { handleConnect, type LeafCertificates } from './connectHandler.js';
+import type { ExchangeSink } from './exchangeSink.js';
+import {
+  clientRequestUrl,
+  forwardRequest,
+  upstreamTarget,
+  type ClientContext,
+  type ForwarderDeps,
+  type UpstreamTarget,
+} from './httpForwarder.js';
+import { serveInfoPage } from './infoPage.js';
+import { PinnedHosts } from './pinnedHosts.js';
+import { createUpstreamAgents, type UpstreamAgents } from './upstreamAgent.js';
+import { forwardUpgrade } from './webSocketForwarder.js';
+
+export interface ProxyServerOptions {
+  host: string;
+  port: number;
+  settings(): Settings;
+  sink: ExchangeSink;
+  leafCerts: LeafCertificates;
+  caCertPem: string;
+  /**
+   * Extra CA certificates (PEM) trusted for upstream servers on top of Node's roots and
+   * NODE_EXTRA_CA_CERTS: a corporate CA, or a test CA.
+   */
+  extraUpstreamCaCerts?: string[];
+}
+
+/** An Error for a port that cannot be listened on; `code` is the OS code (EADDRINUSE...). */
+export class ListenError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly host: string,
+    readonly port: number,
+  ) {
+    super(message);
+    this.name = 'ListenError';
+  }
+}
+
+/**
+ * Node's default roots, plus NODE_EXTRA_CA_CERTS (which Node only adds to its own default store,
+ * so passing `ca` would otherwise drop it), plus the extra certificates.
+ */
+function upstreamTrustStore(extra: string[]): string[] {
+  const store = [...tls.rootCertificates];
+  const envFile = process.env.NODE_EXTRA_CA_CERTS;
+  if (envFile) {
+    try {
+      store.push(fs.readFileSync(envFile, 'utf8'));
+    } catch {
+      // Node itself warns about an unreadable NODE_EXTRA_CA_CERTS at start-up.
+    }
+  }
+  return [...store, ...extra];
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '0.0.0.0', '::']);
+
+/**
+ * The capture proxy: one Node HTTP server that takes absolute-form requests (forward proxy),
+ * CONNECT (tunnels, TLS interception), upgrades (WebSocket) and origin-form requests (its own
+ * info page). Intercepted TLS connections and plain HTTP inside tunnels are fed back into the
+ * same server, each socket remembering which origin it is a tunnel to.
+ */
+export class ProxyServer {
+  private readonly server: http.Server;
+  private readonly agents: UpstreamAgents;
+  private readonly contexts = new WeakMap<net.Socket, ClientContext>();
+  private readonly sockets = new Set<net.Socket>();
+  readonly pinnedHosts = new PinnedHosts();
+  private listening: { host: string; port: number } | undefined;
+  private readonly deps: ForwarderDeps;
+
+  constructor(private readonly options: ProxyServerOptions) {
+    const settings = options.settings();
+    this.agents = createUpstreamAgents({ connectTimeoutMs: () => options.settings().connectTimeoutMs });
+    this.deps = { settings: options.settings, sink: options.sink, agents: this.agents };
+    if (options.extraUpstreamCaCerts && options.extraUpstreamCaCerts.length > 0) {
+      this.deps.upstreamCa = upstreamTrustStore(options.extraUpstreamCaCerts);
+    }
+    this.server = http.createServer({
+      maxHeaderSize: settings.maxHeaderBytes,
+      // Whole-request deadlines would cut long uploads; silence is policed per phase instead.
+      requestTimeout: 0,
+      headersTimeout: settings.clientHeadersTimeoutMs,
+      connectionsCheckingInterval: Math.max(
+        50,
+        Math.min(1000, Math.floor(settings.clientHeadersTimeoutMs / 4)),
+      ),
+      keepAliveTimeout: 30_000,
+      insecureHTTPParser: false,
+      // Absolute-form requests carry their authority; HTTP/1.0 clients may omit Host.
+      requireHostHeader: false,
+      joinDuplicateHeaders: false,
+    });
+    this.server.on('connection', (socket: net.Socket) => this.track(socket));
+    this.server.on('request', (req, res) => this.onRequest(req, res));
+    // Handling checkContinue ourselves stops Node from answering 100 on the server's behalf:
+    // the 100 is relayed only when the upstream server sends it (RFC 9110 §10.1.1).
+    this.server.on('checkContinue', (req, res) => this.onRequest(req, res));
+    this.server.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+      if (this.contexts.get(socket)?.tunnel) {
+        socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      handleConnect(req, socket, head, {
+        ...this.deps,
+        leafCerts: this.options.leafCerts,
+        pinnedHosts: this.pinnedHosts,
+        serveInner: (inner, ctx) => this.serveInner(inner, ctx),
+        track: (s) => this.track(s),
+      });
+    });
+    this.server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) =>
+      this.onUpgrade(req, socket, head),
+    );
+    this.server.on('clientError', (error: Error & { code?: string }, socket: net.Socket) => {
+      handleClientError(error, socket, this.options.sink, this.authority());
+    });
+  }
+
+  /** Applies settings that the server reads per connection. */
+  applySettings(settings: Settings): void {
+    // Read by Node for each new connection's parser.
+    (this.server as http.Server & { maxHeaderSize: number }).maxHeaderSize = settings.maxHeaderBytes;
+    this.server.headersTimeout = settings.clientHeadersTimeoutMs;
+  }
+
+  listen(): Promise<{ host: string; port: number }> {
+    const { host, port } = this.options;
+    return new Promise((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException): void => {
+        this.server.off('listening', onListening);
+        const code = error.code ?? 'ELISTEN';
+        const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+        const message =
+          code === 'EADDRINUSE'
+            ? `Cannot listen on ${where}: the port is already in use. Stop the other process or choose another port.`
+            : code === 'EACCES'
+              ? `Cannot listen on ${where}: permission denied. Choose a port above 1023.`
+              : code === 'EADDRNOTAVAIL'
+                ? `Cannot listen on ${where}: this machine has no such address.`
+                : `Cannot listen on ${where}: ${error.message}`;
+        reject(new ListenError(message, code, host, port));
+      };
+      const onListening = (): void => {
+        this.server.off('error', onError);
+        const address = this.server.address() as net.AddressInfo;
+        this.listening = { host, port: address.port };
+        resolve(this.listening);
+      };
+      this.server.once('error', onError);
+      this.server.once('listening', onListening);
+      this.server.listen({ host, port });
+    });
+  }
+
+  address(): { host: string; port: number } | undefined {
+    return this.listening;
+  }
+
+  /** Stops listening and ends every client and upstream connection. */
+  async close(): Promise<void> {
+    const wasListening = this.server.listening;
+    const closed = new Promise<void>((resolve) => {
+      if (!wasListening) resolve();
+      else this.server.close(() => resolve());
+    });
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    this.server.closeAllConnections();
+    this.agents.destroy();
+    await closed;
+    this.listening = undefined;
+  }
+
+  private authority(): string {
+    const address = this.listening ?? { host: this.options.host, port: this.options.port };
+    return `${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
+  }
+
+  private track(socket: net.Socket): void {
+    if (this.sockets.has(socket)) return;
+    this.sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.once('close', () => this.sockets.delete(socket));
+  }
+
+  private serveInner(socket: net.Socket, ctx: ClientContext): void {
+    this.contexts.set(socket, ctx);
+    this.server.emit('connection', socket);
+  }
+
+  private contextOf(socket: net.Socket): ClientContext {
+    return this.contexts.get(socket) ?? { rawSocket: socket };
+  }
+
+  /** Where a request goes, or why it cannot go anywhere. */
+  private resolveTarget(req: http.IncomingMessage, ctx: ClientContext): UpstreamTarget | 'self' | string {
+    const raw = req.url ?? '';
+    if (ctx.tunnel) {
+      if (!raw.startsWith('/') && !/^[a-z]+:\/\//i.test(raw)) return `unsupported request target "${raw}"`;
+      const url = raw.startsWith('/') ? clientRequestUrl(req, ctx) : raw;
+      try {
+        return upstreamTarget(new URL(url));
+      } catch {
+        return `invalid request target "${raw}"`;
+      }
+    }
+    if (raw.startsWith('/')) return 'self';
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return `invalid request target "${raw}" (a proxy expects an absolute URL such as http://host/path)`;
+    }
+    if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol))
+      return `unsupported scheme ${url.protocol}`;
+    const target = upstreamTarget(url);
+    if (this.isSelf(target)) return 'self';
+    return target;
+  }
+
+  /** A request naming the proxy itself would loop forever: serve the info page instead. */
+  private isSelf(target: UpstreamTarget): boolean {
+    if (!this.listening || target.tls || target.port !== this.listening.port) return false;
+    const host = target.host.toLowerCase();
+    return LOOPBACK_NAMES.has(host) || host === this.listening.host.toLowerCase() || host.startsWith('127.');
+  }
+
+  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const ctx = this.contextOf(req.socket);
+    const target = this.resolveTarget(req, ctx);
+    if (target === 'self') {
+      serveInfoPage(req, res, { caCertPem: this.options.caCertPem, proxyUrl: `http://${this.authority()}` });
+      return;
+    }
+    if (typeof target === 'string') {
+      const body = `400 Bad Request: ${target}\n`;
+      req.resume();
+      res.writeHead(400, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Content-Length': Buffer.byteLength(body),
+        'x-netlens-error': 'protocol_error',
+      });
+      res.end(body);
+      return;
+    }
+    forwardRequest(req, res, target, ctx, this.deps);
+  }
+
+  private onUpgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
+    const ctx = this.contextOf(socket);
+    const target = this.resolveTarget(req, ctx);
+    if (typeof target === 'string') {
+      const body = `${target === 'self' ? 'The NetLens proxy does not accept upgrades itself' : target}\n`;
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+      return;
+    }
+    forwardUpgrade(req, socket, head, target, ctx, this.deps);
+  }
+}
