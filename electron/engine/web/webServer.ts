@@ -120,12 +120,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     response: ServerResponse,
     setCookie: boolean,
   ): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname === API_PATH) {
+    // The raw path, not a WHATWG-normalised one: a `..` is refused outright rather than resolved.
+    const pathname = (request.url ?? '/').split('?')[0] ?? '/';
+    if (pathname === API_PATH) {
       sendText(response, 426, 'This is the WebSocket endpoint.', { Upgrade: 'websocket' });
       return;
     }
-    const file = resolveStaticPath(options.staticDir, url.pathname);
+    const file = resolveStaticPath(options.staticDir, pathname);
     if (!file) {
       sendText(response, 400, 'Bad path.');
       return;
@@ -136,7 +137,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       if (!info.isFile()) throw new Error('not a file');
       size = info.size;
     } catch {
-      if (url.pathname === '/' || url.pathname === '/index.html') {
+      if (pathname === '/' || pathname === '/index.html') {
         sendText(response, 503, 'The NetLens UI is not built: run `npm run build` in the NetLens folder.');
       } else {
         sendText(response, 404, 'Not found.');
