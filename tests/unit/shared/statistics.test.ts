@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import {
+  bucketWidthMs,
+  computeStatistics,
+  endpointPath,
+  filterForSeries,
+  percentile,
+} from '../../../shared/statistics.js';
+import { body, makeExchange, makeFailedExchange } from '../../fixtures/exchangeFactory.js';
+
+const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+
+describe('percentile (nearest rank)', () => {
+  it('picks ranks from sorted values', () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(values, 50)).toBe(50);
+    expect(percentile(values, 95)).toBe(95);
+    expect(percentile(values, 99)).toBe(99);
+    expect(percentile([7], 99)).toBe(7);
+    expect(percentile([], 50)).toBe(0);
+  });
+});
+
+describe('bucketWidthMs', () => {
+  it('rounds to readable steps', () => {
+    expect(bucketWidthMs(0, 60)).toBe(1000);
+    expect(bucketWidthMs(60_000, 60)).toBe(1000);
+    expect(bucketWidthMs(10 * 60_000, 60)).toBe(10_000);
+    expect(bucketWidthMs(3 * 3_600_000, 60)).toBe(300_000);
+  });
+});
+
+describe('endpointPath', () => {
+  it('folds ids into :id', () => {
+    expect(endpointPath('/users/123/orders/9f1c2d3e-1111-2222-3333-444455556666')).toBe(
+      '/users/:id/orders/:id',
+    );
+    expect(endpointPath('/v1/blobs/0123456789abcdef0123')).toBe('/v1/blobs/:id');
+    expect(endpointPath('/v1/users/me')).toBe('/v1/users/me');
+  });
+});
+
+describe('computeStatistics', () => {
+  const exchanges = [
+    makeExchange({
+      url: 'http://a.test/users/1',
+      startedAtMs: T0,
+      durationMs: 100,
+      timings: { wait: 80, receive: 20 },
+    }),
+    makeExchange({
+      url: 'http://a.test/users/2',
+      startedAtMs: T0 + 500,
+      durationMs: 300,
+      timings: { wait: 280, receive: 20 },
+    }),
+    makeExchange({
+      url: 'http://a.test/users/3',
+      startedAtMs: T0 + 1500,
+      status: 503,
+      durationMs: 50,
+      timings: { wait: 50 },
+    }),
+    makeExchange({
+      url: 'http://b.test/big',
+      startedAtMs: T0 + 2500,
+      status: 404,
+      durationMs: 20,
+      response: { body: body(5000, 'text/html') },
+    }),
+    makeFailedExchange(
+      { class: 'connect_refused', message: 'Failed to connect to c.test:443 after 3 ms.' },
+      { url: 'https://c.test/x', startedAtMs: T0 + 2600, durationMs: 3 },
+    ),
+    makeFailedExchange(
+      { class: 'connect_refused', message: 'Failed to connect to c.test:443 after 5 ms.' },
+      { url: 'https://c.test/x', startedAtMs: T0 + 2700, durationMs: 5 },
+    ),
+  ];
+  const stats = computeStatistics(exchanges);
+
+  it('counts requests and errors per bucket, errors stacked by class', () => {
+    expect(stats.total).toBe(6);
+    expect(stats.failed).toBe(4);
+    expect(stats.bucketMs).toBe(1000);
+    expect(stats.buckets.map((b) => [b.requests, b.ok, b.errors])).toEqual([
+      [2, 2, {}],
+      [1, 0, { '5xx': 1 }],
+      [3, 0, { '4xx': 1, connect_refused: 2 }],
+    ]);
+    expect(stats.errorSeries).toEqual(['connect_refused', '5xx', '4xx']);
+  });
+
+  it('latency percentiles per host, split by phase', () => {
+    const a = stats.latencyByHost.find((h) => h.host === 'a.test')!;
+    expect(a.count).toBe(3);
+    expect(a.total).toEqual({ p50: 100, p95: 300, p99: 300 });
+    expect(a.phases.wait).toEqual({ p50: 80, p95: 280, p99: 280 });
+    expect(a.phases.receive).toEqual({ p50: 20, p95: 20, p99: 20 });
+    expect(stats.latencyByHost[0]!.host).toBe('a.test');
+  });
+
+  it('status code distribution', () => {
+    expect(stats.statusCodes).toEqual([
+      { status: '200', statusClass: '2xx', count: 2 },
+      { status: '404', statusClass: '4xx', count: 1 },
+      { status: '503', statusClass: '5xx', count: 1 },
+      { status: 'error', statusClass: 'error', count: 2 },
+    ]);
+  });
+
+  it('slowest endpoints with ids folded, largest responses', () => {
+    expect(stats.slowestEndpoints[0]).toMatchObject({
+      method: 'GET',
+      host: 'a.test',
+      path: '/users/:id',
+      count: 3,
+      p95Ms: 300,
+      maxMs: 300,
+    });
+    expect(stats.slowestEndpoints[0]!.slowestId).toBe(exchanges[1]!.id);
+    expect(stats.largestResponses[0]).toMatchObject({
+      id: exchanges[3]!.id,
+      sizeBytes: 5000,
+      contentType: 'text/html',
+    });
+  });
+
+  it('top error messages group messages that differ only in numbers', () => {
+    expect(stats.topErrors[0]).toMatchObject({
+      kind: 'error',
+      errorClass: 'connect_refused',
+      count: 2,
+      hosts: ['c.test'],
+    });
+    expect(stats.topErrors.map((e) => e.message)).toContain('HTTP 503 OK');
+  });
+
+  it('an empty session', () => {
+    const empty = computeStatistics([]);
+    expect(empty).toMatchObject({ total: 0, failed: 0, buckets: [], latencyByHost: [], topErrors: [] });
+  });
+
+  it('handles a large session without overflowing the stack', () => {
+    const many = Array.from({ length: 150_000 }, (_, i) =>
+      makeExchange({ startedAtMs: T0 + i * 10, durationMs: i % 100 }),
+    );
+    const big = computeStatistics(many);
+    expect(big.total).toBe(150_000);
+    expect(big.buckets.reduce((n, b) => n + b.requests, 0)).toBe(150_000);
+  });
+});
+
+describe('filterForSeries', () => {
+  it('maps chart series to the filter language', () => {
+    expect(filterForSeries('5xx')).toBe('status:5xx');
+    expect(filterForSeries('connect_refused')).toBe('error:connect_refused');
+  });
+});
