@@ -62,9 +62,13 @@ function docsUrl(): string | undefined {
   }
 }
 
+/** The window icon: beside the packaged app (extraResources), or in the source tree. */
 function iconPath(): string | undefined {
-  const candidate = path.join(app.getAppPath(), 'resources', 'icon.png');
-  return existsSync(candidate) ? candidate : undefined;
+  const candidates = [
+    path.join(process.resourcesPath, 'icon.png'),
+    path.join(app.getAppPath(), 'resources', 'icon.png'),
+  ];
+  return candidates.find((candidate) => existsSync(candidate));
 }
 
 async function exportFromMenu(redact: boolean): Promise<void> {
