@@ -137,7 +137,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       if (!info.isFile()) throw new Error('not a file');
       size = info.size;
     } catch {
-      if (pathname === '/' || pathname === '/index.html') {
+      if (pathname === '/favicon.ico') {
+        // Browsers ask for it unprompted; "no content" keeps their console free of a 404.
+        response.writeHead(204, { ...SECURITY_HEADERS, 'Cache-Control': 'no-cache' });
+        response.end();
+      } else if (pathname === '/' || pathname === '/index.html') {
         sendText(response, 503, 'The NetLens UI is not built: run `npm run build` in the NetLens folder.');
       } else {
         sendText(response, 404, 'Not found.');
