@@ -225,8 +225,8 @@ export async function httpsViaProxy(
       host,
       port,
       path: requestPath,
+      // No `agent`: with one, Node would ignore createConnection and dial the host directly.
       createConnection: () => secure,
-      agent: false,
     });
     req.on('error', reject);
     req.on('response', (res) => {
