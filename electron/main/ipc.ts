@@ -18,7 +18,8 @@ export function isTrustedSender(
   if (!window || window.isDestroyed()) return false;
   if (event.sender !== window.webContents) return false;
   const frame = event.senderFrame;
-  if (!frame || frame !== window.webContents.mainFrame) return false;
+  // Only the top frame (the page itself): the CSP forbids frames, and this holds even if one appeared.
+  if (!frame || frame.parent !== null) return false;
   return isTrustedRendererUrl(frame.url, indexUrl);
 }
 
