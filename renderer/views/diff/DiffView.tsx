@@ -1,4 +1,247 @@
-// Placeholder: the Diff view is being built.
+import { useEffect, useState } from 'react';
+import type { ExchangeDiff, TimingRow } from '../../../shared/diff';
+import { call } from '../../api';
+import { formatMs } from '../../format';
+import { useStore } from '../../store';
+import { BodyDiffSection } from './BodyDiffSection';
+import { ChangeTable } from './ChangeTable';
+import { ExchangePicker } from './ExchangePicker';
+import './diff.css';
+
+type Load =
+  | { state: 'idle' }
+  | { state: 'loading' }
+  | { state: 'error'; message: string }
+  | { state: 'done'; diff: ExchangeDiff };
+
+function TimingTable({ rows }: { rows: readonly TimingRow[] }) {
+  const max = Math.max(
+    1,
+    ...rows.filter((r) => r.phase !== 'Total').flatMap((r) => [r.leftMs ?? 0, r.rightMs ?? 0]),
+  );
+  return (
+    <table className="timing-compare" aria-label="Timing comparison">
+      <thead>
+        <tr>
+          <th>Phase</th>
+          <th className="num">Left</th>
+          <th className="num">Right</th>
+          <th className="num">Δ</th>
+          <th>Bars</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.phase} className={row.phase === 'Total' ? 'total' : undefined}>
+            <td>{row.phase}</td>
+            <td className="num">{row.leftMs === undefined ? '—' : formatMs(row.leftMs)}</td>
+            <td className="num">{row.rightMs === undefined ? '—' : formatMs(row.rightMs)}</td>
+            <td className={`num ${row.deltaMs !== undefined && row.deltaMs > 0 ? 'slower' : 'faster'}`}>
+              {row.deltaMs === undefined ? '' : `${row.deltaMs > 0 ? '+' : ''}${formatMs(row.deltaMs)}`}
+            </td>
+            <td className="timing-bars">
+              {row.phase === 'Total' ? null : (
+                <>
+                  <div className="bar left" style={{ width: `${((row.leftMs ?? 0) / max) * 100}%` }} />
+                  <div className="bar right" style={{ width: `${((row.rightMs ?? 0) / max) * 100}%` }} />
+                </>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function DiffResult({ diff }: { diff: ExchangeDiff }) {
+  const select = useStore((s) => s.select);
+  const setView = useStore((s) => s.setView);
+  const open = (id: string) => {
+    select(id);
+    setView('traffic');
+  };
+  return (
+    <div className="diff-result">
+      <section className="diff-section diff-summary" aria-label="Diff summary">
+        <h3>
+          Summary{' '}
+          <span className={diff.same ? 'badge' : 'badge danger'}>{diff.same ? 'same' : 'different'}</span>
+        </h3>
+        <ol>
+          {diff.summary.map((line, i) => (
+            <li key={i}>{line}</li>
+          ))}
+        </ol>
+      </section>
+
+      <section className="diff-section" aria-label="Request line">
+        <h3>Request and outcome</h3>
+        <table className="change-table">
+          <thead>
+            <tr>
+              <th />
+              <th>
+                Left{' '}
+                <button type="button" className="link" onClick={() => open(diff.left.id)}>
+                  open
+                </button>
+              </th>
+              <th>
+                Right{' '}
+                <button type="button" className="link" onClick={() => open(diff.right.id)}>
+                  open
+                </button>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {[diff.method, diff.status, diff.error].map((row) => (
+              <tr key={row.name} className={`change-${row.kind}`}>
+                <td>{row.name}</td>
+                <td className="mono value">{row.left ?? '—'}</td>
+                <td className="mono value">{row.right ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      <section className="diff-section" aria-label="URL">
+        <h3>URL</h3>
+        <ChangeTable label="URL parts" nameHeader="Part" rows={diff.url.parts} />
+        <h4>Query parameters{diff.url.queryOrderChanged ? ' (same, in a different order)' : ''}</h4>
+        <ChangeTable label="Query parameters" nameHeader="Parameter" rows={diff.url.query} />
+      </section>
+
+      {(['requestHeaders', 'responseHeaders'] as const).map((key) => {
+        const headers = diff[key];
+        const title = key === 'requestHeaders' ? 'Request headers' : 'Response headers';
+        return (
+          <section key={key} className="diff-section" aria-label={title}>
+            <h3>{title}</h3>
+            {headers.notes.length > 0 ? (
+              <ul className="notes">
+                {headers.notes.map((n) => (
+                  <li key={n}>{n}</li>
+                ))}
+              </ul>
+            ) : null}
+            <ChangeTable
+              label={title}
+              nameHeader="Header"
+              rows={headers.rows.map((r) =>
+                r.volatile && r.kind !== 'same'
+                  ? { ...r, note: [r.note, 'changes per request'].filter(Boolean).join('; ') }
+                  : r,
+              )}
+            />
+          </section>
+        );
+      })}
+
+      <BodyDiffSection title="Request body" diff={diff.requestBody} />
+      <BodyDiffSection title="Response body" diff={diff.responseBody} />
+
+      <section className="diff-section" aria-label="Timing">
+        <h3>Timing</h3>
+        <TimingTable rows={diff.timing} />
+      </section>
+
+      <section className="diff-section" aria-label="Connection">
+        <h3>Connection</h3>
+        <ChangeTable label="Connection facts" nameHeader="Fact" rows={diff.connection} />
+      </section>
+    </div>
+  );
+}
+
+/** Two exchanges side by side: what differs, in words first, then every detail. */
 export function DiffView() {
-  return <section aria-label="Diff">Diff: coming soon</section>;
+  const pair = useStore((s) => s.diffPair);
+  const openDiff = useStore((s) => s.openDiff);
+  const exchangesVersion = useStore((s) => s.exchangesVersion);
+  const [reload, setReload] = useState(0);
+  const leftId = pair?.leftId;
+  const rightId = pair?.rightId;
+  const key = leftId && rightId ? `${leftId}|${rightId}|${reload}` : undefined;
+  const [result, setResult] = useState<{ key: string; load: Load }>();
+
+  useEffect(() => {
+    if (!key || !leftId || !rightId) return;
+    let cancelled = false;
+    call('diff:exchanges', leftId, rightId).then(
+      (diff) => {
+        if (!cancelled) setResult({ key, load: { state: 'done', diff } });
+      },
+      (error: unknown) => {
+        if (!cancelled) {
+          setResult({
+            key,
+            load: { state: 'error', message: error instanceof Error ? error.message : String(error) },
+          });
+        }
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [key, leftId, rightId]);
+
+  // Derived, not stored: a new pair shows "Comparing…" until its own result arrives.
+  const load: Load = !key ? { state: 'idle' } : result?.key === key ? result.load : { state: 'loading' };
+
+  const setSide = (side: 'left' | 'right', id: string) => {
+    const left = side === 'left' ? id : leftId;
+    const right = side === 'right' ? id : rightId;
+    if (left && right) openDiff(left, right);
+    else useStore.setState({ diffPair: { leftId: left ?? '', rightId: right ?? '' } });
+  };
+
+  return (
+    <section className="diff-view" aria-label="Diff">
+      <div className="toolbar">
+        <ExchangePicker label="Left" value={leftId || undefined} onChange={(id) => setSide('left', id)} />
+        <button
+          type="button"
+          title="Swap left and right"
+          disabled={!leftId || !rightId}
+          onClick={() => leftId && rightId && openDiff(rightId, leftId)}
+        >
+          ⇄
+        </button>
+        <ExchangePicker label="Right" value={rightId || undefined} onChange={(id) => setSide('right', id)} />
+        <span className="spacer" />
+        <button
+          type="button"
+          disabled={!leftId || !rightId}
+          onClick={() => setReload((n) => n + 1)}
+          title={`Recompute (${exchangesVersion})`}
+        >
+          Refresh
+        </button>
+      </div>
+      <div className="diff-body">
+        {load.state === 'idle' ? (
+          <div className="empty-state">
+            <h2>Compare two exchanges</h2>
+            <p>
+              Pick a left and a right exchange above, or select a failed exchange in the traffic list and use{' '}
+              <strong>Compare with last success</strong>. The diff names every difference, most significant
+              first: status, error, headers, query, body bytes (key order, whitespace, BOM, line endings,
+              number format), timing and connection.
+            </p>
+          </div>
+        ) : load.state === 'loading' ? (
+          <p className="muted diff-loading">Comparing…</p>
+        ) : load.state === 'error' ? (
+          <p className="diff-error" role="alert">
+            Could not compare: {load.message}
+          </p>
+        ) : (
+          <DiffResult diff={load.diff} />
+        )}
+      </div>
+    </section>
+  );
 }
