@@ -85,7 +85,21 @@ export async function runWeb(options: WebCommandOptions, deps: WebCommandDeps): 
     deps.out(line);
     if (!options.json && web && line.startsWith('CA certificate: ')) deps.out(`NetLens UI at ${web.uiUrl}`);
   };
-  return runProxy(options, { ...deps, createEngine, out });
+  try {
+    return await runProxy(options, { ...deps, createEngine, out });
+  } catch (error) {
+    // The proxy's advice names its own flag; here the proxy's port is --proxy-port.
+    if (
+      error instanceof CliError &&
+      error.message.includes('with --port') &&
+      !error.message.startsWith('UI port')
+    ) {
+      throw new CliError(error.message.replace('with --port', 'with --proxy-port'), error.exitCode, {
+        cause: error.cause,
+      });
+    }
+    throw error;
+  }
 }
 
 /** stdout that survives a closed reader: lines are dropped, NetLens runs on. */
