@@ -9,6 +9,8 @@
 import type { Exchange, Header } from '../../../shared/model.js';
 
 export const REDACTED = '[redacted]';
+/** In URLs and form bodies: percent-encoded, so the URL stays valid (RFC 3986 §3.4) and decodes to REDACTED. */
+export const REDACTED_IN_URL = encodeURIComponent(REDACTED);
 
 /** Headers whose whole value is a credential (RFC 9110 §11.6.2, §11.7.2; RFC 6265). */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization']);
@@ -208,7 +210,7 @@ export function redactFormEncoded(text: string): string {
       const eq = pair.indexOf('=');
       const name = eq === -1 ? pair : pair.slice(0, eq);
       if (eq === -1 || !isSecretName(decodeComponent(name))) return pair;
-      return `${name}=${REDACTED}`;
+      return `${name}=${REDACTED_IN_URL}`;
     })
     .join('&');
 }
@@ -222,7 +224,7 @@ export function redactUrl(url: string): string {
   let base = queryAt === -1 ? beforeHash : beforeHash.slice(0, queryAt);
   const query = queryAt === -1 ? undefined : beforeHash.slice(queryAt + 1);
   // RFC 3986 §3.2.1: "user:password" in userinfo is deprecated, and always a secret.
-  base = base.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, `$1:${REDACTED}@`);
+  base = base.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, `$1:${REDACTED_IN_URL}@`);
   return `${base}${query === undefined ? '' : `?${redactFormEncoded(query)}`}${fragment}`;
 }
 

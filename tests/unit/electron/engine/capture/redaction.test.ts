@@ -141,17 +141,17 @@ describe('redactHeaders', () => {
 describe('redactUrl', () => {
   it('redacts secret query values and leaves the rest byte for byte', () => {
     expect(redactUrl('https://api.example.com/v1/items?page=2&api_key=abc&q=a%20b&access_token=t#frag')).toBe(
-      'https://api.example.com/v1/items?page=2&api_key=[redacted]&q=a%20b&access_token=[redacted]#frag',
+      'https://api.example.com/v1/items?page=2&api_key=%5Bredacted%5D&q=a%20b&access_token=%5Bredacted%5D#frag',
     );
   });
 
   it('decodes parameter names before judging them', () => {
-    expect(redactUrl('http://h/p?client%5Fsecret=s')).toBe('http://h/p?client%5Fsecret=[redacted]');
+    expect(redactUrl('http://h/p?client%5Fsecret=s')).toBe('http://h/p?client%5Fsecret=%5Bredacted%5D');
   });
 
   it('redacts a password in the authority', () => {
     expect(redactUrl('ftp://alice:hunter2@files.example.com/x?y=1')).toBe(
-      'ftp://alice:[redacted]@files.example.com/x?y=1',
+      'ftp://alice:%5Bredacted%5D@files.example.com/x?y=1',
     );
     expect(redactUrl('http://alice@h/')).toBe('http://alice@h/');
   });
@@ -174,7 +174,7 @@ describe('redactUrl', () => {
         'https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIA%2F20250101&X-Amz-Date=20250101T000000Z&X-Amz-Signature=ff',
       ),
     ).toBe(
-      'https://b.s3.amazonaws.com/k?X-Amz-Credential=[redacted]&X-Amz-Date=20250101T000000Z&X-Amz-Signature=[redacted]',
+      'https://b.s3.amazonaws.com/k?X-Amz-Credential=%5Bredacted%5D&X-Amz-Date=20250101T000000Z&X-Amz-Signature=%5Bredacted%5D',
     );
   });
 });
@@ -207,9 +207,9 @@ describe('redactBodyText', () => {
   it('redacts form bodies', () => {
     expect(
       redactBodyText('username=bob&password=hunter2&remember=1', 'application/x-www-form-urlencoded'),
-    ).toBe('username=bob&password=[redacted]&remember=1');
+    ).toBe('username=bob&password=%5Bredacted%5D&remember=1');
     expect(redactFormEncoded('grant_type=refresh_token&refresh_token=abc')).toBe(
-      'grant_type=refresh_token&refresh_token=[redacted]',
+      'grant_type=refresh_token&refresh_token=%5Bredacted%5D',
     );
   });
 
@@ -231,7 +231,7 @@ describe('redactExchange', () => {
       responseHeaders: headers({ 'Set-Cookie': 'sid=1; HttpOnly', 'Content-Type': 'application/json' }),
     });
     const redacted = redactExchange(exchange);
-    expect(redacted.request.url).toBe('https://api.example.com/me?token=[redacted]');
+    expect(redacted.request.url).toBe('https://api.example.com/me?token=%5Bredacted%5D');
     expect(redacted.request.headers).toEqual(headers({ Authorization: 'Bearer [redacted]', Accept: '*/*' }));
     expect(redacted.response!.headers).toEqual(
       headers({ 'Set-Cookie': 'sid=[redacted]; HttpOnly', 'Content-Type': 'application/json' }),
@@ -244,6 +244,6 @@ describe('redactExchange', () => {
   it('handles an exchange without a response', () => {
     const exchange = makeExchange({ response: null, url: 'http://h/?password=p' });
     expect(redactExchange(exchange).response).toBeUndefined();
-    expect(redactExchange(exchange).request.url).toBe('http://h/?password=[redacted]');
+    expect(redactExchange(exchange).request.url).toBe('http://h/?password=%5Bredacted%5D');
   });
 });
