@@ -3,6 +3,7 @@
  * exchange store, the settings, the CA, the monitors and the analysis, and emits typed events.
  * The CLI, the web transport and the Electron main process are thin clients of it.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -15,6 +16,8 @@ import type { BodyCapture } from './capture/bodyCapture.js';
 import { decodedSize, isDecodableEncoding } from './capture/bodyDecoder.js';
 import { BodyStore } from './capture/bodyStore.js';
 import { ExchangeStore } from './capture/exchangeStore.js';
+import { toHar } from './capture/harExport.js';
+import { parseHar } from './capture/harImport.js';
 import { createMonitorService, type MonitorService } from './probes/monitorService.js';
 import type { ExchangeSink } from './proxy/exchangeSink.js';
 import { ProxyServer } from './proxy/proxyServer.js';
@@ -234,12 +237,37 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       const exchanges = exportOptions.ids
         ? exportOptions.ids.map((id) => store.get(id)).filter((e): e is Exchange => e !== undefined)
         : all;
-      void exchanges;
-      throw new Error('HAR export is not available yet.');
+      return toHar(exchanges, {
+        // HAR 1.2 content.text is the decoded body; toHar notes bodies that could not be decoded.
+        loadBody: (id: string, side: BodySide) => store.body(id, side),
+        redact: exportOptions.redact ?? false,
+        creatorVersion: ENGINE_VERSION,
+      });
     },
     async importHar(text) {
-      void text;
-      throw new Error('HAR import is not available yet.');
+      const parsed = parseHar(text);
+      const imported: Exchange[] = [];
+      for (const original of parsed.exchanges) {
+        // An entry exported by this run keeps its id only if that id is free.
+        const exchange = store.get(original.id) ? { ...original, id: randomUUID() } : { ...original };
+        exchange.seq = ++seq;
+        const bodies = parsed.bodies.get(original.id);
+        for (const side of ['request', 'response'] as const) {
+          const bytes = bodies?.[side];
+          if (!bytes) continue;
+          bodyStore.put(exchange.id, side, {
+            storage: 'memory',
+            bytes,
+            sizeBytes: bytes.length,
+            capturedBytes: bytes.length,
+            truncated: false,
+            alreadyDecoded: true,
+          });
+        }
+        imported.push(exchange);
+      }
+      store.imported(imported);
+      return { imported: imported.length, skipped: parsed.skipped };
     },
     async restartProxy(newPort) {
       const previous = proxy;

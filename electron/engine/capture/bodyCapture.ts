@@ -2,7 +2,15 @@ import fs from 'node:fs';
 
 /** Where a finished capture lives: in memory, or spilled to a file. */
 export type CapturedBody =
-  | { storage: 'memory'; bytes: Buffer; sizeBytes: number; capturedBytes: number; truncated: boolean }
+  | {
+      storage: 'memory';
+      bytes: Buffer;
+      sizeBytes: number;
+      capturedBytes: number;
+      truncated: boolean;
+      /** The bytes are already without their content codings (bodies imported from HAR). */
+      alreadyDecoded?: boolean;
+    }
   | { storage: 'file'; path: string; sizeBytes: number; capturedBytes: number; truncated: boolean };
 
 export interface BodyCaptureOptions {

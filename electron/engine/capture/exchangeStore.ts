@@ -122,6 +122,17 @@ export class ExchangeStore implements ExchangeStoreView {
     const bytes = await this.bodies.read(id, side);
     if (!bytes || !info) return null;
     const truncated = info.truncated;
+    const stored = this.bodies.get(id, side);
+    if (stored?.storage === 'memory' && stored.alreadyDecoded) {
+      // Nothing else to give: the encoded form was never kept (HAR carries decoded text).
+      return {
+        base64: bytes.toString('base64'),
+        decoded: info.contentEncoding !== undefined,
+        truncated,
+        sizeBytes: info.sizeBytes,
+        ...(info.contentType ? { contentType: info.contentType } : {}),
+      };
+    }
     const base = {
       truncated,
       sizeBytes: info.sizeBytes,
