@@ -27,6 +27,8 @@ const INDEX_URL = indexFileUrl(INDEX_HTML_PATH);
 const SHUTDOWN_TIMEOUT_MS = 5000;
 
 app.setName('NetLens');
+// The same folder the CLI uses by default (dataDir.ts), whatever package.json's name says.
+app.setPath('userData', path.join(app.getPath('appData'), 'NetLens'));
 const args = parseAppArgs(process.argv.slice(1));
 
 let engine: Engine | undefined;
