@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { diffExchanges } from '../../../../../electron/engine/analysis/exchangeDiff.js';
 import { body, headers, makeExchange, makeFailedExchange } from '../../../../fixtures/exchangeFactory.js';
-import type { Exchange } from '../../../../../shared/model.js';
+import type { ExchangeOverrides } from '../../../../fixtures/exchangeFactory.js';
 
-function signedPost(
-  overrides: Partial<Exchange> & { url?: string; requestHeaders?: Exchange['request']['headers'] } = {},
-) {
+function signedPost(overrides: ExchangeOverrides = {}) {
   return makeExchange({
     method: 'POST',
     url: 'https://api.pay.test/v1/charges?account=42&mode=live',
