@@ -291,6 +291,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     retries,
     async idle() {
       while (pendingFinishes.size > 0) await Promise.allSettled([...pendingFinishes]);
+      // Retry chains are tagged once the request body is hashed: wait, so a HAR carries every `_netlens.retry`.
+      await retries.settled();
     },
     async close() {
       if (closed) return;
