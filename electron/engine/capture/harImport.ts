@@ -61,12 +61,102 @@ function describeType(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-/** `Unexpected token } in JSON at position 12` → with line and column, which editors show. */
+/**
+ * Where a JSON text first goes wrong: JSON.parse reports a position on some Node versions
+ * only, and a line and column are what a user needs to fix a large file.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const fail = (): never => {
+    throw i;
+  };
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const literal = (word: string) => {
+    if (text.startsWith(word, i)) i += word.length;
+    else fail();
+  };
+  const string = () => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text.charCodeAt(i) < 0x20) fail();
+      if (text[i] === '\\') {
+        i++;
+        if (text[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail();
+      }
+      i++;
+    }
+    if (text[i] !== '"') fail();
+    i++;
+  };
+  const number = () => {
+    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!match || match[0] === '' || match[0] === '-') fail();
+    i += match![0].length;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') return void i++;
+        else fail();
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') return void i++;
+        else fail();
+      }
+    }
+    if (c === '"') return string();
+    if (c === 't') return literal('true');
+    if (c === 'f') return literal('false');
+    if (c === 'n') return literal('null');
+    return number();
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail();
+    return -1;
+  } catch (offset) {
+    if (typeof offset === 'number') return offset;
+    throw offset;
+  }
+}
+
 function jsonErrorMessage(text: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const position = /position (\d+)/.exec(message);
-  if (!position) return message;
-  const offset = Number(position[1]);
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+  let offset: number;
+  try {
+    offset = jsonErrorOffset(text);
+  } catch {
+    return message; // nesting too deep for the scanner's recursion: the message alone will do
+  }
+  if (offset < 0) return message;
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   const column = offset - before.lastIndexOf('\n');
@@ -447,6 +537,8 @@ function toExchange(
         ? 'failed'
         : 'complete';
   if (state === 'failed' && !error && !responseInfo) error = unknownFailure(url, elapsedMs);
+  // HAR writes 0 for send/wait/receive not reached; NetLens says "did not happen".
+  if (error || state === 'pending') dropUnreachedPhases(timings, error?.phase);
 
   const connectionId =
     typeof raw.connection === 'string' && raw.connection !== ''
@@ -510,6 +602,19 @@ function toExchange(
     ...(requestBody && requestBody.length > 0 ? { requestBody } : {}),
     ...(responseBody && responseBody.length > 0 ? { responseBody } : {}),
   };
+}
+
+const PHASE_ORDER: (keyof Timings)[] = ['dns', 'connect', 'ssl', 'send', 'wait', 'receive'];
+
+function dropUnreachedPhases(timings: Timings, failedIn: FailurePhase | undefined): void {
+  const failedAt =
+    failedIn === undefined || failedIn === 'request'
+      ? -1
+      : PHASE_ORDER.indexOf(failedIn === 'tls' ? 'ssl' : failedIn);
+  for (let i = Math.max(failedAt + 1, 3); i < PHASE_ORDER.length; i++) {
+    const key = PHASE_ORDER[i]!;
+    if (timings[key] === 0) delete timings[key];
+  }
 }
 
 function kindOf(
