@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BodyCapture } from '../../../../../electron/engine/capture/bodyCapture.js';
+
+const dirs: string[] = [];
+function spillPathFactory(): () => string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-capture-'));
+  dirs.push(dir);
+  let n = 0;
+  return () => path.join(dir, `${++n}.body`);
+}
+
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('BodyCapture', () => {
+  it('keeps a small body in memory', async () => {
+    const capture = new BodyCapture({ memoryLimitBytes: 100, capBytes: 1000, spillPath: spillPathFactory() });
+    capture.write(Buffer.from('hello '));
+    capture.write(Buffer.from('world'));
+    const body = await capture.end();
+    expect(body.storage).toBe('memory');
+    expect(body.storage === 'memory' && body.bytes.toString()).toBe('hello world');
+    expect(body).toMatchObject({ sizeBytes: 11, capturedBytes: 11, truncated: false });
+  });
+
+  it('spills to a file beyond the memory limit, with every byte in order', async () => {
+    const capture = new BodyCapture({ memoryLimitBytes: 10, capBytes: 1000, spillPath: spillPathFactory() });
+    capture.write(Buffer.from('0123456789'));
+    capture.write(Buffer.from('abcdef'));
+    capture.write(Buffer.from('XYZ'));
+    const body = await capture.end();
+    expect(body.storage).toBe('file');
+    if (body.storage !== 'file') return;
+    expect(fs.readFileSync(body.path, 'utf8')).toBe('0123456789abcdefXYZ');
+    expect(body.capturedBytes).toBe(19);
+  });
+
+  it('cuts at the hard cap, marks truncated, and still counts the whole size', async () => {
+    const capture = new BodyCapture({ memoryLimitBytes: 1000, capBytes: 8, spillPath: spillPathFactory() });
+    capture.write(Buffer.from('12345'));
+    capture.write(Buffer.from('67890'));
+    capture.write(Buffer.from('more'));
+    const body = await capture.end();
+    expect(body).toMatchObject({ sizeBytes: 14, capturedBytes: 8, truncated: true });
+    expect(body.storage === 'memory' && body.bytes.toString()).toBe('12345678');
+  });
+
+  it('ends the capture early (truncated) when the spill file cannot be written, without throwing', async () => {
+    const capture = new BodyCapture({
+      memoryLimitBytes: 2,
+      capBytes: 1000,
+      spillPath: () => path.join(os.tmpdir(), 'netlens-no-such-dir', 'x', 'y.body'),
+    });
+    expect(() => capture.write(Buffer.from('abcdef'))).not.toThrow();
+    await new Promise((r) => setTimeout(r, 20));
+    capture.write(Buffer.from('ghi'));
+    const body = await capture.end();
+    expect(body.truncated).toBe(true);
+    expect(body.sizeBytes).toBe(9);
+  });
+
+  it('discard removes a spilled file', async () => {
+    const spill = spillPathFactory();
+    let spilled = '';
+    const capture = new BodyCapture({
+      memoryLimitBytes: 1,
+      capBytes: 100,
+      spillPath: () => (spilled = spill()),
+    });
+    capture.write(Buffer.from('abc'));
+    capture.discard();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fs.existsSync(spilled)).toBe(false);
+  });
+});

@@ -1,0 +1,151 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EngineEvent } from '../../../../../shared/api.js';
+import { BodyStore } from '../../../../../electron/engine/capture/bodyStore.js';
+import { ExchangeStore } from '../../../../../electron/engine/capture/exchangeStore.js';
+import { makeExchange } from '../../../../fixtures/exchangeFactory.js';
+
+describe('ExchangeStore', () => {
+  let dataDir: string;
+  let bodies: BodyStore;
+  let events: EngineEvent[];
+  let store: ExchangeStore;
+
+  beforeEach(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-store-'));
+    bodies = new BodyStore(dataDir, () => ({ memoryLimitBytes: 4, capBytes: 1000 }));
+    events = [];
+    store = new ExchangeStore(bodies, (e) => events.push(e), { maxExchanges: 3, updateIntervalMs: 50 });
+  });
+
+  afterEach(async () => {
+    store.close();
+    await bodies.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('emits started and finished with snapshots the proxy cannot mutate afterwards', () => {
+    const exchange = makeExchange({ state: 'pending' });
+    store.started(exchange);
+    exchange.request.method = 'MUTATED';
+    expect(store.get(exchange.id)?.request.method).toBe('GET');
+    exchange.state = 'complete';
+    store.finished(exchange);
+    expect(events.map((e) => e.type)).toEqual(['exchange:started', 'exchange:finished']);
+    expect(store.size).toBe(1);
+  });
+
+  it('coalesces bursts of progress into at most one update per interval, the last state winning', () => {
+    vi.useFakeTimers();
+    try {
+      const exchange = makeExchange({ state: 'pending' });
+      store.started(exchange);
+      for (let i = 0; i < 10; i += 1) {
+        exchange.durationMs = i;
+        store.progressed(exchange);
+      }
+      expect(events.filter((e) => e.type === 'exchange:updated')).toHaveLength(1);
+      vi.advanceTimersByTime(60);
+      const updates = events.filter((e) => e.type === 'exchange:updated');
+      expect(updates).toHaveLength(2);
+      expect(updates[1]!.type === 'exchange:updated' && updates[1]!.exchange.durationMs).toBe(9);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('does not emit a stale update after the exchange finished', () => {
+    vi.useFakeTimers();
+    try {
+      const exchange = makeExchange({ state: 'pending' });
+      store.started(exchange);
+      store.progressed(exchange);
+      store.progressed(exchange);
+      store.finished({ ...exchange, state: 'complete' });
+      vi.advanceTimersByTime(200);
+      expect(events.map((e) => e.type)).toEqual([
+        'exchange:started',
+        'exchange:updated',
+        'exchange:finished',
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('evicts the oldest exchanges beyond the limit, with their bodies', () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      const exchange = makeExchange();
+      ids.push(exchange.id);
+      bodies.put(exchange.id, 'response', {
+        storage: 'memory',
+        bytes: Buffer.from('x'),
+        sizeBytes: 1,
+        capturedBytes: 1,
+        truncated: false,
+      });
+      store.finished(exchange);
+    }
+    expect(store.size).toBe(3);
+    expect(store.get(ids[0]!)).toBeUndefined();
+    expect(bodies.has(ids[0]!, 'response')).toBe(false);
+    expect(store.list().map((e) => e.id)).toEqual(ids.slice(1));
+  });
+
+  it('serves bodies decoded or raw, and null for unknown ids', async () => {
+    const gz = zlib.gzipSync('payload');
+    const exchange = makeExchange({
+      response: {
+        body: {
+          sizeBytes: gz.length,
+          capturedBytes: gz.length,
+          truncated: false,
+          contentEncoding: 'gzip',
+          contentType: 'text/plain',
+        },
+      },
+    });
+    const capture = bodies.open();
+    capture.write(gz);
+    bodies.put(exchange.id, 'response', await capture.end());
+    store.finished(exchange);
+    const decoded = await store.body(exchange.id, 'response');
+    expect(decoded).toMatchObject({
+      decoded: true,
+      truncated: false,
+      contentType: 'text/plain',
+      sizeBytes: gz.length,
+    });
+    expect(Buffer.from(decoded!.base64, 'base64').toString()).toBe('payload');
+    const raw = await store.body(exchange.id, 'response', false);
+    expect(Buffer.from(raw!.base64, 'base64')).toEqual(gz);
+    expect(await store.body('nope', 'response')).toBeNull();
+    expect(await store.body(exchange.id, 'request')).toBeNull();
+  });
+
+  it('update merges fields and emits exchange:updated; clear empties and emits exchanges:cleared', () => {
+    const exchange = makeExchange();
+    store.finished(exchange);
+    const updated = store.update(exchange.id, { retry: { chainId: 'c', attempt: 2 } });
+    expect(updated?.retry).toEqual({ chainId: 'c', attempt: 2 });
+    expect(store.update('missing', {})).toBeUndefined();
+    store.clear();
+    expect(store.size).toBe(0);
+    expect(events.map((e) => e.type).slice(-2)).toEqual(['exchange:updated', 'exchanges:cleared']);
+  });
+
+  it('tells finish listeners, and survives a listener that throws', () => {
+    const seen: string[] = [];
+    store.onFinished(() => {
+      throw new Error('analysis bug');
+    });
+    store.onFinished((e) => seen.push(e.id));
+    const exchange = makeExchange();
+    expect(() => store.finished(exchange)).not.toThrow();
+    expect(seen).toEqual([exchange.id]);
+  });
+});
