@@ -172,6 +172,14 @@ export function classifyBackoff(waits: readonly number[]): BackoffVerdict {
     };
   }
 
+  // urllib3's Retry (and others) retry once at once, then back off: judge the rest.
+  if (waits.length >= 3 && waits[0]! < IMMEDIATE_MS) {
+    const rest = classifyBackoff(waits.slice(1));
+    if (rest.shape === 'exponential' || rest.shape === 'linear' || rest.shape === 'constant') {
+      return { ...rest, description: `first retry immediate, then ${rest.description}` };
+    }
+  }
+
   if (waits.length === 2) {
     const [first, second] = waits as [number, number];
     if (second > first * 1.3 + 30) {

@@ -54,3 +54,11 @@ describe('classifyBackoff', () => {
     expect(classifyBackoff([240, 150, 420, 1100]).jitterStyle).toBe('decorrelated');
   });
 });
+
+describe('classifyBackoff: an immediate first retry', () => {
+  it('judges the backoff after it (urllib3 Retry: 0, then factor × 2ⁿ⁻¹)', () => {
+    const verdict = classifyBackoff([2, 201, 403, 805]);
+    expect(verdict.shape).toBe('exponential');
+    expect(verdict.description).toBe('first retry immediate, then exponential backoff ×2.0 from 201 ms, no jitter');
+  });
+});
