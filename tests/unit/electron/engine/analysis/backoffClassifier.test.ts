@@ -59,6 +59,8 @@ describe('classifyBackoff: an immediate first retry', () => {
   it('judges the backoff after it (urllib3 Retry: 0, then factor × 2ⁿ⁻¹)', () => {
     const verdict = classifyBackoff([2, 201, 403, 805]);
     expect(verdict.shape).toBe('exponential');
-    expect(verdict.description).toBe('first retry immediate, then exponential backoff ×2.0 from 201 ms, no jitter');
+    expect(verdict.description).toBe(
+      'first retry immediate, then exponential backoff ×2.0 from 201 ms, no jitter',
+    );
   });
 });
