@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 
+const SPILL_WRITE_BYTES = 1024 * 1024;
+
 /** Where a finished capture lives: in memory, or spilled to a file. */
 export type CapturedBody =
   | {
@@ -40,6 +42,9 @@ export class BodyCapture {
   private filePath: string | undefined;
   private fileFailed = false;
   private ended = false;
+  /** Spilled bytes gathered into larger writes: one syscall per ~1 MiB, not per socket read. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
 
   constructor(private readonly options: BodyCaptureOptions) {}
 
@@ -63,11 +68,22 @@ export class BodyCapture {
         this.truncated = true;
         return;
       }
-      this.file.write(piece);
+      this.pending.push(piece);
+      this.pendingBytes += piece.length;
+      if (this.pendingBytes >= SPILL_WRITE_BYTES) this.flushPending();
     } else {
       this.chunks.push(piece);
     }
     this.capturedBytes += piece.length;
+  }
+
+  private flushPending(): void {
+    if (!this.file || this.pending.length === 0) return;
+    this.file.write(
+      this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes),
+    );
+    this.pending = [];
+    this.pendingBytes = 0;
   }
 
   private spill(): void {
@@ -99,6 +115,7 @@ export class BodyCapture {
       return Promise.resolve({ storage: 'memory', bytes, ...base });
     }
     const path = this.filePath;
+    if (!this.fileFailed && !file.destroyed) this.flushPending();
     return new Promise((resolve) => {
       const done = (): void =>
         resolve({ storage: 'file', path, ...base, truncated: base.truncated || this.fileFailed });
@@ -112,6 +129,7 @@ export class BodyCapture {
   discard(): void {
     this.ended = true;
     this.chunks = [];
+    this.pending = [];
     if (this.file) {
       const path = this.filePath;
       this.file.destroy();
