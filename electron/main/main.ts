@@ -177,7 +177,6 @@ async function start(): Promise<void> {
     mainWindow.webContents.once('did-finish-load', () => notice('error', message));
     void dialog.showMessageBox(mainWindow, { type: 'warning', title: 'NetLens', message });
   }
-  batcher.push({ type: 'proxy:changed', info: theEngine.info() });
 }
 
 async function closeEngine(): Promise<void> {
