@@ -25,15 +25,17 @@ const NAV: { view: ViewName; label: string }[] = [
 
 function focusFilter(): void {
   const store = useStore.getState();
-  if (store.view !== 'traffic' && store.view !== 'waterfall') store.setView('traffic');
-  // The input may mount with the view: focus after the render.
-  requestAnimationFrame(() => {
+  const focus = (): boolean => {
     const input = document.getElementById(FILTER_INPUT_ID);
-    if (input instanceof HTMLInputElement) {
-      input.focus();
-      input.select();
-    }
-  });
+    if (!(input instanceof HTMLInputElement)) return false;
+    input.focus();
+    input.select();
+    return true;
+  };
+  if (focus()) return;
+  // The filter lives in the traffic and waterfall views: switch, then focus after the render.
+  if (store.view !== 'traffic' && store.view !== 'waterfall') store.setView('traffic');
+  requestAnimationFrame(() => focus());
 }
 
 function CurrentView() {

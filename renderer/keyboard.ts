@@ -36,8 +36,7 @@ export function handleGlobalKey(event: KeyboardEvent, store: Store, focusFilter:
   if (typingIn(event.target)) return;
   if (state.view !== 'traffic' && state.view !== 'waterfall') return;
   if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-    if (event.target instanceof HTMLElement && event.target.closest('[role="tablist"],[role="dialog"]'))
-      return;
+    if (event.target instanceof HTMLElement && event.target.closest('[role="dialog"]')) return;
     event.preventDefault();
     const rows = selectVisibleRows(state);
     const page = event.shiftKey ? 10 : 1;

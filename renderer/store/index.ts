@@ -15,8 +15,12 @@ import { createFilterSlice } from './filterSlice';
 import type { FilterSlice } from './filterSlice';
 import { createAppSlice } from './appSlice';
 import type { AppSlice } from './appSlice';
+import { createProbesSlice } from './probesSlice';
+import type { ProbesSlice } from './probesSlice';
+import { createMonitorsSlice } from './monitorsSlice';
+import type { MonitorsSlice } from './monitorsSlice';
 
-export type StoreState = TrafficSlice & UiSlice & FilterSlice & AppSlice;
+export type StoreState = TrafficSlice & UiSlice & FilterSlice & AppSlice & ProbesSlice & MonitorsSlice;
 
 /** The type of a slice creator: gets the whole store's set/get, returns its own part. */
 export type SliceCreator<T> = StateCreator<StoreState, [], [], T>;
@@ -27,6 +31,8 @@ export const createAppStore = () =>
     ...createUiSlice(...a),
     ...createFilterSlice(...a),
     ...createAppSlice(...a),
+    ...createProbesSlice(...a),
+    ...createMonitorsSlice(...a),
   }));
 
 export const useStore = createAppStore();

@@ -18,6 +18,8 @@ export interface TrafficSlice {
   errorCount: number;
   /** Exchanges that failed: an error, or a 4xx/5xx response. */
   failedCount: number;
+  /** First start and last known end over all exchanges (kept incrementally; undefined when empty). */
+  sessionBounds?: { startMs: number; endMs: number };
   /** Replaces everything with an initial list (from `exchanges:list`). */
   setExchanges(exchanges: Exchange[]): void;
   /** Ingests one batch of engine events in ONE state update. */
@@ -31,6 +33,17 @@ function weight(exchange: Exchange | undefined): { error: number; failed: number
   return { error: exchange.error ? 1 : 0, failed: isFailedExchange(exchange) ? 1 : 0 };
 }
 
+function extend(
+  bounds: { startMs: number; endMs: number } | undefined,
+  exchange: Exchange,
+): { startMs: number; endMs: number } {
+  const start = exchange.startedAtMs;
+  const end = start + (exchange.durationMs ?? 0);
+  if (!bounds) return { startMs: start, endMs: Math.max(end, start + 1) };
+  if (start >= bounds.startMs && end <= bounds.endMs) return bounds;
+  return { startMs: Math.min(bounds.startMs, start), endMs: Math.max(bounds.endMs, end) };
+}
+
 function bySeq(byId: Map<string, Exchange>) {
   return (a: string, b: string) => (byId.get(a)?.seq ?? 0) - (byId.get(b)?.seq ?? 0);
 }
@@ -41,19 +54,29 @@ export const createTrafficSlice: SliceCreator<TrafficSlice> = (set, get) => ({
   exchangesVersion: 0,
   errorCount: 0,
   failedCount: 0,
+  sessionBounds: undefined,
 
   setExchanges(exchanges) {
     const byId = new Map<string, Exchange>();
     let errorCount = 0;
     let failedCount = 0;
     for (const exchange of exchanges) byId.set(exchange.id, exchange);
+    let sessionBounds: TrafficSlice['sessionBounds'];
     for (const exchange of byId.values()) {
+      sessionBounds = extend(sessionBounds, exchange);
       const w = weight(exchange);
       errorCount += w.error;
       failedCount += w.failed;
     }
     const ids = [...byId.keys()].sort(bySeq(byId));
-    set((s) => ({ ids, byId, errorCount, failedCount, exchangesVersion: s.exchangesVersion + 1 }));
+    set((s) => ({
+      ids,
+      byId,
+      errorCount,
+      failedCount,
+      sessionBounds,
+      exchangesVersion: s.exchangesVersion + 1,
+    }));
   },
 
   applyEvents(events) {
@@ -61,7 +84,7 @@ export const createTrafficSlice: SliceCreator<TrafficSlice> = (set, get) => ({
     let byId = state.byId;
     let ids = state.ids;
     let appended: string[] = [];
-    let { errorCount, failedCount } = state;
+    let { errorCount, failedCount, sessionBounds } = state;
     let lastSeq = ids.length > 0 ? (byId.get(ids[ids.length - 1]!)?.seq ?? -Infinity) : -Infinity;
     let outOfOrder = false;
     let exchangesChanged = false;
@@ -82,6 +105,7 @@ export const createTrafficSlice: SliceCreator<TrafficSlice> = (set, get) => ({
           errorCount += after.error - before.error;
           failedCount += after.failed - before.failed;
           byId.set(exchange.id, exchange);
+          sessionBounds = extend(sessionBounds, exchange);
           exchangesChanged = true;
           if (!previous) {
             appended.push(exchange.id);
@@ -96,6 +120,7 @@ export const createTrafficSlice: SliceCreator<TrafficSlice> = (set, get) => ({
           appended = [];
           errorCount = 0;
           failedCount = 0;
+          sessionBounds = undefined;
           lastSeq = -Infinity;
           outOfOrder = false;
           exchangesChanged = true;
@@ -127,6 +152,7 @@ export const createTrafficSlice: SliceCreator<TrafficSlice> = (set, get) => ({
         ids,
         errorCount,
         failedCount,
+        sessionBounds,
         exchangesVersion: state.exchangesVersion + 1,
       });
     }
@@ -140,6 +166,7 @@ export const createTrafficSlice: SliceCreator<TrafficSlice> = (set, get) => ({
       byId: new Map(),
       errorCount: 0,
       failedCount: 0,
+      sessionBounds: undefined,
       selectedId: undefined,
       exchangesVersion: s.exchangesVersion + 1,
     }));

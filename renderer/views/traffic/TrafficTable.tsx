@@ -5,7 +5,7 @@ import { useStore } from '../../store';
 import { selectVisibleRows } from '../../store/selectors';
 import { COLUMNS, gridTemplate } from './columns';
 import type { Column, ColumnId } from './columns';
-import { memoTimeBounds } from './sessionBounds';
+import { memoTimeBounds, roundedBounds } from './sessionBounds';
 import { TrafficRow } from './TrafficRow';
 
 export const ROW_HEIGHT_PX = 22;
@@ -81,7 +81,19 @@ export function TrafficTable() {
   const selectedId = useStore((s) => s.selectedId);
   const select = useStore((s) => s.select);
   const sort = useStore((s) => s.sort);
-  const bounds = memoTimeBounds(rows.ids, byId, version);
+  const allIds = useStore((s) => s.ids);
+  const sessionBounds = useStore((s) => s.sessionBounds);
+  const exactBounds = memoTimeBounds(rows.ids, byId, version, { ids: allIds, bounds: sessionBounds });
+  const roundedStart = exactBounds?.startMs;
+  const roundedEnd = roundedBounds(exactBounds)?.endMs;
+  // A stable object while the rounded span holds, so memoized rows skip re-rendering.
+  const bounds = useMemo(
+    () =>
+      roundedStart === undefined || roundedEnd === undefined
+        ? undefined
+        : { startMs: roundedStart, endMs: roundedEnd },
+    [roundedStart, roundedEnd],
+  );
   const scrollRef = useRef<HTMLDivElement>(null);
   const followRef = useRef(true);
   const [following, setFollowing] = useState(true);
@@ -94,14 +106,16 @@ export function TrafficTable() {
     count: rows.ids.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT_PX,
-    overscan: 12,
+    overscan: 8,
     scrollMargin: HEADER_HEIGHT_PX,
   });
 
   const newestLast = sort.column === 'seq' && sort.direction === 'asc';
   useLayoutEffect(() => {
+    // Scroll to the known content height: reading scrollHeight would force a layout per batch.
     const el = scrollRef.current;
-    if (el && followRef.current && newestLast) el.scrollTop = el.scrollHeight;
+    if (el && followRef.current && newestLast)
+      el.scrollTop = HEADER_HEIGHT_PX + rows.ids.length * ROW_HEIGHT_PX;
   }, [rows.ids.length, newestLast]);
 
   const onScroll = useCallback(() => {

@@ -83,7 +83,9 @@ export function WaterfallView() {
   const selectedId = useStore((s) => s.selectedId);
   const select = useStore((s) => s.select);
   const hasSelection = useStore((s) => s.selectedId !== undefined && s.byId.has(s.selectedId));
-  const bounds = memoTimeBounds(rows.ids, byId, version);
+  const allIds = useStore((s) => s.ids);
+  const sessionBounds = useStore((s) => s.sessionBounds);
+  const bounds = memoTimeBounds(rows.ids, byId, version, { ids: allIds, bounds: sessionBounds });
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const scrollerRef = useRef<HTMLDivElement>(null);
   const [viewport, setViewport] = useState<Viewport>({ startMs: 0, msPerPx: 1 });

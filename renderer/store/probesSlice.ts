@@ -1,0 +1,64 @@
+/**
+ * The Probes view's state, kept in the store so a result survives switching views: the form,
+ * the run in flight, and the last reports (newest first).
+ */
+import type { ProbeReport, ProbeRequest } from '../../shared/probe';
+import { DEFAULT_PROBE_TIMEOUT_MS } from '../../shared/probe';
+import type { SliceCreator } from './index';
+
+export interface ProbeForm {
+  target: string;
+  timeoutMs: number;
+  retries: number;
+  resolver: string;
+  followRedirects: boolean;
+  insecure: boolean;
+}
+
+export interface ProbesSlice {
+  probeForm: ProbeForm;
+  setProbeForm(patch: Partial<ProbeForm>): void;
+  probeRunning: boolean;
+  /** The API call itself failed (bad target, disconnected): not a probe failure. */
+  probeCallError?: string;
+  /** Newest first, at most PROBE_REPORTS_KEPT. */
+  probeReports: ProbeReport[];
+  probeStarted(): void;
+  probeFinished(result: { report?: ProbeReport; error?: string }): void;
+}
+
+export const PROBE_REPORTS_KEPT = 10;
+
+export function probeRequestOf(form: ProbeForm): ProbeRequest {
+  const request: ProbeRequest = {
+    target: form.target.trim(),
+    timeoutMs: form.timeoutMs,
+    retries: form.retries,
+    followRedirects: form.followRedirects,
+  };
+  if (form.resolver.trim() !== '') request.resolver = form.resolver.trim();
+  if (form.insecure) request.insecure = true;
+  return request;
+}
+
+export const createProbesSlice: SliceCreator<ProbesSlice> = (set) => ({
+  probeForm: {
+    target: '',
+    timeoutMs: DEFAULT_PROBE_TIMEOUT_MS,
+    retries: 0,
+    resolver: '',
+    followRedirects: true,
+    insecure: false,
+  },
+  setProbeForm: (patch) => set((s) => ({ probeForm: { ...s.probeForm, ...patch } })),
+  probeRunning: false,
+  probeCallError: undefined,
+  probeReports: [],
+  probeStarted: () => set({ probeRunning: true, probeCallError: undefined }),
+  probeFinished: ({ report, error }) =>
+    set((s) => ({
+      probeRunning: false,
+      probeCallError: error,
+      probeReports: report ? [report, ...s.probeReports].slice(0, PROBE_REPORTS_KEPT) : s.probeReports,
+    })),
+});

@@ -1,0 +1,271 @@
+/// <reference lib="dom" />
+/**
+ * The traffic UI end to end, as a user would drive it: NetLens in web mode (`netlens web`),
+ * Debian's Chromium, real HTTP through the real proxy to a server this test starts, including a
+ * request to a port nothing listens on. Rows appear live, the filter narrows them, an exchange
+ * opens into its timing and diagnosis, the waterfall paints, and a HAR downloads and validates.
+ */
+import http from 'node:http';
+import net from 'node:net';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import { launchBrowser, startWebApp, type WebApp } from './harness.js';
+
+const require = createRequire(import.meta.url);
+const WAIT_MS = 15_000;
+
+let app: WebApp;
+let browser: Browser;
+let page: Page;
+let upstream: http.Server;
+let upstreamPort: number;
+let refusedPort: number;
+const pageErrors: string[] = [];
+
+function listen(server: http.Server): Promise<number> {
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)),
+  );
+}
+
+/** A port that was free a moment ago and has nothing listening: connecting to it is refused. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** One request through the NetLens proxy (absolute-form target, RFC 9112 §3.2.2). */
+function viaProxy(
+  url: string,
+  method = 'GET',
+  body?: string,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+  const proxy = new URL(app.proxyUrl);
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: proxy.hostname,
+        port: Number(proxy.port),
+        method,
+        path: url,
+        headers: {
+          host: target.host,
+          'x-request-id': 'e2e-1',
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        agent: false,
+      },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, text }),
+        );
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+async function rowCount(): Promise<number> {
+  // The header row is a row too.
+  return (await page.getByRole('grid', { name: 'Exchanges' }).getByRole('row').count()) - 1;
+}
+
+async function waitForRows(count: number): Promise<void> {
+  await page.waitForFunction(
+    (n) =>
+      document.querySelectorAll('[role="grid"][aria-label="Exchanges"] [role="row"][data-id]').length === n,
+    count,
+    { timeout: WAIT_MS },
+  );
+}
+
+beforeAll(async () => {
+  app = await startWebApp();
+  browser = await launchBrowser();
+  upstream = http.createServer((req, res) => {
+    if (req.url?.startsWith('/api/items')) {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ items: [1, 2, 3] }));
+    } else if (req.url?.startsWith('/api/broken')) {
+      res.statusCode = 503;
+      res.setHeader('content-type', 'text/plain');
+      res.end('maintenance');
+    } else {
+      let received = '';
+      req.on('data', (c: Buffer) => (received += c.toString()));
+      req.on('end', () => res.end(`echo ${received}`));
+    }
+  });
+  upstreamPort = await listen(upstream);
+  refusedPort = await closedPort();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => (upstream ? upstream.close(() => resolve()) : resolve()));
+  await app?.stop();
+});
+
+describe('traffic UI in web mode', () => {
+  it('shows the empty state with the proxy address and CA path', async () => {
+    await page.goto(app.uiUrl);
+    const help = page.getByLabel('Getting started');
+    await help.waitFor({ timeout: WAIT_MS });
+    const text = await help.innerText();
+    expect(text).toContain(app.proxyUrl);
+    expect(text).toContain(app.caCertPath);
+    expect(text).toContain(`curl -x ${app.proxyUrl}`);
+    expect(await page.getByRole('status', { name: 'Status' }).innerText()).toContain(app.proxyUrl);
+  });
+
+  it('shows real exchanges live as they go through the proxy, the failing one included', async () => {
+    const ok = await viaProxy(`http://127.0.0.1:${upstreamPort}/api/items?page=1`);
+    expect(ok.status).toBe(200);
+    await waitForRows(1);
+    const broken = await viaProxy(`http://127.0.0.1:${upstreamPort}/api/broken`);
+    expect(broken.status).toBe(503);
+    await viaProxy(`http://127.0.0.1:${upstreamPort}/echo`, 'POST', '{"hello":"world"}');
+    // The proxy may answer 502 or mirror the failure by resetting the client: either is a failure.
+    const refused = await viaProxy(`http://127.0.0.1:${refusedPort}/api/items`).then(
+      (r) => r.status,
+      (error: NodeJS.ErrnoException) => error.code,
+    );
+    expect([502, 503, 504, 'ECONNRESET', 'EPIPE']).toContain(refused);
+    await waitForRows(4);
+    expect(await rowCount()).toBe(4);
+    const status = await page.getByRole('status', { name: 'Status' }).innerText();
+    expect(status).toContain('4 exchanges');
+    expect(status).toContain('1 errors');
+    const failedRow = page.locator('[role="row"][data-id]', { hasText: 'connect_refused' });
+    expect(await failedRow.count()).toBe(1);
+    expect(await failedRow.innerText()).toContain('failed');
+  });
+
+  it('filters with the filter language and shows parse errors inline', async () => {
+    const filter = page.getByRole('searchbox', { name: 'Filter exchanges' });
+    await filter.fill('is:error');
+    await waitForRows(1);
+    expect(await page.locator('[role="row"][data-id]').innerText()).toContain(
+      `127.0.0.1:${refusedPort}`.split(':')[0],
+    );
+    await filter.fill('status:5xx');
+    await waitForRows(1);
+    expect(await page.locator('[role="row"][data-id]').innerText()).toContain('503');
+    await filter.fill('-method:GET');
+    await waitForRows(1);
+    expect(await page.locator('[role="row"][data-id]').innerText()).toContain('POST');
+    await filter.fill('colour:red');
+    const errors = page.getByRole('alert', { name: 'Filter errors' });
+    await errors.waitFor({ timeout: WAIT_MS });
+    expect(await errors.innerText()).toContain('Unknown filter key "colour"');
+    // `/` focuses the filter, Esc clears it.
+    await page.locator('body').click({ position: { x: 5, y: 500 } });
+    await page.keyboard.press('/');
+    await page.keyboard.press('Escape');
+    expect(await filter.inputValue()).toBe('');
+    await waitForRows(4);
+  });
+
+  it('opens a failed exchange into its diagnosis and timing', async () => {
+    await page.locator('[role="row"][data-id]', { hasText: 'connect_refused' }).dispatchEvent('mousedown');
+    const detail = page.getByRole('complementary', { name: 'Exchange detail' });
+    await detail.waitFor({ timeout: WAIT_MS });
+    const diagnosis = detail.getByLabel('Diagnosis').first();
+    const diagnosisText = await diagnosis.innerText();
+    expect(diagnosisText).toContain('connect_refused');
+    expect(diagnosisText).toContain('connect');
+    expect(diagnosisText).toContain(String(refusedPort));
+    await detail.getByRole('tab', { name: 'Timing' }).click();
+    const connect = detail.getByRole('listitem', { name: /^Connect: [\d.]+ ms$/ });
+    expect(await connect.count()).toBe(1);
+    expect(await detail.getByRole('listitem', { name: /^Wait \(TTFB\): skipped$/ }).count()).toBe(1);
+  });
+
+  it('reads the phase timings of a successful exchange, moving there with the arrow keys', async () => {
+    const detail = page.getByRole('complementary', { name: 'Exchange detail' });
+    // Rows are in start order: the refused request is last; three ↑ reach the first one. The
+    // keys work wherever the focus is, except in a text field.
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await page.waitForFunction(() =>
+      document.querySelector('aside .url')?.textContent?.includes('/api/items?page=1'),
+    );
+    const wait = detail.getByRole('listitem', { name: /^Wait \(TTFB\): [\d.]+ ms$/ });
+    expect(await wait.count()).toBe(1);
+    expect(await wait.innerText()).toMatch(/[\d.]+ ms/);
+    await detail.getByRole('tab', { name: 'Body' }).click();
+    const body = detail.getByLabel('response body', { exact: true });
+    await body.waitFor({ timeout: WAIT_MS });
+    expect(await body.innerText()).toContain('"items": [');
+  });
+
+  it('paints the waterfall on the canvas in the timing colours', async () => {
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Waterfall' }).click();
+    const canvas = page.getByRole('img', { name: /Waterfall chart of 4 exchanges/ });
+    await canvas.waitFor({ timeout: WAIT_MS });
+    await page.waitForTimeout(100);
+    const painted = await canvas.evaluate((element) => {
+      const c = element as HTMLCanvasElement;
+      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      // The "wait" phase green (#66bb6a) and "connect" orange (#ffa726), exactly.
+      let wait = 0;
+      let connect = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i] === 0x66 && data[i + 1] === 0xbb && data[i + 2] === 0x6a) wait++;
+        if (data[i] === 0xff && data[i + 1] === 0xa7 && data[i + 2] === 0x26) connect++;
+      }
+      return { wait, connect, width: c.width };
+    });
+    expect(painted.width).toBeGreaterThan(0);
+    expect(painted.wait).toBeGreaterThan(0);
+    expect(painted.connect).toBeGreaterThan(0);
+    // A click on a row selects the exchange and opens its detail.
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.click(box.x + 400, box.y + 24 + 20 * 1 + 10);
+    const detail = page.getByRole('complementary', { name: 'Exchange detail' });
+    await detail.waitFor({ timeout: WAIT_MS });
+    expect(await detail.locator('.url').innerText()).toContain('/api/broken');
+  });
+
+  it('exports a HAR that downloads and validates against the HAR 1.2 schema', async () => {
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Traffic' }).click();
+    await page.getByRole('button', { name: 'Export HAR…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Export HAR' });
+    await dialog.waitFor({ timeout: WAIT_MS });
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: WAIT_MS }),
+      dialog.getByRole('button', { name: 'Download' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^netlens-.*\.har$/);
+    const har = JSON.parse(readFileSync((await download.path())!, 'utf8')) as {
+      log: { entries: { request: { url: string }; _error?: { class: string } }[] };
+    };
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats.default(ajv);
+    ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json'));
+    const schemas = require('har-schema') as Record<string, object>;
+    for (const schema of Object.values(schemas)) ajv.addSchema(schema);
+    const validate = ajv.getSchema('har.json#')!;
+    const valid = validate(har);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+    expect(har.log.entries).toHaveLength(4);
+    expect(har.log.entries.find((e) => e._error)?._error?.class).toBe('connect_refused');
+    expect(pageErrors).toEqual([]);
+  });
+});
