@@ -10,7 +10,7 @@ import { RENDERER_CSP_HEADER } from '../engine/web/contentSecurityPolicy.js';
 import { safeExternalUrl } from './urlPolicy.js';
 
 /** Schemes the renderer may load from: its own files, inline images, and DevTools. */
-const ALLOWED_REQUEST_PROTOCOLS = new Set(['file:', 'data:', 'blob:', 'devtools:', 'chrome-extension:']);
+const ALLOWED_REQUEST_PROTOCOLS = new Set(['file:', 'data:', 'blob:', 'devtools:']);
 
 export function isAllowedRendererRequest(url: string): boolean {
   try {
