@@ -42,6 +42,18 @@ export type AddressFlag =
   | 'multicast'
   | 'documentation';
 
+/** Human label for each flag, for the CLI and the UI. */
+export const ADDRESS_FLAG_LABELS: Record<AddressFlag, string> = {
+  loopback: 'loopback',
+  private: 'private (RFC 1918)',
+  link_local: 'link-local',
+  ula: 'unique local (ULA)',
+  cgnat: 'carrier-grade NAT (100.64/10)',
+  unspecified: 'unspecified',
+  multicast: 'multicast',
+  documentation: 'documentation range',
+};
+
 export interface ResolvedAddress {
   address: string;
   family: 4 | 6;

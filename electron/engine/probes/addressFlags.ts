@@ -67,15 +67,3 @@ function ipv6Flags(address: string): AddressFlag[] {
   if (g0 === 0x2001 && g[1] === 0x0db8) return ['documentation'];
   return [];
 }
-
-/** Human label for a flag, for the CLI and the UI. */
-export const ADDRESS_FLAG_LABELS: Record<AddressFlag, string> = {
-  loopback: 'loopback',
-  private: 'private (RFC 1918)',
-  link_local: 'link-local',
-  ula: 'unique local (ULA)',
-  cgnat: 'carrier-grade NAT (100.64/10)',
-  unspecified: 'unspecified',
-  multicast: 'multicast',
-  documentation: 'documentation range',
-};

@@ -11,7 +11,7 @@ import type {
   TcpStep,
   TlsStep,
 } from '../../../shared/probe.js';
-import { ADDRESS_FLAG_LABELS } from './addressFlags.js';
+import { ADDRESS_FLAG_LABELS } from '../../../shared/probe.js';
 
 const BAR_WIDTH = 32;
 const MAX_HEADERS_SHOWN = 40;

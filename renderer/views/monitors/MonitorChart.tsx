@@ -1,0 +1,153 @@
+/**
+ * Latency over time, split by phase (stacked areas in the waterfall's colours), with a marker
+ * per sample — green when the check passed, red when it failed — and p50/p95 lines.
+ */
+import {
+  Area,
+  CartesianGrid,
+  ComposedChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Scatter,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import type { MonitorSample } from '../../../shared/monitor';
+import { TIMING_COLORS, TIMING_LABELS } from '../../../shared/timing';
+import { formatClock, formatMs } from '../../format';
+import { CHART_PHASES, chartRows, type ChartRow, type MonitorSummary } from './monitorChartData';
+
+const FAIL_COLOR = '#c62828';
+const OK_COLOR = '#2e7d32';
+
+/** Evenly spaced time ticks (recharts' own would repeat when the series have different data). */
+function timeTicks(first: number, last: number): number[] {
+  if (last <= first) return [first];
+  const count = 5;
+  return Array.from({ length: count }, (_, i) => Math.round(first + ((last - first) * i) / (count - 1)));
+}
+
+function clock(ms: number): string {
+  return formatClock(ms).slice(0, 8);
+}
+
+/** One sample: its time, verdict, total and the phases it spent time in. */
+function SampleTooltip({
+  active,
+  payload,
+}: {
+  active?: boolean;
+  payload?: readonly { payload?: unknown }[];
+}) {
+  const row = payload?.[0]?.payload as ChartRow | undefined;
+  if (!active || !row) return null;
+  return (
+    <div className="chart-tooltip">
+      <div>
+        <strong>{formatClock(row.atMs)}</strong> · {row.ok ? 'passed' : 'failed'} · {formatMs(row.durationMs)}
+      </div>
+      {CHART_PHASES.filter((phase) => (row[phase] ?? 0) > 0).map((phase) => (
+        <div key={phase}>
+          <span className="phase-swatch" style={{ background: TIMING_COLORS[phase] }} />
+          {TIMING_LABELS[phase]} {formatMs(row[phase])}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export function MonitorChart({ samples, summary }: { samples: MonitorSample[]; summary: MonitorSummary }) {
+  if (samples.length === 0)
+    return <p className="muted">No samples yet: the first check runs right after saving.</p>;
+  const rows = chartRows(samples);
+  const first = rows[0]!.atMs;
+  const last = rows[rows.length - 1]!.atMs;
+  const failures = rows.filter((r) => !r.ok);
+  const successes = rows.filter((r) => r.ok);
+  return (
+    <div className="monitor-chart" data-testid="monitor-chart">
+      <ResponsiveContainer width="100%" height={260}>
+        <ComposedChart data={rows} margin={{ top: 8, right: 36, bottom: 4, left: 4 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
+          <XAxis
+            dataKey="atMs"
+            type="number"
+            domain={[first, last]}
+            ticks={timeTicks(first, last)}
+            tickFormatter={clock}
+            stroke="var(--fg-muted)"
+            fontSize={11}
+          />
+          <YAxis
+            tickFormatter={(v: number) => formatMs(v)}
+            stroke="var(--fg-muted)"
+            fontSize={11}
+            width={64}
+          />
+          <Tooltip content={<SampleTooltip />} />
+          {CHART_PHASES.map((phase) => (
+            <Area
+              key={phase}
+              type="linear"
+              dataKey={phase}
+              name={TIMING_LABELS[phase]}
+              stackId="phases"
+              stroke={TIMING_COLORS[phase]}
+              fill={TIMING_COLORS[phase]}
+              fillOpacity={0.55}
+              isAnimationActive={false}
+            />
+          ))}
+          <Scatter
+            data={successes}
+            dataKey="durationMs"
+            name="passed"
+            fill={OK_COLOR}
+            isAnimationActive={false}
+          />
+          <Scatter
+            data={failures}
+            dataKey="durationMs"
+            name="failed"
+            fill={FAIL_COLOR}
+            shape="cross"
+            isAnimationActive={false}
+          />
+          {summary.p50Ms !== undefined ? (
+            <ReferenceLine
+              y={summary.p50Ms}
+              stroke="var(--fg-muted)"
+              strokeDasharray="4 4"
+              label={{ value: 'p50', position: 'right', fontSize: 10 }}
+            />
+          ) : null}
+          {summary.p95Ms !== undefined ? (
+            <ReferenceLine
+              y={summary.p95Ms}
+              stroke={FAIL_COLOR}
+              strokeDasharray="4 4"
+              label={{ value: 'p95', position: 'right', fontSize: 10 }}
+            />
+          ) : null}
+        </ComposedChart>
+      </ResponsiveContainer>
+      <ul className="phase-legend">
+        {CHART_PHASES.map((phase) => (
+          <li key={phase}>
+            <span className="phase-swatch" style={{ background: TIMING_COLORS[phase] }} />
+            {TIMING_LABELS[phase]}
+          </li>
+        ))}
+        <li>
+          <span className="phase-swatch round" style={{ background: OK_COLOR }} />
+          passed
+        </li>
+        <li>
+          <span className="phase-swatch round" style={{ background: FAIL_COLOR }} />
+          failed
+        </li>
+      </ul>
+    </div>
+  );
+}
