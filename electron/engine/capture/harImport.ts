@@ -11,6 +11,7 @@ import type { CertProblem, ErrorClass, FailurePhase, NetlensError } from '../../
 import { isErrorClass, FAILURE_PHASES } from '../../../shared/errors.js';
 import type {
   BodyInfo,
+  CertificateSummary,
   ConnectionInfo,
   Exchange,
   ExchangeKind,
@@ -19,6 +20,7 @@ import type {
   RequestInfo,
   ResponseInfo,
   RuleActionInfo,
+  TlsInfo,
   TunnelInfo,
   WebSocketInfo,
 } from '../../../shared/model.js';
@@ -546,7 +548,7 @@ function toExchange(
       : typeof raw.connection === 'number'
         ? String(raw.connection)
         : `${context.idPrefix}conn-${index}`;
-  const extra = isObject(netlens?.connectionInfo) ? (netlens.connectionInfo as Partial<ConnectionInfo>) : {};
+  const extra = connectionExtras(netlens?.connectionInfo);
   const connection: ConnectionInfo = {
     ...extra,
     id: connectionId,
@@ -587,10 +589,9 @@ function toExchange(
   }
   const rule = ruleOf(netlens?.rule);
   if (rule) exchange.rule = rule;
-  if (isObject(netlens?.tunnel)) exchange.tunnel = netlens.tunnel as unknown as TunnelInfo;
-  const websocket = isObject(netlens?.websocket)
-    ? (netlens.websocket as unknown as WebSocketInfo)
-    : webSocketFromMessages(raw._webSocketMessages);
+  const tunnel = tunnelOf(netlens?.tunnel);
+  if (tunnel) exchange.tunnel = tunnel;
+  const websocket = webSocketOf(netlens?.websocket) ?? webSocketFromMessages(raw._webSocketMessages);
   if (websocket) exchange.websocket = websocket;
   if (typeof netlens?.traceId === 'string') exchange.traceId = netlens.traceId;
   if (isObject(netlens?.truncated)) {
@@ -639,6 +640,95 @@ function ruleOf(value: unknown): RuleActionInfo | undefined {
   return ruleId !== undefined && ruleName !== undefined && action !== undefined
     ? { ruleId, ruleName, action }
     : undefined;
+}
+
+/*
+ * A HAR file is untrusted input: NetLens' own fields are copied field by field, with their
+ * types checked, so that a crafted file cannot put an object where the UI expects text.
+ */
+
+function pick<T extends object>(
+  source: Json,
+  fields: Record<string, 'string' | 'number' | 'boolean'>,
+): Partial<T> {
+  const out: Record<string, unknown> = {};
+  for (const [key, type] of Object.entries(fields)) {
+    const value = source[key];
+    if (typeof value === type && (type !== 'number' || Number.isFinite(value))) out[key] = value;
+  }
+  return out as Partial<T>;
+}
+
+function certificateOf(value: unknown): CertificateSummary | undefined {
+  if (!isObject(value)) return undefined;
+  const cert = pick<CertificateSummary>(value, {
+    subject: 'string',
+    issuer: 'string',
+    validFromMs: 'number',
+    validToMs: 'number',
+    fingerprint256: 'string',
+    serialNumber: 'string',
+  });
+  if (cert.subject === undefined || cert.issuer === undefined) return undefined;
+  if (cert.validFromMs === undefined || cert.validToMs === undefined) return undefined;
+  const names = Array.isArray(value.subjectAltNames)
+    ? value.subjectAltNames.filter((n) => typeof n === 'string')
+    : [];
+  return { ...cert, subjectAltNames: names } as CertificateSummary;
+}
+
+function tlsOf(value: unknown): TlsInfo | undefined {
+  if (!isObject(value)) return undefined;
+  const tls: TlsInfo = pick<TlsInfo>(value, {
+    protocol: 'string',
+    cipher: 'string',
+    alpn: 'string',
+    servername: 'string',
+    verificationDisabled: 'boolean',
+  });
+  const certificate = certificateOf(value.certificate);
+  if (certificate) tls.certificate = certificate;
+  return tls;
+}
+
+function connectionExtras(value: unknown): Partial<ConnectionInfo> {
+  if (!isObject(value)) return {};
+  const extras = pick<ConnectionInfo>(value, {
+    clientAddress: 'string',
+    clientPort: 'number',
+    serverIp: 'string',
+    serverPort: 'number',
+  });
+  const tls = tlsOf(value.tls);
+  if (tls) extras.tls = tls;
+  const clientTls = tlsOf(value.clientTls);
+  if (clientTls) extras.clientTls = clientTls;
+  return extras;
+}
+
+function tunnelOf(value: unknown): TunnelInfo | undefined {
+  if (!isObject(value)) return undefined;
+  const reason = value.reason;
+  if (reason !== 'pass_through_host' && reason !== 'client_rejected_certificate' && reason !== 'not_tls')
+    return undefined;
+  return {
+    reason,
+    bytesFromClient: num(value.bytesFromClient) ?? 0,
+    bytesFromServer: num(value.bytesFromServer) ?? 0,
+  };
+}
+
+function webSocketOf(value: unknown): WebSocketInfo | undefined {
+  if (!isObject(value)) return undefined;
+  const info: WebSocketInfo = {
+    messagesFromClient: num(value.messagesFromClient) ?? 0,
+    messagesFromServer: num(value.messagesFromServer) ?? 0,
+    bytesFromClient: num(value.bytesFromClient) ?? 0,
+    bytesFromServer: num(value.bytesFromServer) ?? 0,
+  };
+  const closedAtMs = num(value.closedAtMs);
+  if (closedAtMs !== undefined) info.closedAtMs = closedAtMs;
+  return info;
 }
 
 /** Chrome's and mitmproxy's `_webSocketMessages` ({type: send|receive, data}) → counts. */

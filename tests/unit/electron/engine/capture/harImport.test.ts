@@ -85,7 +85,16 @@ describe('parseHar: NetLens round trip', () => {
           cipher: 'TLS_AES_128_GCM_SHA256',
           alpn: 'http/1.1',
           servername: 'api.example.com',
+          certificate: {
+            subject: 'CN=api.example.com',
+            issuer: 'CN=Example CA',
+            subjectAltNames: ['DNS:api.example.com'],
+            validFromMs: 1_700_000_000_000,
+            validToMs: 1_800_000_000_000,
+            fingerprint256: 'AA:BB',
+          },
         },
+        clientTls: { protocol: 'TLSv1.3', servername: 'api.example.com' },
       },
       retry: { chainId: 'chain-9', attempt: 2 },
       traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
@@ -325,6 +334,48 @@ describe('parseHar: malformed files', () => {
     const a = minimalEntry({ _netlens: { id: 'same', connectionReused: false } });
     const b = minimalEntry({ _netlens: { id: 'same', connectionReused: false } });
     expect(parseHar(har([a, b])).exchanges.map((e) => e.id)).toEqual(['same', 'same-1']);
+  });
+
+  it('copies only well-typed NetLens fields from a crafted file', () => {
+    const crafted = minimalEntry({
+      _netlens: {
+        id: 'x',
+        connectionReused: false,
+        seq: 'nine',
+        state: 'exploded',
+        connectionInfo: {
+          serverIp: { toString: 'x' },
+          clientPort: '80',
+          tls: { protocol: 7, cipher: 'AES' },
+        },
+        tunnel: { reason: 'because', bytesFromClient: 1 },
+        websocket: { messagesFromClient: 'many', bytesFromServer: 10 },
+        rule: { id: 'r', name: { evil: true }, action: 'x' },
+        retry: { chainId: 'c', attempt: 'first' },
+        traceId: 42,
+      },
+      _error: { class: 'not_a_class', message: 'x' },
+    });
+    const [exchange] = parseHar(har([crafted])).exchanges;
+    expect(exchange!.seq).toBe(1);
+    expect(exchange!.state).toBe('complete');
+    expect(exchange!.connection).toEqual({
+      id: 'har-conn-0',
+      reused: false,
+      tls: { cipher: 'AES' },
+      serverPort: 8080,
+    });
+    expect(exchange!.tunnel).toBeUndefined();
+    expect(exchange!.websocket).toEqual({
+      messagesFromClient: 0,
+      messagesFromServer: 0,
+      bytesFromClient: 0,
+      bytesFromServer: 10,
+    });
+    expect(exchange!.rule).toBeUndefined();
+    expect(exchange!.retry).toBeUndefined();
+    expect(exchange!.traceId).toBeUndefined();
+    expect(exchange!.error).toBeUndefined();
   });
 
   it('uses the given id prefix for entries without a NetLens id', () => {
