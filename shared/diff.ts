@@ -78,8 +78,10 @@ export interface HeaderRow extends ValueChange {
   /** Spelling on each side when it differs only in case. */
   leftName?: string;
   rightName?: string;
-  /** Changes on every request (Date, X-Request-ID, ...): not a material difference. */
+  /** Not a material difference: changes on every request (Date, X-Request-ID, ...) or follows from the body (Content-Length). */
   volatile: boolean;
+  /** Why the row is volatile. */
+  volatileReason?: 'per_request' | 'from_body';
 }
 
 export interface HeaderDiff {

@@ -75,6 +75,12 @@ function ms(value: number): string {
   return `${Math.round(value)} ms`;
 }
 
+const VOLATILE_TEXT = {
+  per_request: ' (changes on every request)',
+  from_body: ' (follows from the body)',
+  none: '',
+};
+
 function headerFindings(
   label: 'Request' | 'Response',
   diff: HeaderDiff,
@@ -99,7 +105,7 @@ function headerFindings(
       add({
         area: 'header_value',
         material,
-        text: `${label} header ${row.name}: ${row.left} → ${row.right}${note}${row.volatile ? ' (changes on every request)' : ''}`,
+        text: `${label} header ${row.name}: ${row.left} → ${row.right}${note}${VOLATILE_TEXT[row.volatileReason ?? 'none']}`,
       });
     }
   }

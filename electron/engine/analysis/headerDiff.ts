@@ -81,6 +81,8 @@ export function diffHeaders(left: readonly Header[], right: readonly Header[]): 
       rightValues: r?.values ?? [],
       volatile: VOLATILE.has(key) || FROM_BODY.has(key),
     };
+    if (VOLATILE.has(key)) row.volatileReason = 'per_request';
+    else if (FROM_BODY.has(key)) row.volatileReason = 'from_body';
     if (l) row.left = l.values.join(', ');
     if (r) row.right = r.values.join(', ');
     const rowNotes: string[] = [];

@@ -132,7 +132,15 @@ function DiffResult({ diff }: { diff: ExchangeDiff }) {
               nameHeader="Header"
               rows={headers.rows.map((r) =>
                 r.volatile && r.kind !== 'same'
-                  ? { ...r, note: [r.note, 'changes per request'].filter(Boolean).join('; ') }
+                  ? {
+                      ...r,
+                      note: [
+                        r.note,
+                        r.volatileReason === 'from_body' ? 'follows from the body' : 'changes per request',
+                      ]
+                        .filter(Boolean)
+                        .join('; '),
+                    }
                   : r,
               )}
             />

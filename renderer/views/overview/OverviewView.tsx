@@ -132,7 +132,7 @@ export function OverviewView() {
                 <XAxis dataKey="t" fontSize={11} minTickGap={24} />
                 <YAxis allowDecimals={false} fontSize={11} width={40} />
                 <Tooltip />
-                <Legend />
+                <Legend itemSorter={null} />
                 <Bar
                   dataKey="ok"
                   name="ok"
@@ -206,13 +206,17 @@ export function OverviewView() {
                 </button>
               ))}
             </div>
+            <p className="muted chart-hint">
+              Each phase&apos;s {quantile} per host, stacked (so the bar is not the {quantile} of the total:
+              the table below has that). Click a bar to filter by host.
+            </p>
             <ResponsiveContainer width="100%" height={Math.max(160, 34 * latencyData.length + 60)}>
               <BarChart data={latencyData} layout="vertical" margin={{ left: 16 }}>
                 <CartesianGrid strokeDasharray="3 3" horizontal={false} />
                 <XAxis type="number" unit=" ms" fontSize={11} />
                 <YAxis type="category" dataKey="host" width={140} fontSize={11} />
                 <Tooltip />
-                <Legend />
+                <Legend itemSorter={null} />
                 {phasesPresent.map((phase) => (
                   <Bar
                     key={phase}
