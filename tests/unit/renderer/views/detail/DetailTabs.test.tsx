@@ -1,0 +1,106 @@
+// @vitest-environment jsdom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import type { BodyPayload } from '../../../../../shared/model';
+import { makeExchange, makeFailedExchange } from '../../../../fixtures/exchangeFactory';
+
+const bodies = new Map<string, BodyPayload>();
+vi.mock('../../../../../renderer/api', () => ({
+  call: vi.fn(async (channel: string, id: string, side: string) => {
+    if (channel !== 'exchanges:body') throw new Error(`unexpected ${channel}`);
+    return bodies.get(`${id}:${side}`) ?? null;
+  }),
+}));
+
+const { TimingTab } = await import('../../../../../renderer/views/detail/TimingTab');
+const { BodyTab } = await import('../../../../../renderer/views/detail/BodyTab');
+const { DiagnosisBanner } = await import('../../../../../renderer/views/detail/DiagnosisTab');
+
+function payload(text: string, contentType: string): BodyPayload {
+  const bytes = new TextEncoder().encode(text);
+  return {
+    base64: btoa(String.fromCharCode(...bytes)),
+    decoded: false,
+    truncated: false,
+    sizeBytes: bytes.length,
+    contentType,
+  };
+}
+
+afterEach(() => {
+  cleanup();
+  bodies.clear();
+});
+
+describe('TimingTab', () => {
+  it('writes each phase with its ms, says which phases did not happen and why, and the total', () => {
+    const exchange = makeExchange({
+      url: 'https://api.test/x',
+      timings: { send: 0.5, wait: 120, receive: 4 },
+      connection: { id: 'conn-7', reused: true },
+    });
+    render(<TimingTab exchange={exchange} />);
+    expect(screen.getByRole('listitem', { name: 'Wait (TTFB): 120 ms' })).toBeTruthy();
+    expect(screen.getByRole('listitem', { name: 'Send: 0.50 ms' })).toBeTruthy();
+    expect(screen.getByRole('listitem', { name: 'DNS: skipped' }).textContent).toContain('connection reused');
+    expect(screen.getByRole('listitem', { name: 'TLS: skipped' }).textContent).toContain('connection reused');
+    expect(screen.getByRole('listitem', { name: 'Total: 125 ms' })).toBeTruthy();
+    expect(screen.getByText(/Connection reused \(#conn-7\)/)).toBeTruthy();
+  });
+
+  it('marks phases after a failure as not reached', () => {
+    const failed = makeFailedExchange(
+      { class: 'connect_timeout', phase: 'connect' },
+      { url: 'http://host.test/' },
+    );
+    render(<TimingTab exchange={failed} />);
+    expect(screen.getByRole('listitem', { name: 'Wait (TTFB): skipped' }).textContent).toContain(
+      'not reached',
+    );
+    expect(screen.getByRole('listitem', { name: 'Connect: 3000 ms' }).textContent).toContain('✖');
+  });
+});
+
+describe('DiagnosisBanner', () => {
+  it('shows class, phase, time and the message of an error', () => {
+    const failed = makeFailedExchange({
+      class: 'dns_not_found',
+      phase: 'dns',
+      elapsedMs: 12,
+      message: 'No such host x.invalid',
+    });
+    render(<DiagnosisBanner exchange={failed} />);
+    const banner = screen.getByRole('alert', { name: 'Diagnosis' });
+    expect(banner.textContent).toContain('dns_not_found');
+    expect(banner.textContent).toContain('dns');
+    expect(banner.textContent).toContain('12 ms');
+    expect(banner.textContent).toContain('No such host x.invalid');
+  });
+});
+
+describe('BodyTab', () => {
+  it('shows an HTML body as text: no element of the body enters the document', async () => {
+    const exchange = makeExchange({
+      response: { body: { sizeBytes: 60, capturedBytes: 60, truncated: false, contentType: 'text/html' } },
+    });
+    const html = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned=2"><h1>hi</h1>';
+    bodies.set(`${exchange.id}:response`, payload(html, 'text/html'));
+    const { container } = render(<BodyTab exchange={exchange} />);
+    await waitFor(() => expect(screen.getByLabelText('response body').textContent).toBe(html));
+    expect(container.querySelector('script, h1, iframe')).toBeNull();
+    expect(container.querySelector('img')).toBeNull();
+  });
+
+  it('pretty-prints JSON and offers a hex view', async () => {
+    const exchange = makeExchange();
+    bodies.set(`${exchange.id}:response`, payload('{"a":[1]}', 'application/json'));
+    render(<BodyTab exchange={exchange} />);
+    await waitFor(() =>
+      expect(screen.getByLabelText('response body').textContent).toBe('{\n  "a": [\n    1\n  ]\n}'),
+    );
+    screen.getByRole('button', { name: 'Hex' }).click();
+    await waitFor(() =>
+      expect(screen.getByLabelText('response body hex').textContent).toContain('7b 22 61 22'),
+    );
+  });
+});
