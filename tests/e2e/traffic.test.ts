@@ -25,6 +25,7 @@ let upstream: http.Server;
 let upstreamPort: number;
 let refusedPort: number;
 const pageErrors: string[] = [];
+let harPath = '';
 
 function listen(server: http.Server): Promise<number> {
   return new Promise((resolve) =>
@@ -266,6 +267,19 @@ describe('traffic UI in web mode', () => {
     expect(valid).toBe(true);
     expect(har.log.entries).toHaveLength(4);
     expect(har.log.entries.find((e) => e._error)?._error?.class).toBe('connect_refused');
+    harPath = (await download.path())!;
+  });
+
+  it('clears the session, then imports the HAR back through the file picker', async () => {
+    await page.getByRole('button', { name: 'Clear', exact: true }).click();
+    await page.getByLabel('Getting started').waitFor({ timeout: WAIT_MS });
+    await page.getByLabel('HAR file to import').setInputFiles({
+      name: 'session.har',
+      mimeType: 'application/json',
+      buffer: readFileSync(harPath),
+    });
+    await waitForRows(4);
+    expect(await page.locator('[role="row"][data-id]', { hasText: 'connect_refused' }).count()).toBe(1);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -162,6 +162,20 @@ export function WaterfallView() {
     return () => media.removeEventListener('change', requestDraw);
   }, [requestDraw]);
 
+  // Keep the selected row in view when the keyboard moves the selection.
+  useEffect(() => {
+    const scroller = scrollerRef.current;
+    if (!scroller || selectedId === undefined) return;
+    const index = rows.ids.indexOf(selectedId);
+    if (index < 0) return;
+    const top = index * ROW_HEIGHT_PX;
+    const visible = scroller.clientHeight - AXIS_HEIGHT_PX - ROW_HEIGHT_PX;
+    if (top < scroller.scrollTop) scroller.scrollTop = top;
+    else if (top > scroller.scrollTop + visible) scroller.scrollTop = top - visible;
+    // Only when the selection changes: new rows must not pull the view.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [selectedId]);
+
   const rowAt = useCallback(
     (clientX: number, clientY: number): { id: string; x: number; y: number } | undefined => {
       const scroller = scrollerRef.current;
