@@ -137,6 +137,21 @@ function harIpAddress(ip: string | undefined): string | undefined {
   return isIP(bare) !== 0 ? bare : undefined;
 }
 
+/**
+ * The URL as HAR's schema wants it (format `uri`, RFC 3986): clients sometimes send raw spaces,
+ * `|`, `{}`, brackets or UTF-8 in a request target, which NetLens records as received. Those are
+ * percent-encoded here (RFC 3986 §2.1), so the entry stays valid and decodes to the same URL.
+ */
+export function harUrl(url: string): string {
+  const authorityEnd = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(url)?.[0].length ?? 0;
+  const head = url.slice(0, authorityEnd);
+  const rest = url
+    .slice(authorityEnd)
+    .replace(/%(?![0-9A-Fa-f]{2})/g, '%25')
+    .replace(/[^A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]+/g, (chars) => encodeURIComponent(chars));
+  return head + rest;
+}
+
 function nameValues(headers: readonly Header[]): HarNameValue[] {
   return headers.map((h) => ({ name: h.name, value: h.value }));
 }
@@ -275,7 +290,7 @@ function harRequest(
   const request0 = original.request;
   const request_: HarRequest = {
     method: request.method,
-    url: request.url,
+    url: harUrl(request.url),
     httpVersion: request.httpVersion,
     cookies: requestCookies(request.headers),
     headers: nameValues(request.headers),

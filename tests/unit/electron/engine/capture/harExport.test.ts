@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BodyPayload, BodySide, Exchange } from '../../../../../shared/model.js';
 import type { HarEntry } from '../../../../../shared/har.js';
-import { harTimings, toHar } from '../../../../../electron/engine/capture/harExport.js';
+import { harTimings, harUrl, toHar } from '../../../../../electron/engine/capture/harExport.js';
 import { body, headers, makeExchange, makeFailedExchange } from '../../../../fixtures/exchangeFactory.js';
 import { harSchemaErrors } from '../../../../fixtures/har/harSchema.js';
 
@@ -432,5 +432,21 @@ describe('harTimings', () => {
       wait: 0.333,
       receive: 0,
     });
+  });
+});
+
+describe('harUrl', () => {
+  it('percent-encodes what RFC 3986 does not allow, so the entry stays schema-valid', () => {
+    expect(harUrl('http://h/a b|c{d}?q=[x]&r=ä#f g')).toBe(
+      'http://h/a%20b%7Cc%7Bd%7D?q=%5Bx%5D&r=%C3%A4#f%20g',
+    );
+    expect(harUrl('http://h/100%')).toBe('http://h/100%25');
+    expect(harUrl('http://[::1]:8080/ok?a=%20')).toBe('http://[::1]:8080/ok?a=%20');
+  });
+
+  it('keeps an exported entry valid for a raw request target', async () => {
+    const entry = await exportOne(makeExchange({ url: 'http://127.0.0.1:8080/search?q=a b|c' }));
+    expect(entry.request.url).toBe('http://127.0.0.1:8080/search?q=a%20b%7Cc');
+    expect(entry.request.queryString).toEqual([{ name: 'q', value: 'a b|c' }]);
   });
 });
