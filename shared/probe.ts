@@ -199,7 +199,10 @@ export interface ProbeReport {
   status?: number;
   error?: NetlensError;
   startedAtMs: number;
+  /** Sum of the phases (as HAR counts `time`). */
   totalMs: number;
+  /** Wall-clock time of the attempt, the probe's own processing included. */
+  wallMs?: number;
   /** Phase timings of the final attempt (internal model: connect without ssl). */
   timings: Timings;
   /** The layers of the final attempt, in order. */

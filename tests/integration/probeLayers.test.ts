@@ -4,7 +4,15 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { runProbe } from '../../electron/engine/probes/probeRunner.js';
-import { LOOPBACKS, refusedPort, startBlackhole, startHttp, urlHost, type Running } from './probeServers.js';
+import {
+  LOOPBACKS,
+  refusedPort,
+  startBlackhole,
+  startDnsServer,
+  startHttp,
+  urlHost,
+  type Running,
+} from './probeServers.js';
 
 const open: Running[] = [];
 afterEach(async () => {
@@ -179,6 +187,50 @@ describe('probe DNS', () => {
     expect(tcp.attempts.map((a) => a.address).sort()).toEqual(dns.addresses.map((a) => a.address).sort());
     expect(tcp.attempts.find((a) => a.address === '127.0.0.1')?.ok).toBe(true);
     expect(report.status).toBe(200);
+  });
+
+  it('asks a named resolver: every A/AAAA address and the CNAME chain', async () => {
+    // Loopback answers only: the probe goes on to connect to what the name resolves to.
+    const dns = await track(
+      startDnsServer({
+        cname: { 'www.shop.invalid': 'edge.shop.invalid', 'edge.shop.invalid': 'lb.shop.invalid' },
+        a: { 'lb.shop.invalid': ['127.0.0.1'] },
+        aaaa: { 'lb.shop.invalid': ['::1'] },
+      }),
+    );
+    const server = await track(startHttp('127.0.0.1', (_req, res) => res.end('ok')));
+    const report = await runProbe({
+      target: `http://www.shop.invalid:${server.port}/`,
+      timeoutMs: 2000,
+      resolver: `127.0.0.1:${dns.port}`,
+    });
+    const step = report.steps[0];
+    if (step?.kind !== 'dns') throw new Error('no dns step');
+    expect(step).toMatchObject({ ok: true, resolver: `127.0.0.1:${dns.port}`, literal: false });
+    expect(step.cnameChain).toEqual(['www.shop.invalid', 'edge.shop.invalid', 'lb.shop.invalid']);
+    expect(step.addresses).toEqual([
+      { address: '::1', family: 6, flags: ['loopback'] },
+      { address: '127.0.0.1', family: 4, flags: ['loopback'] },
+    ]);
+    // happy eyeballs: ::1 first (nothing listens there on this port), then 127.0.0.1
+    const tcp = report.steps[1];
+    if (tcp?.kind !== 'tcp') throw new Error('no tcp step');
+    expect(tcp.attempts.map((a) => [a.address, a.ok])).toEqual([
+      ['::1', false],
+      ['127.0.0.1', true],
+    ]);
+    expect(tcp.attempts[0]!.error?.class).toBe('connect_refused');
+    expect(report.status).toBe(200);
+  });
+
+  it('reports dns_not_found when the named resolver says NXDOMAIN', async () => {
+    const dns = await track(startDnsServer({ a: { 'known.invalid': ['127.0.0.1'] } }));
+    const report = await runProbe({
+      target: 'http://unknown.invalid/',
+      timeoutMs: 2000,
+      resolver: `127.0.0.1:${dns.port}`,
+    });
+    expect(report.error).toMatchObject({ class: 'dns_not_found', phase: 'dns' });
   });
 
   it('asks a named resolver and reports dns_timeout when it never answers', async () => {

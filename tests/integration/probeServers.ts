@@ -117,3 +117,90 @@ export async function startBlackhole(host: LoopbackHost): Promise<Running> {
     },
   };
 }
+
+/** Records a tiny authoritative DNS server answers: name → CNAME target, or A / AAAA addresses. */
+export interface DnsZone {
+  cname?: Record<string, string>;
+  a?: Record<string, string[]>;
+  aaaa?: Record<string, string[]>;
+}
+
+function encodeName(name: string): Buffer {
+  const parts = name.split('.').filter((p) => p !== '');
+  return Buffer.concat([
+    ...parts.map((p) => Buffer.concat([Buffer.from([p.length]), Buffer.from(p, 'ascii')])),
+    Buffer.from([0]),
+  ]);
+}
+
+function record(name: string, type: number, rdata: Buffer): Buffer {
+  const fixed = Buffer.alloc(10);
+  fixed.writeUInt16BE(type, 0);
+  fixed.writeUInt16BE(1, 2); // class IN
+  fixed.writeUInt32BE(60, 4); // TTL
+  fixed.writeUInt16BE(rdata.length, 8);
+  return Buffer.concat([encodeName(name), fixed, rdata]);
+}
+
+function ipv6Bytes(address: string): Buffer {
+  const [head = '', tail] = address.split('::');
+  const parse = (s: string) => (s === '' ? [] : s.split(':').map((g) => parseInt(g, 16)));
+  const left = parse(head);
+  const right = tail === undefined ? [] : parse(tail);
+  const groups = [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+  const out = Buffer.alloc(16);
+  groups.forEach((g, i) => out.writeUInt16BE(g, i * 2));
+  return out;
+}
+
+/**
+ * A DNS server on 127.0.0.1 (UDP) answering from `zone` (RFC 1035 §4.1), following CNAMEs in
+ * the answer section as a recursive resolver would; anything else is NXDOMAIN.
+ */
+export async function startDnsServer(zone: DnsZone): Promise<Running> {
+  const dgram = await import('node:dgram');
+  const socket = dgram.createSocket('udp4');
+  socket.on('message', (query, peer) => {
+    let offset = 12;
+    const labels: string[] = [];
+    while (offset < query.length && query[offset] !== 0) {
+      const length = query[offset]!;
+      labels.push(query.subarray(offset + 1, offset + 1 + length).toString('ascii'));
+      offset += length + 1;
+    }
+    const questionEnd = offset + 5;
+    const qtype = query.readUInt16BE(offset + 1);
+    const qname = labels.join('.').toLowerCase();
+    const answers: Buffer[] = [];
+    let name = qname;
+    const known = (n: string) =>
+      zone.cname?.[n] !== undefined || zone.a?.[n] !== undefined || zone.aaaa?.[n] !== undefined;
+    const exists = known(qname);
+    for (let hops = 0; hops < 8; hops += 1) {
+      const target = zone.cname?.[name];
+      if (!target) break;
+      answers.push(record(name, 5, encodeName(target)));
+      if (qtype === 5) break;
+      name = target;
+    }
+    if (qtype === 1)
+      for (const a of zone.a?.[name] ?? [])
+        answers.push(record(name, 1, Buffer.from(a.split('.').map(Number))));
+    if (qtype === 28) for (const a of zone.aaaa?.[name] ?? []) answers.push(record(name, 28, ipv6Bytes(a)));
+    const header = Buffer.alloc(12);
+    query.copy(header, 0, 0, 2); // id
+    header.writeUInt16BE(0x8180 | (exists ? 0 : 3), 2); // response, RD+RA, NOERROR or NXDOMAIN
+    header.writeUInt16BE(1, 4);
+    header.writeUInt16BE(answers.length, 6);
+    socket.send(
+      Buffer.concat([header, query.subarray(12, questionEnd), ...answers]),
+      peer.port,
+      peer.address,
+    );
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+  return {
+    port: socket.address().port,
+    close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
+  };
+}

@@ -55,7 +55,7 @@ describe.each(LOOPBACKS)('TLS probe on %s', (host) => {
     expect(tls).toMatchObject({ ok: true, valid: true, alpn: 'http/1.1', ocspStapled: false });
     expect(tls.protocol).toMatch(/^TLSv1\.[23]$/);
     expect(tls.cipher).toBeTruthy();
-    expect(tls.chain[0]!.subjectAltNames).toEqual(expect.arrayContaining(['localhost', '127.0.0.1']));
+    expect(tls.chain[0]!.subjectAltNames).toEqual(expect.arrayContaining(['localhost', '127.0.0.1', '::1']));
     expect(tls.chain[0]!.daysLeft).toBeGreaterThan(80);
     expect(tls.chain.some((c) => c.subject.includes('NetLens Test Root CA'))).toBe(true);
     expect(report.timings.ssl).toBeGreaterThanOrEqual(0);

@@ -88,5 +88,28 @@ export function parseSubjectAltNames(text: string | undefined): string[] {
   return text
     .split(/,\s*/)
     .map((entry) => entry.replace(/^(DNS|IP Address|email|URI):/, '').trim())
-    .filter((v) => v !== '');
+    .filter((v) => v !== '')
+    .map((v) => (/^[0-9a-f]{1,4}(:[0-9a-f]{1,4}){7}$/i.test(v) ? compressIpv6(v) : v));
+}
+
+/** OpenSSL prints IPv6 SANs uncompressed (`0:0:0:0:0:0:0:1`); RFC 5952 form is `::1`. */
+export function compressIpv6(full: string): string {
+  const groups = full.split(':').map((g) => parseInt(g, 16).toString(16));
+  let bestStart = -1;
+  let bestLength = 0;
+  for (let i = 0; i < groups.length;) {
+    if (groups[i] !== '0') {
+      i += 1;
+      continue;
+    }
+    let j = i;
+    while (j < groups.length && groups[j] === '0') j += 1;
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  if (bestLength < 2) return groups.join(':');
+  return `${groups.slice(0, bestStart).join(':')}::${groups.slice(bestStart + bestLength).join(':')}`;
 }

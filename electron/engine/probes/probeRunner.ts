@@ -18,7 +18,7 @@ import {
   type TlsStep,
 } from '../../../shared/probe.js';
 import type { NetlensError } from '../../../shared/errors.js';
-import type { Timings } from '../../../shared/timing.js';
+import { totalTimeMs, type Timings } from '../../../shared/timing.js';
 import { dnsProbe } from './dnsProbe.js';
 import { tcpProbe } from './tcpProbe.js';
 import { tlsProbe } from './tlsProbe.js';
@@ -137,7 +137,10 @@ export async function runProbeAttempt(
   };
   if (target.url) report.url = target.url.href;
   const done = (error?: NetlensError): ProbeReport => {
-    report.totalMs = roundMs(monotonicMs() - started);
+    // Like HAR's `time`: the sum of the phases, so the total matches the bars drawn from them.
+    // The probe's own work between phases (parsing certificates, wording errors) is not network time.
+    report.totalMs = roundMs(totalTimeMs(report.timings));
+    report.wallMs = roundMs(monotonicMs() - started);
     if (error) report.error = error;
     else report.ok = true;
     return report;

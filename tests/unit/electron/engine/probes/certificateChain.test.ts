@@ -3,6 +3,7 @@ import type { DetailedPeerCertificate } from 'node:tls';
 import {
   certProblemOf,
   chainOf,
+  compressIpv6,
   distinguishedName,
   parseSubjectAltNames,
 } from '../../../../../electron/engine/probes/certificateChain.js';
@@ -58,5 +59,11 @@ describe('certificate chain', () => {
     expect(distinguishedName({ O: 'Org', CN: 'x', OU: ['a', 'b'] })).toBe('CN=x, O=Org, OU=a, OU=b');
     expect(parseSubjectAltNames('DNS:a, DNS:*.b, IP Address:::1')).toEqual(['a', '*.b', '::1']);
     expect(parseSubjectAltNames(undefined)).toEqual([]);
+    expect(parseSubjectAltNames('IP Address:0:0:0:0:0:0:0:1, IP Address:2001:DB8:0:0:1:0:0:1')).toEqual([
+      '::1',
+      '2001:db8::1:0:0:1',
+    ]);
+    expect(compressIpv6('FE80:0:0:0:0:0:0:0')).toBe('fe80::');
+    expect(compressIpv6('1:0:2:0:3:0:4:0')).toBe('1:0:2:0:3:0:4:0');
   });
 });
