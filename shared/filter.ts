@@ -48,11 +48,17 @@ interface UrlParts {
 }
 
 const urlCache = new WeakMap<Exchange, UrlParts>();
+/** Every update of an exchange is a new object: the recent URLs are kept by text as well. */
+const recentUrls = new Map<string, UrlParts>();
+const RECENT_URLS_MAX = 4096;
 
-/** Host and path+query of an exchange's URL, cached per exchange object (the list shows them too). */
+/** Host and path+query of an exchange's URL, cached (the list, the filter and sorting all ask). */
 export function urlParts(exchange: Exchange): UrlParts {
-  const cached = urlCache.get(exchange);
-  if (cached) return cached;
+  const cached = urlCache.get(exchange) ?? recentUrls.get(exchange.request.url);
+  if (cached) {
+    urlCache.set(exchange, cached);
+    return cached;
+  }
   let parts: UrlParts;
   // CONNECT targets are `host:port` (which URL would read as a scheme), so they go first.
   const authority = /^([^/:[\]]+|\[[^\]]+\]):\d+$/.exec(exchange.request.url);
@@ -66,6 +72,8 @@ export function urlParts(exchange: Exchange): UrlParts {
     }
   }
   urlCache.set(exchange, parts);
+  if (recentUrls.size >= RECENT_URLS_MAX) recentUrls.clear();
+  recentUrls.set(exchange.request.url, parts);
   return parts;
 }
 

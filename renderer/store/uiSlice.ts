@@ -21,6 +21,9 @@ export interface UiSlice {
   /** Tab of the detail pane; kept across selections like DevTools does. */
   detailTab: DetailTab;
   setDetailTab(tab: DetailTab): void;
+  /** Width of the detail pane; undefined: the stylesheet's default. */
+  detailWidthPx?: number;
+  setDetailWidth(widthPx: number): void;
   sort: SortState;
   /** Clicking the sorted column flips its direction; another column sorts ascending. */
   toggleSort(column: SortColumn): void;
@@ -36,6 +39,8 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
   select: (id) => set({ selectedId: id }),
   detailTab: 'headers',
   setDetailTab: (detailTab) => set({ detailTab }),
+  detailWidthPx: undefined,
+  setDetailWidth: (widthPx) => set({ detailWidthPx: Math.round(Math.max(320, widthPx)) }),
   sort: { column: 'seq', direction: 'asc' },
   toggleSort: (column) =>
     set((s) => ({

@@ -64,6 +64,8 @@ export function DetailPane() {
   const tab = useStore((s) => s.detailTab);
   const setTab = useStore((s) => s.setDetailTab);
   const select = useStore((s) => s.select);
+  const widthPx = useStore((s) => s.detailWidthPx);
+  const setWidth = useStore((s) => s.setDetailWidth);
   if (!exchange) return null;
   const status = exchange.response
     ? `${exchange.response.status} ${exchange.response.statusText}`
@@ -71,7 +73,29 @@ export function DetailPane() {
       ? exchange.error.class
       : exchange.state;
   return (
-    <aside className="detail" aria-label="Exchange detail">
+    <aside className="detail" aria-label="Exchange detail" style={widthPx ? { width: widthPx } : undefined}>
+      <div
+        className="detail-resizer"
+        role="separator"
+        aria-orientation="vertical"
+        aria-label="Resize detail pane"
+        onPointerDown={(event) => {
+          event.preventDefault();
+          const handle = event.currentTarget;
+          const pane = handle.parentElement!;
+          const startX = event.clientX;
+          const startWidth = pane.getBoundingClientRect().width;
+          const maxWidth = (pane.parentElement?.getBoundingClientRect().width ?? 2000) - 240;
+          handle.setPointerCapture(event.pointerId);
+          const move = (e: PointerEvent) => setWidth(Math.min(maxWidth, startWidth + (startX - e.clientX)));
+          const up = () => {
+            handle.removeEventListener('pointermove', move);
+            handle.removeEventListener('pointerup', up);
+          };
+          handle.addEventListener('pointermove', move);
+          handle.addEventListener('pointerup', up);
+        }}
+      />
       <div className="detail-header">
         <strong>{exchange.request.method}</strong>
         <span className="url" title={exchange.request.url}>
