@@ -15,6 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateCA, type CertificateAuthority } from '../../electron/engine/tls/certificateAuthority.js';
 import { LeafCertCache } from '../../electron/engine/tls/leafCertCache.js';
 import { makeTestPki, type TestCertificate } from '../fixtures/certificates.js';
+import { diagnose } from '../../electron/engine/analysis/diagnose.js';
+import http from 'node:http';
+import net from 'node:net';
 
 interface RunResult {
   code: number;
@@ -235,4 +238,86 @@ describe('the test PKI fixture', () => {
       }
     });
   }
+});
+
+/** The error a real Node TLS client gets, so diagnose() is proven on real shapes, not made-up ones. */
+function tlsError(options: tls.ConnectionOptions): Promise<Error> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ timeout: 10_000, ...options }, () => {
+      socket.destroy();
+      reject(new Error('the handshake succeeded'));
+    });
+    socket.on('error', resolve);
+  });
+}
+
+describe('diagnose on real socket errors', () => {
+  const certCases: [keyof ReturnType<typeof makeTestPki>, string][] = [
+    ['expired', 'expired'],
+    ['notYetValid', 'not_yet_valid'],
+    ['selfSigned', 'self_signed'],
+    ['wrongHost', 'hostname_mismatch'],
+    ['unknownCa', 'unknown_ca'],
+  ];
+  for (const [name, detail] of certCases) {
+    it(`classifies a ${name} certificate as tls_cert_invalid (${detail})`, async () => {
+      const pki = makeTestPki();
+      const certificate = pki[name] as TestCertificate;
+      const server = https.createServer({ key: certificate.keyPem, cert: certificate.certPem });
+      try {
+        const port = await listen(server, '127.0.0.1');
+        const error = await tlsError({
+          host: '127.0.0.1',
+          port,
+          servername: 'localhost',
+          ca: pki.ca.certPem,
+        });
+        const result = diagnose(error, { host: 'localhost', port, phase: 'tls', elapsedMs: 5 });
+        expect(result).toMatchObject({ class: 'tls_cert_invalid', detail, phase: 'tls' });
+        expect(result.message).toContain(`TLS handshake with localhost:${port} failed after 5 ms`);
+        if (name === 'wrongHost') expect(result.message).toContain('(it lists wrong.example.invalid)');
+      } finally {
+        await close(server);
+      }
+    });
+  }
+
+  it('spots TLS spoken to a plain-HTTP port', async () => {
+    const server = http.createServer((_q, r) => r.end('plain'));
+    try {
+      const port = await new Promise<number>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+      );
+      const error = await tlsError({ host: '127.0.0.1', port, servername: 'localhost' });
+      const result = diagnose(error, { host: '127.0.0.1', port, phase: 'tls', elapsedMs: 2 });
+      expect(result).toMatchObject({ class: 'tls_handshake_failed', code: 'ERR_SSL_WRONG_VERSION_NUMBER' });
+      expect(result.message).toContain('Try http:// instead of https://');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('classifies a refused connection and an unknown name', async () => {
+    // A port that was just free: listen, note it, close, connect.
+    const probe = net.createServer();
+    const freePort = await new Promise<number>((resolve) =>
+      probe.listen(0, '127.0.0.1', () => resolve((probe.address() as AddressInfo).port)),
+    );
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const refused = await new Promise<Error>((resolve) =>
+      net.connect(freePort, '127.0.0.1').on('error', resolve),
+    );
+    expect(
+      diagnose(refused, { host: '127.0.0.1', port: freePort, phase: 'connect', elapsedMs: 1 }),
+    ).toMatchObject({
+      class: 'connect_refused',
+      code: 'ECONNREFUSED',
+    });
+    const unknown = await new Promise<Error>((resolve) =>
+      net.connect(80, 'netlens-test.invalid').on('error', resolve),
+    );
+    const result = diagnose(unknown, { host: 'netlens-test.invalid', port: 80, phase: 'dns', elapsedMs: 3 });
+    expect(result.class).toBe('dns_not_found');
+    expect(result.message).toContain('Failed to resolve netlens-test.invalid (port 80)');
+  });
 });
