@@ -65,38 +65,38 @@ describe('retry chains through the proxy', () => {
   it('a Node client with exponential backoff: one chain, exponential verdict, _netlens.retry on every attempt', async () => {
     const proxy = await startProxy();
     open.push(proxy);
-    const origin = await flakyOrigin(3);
+    const origin = await flakyOrigin(4);
     const url = `${origin.url}/api/orders`;
 
     // The client: up to 6 attempts, waiting 150 ms × 2ⁿ after each 5xx.
     const statuses: number[] = [];
-    for (let attempt = 0; attempt < 6; attempt += 1) {
+    for (let attempt = 0; attempt < 7; attempt += 1) {
       const response = await viaProxy(proxy, url);
       statuses.push(response.status);
       if (response.status < 500) break;
       await delay(150 * 2 ** attempt);
     }
-    expect(statuses).toEqual([503, 503, 503, 200]);
+    expect(statuses).toEqual([503, 503, 503, 503, 200]);
 
-    const exchanges = await finishedTo(proxy, url, 4);
+    const exchanges = await finishedTo(proxy, url, 5);
     const chains = await chainsOf(proxy);
     expect(chains).toHaveLength(1);
     const chain = chains[0]!;
     expect(chain.exchangeIds).toEqual(exchanges.map((e) => e.id));
     expect(chain.attempts.map((a) => a.label)).toEqual([
-      '503 Service Unavailable',
-      '503 Service Unavailable',
-      '503 Service Unavailable',
+      ...Array<string>(4).fill('503 Service Unavailable'),
       '200 OK',
     ]);
     expect(chain.outcome).toBe('succeeded');
     expect(chain.backoff.shape).toBe('exponential');
-    expect(chain.backoff.jitter).toBe(false);
-    expect(chain.backoff.factor).toBeGreaterThan(1.7);
-    expect(chain.backoff.factor).toBeLessThan(2.3);
-    // Each wait at least what the client slept (timers never fire early).
-    expect(chain.attempts.slice(1).map((a) => (a.waitBeforeMs ?? 0) >= 0)).toEqual([true, true, true]);
-    expect(chain.attempts[1]!.waitBeforeMs).toBeGreaterThanOrEqual(145);
+    // Jitter is judged from the waits the proxy sees, which carry the client's scheduling noise
+    // (a loaded machine adds tens of ms): the unit tests pin the jitter verdicts, this the shape.
+    expect(chain.backoff.factor).toBeGreaterThan(1.6);
+    expect(chain.backoff.factor).toBeLessThan(2.4);
+    // Timers never fire early: each measured wait is at least what the client slept.
+    chain.attempts.slice(1).forEach((attempt, i) => {
+      expect(attempt.waitBeforeMs).toBeGreaterThanOrEqual(150 * 2 ** i - 5);
+    });
     expect(chain.flags).toEqual([]);
     expect(chain.retryAfter).toBe('not_sent');
 
@@ -107,11 +107,12 @@ describe('retry chains through the proxy', () => {
       { chainId, attempt: 2 },
       { chainId, attempt: 3 },
       { chainId, attempt: 4 },
+      { chainId, attempt: 5 },
     ]);
     const har = await proxy.engine.exportHar();
     const entries = har.log.entries.filter((e: HarEntry) => e.request.url === url);
     expect(entries.map((e) => e._netlens?.retry)).toEqual(
-      [1, 2, 3, 4].map((attempt) => ({ chainId, attempt })),
+      [1, 2, 3, 4, 5].map((attempt) => ({ chainId, attempt })),
     );
   });
 
