@@ -37,11 +37,99 @@ interface BenchWindow {
     sockets: { onmessage: ((event: { data: string }) => void) | null }[];
     frames: number[];
     recording: boolean;
-    inject(fromIndex: number, count: number, finishFrom: number, finishCount: number): void;
+    /** Hands one engine message (JSON text) to the app's socket, as if it had arrived on the wire. */
+    deliver(text: string): void;
   };
 }
 
-/** Runs in the page before the app: captures the app's socket and defines the event generator. */
+const t0 = Date.now();
+const hosts = ['api.example.com', 'cdn.example.com', 'auth.internal', 'static.example.org', 'search.test'];
+const paths = ['/v1/users', '/v1/orders?page=', '/assets/app.js', '/img/logo.png', '/token', '/search?q=net'];
+const types = ['application/json', 'application/javascript', 'image/png', 'text/html; charset=utf-8'];
+
+function exchange(i: number, finished: boolean): unknown {
+  const host = hosts[i % hosts.length]!;
+  const path = `${paths[i % paths.length]}${i}`;
+  const failedError = i % 97 === 0;
+  const status = i % 31 === 0 ? 503 : i % 17 === 0 ? 404 : 200;
+  const reused = i % 3 !== 0;
+  const wait = 5 + ((i * 7919) % 400);
+  const base = {
+    id: `bench-${i}`,
+    seq: i,
+    kind: 'http',
+    startedAtMs: t0 + i * 2,
+    request: {
+      method: i % 5 === 0 ? 'POST' : 'GET',
+      url: `https://${host}${path}`,
+      httpVersion: 'HTTP/1.1',
+      headers: [
+        { name: 'Host', value: host },
+        { name: 'User-Agent', value: 'bench/1.0' },
+        { name: 'Accept', value: '*/*' },
+        { name: 'Accept-Encoding', value: 'gzip, br' },
+        { name: 'X-Request-Id', value: `req-${i}` },
+      ],
+      body: { sizeBytes: i % 5 === 0 ? 240 : 0, capturedBytes: i % 5 === 0 ? 240 : 0, truncated: false },
+    },
+    connection: { id: `c${Math.floor(i / 3)}`, reused, serverIp: '127.0.0.1', serverPort: 443 },
+    ...(i % 53 === 0 ? { retry: { chainId: `chain-${Math.floor(i / 53)}`, attempt: 1 + (i % 3) } } : {}),
+  };
+  if (!finished)
+    return { ...base, state: 'pending', timings: reused ? { send: 0.2 } : { dns: 2, connect: 3, ssl: 6 } };
+  if (failedError)
+    return {
+      ...base,
+      state: 'failed',
+      durationMs: 3001,
+      timings: { dns: 1, connect: 3000 },
+      error: {
+        class: 'connect_timeout',
+        phase: 'connect',
+        elapsedMs: 3001,
+        message: `Failed to connect to ${host}:443: TCP connect timed out after 3000 ms. Is a firewall dropping packets, or is the host down?`,
+      },
+    };
+  const timings = reused
+    ? { send: 0.2, wait, receive: 3 }
+    : { dns: 2, connect: 3, ssl: 6, send: 0.2, wait, receive: 3 };
+  const size = 200 + ((i * 104729) % 300_000);
+  return {
+    ...base,
+    state: 'complete',
+    durationMs: wait + (reused ? 3.2 : 14.2),
+    timings,
+    response: {
+      status,
+      statusText: status === 200 ? 'OK' : status === 404 ? 'Not Found' : 'Service Unavailable',
+      httpVersion: 'HTTP/1.1',
+      headers: [
+        { name: 'Content-Type', value: types[i % types.length]! },
+        { name: 'Content-Length', value: String(size) },
+        { name: 'Cache-Control', value: 'no-store' },
+        { name: 'Date', value: 'Sat, 21 Nov 2026 06:00:00 GMT' },
+      ],
+      body: {
+        sizeBytes: size,
+        capturedBytes: size,
+        truncated: false,
+        contentType: types[i % types.length],
+      },
+    },
+  };
+}
+
+/** One engine message as the web transport sends it: `{type:'events', events}`. */
+function eventsMessage(fromIndex: number, count: number, finishFrom: number, finishCount: number): string {
+  const events: unknown[] = [];
+  for (let i = fromIndex; i < fromIndex + count; i++)
+    events.push({ type: 'exchange:started', exchange: exchange(i, false) });
+  for (let i = finishFrom; i < finishFrom + finishCount; i++)
+    events.push({ type: 'exchange:finished', exchange: exchange(i, true) });
+  return JSON.stringify({ type: 'events', events });
+}
+
+/** Runs in the page before the app: captures the app's socket and records frame times. */
 function initScript(): void {
   const w = window as unknown as BenchWindow & { WebSocket: typeof WebSocket };
   const Native = w.WebSocket;
@@ -53,104 +141,14 @@ function initScript(): void {
     }
   }
   w.WebSocket = CapturingWebSocket;
-  const t0 = Date.now();
-  const hosts = ['api.example.com', 'cdn.example.com', 'auth.internal', 'static.example.org', 'search.test'];
-  const paths = [
-    '/v1/users',
-    '/v1/orders?page=',
-    '/assets/app.js',
-    '/img/logo.png',
-    '/token',
-    '/search?q=net',
-  ];
-  const types = ['application/json', 'application/javascript', 'image/png', 'text/html; charset=utf-8'];
-
-  function exchange(i: number, finished: boolean): unknown {
-    const host = hosts[i % hosts.length]!;
-    const path = `${paths[i % paths.length]}${i}`;
-    const failedError = i % 97 === 0;
-    const status = i % 31 === 0 ? 503 : i % 17 === 0 ? 404 : 200;
-    const reused = i % 3 !== 0;
-    const wait = 5 + ((i * 7919) % 400);
-    const base = {
-      id: `bench-${i}`,
-      seq: i,
-      kind: 'http',
-      startedAtMs: t0 + i * 2,
-      request: {
-        method: i % 5 === 0 ? 'POST' : 'GET',
-        url: `https://${host}${path}`,
-        httpVersion: 'HTTP/1.1',
-        headers: [
-          { name: 'Host', value: host },
-          { name: 'User-Agent', value: 'bench/1.0' },
-          { name: 'Accept', value: '*/*' },
-          { name: 'Accept-Encoding', value: 'gzip, br' },
-          { name: 'X-Request-Id', value: `req-${i}` },
-        ],
-        body: { sizeBytes: i % 5 === 0 ? 240 : 0, capturedBytes: i % 5 === 0 ? 240 : 0, truncated: false },
-      },
-      connection: { id: `c${Math.floor(i / 3)}`, reused, serverIp: '127.0.0.1', serverPort: 443 },
-      ...(i % 53 === 0 ? { retry: { chainId: `chain-${Math.floor(i / 53)}`, attempt: 1 + (i % 3) } } : {}),
-    };
-    if (!finished)
-      return { ...base, state: 'pending', timings: reused ? { send: 0.2 } : { dns: 2, connect: 3, ssl: 6 } };
-    if (failedError)
-      return {
-        ...base,
-        state: 'failed',
-        durationMs: 3001,
-        timings: { dns: 1, connect: 3000 },
-        error: {
-          class: 'connect_timeout',
-          phase: 'connect',
-          elapsedMs: 3001,
-          message: `Failed to connect to ${host}:443: TCP connect timed out after 3000 ms. Is a firewall dropping packets, or is the host down?`,
-        },
-      };
-    const timings = reused
-      ? { send: 0.2, wait, receive: 3 }
-      : { dns: 2, connect: 3, ssl: 6, send: 0.2, wait, receive: 3 };
-    const size = 200 + ((i * 104729) % 300_000);
-    return {
-      ...base,
-      state: 'complete',
-      durationMs: wait + (reused ? 3.2 : 14.2),
-      timings,
-      response: {
-        status,
-        statusText: status === 200 ? 'OK' : status === 404 ? 'Not Found' : 'Service Unavailable',
-        httpVersion: 'HTTP/1.1',
-        headers: [
-          { name: 'Content-Type', value: types[i % types.length]! },
-          { name: 'Content-Length', value: String(size) },
-          { name: 'Cache-Control', value: 'no-store' },
-          { name: 'Date', value: 'Sat, 21 Nov 2026 06:00:00 GMT' },
-        ],
-        body: {
-          sizeBytes: size,
-          capturedBytes: size,
-          truncated: false,
-          contentType: types[i % types.length],
-        },
-      },
-    };
-  }
-
   const bench: BenchWindow['__bench'] = {
     sockets,
     frames: [],
     recording: false,
-    inject(fromIndex, count, finishFrom, finishCount) {
-      const events: unknown[] = [];
-      for (let i = fromIndex; i < fromIndex + count; i++)
-        events.push({ type: 'exchange:started', exchange: exchange(i, false) });
-      for (let i = finishFrom; i < finishFrom + finishCount; i++)
-        events.push({ type: 'exchange:finished', exchange: exchange(i, true) });
+    deliver(text) {
       const socket = sockets[sockets.length - 1];
-      if (!socket?.onmessage) throw new Error('The app has no open WebSocket to inject into.');
-      // One message per batch, as the engine's batcher sends it.
-      socket.onmessage({ data: JSON.stringify({ type: 'events', events }) });
+      if (!socket?.onmessage) throw new Error('The app has no open WebSocket to deliver to.');
+      socket.onmessage({ data: text });
     },
   };
   w.__bench = bench;
@@ -215,10 +213,9 @@ async function ingest(
     const count = Math.max(0, Math.min(perBatch, to - next));
     const finishFrom = Math.max(from, next - lag);
     const finishCount = Math.max(0, Math.min(perBatch, to - finishFrom, next - lag + perBatch - finishFrom));
-    await page.evaluate(
-      ([a, b, c, d]) => (window as unknown as BenchWindow).__bench.inject(a!, b!, c!, d!),
-      [next, count, finishFrom, finishCount],
-    );
+    // Built in Node, so generating the synthetic traffic costs the page nothing.
+    const text = eventsMessage(next, count, finishFrom, finishCount);
+    await page.evaluate((t) => (window as unknown as BenchWindow).__bench.deliver(t), text);
     const due = startMs + (batch + 1) * intervalMs;
     const waitMs = due - Date.now();
     if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));

@@ -10,6 +10,7 @@ import { TrafficRow } from './TrafficRow';
 
 export const ROW_HEIGHT_PX = 22;
 const HEADER_HEIGHT_PX = 26;
+const ROW_SLOTS = 512;
 
 function initialWidths(): Record<ColumnId, number> {
   return Object.fromEntries(COLUMNS.map((c) => [c.id, c.widthPx])) as Record<ColumnId, number>;
@@ -183,7 +184,9 @@ export function TrafficTable() {
             const id = rows.ids[item.index]!;
             return (
               <TrafficRow
-                key={id}
+                // Keyed by slot, not by id: scrolling re-fills existing row elements instead of
+                // removing and creating ~10 rows per frame (ROW_SLOTS exceeds any visible count).
+                key={item.index % ROW_SLOTS}
                 id={id}
                 index={item.index}
                 topPx={item.start - HEADER_HEIGHT_PX}
