@@ -4,6 +4,25 @@ import type { ExchangeStoreView } from '../engine.js';
 import type { BodyStore } from './bodyStore.js';
 import { decodeBody } from './bodyDecoder.js';
 
+/**
+ * A copy the proxy can no longer change. The proxy mutates only the exchange's own fields and
+ * these nested records; header lists, TLS and certificate summaries are never changed once
+ * set, so they are shared (a deep clone per event was a measurable share of the proxy's CPU).
+ */
+export function snapshot(exchange: Exchange): Exchange {
+  const copy: Exchange = {
+    ...exchange,
+    request: { ...exchange.request, body: { ...exchange.request.body } },
+    timings: { ...exchange.timings },
+    connection: { ...exchange.connection },
+  };
+  if (exchange.response) copy.response = { ...exchange.response, body: { ...exchange.response.body } };
+  if (exchange.error) copy.error = { ...exchange.error };
+  if (exchange.tunnel) copy.tunnel = { ...exchange.tunnel };
+  if (exchange.websocket) copy.websocket = { ...exchange.websocket };
+  return copy;
+}
+
 export interface ExchangeStoreOptions {
   /** Oldest exchanges (and their bodies) are dropped beyond this many. */
   maxExchanges?: number;
@@ -52,49 +71,49 @@ export class ExchangeStore implements ExchangeStoreView {
   }
 
   started(exchange: Exchange): void {
-    const snapshot = structuredClone(exchange);
-    this.byId.set(snapshot.id, snapshot);
+    const copy = snapshot(exchange);
+    this.byId.set(copy.id, copy);
     this.evict();
-    this.emit({ type: 'exchange:started', exchange: snapshot });
+    this.emit({ type: 'exchange:started', exchange: copy });
   }
 
   /** The exchange moved on (response head arrived...): emitted at most once per interval. */
   progressed(exchange: Exchange): void {
     if (!this.byId.has(exchange.id)) return;
-    const snapshot = structuredClone(exchange);
-    this.byId.set(snapshot.id, snapshot);
-    if (this.pendingUpdates.has(snapshot.id)) return;
+    const copy = snapshot(exchange);
+    this.byId.set(copy.id, copy);
+    if (this.pendingUpdates.has(copy.id)) return;
     const now = Date.now();
-    const since = now - (this.lastUpdateMs.get(snapshot.id) ?? 0);
+    const since = now - (this.lastUpdateMs.get(copy.id) ?? 0);
     if (since >= this.updateIntervalMs) {
-      this.lastUpdateMs.set(snapshot.id, now);
-      this.emit({ type: 'exchange:updated', exchange: snapshot });
+      this.lastUpdateMs.set(copy.id, now);
+      this.emit({ type: 'exchange:updated', exchange: copy });
       return;
     }
     const timer = setTimeout(() => {
-      this.pendingUpdates.delete(snapshot.id);
-      const latest = this.byId.get(snapshot.id);
+      this.pendingUpdates.delete(copy.id);
+      const latest = this.byId.get(copy.id);
       if (!latest || latest.state !== 'pending') return;
-      this.lastUpdateMs.set(snapshot.id, Date.now());
+      this.lastUpdateMs.set(copy.id, Date.now());
       this.emit({ type: 'exchange:updated', exchange: latest });
     }, this.updateIntervalMs - since);
     timer.unref();
-    this.pendingUpdates.set(snapshot.id, timer);
+    this.pendingUpdates.set(copy.id, timer);
   }
 
   finished(exchange: Exchange): void {
-    const snapshot = structuredClone(exchange);
-    const known = this.byId.has(snapshot.id);
-    this.byId.set(snapshot.id, snapshot);
+    const copy = snapshot(exchange);
+    const known = this.byId.has(copy.id);
+    this.byId.set(copy.id, copy);
     if (!known) this.evict();
-    const timer = this.pendingUpdates.get(snapshot.id);
+    const timer = this.pendingUpdates.get(copy.id);
     if (timer) clearTimeout(timer);
-    this.pendingUpdates.delete(snapshot.id);
-    this.lastUpdateMs.delete(snapshot.id);
-    this.emit({ type: 'exchange:finished', exchange: snapshot });
+    this.pendingUpdates.delete(copy.id);
+    this.lastUpdateMs.delete(copy.id);
+    this.emit({ type: 'exchange:finished', exchange: copy });
     for (const listener of this.finishListeners) {
       try {
-        listener(snapshot);
+        listener(copy);
       } catch {
         // An analysis listener failing must not lose the exchange or stop the others.
       }

@@ -62,7 +62,7 @@ export class ExchangeRecorder {
     if (init.clientPort !== undefined) connection.clientPort = init.clientPort;
     if (init.clientTls) connection.clientTls = init.clientTls;
     if (init.captureRequestBody !== false) this.requestCapture = sink.openBody();
-    sink.started(this.exchange);
+    guard(() => sink.started(this.exchange!));
   }
 
   elapsedMs(): number {
@@ -117,7 +117,8 @@ export class ExchangeRecorder {
     if (!this.exchange) return;
     this.exchange.response = { status, statusText, httpVersion, headers, body: bodyInfo(headers, 0) };
     if (this.responseCapture === undefined) this.responseCapture = this.sink.openBody();
-    this.sink.progressed(this.exchange);
+    const exchange = this.exchange;
+    guard(() => this.sink.progressed(exchange));
   }
 
   tapRequest(chunk: Buffer): void {
@@ -144,7 +145,8 @@ export class ExchangeRecorder {
   }
 
   progressed(): void {
-    if (this.exchange && !this.settled) this.sink.progressed(this.exchange);
+    const exchange = this.exchange;
+    if (exchange && !this.settled) guard(() => this.sink.progressed(exchange));
   }
 
   complete(): void {
@@ -174,7 +176,16 @@ export class ExchangeRecorder {
     if (this.requestCapture) bodies.request = this.requestCapture;
     if (this.responseCapture && exchange.response) bodies.response = this.responseCapture;
     else this.responseCapture?.discard();
-    this.sink.finished(exchange, bodies);
+    guard(() => this.sink.finished(exchange, bodies));
+  }
+}
+
+/** Recording must never break forwarding: a failure to record is dropped, the traffic goes on. */
+function guard(report: () => void): void {
+  try {
+    report();
+  } catch (error) {
+    process.emitWarning(`NetLens could not record an exchange: ${(error as Error).message}`);
   }
 }
 

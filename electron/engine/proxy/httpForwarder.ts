@@ -140,6 +140,7 @@ export function forwardRequest(
     clientAddress: ctx.rawSocket.remoteAddress,
     clientPort: ctx.rawSocket.remotePort,
     clientTls: ctx.clientTls,
+    captureRequestBody: withBody,
   });
   const rawHeaders = upstreamHeaders(req, target, ctx.tunnel !== undefined);
   const agent = target.tls ? deps.agents.https : deps.agents.http;
@@ -338,28 +339,11 @@ export function forwardRequest(
       `HTTP/${response.httpVersion}`,
       toHeaderList(response.rawHeaders),
     );
-    const socket = response.socket;
-    let sawReset = false;
-    let sawEnd = false;
-    const onSocketError = (error: NodeJS.ErrnoException): void => {
-      if (error.code === 'ECONNRESET') sawReset = true;
-    };
-    const onSocketEnd = (): void => {
-      sawEnd = true;
-    };
-    socket?.on('error', onSocketError);
-    socket?.on('end', onSocketEnd);
-    const detach = (): void => {
-      socket?.off('error', onSocketError);
-      socket?.off('end', onSocketEnd);
-    };
-
     const headers = stripHopByHop(response.rawHeaders);
     try {
       res.sendDate = false;
       res.writeHead(status, statusText, headers);
     } catch (error) {
-      detach();
       fail(diagnose(error, context('receive')));
       return;
     }
@@ -377,7 +361,6 @@ export function forwardRequest(
       }
     });
     response.on('end', () => {
-      detach();
       if (recorder.settled) return;
       if (!response.complete) return;
       stopTimers();
@@ -389,9 +372,9 @@ export function forwardRequest(
       if (recorder.settled || response.complete) return;
       // Socket events of the same tick tell a reset from a clean close: let them all land first.
       setImmediate(() => {
-        detach();
         if (recorder.settled) return;
-        const errorClass: ErrorClass = sawReset || !sawEnd ? 'connection_reset' : 'incomplete_response';
+        const errorClass: ErrorClass =
+          conn?.sawReset || !conn?.sawEnd ? 'connection_reset' : 'incomplete_response';
         const detail = `received ${recorder.responseBodyBytes} body bytes${
           response.headers['content-length'] ? ` of ${response.headers['content-length']}` : ''
         }`;

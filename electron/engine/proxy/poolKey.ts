@@ -13,8 +13,11 @@ export interface PoolKeyInput {
   rejectUnauthorized?: boolean;
 }
 
-export function poolKey(options: PoolKeyInput): string {
-  const tls = options.protocol === 'https:';
+export function poolKey(
+  options: PoolKeyInput,
+  protocol: string | null | undefined = options.protocol,
+): string {
+  const tls = protocol === 'https:';
   const host = (options.hostname ?? options.host ?? 'localhost').toLowerCase();
   const port = Number(options.port ?? (tls ? 443 : 80));
   if (!tls) return `http://${host}:${port}`;

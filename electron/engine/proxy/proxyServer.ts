@@ -103,28 +103,47 @@ export class ProxyServer {
       joinDuplicateHeaders: false,
     });
     this.server.on('connection', (socket: net.Socket) => this.track(socket));
-    this.server.on('request', (req, res) => this.onRequest(req, res));
+    this.server.on('request', (req, res) => this.contain(req.socket, () => this.onRequest(req, res)));
     // Handling checkContinue ourselves stops Node from answering 100 on the server's behalf:
     // the 100 is relayed only when the upstream server sends it (RFC 9110 §10.1.1).
-    this.server.on('checkContinue', (req, res) => this.onRequest(req, res));
-    this.server.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
-      if (this.contexts.get(socket)?.tunnel) {
-        socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-        return;
-      }
-      handleConnect(req, socket, head, {
-        ...this.deps,
-        leafCerts: this.options.leafCerts,
-        pinnedHosts: this.pinnedHosts,
-        serveInner: (inner, ctx) => this.serveInner(inner, ctx),
-        track: (s) => this.track(s),
-      });
-    });
-    this.server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) =>
-      this.onUpgrade(req, socket, head),
+    this.server.on('checkContinue', (req, res) => this.contain(req.socket, () => this.onRequest(req, res)));
+    this.server.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) =>
+      this.contain(socket, () => this.onConnect(req, socket, head)),
     );
-    this.server.on('clientError', (error: Error & { code?: string }, socket: net.Socket) => {
-      handleClientError(error, socket, this.options.sink, this.authority());
+    this.server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) =>
+      this.contain(socket, () => this.onUpgrade(req, socket, head)),
+    );
+    this.server.on('clientError', (error: Error & { code?: string }, socket: net.Socket) =>
+      this.contain(socket, () => handleClientError(error, socket, this.options.sink, this.authority())),
+    );
+  }
+
+  /**
+   * A bug in handling one connection must cost that connection only, never the process (and
+   * with it every other connection).
+   */
+  private contain(socket: net.Socket, handle: () => void): void {
+    try {
+      handle();
+    } catch (error) {
+      socket.destroy();
+      process.emitWarning(
+        `NetLens dropped a connection after an internal error: ${(error as Error).stack ?? error}`,
+      );
+    }
+  }
+
+  private onConnect(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
+    if (this.contexts.get(socket)?.tunnel) {
+      socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    handleConnect(req, socket, head, {
+      ...this.deps,
+      leafCerts: this.options.leafCerts,
+      pinnedHosts: this.pinnedHosts,
+      serveInner: (inner, ctx) => this.serveInner(inner, ctx),
+      track: (s) => this.track(s),
     });
   }
 

@@ -27,6 +27,10 @@ export interface UpstreamConnection {
   failure?: { errorClass: ErrorClass; phase: FailurePhase; timeoutMs: number };
   /** Exchanges carried so far. */
   requests: number;
+  /** The server reset the connection (ECONNRESET), as opposed to closing it cleanly. */
+  sawReset: boolean;
+  /** The server closed its side (FIN). */
+  sawEnd: boolean;
 }
 
 const connections = new WeakMap<object, UpstreamConnection>();
@@ -77,6 +81,8 @@ export function instrumentSocket(
     createdMs: performance.now(),
     phase: net.isIP(target.host) ? 'connect' : 'dns',
     requests: 0,
+    sawReset: false,
+    sawEnd: false,
   };
   connections.set(socket, conn);
   let timer: NodeJS.Timeout | undefined;
@@ -124,6 +130,13 @@ export function instrumentSocket(
     });
   }
   socket.once('close', disarm);
+  // Watched once per connection (not per exchange): tells a reset from a clean close mid-body.
+  socket.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'ECONNRESET') conn.sawReset = true;
+  });
+  socket.once('end', () => {
+    conn.sawEnd = true;
+  });
   return conn;
 }
 
@@ -191,7 +204,7 @@ export class TimedHttpAgent extends http.Agent {
   }
 
   override getName(options?: http.ClientRequestArgs): string {
-    return poolKey({ ...options, protocol: 'http:' });
+    return poolKey(options ?? {}, 'http:');
   }
 
   override createConnection(
@@ -216,7 +229,7 @@ export class TimedHttpsAgent extends https.Agent {
   }
 
   override getName(options?: https.RequestOptions): string {
-    return poolKey({ ...(options as ConnectOptions), protocol: 'https:' });
+    return poolKey((options ?? {}) as ConnectOptions, 'https:');
   }
 
   override createConnection(
