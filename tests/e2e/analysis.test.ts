@@ -142,7 +142,7 @@ describe('analysis views in web mode', () => {
     );
     const attempts = chain.getByRole('list', { name: 'Attempts timeline' }).getByRole('listitem');
     expect(await attempts.count()).toBe(5);
-    expect(await attempts.nth(4).getAttribute('aria-label')).toBe('Attempt 5: 200 OK');
+    expect(await attempts.nth(4).getByRole('button').getAttribute('aria-label')).toBe('Attempt 5: 200 OK');
     expect(await chain.getByRole('list', { name: 'Flags' }).count()).toBe(0);
     await screenshot('retries');
   });

@@ -59,7 +59,9 @@ export async function sessionRetryChains(store: ExchangeStoreView): Promise<Retr
       exchange.request.url,
       headerValue(exchange.request.headers, 'idempotency-key') ?? '',
     ].join('\n');
-    groups.set(key, [...(groups.get(key) ?? []), exchange]);
+    const group = groups.get(key);
+    if (group) group.push(exchange);
+    else groups.set(key, [exchange]);
   }
   const hashes = new Map<string, string>();
   for (const group of groups.values()) {

@@ -23,21 +23,24 @@ export function ChainTimeline({ chain, onOpen }: { chain: RetryChain; onOpen: (i
     <div className="chain-timeline" role="list" aria-label="Attempts timeline">
       <div className="timeline-track">
         {chain.attempts.map((attempt) => (
-          <button
+          <span
             key={attempt.exchangeId}
-            type="button"
             role="listitem"
             className={`timeline-attempt ${outcomeClass(attempt)}`}
             style={{
               left: `${x(attempt.startedAtMs)}%`,
               width: `max(6px, ${x(attempt.endedAtMs) - x(attempt.startedAtMs)}%)`,
             }}
-            title={`Attempt ${attempt.attempt}: ${attempt.label} (${formatMs(attempt.endedAtMs - attempt.startedAtMs)})`}
-            aria-label={`Attempt ${attempt.attempt}: ${attempt.label}`}
-            onClick={() => onOpen(attempt.exchangeId)}
           >
-            {attempt.attempt}
-          </button>
+            <button
+              type="button"
+              title={`Attempt ${attempt.attempt}: ${attempt.label} (${formatMs(attempt.endedAtMs - attempt.startedAtMs)})`}
+              aria-label={`Attempt ${attempt.attempt}: ${attempt.label}`}
+              onClick={() => onOpen(attempt.exchangeId)}
+            >
+              {attempt.attempt}
+            </button>
+          </span>
         ))}
         {chain.attempts.slice(1).map((attempt, i) => {
           const previous = chain.attempts[i]!;
