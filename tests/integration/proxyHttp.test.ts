@@ -61,6 +61,12 @@ describe('forward proxy, HTTP/1.1', () => {
             });
             res.end(Buffer.concat(chunks));
             return;
+          case '/trailers':
+            res.writeHead(200, { 'Content-Type': 'text/plain', Trailer: 'X-Checksum' });
+            res.write('body');
+            res.addTrailers({ 'X-Checksum': 'abc123' });
+            res.end();
+            return;
           case '/no-content':
             res.writeHead(204);
             res.end();
@@ -214,6 +220,24 @@ describe('forward proxy, HTTP/1.1', () => {
     expect(exchange.request.body.sizeBytes).toBe(12);
     const payload = await proxy.engine.exchanges.body(exchange.id, 'request');
     expect(Buffer.from(payload!.base64, 'base64').toString()).toBe('first,second');
+  });
+
+  it('passes the trailer fields of a chunked response on', async () => {
+    const trailers = await new Promise<http.IncomingHttpHeaders>((resolve, reject) => {
+      const req = http.request({
+        host: '127.0.0.1',
+        port: proxy.port,
+        path: `${origin.url}/trailers`,
+        agent: false,
+      });
+      req.on('error', reject);
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.trailers));
+      });
+      req.end();
+    });
+    expect(trailers['x-checksum']).toBe('abc123');
   });
 
   it('handles HEAD, 204 and 304 without bodies', async () => {

@@ -131,6 +131,7 @@ export function forwardRequest(
 ): void {
   const settings = deps.settings();
   const withBody = hasRequestBody(req);
+  const expectsContinue = /100-continue/i.test(req.headers.expect ?? '');
   const recorder = new ExchangeRecorder(deps.sink, {
     kind: 'http',
     method: req.method ?? 'GET',
@@ -277,8 +278,9 @@ export function forwardRequest(
       responseWatchdog.touch();
     });
     request.on('continue', () => {
-      // RFC 9110 §10.1.1: the server agreed to receive the body; tell the waiting client.
-      if (!res.headersSent && !recorder.settled) res.writeContinue();
+      // RFC 9110 §10.1.1: the server agreed to receive the body; tell the waiting client (only
+      // one that asked: an HTTP/1.0 client cannot take an interim response).
+      if (expectsContinue && !res.headersSent && !recorder.settled) res.writeContinue();
     });
     request.on('response', (response) => onResponse(request, response));
     request.on('error', (error) => onUpstreamError(request, error));
@@ -366,6 +368,15 @@ export function forwardRequest(
       stopTimers();
       if (conn) recorder.syncConnection(conn);
       recorder.complete();
+      // Trailer fields of a chunked response travel on (RFC 9110 §6.5); Node sends them only
+      // when the client side is chunked too.
+      if (response.rawTrailers.length > 0 && res.chunkedEncoding) {
+        try {
+          res.addTrailers(pairsOf(response.rawTrailers));
+        } catch {
+          // An invalid trailer is dropped, not the response.
+        }
+      }
       res.end();
     });
     const broken = (): void => {
@@ -387,6 +398,12 @@ export function forwardRequest(
   }
 
   start();
+}
+
+function pairsOf(raw: readonly string[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!]);
+  return pairs;
 }
 
 /** Closes with a TCP RST so the client sees "connection reset", as it would from the server. */
