@@ -1,0 +1,158 @@
+/**
+ * The ceiling of this runtime: a minimal forward proxy on Node's own http/net/tls with no
+ * capture at all, doing only what an intercepting proxy must do, so NetLens is compared with
+ * like: absolute-form HTTP forwarding with a keep-alive upstream agent and hop-by-hop headers
+ * removed (RFC 9110 7.6.1), and CONNECT with TLS termination by a fixed leaf certificate, then
+ * the same forwarding over a verified keep-alive TLS upstream. No timings, no store, no bodies
+ * kept, no diagnosis. Bench-only; never shipped.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import tls from 'node:tls';
+
+export interface PassthroughProxyOptions {
+  host: string;
+  port: number;
+  /** The leaf presented to clients inside CONNECT tunnels (for the bench origin's host). */
+  leafCertPem: string;
+  leafKeyPem: string;
+}
+
+export interface RunningPassthroughProxy {
+  port: number;
+  close(): Promise<void>;
+}
+
+// RFC 9110 7.6.1 (Connection and the fields it names) plus the proxy-specific ones.
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+function endToEndHeaders(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
+  const out: http.OutgoingHttpHeaders = {};
+  for (const name in headers) if (!HOP_BY_HOP.has(name)) out[name] = headers[name];
+  return out;
+}
+
+interface Target {
+  secure: boolean;
+  host: string;
+  port: number;
+}
+
+function splitAuthority(authority: string): { host: string; port: number } | undefined {
+  const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(authority);
+  return match ? { host: match[1]!, port: Number(match[2]) } : undefined;
+}
+
+export async function startPassthroughProxy(
+  options: PassthroughProxyOptions,
+): Promise<RunningPassthroughProxy> {
+  const httpAgent = new http.Agent({ keepAlive: true, maxFreeSockets: 256, scheduling: 'lifo' });
+  const httpsAgent = new https.Agent({ keepAlive: true, maxFreeSockets: 256, scheduling: 'lifo' });
+  const secureContext = tls.createSecureContext({ cert: options.leafCertPem, key: options.leafKeyPem });
+
+  function forward(req: http.IncomingMessage, res: http.ServerResponse, target: Target, path: string): void {
+    const upstream = (target.secure ? https : http).request({
+      host: target.host,
+      port: target.port,
+      method: req.method,
+      path,
+      headers: endToEndHeaders(req.headers),
+      agent: target.secure ? httpsAgent : httpAgent,
+      ...(target.secure && net.isIP(target.host) === 0 ? { servername: target.host } : {}),
+    });
+    upstream.on('response', (upstreamRes) => {
+      res.writeHead(
+        upstreamRes.statusCode ?? 502,
+        upstreamRes.statusMessage,
+        endToEndHeaders(upstreamRes.headers),
+      );
+      upstreamRes.pipe(res);
+      upstreamRes.on('error', () => res.destroy());
+    });
+    upstream.on('error', (error) => {
+      if (!res.headersSent)
+        res.writeHead(502, { 'Content-Type': 'text/plain' }).end(`upstream: ${error.message}`);
+      else res.destroy();
+    });
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+    req.pipe(upstream);
+  }
+
+  const tunnelTargets = new WeakMap<net.Socket, { host: string; port: number }>();
+  const inner = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+    const target = tunnelTargets.get(req.socket);
+    if (!target) {
+      res.writeHead(500).end();
+      return;
+    }
+    forward(req, res, { secure: true, ...target }, req.url ?? '/');
+  });
+
+  const server = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '');
+    } catch {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('absolute-form request expected');
+      return;
+    }
+    forward(
+      req,
+      res,
+      {
+        secure: url.protocol === 'https:',
+        host: url.hostname.replace(/^\[|\]$/g, ''),
+        port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+      },
+      `${url.pathname}${url.search}`,
+    );
+  });
+
+  server.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    const target = splitAuthority(req.url ?? '');
+    if (!target) {
+      socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+      return;
+    }
+    socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+    if (head.length > 0) socket.unshift(head);
+    const tlsSocket = new tls.TLSSocket(socket, {
+      isServer: true,
+      secureContext,
+      ALPNProtocols: ['http/1.1'],
+    });
+    tlsSocket.on('error', () => socket.destroy());
+    tunnelTargets.set(tlsSocket, target);
+    inner.emit('connection', tlsSocket);
+  });
+  server.on('clientError', (_error, socket) => socket.destroy());
+  inner.on('clientError', (_error, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    async close() {
+      server.closeAllConnections();
+      inner.closeAllConnections();
+      httpAgent.destroy();
+      httpsAgent.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}

@@ -1,0 +1,404 @@
+/**
+ * `npm run bench` — NetLens against the ceiling of this runtime, in one run, with one client.
+ *
+ * Targets, each proxy in its own child process (so its CPU and peak RSS are its own):
+ *   direct   the client talks to the origin (no proxy)
+ *   ceiling  bench/passthroughProxy.ts: a minimal forward proxy on Node's http/net/tls with
+ *            keep-alive upstream and CONNECT + TLS termination by a fixed leaf, no capture
+ *   netlens  createEngine() with capture on and default settings
+ * Cases:
+ *   small responses over keep-alive HTTP, and over intercepted HTTPS (CONNECT + TLS):
+ *     N connections (default 32), one request in flight each → requests/s, p50, p99
+ *   a large body (default 1 GiB): HTTP download, HTTP upload, intercepted HTTPS download
+ *     → MB/s (10^6 bytes/s) and the proxy's peak RSS (VmHWM, reset before each transfer)
+ * Bars (issue 2): NetLens ≥ 75% of the ceiling's requests/s (HTTP and HTTPS), p50 ≤ 1.3x the
+ * ceiling's, large-body MB/s ≥ 80% of the ceiling's, peak RSS < 200 MB.
+ *
+ * Options: --duration-ms N (5000) --warmup-ms N (1000) --rounds N (2, best round kept)
+ *          --connections N (32) --large-mib N (1024) --only small-http,small-https,large
+ *          --cpu-prof DIR (CPU profiles of both proxies, in DIR/ceiling and DIR/netlens) --json
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { loadOrCreateCA } from '../electron/engine/tls/certificateAuthority.js';
+import { LeafCertCache } from '../electron/engine/tls/leafCertCache.js';
+import { SMALL_BODY } from './benchOrigin.js';
+import {
+  runKeepAliveLoad,
+  runTransfer,
+  type ClientTls,
+  type LoadResult,
+  type Origin,
+  type Route,
+  type TransferResult,
+} from './loadClient.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+// ───────────────────────────── options ─────────────────────────────
+
+function option(name: string, fallback: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 && process.argv[index + 1] !== undefined ? process.argv[index + 1]! : fallback;
+}
+const durationMs = Number(option('duration-ms', '5000'));
+const warmupMs = Number(option('warmup-ms', '1000'));
+const rounds = Math.max(1, Number(option('rounds', '2')));
+const connections = Number(option('connections', '32'));
+const largeBytes = Number(option('large-mib', '1024')) * 1024 * 1024;
+const only = new Set(option('only', 'small-http,small-https,large').split(','));
+const cpuProfDir = option('cpu-prof', '');
+const jsonOutput = process.argv.includes('--json');
+const log = (line = ''): void => {
+  if (!jsonOutput) console.log(line);
+};
+
+const BARS = { rpsRatio: 0.75, p50Ratio: 1.3, mbpsRatio: 0.8, peakRssBytes: 200 * 1000 * 1000 };
+
+// ───────────────────────────── child processes ─────────────────────────────
+
+interface Child {
+  name: string;
+  process: ChildProcess;
+  pid: number;
+  ready: Record<string, number>;
+}
+
+const children = new Set<Child>();
+
+/**
+ * The child processes run an esbuild bundle of benchChild.ts, as the shipped CLI is a bundle:
+ * no TypeScript loader in the measured processes (its worker thread would add to their RSS).
+ */
+const childBundle = path.join(
+  root,
+  'node_modules',
+  '.cache',
+  'netlens-bench',
+  `benchChild-${process.pid}.mjs`,
+);
+
+async function bundleChild(): Promise<void> {
+  await build({
+    entryPoints: [path.join(root, 'bench', 'benchChild.ts')],
+    outfile: childBundle,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'error',
+  });
+}
+
+async function startChild(
+  name: string,
+  role: string,
+  config: object,
+  env: NodeJS.ProcessEnv,
+): Promise<Child> {
+  const profile =
+    role !== 'origin' && cpuProfDir !== ''
+      ? ['--cpu-prof', '--cpu-prof-dir', path.join(cpuProfDir, name)]
+      : [];
+  const child = spawn(process.execPath, [...profile, childBundle, role, JSON.stringify(config)], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env,
+  });
+  const ready = await new Promise<Record<string, number>>((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within 30 s`)), 30_000);
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
+      text += chunk;
+      const newline = text.indexOf('\n');
+      if (newline >= 0) {
+        clearTimeout(timer);
+        resolve(JSON.parse(text.slice(0, newline)) as Record<string, number>);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited (${code}) before it was ready`));
+    });
+  });
+  const entry: Child = { name, process: child, pid: child.pid!, ready };
+  children.add(entry);
+  return entry;
+}
+
+async function stopChild(child: Child): Promise<void> {
+  children.delete(child);
+  if (child.process.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.process.once('exit', resolve));
+  child.process.kill('SIGTERM');
+  const timer = setTimeout(() => child.process.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+process.on('exit', () => {
+  for (const child of children) child.process.kill('SIGKILL');
+});
+
+async function procStatus(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number | undefined> {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(
+      await readFile(`/proc/${pid}/status`, 'utf8'),
+    );
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resets the peak RSS (VmHWM) to the current RSS (Linux: clear_refs 5). */
+async function resetPeakRss(pid: number): Promise<boolean> {
+  try {
+    await writeFile(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ───────────────────────────── formatting ─────────────────────────────
+
+const fixed = (value: number, digits = 2): string => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+const mb = (bytes: number | undefined): string => (bytes === undefined ? '-' : (bytes / 1e6).toFixed(0));
+const pad = (text: string, width: number): string => text.padStart(width);
+const percent = (ratio: number): string => `${(ratio * 100).toFixed(1)}%`;
+const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
+
+// ───────────────────────────── the run ─────────────────────────────
+
+interface Targets {
+  direct: Route;
+  ceiling: Route;
+  netlens: Route;
+}
+type TargetName = keyof Targets;
+const TARGET_NAMES: TargetName[] = ['direct', 'ceiling', 'netlens'];
+
+interface BarResult {
+  name: string;
+  value: string;
+  bar: string;
+  ok: boolean;
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'netlens-bench-'));
+  const bars: BarResult[] = [];
+  const results: Record<string, unknown> = {};
+  try {
+    await bundleChild();
+    // Two CAs, as in real life: the origin's (trusted by the proxies upstream through
+    // NODE_EXTRA_CA_CERTS) and NetLens' (trusted by the client for intercepted HTTPS). The
+    // ceiling presents a leaf from NetLens' CA too, minted the same way NetLens mints its own.
+    const originCa = await loadOrCreateCA(path.join(work, 'origin-ca'));
+    const originLeaf = new LeafCertCache(originCa).get('127.0.0.1');
+    const originCaFile = path.join(work, 'origin-ca.pem');
+    writeFileSync(originCaFile, originCa.certPem);
+    const netlensHome = path.join(work, 'netlens-home');
+    const netlensCa = await loadOrCreateCA(netlensHome);
+    const ceilingLeaf = new LeafCertCache(netlensCa).get('127.0.0.1');
+    const clientTls: ClientTls = { ca: [originCa.certPem, netlensCa.certPem] };
+    const proxyEnv = { ...process.env, NODE_EXTRA_CA_CERTS: originCaFile };
+
+    const origin = await startChild(
+      'origin',
+      'origin',
+      { certPem: originLeaf.certPem, keyPem: originLeaf.keyPem },
+      process.env,
+    );
+    const startProxies = async (): Promise<{ ceiling: Child; netlens: Child }> => ({
+      ceiling: await startChild(
+        'ceiling',
+        'passthrough',
+        { leafCertPem: ceilingLeaf.certPem, leafKeyPem: ceilingLeaf.keyPem },
+        proxyEnv,
+      ),
+      netlens: await startChild('netlens', 'netlens', { dataDir: netlensHome }, proxyEnv),
+    });
+    let proxies = await startProxies();
+    const routes = (): Targets => ({
+      direct: { kind: 'direct' },
+      ceiling: { kind: 'proxy', host: '127.0.0.1', port: proxies.ceiling.ready.port! },
+      netlens: { kind: 'proxy', host: '127.0.0.1', port: proxies.netlens.ready.port! },
+    });
+    const httpOrigin: Origin = { secure: false, host: '127.0.0.1', port: origin.ready.httpPort! };
+    const httpsOrigin: Origin = { secure: true, host: '127.0.0.1', port: origin.ready.httpsPort! };
+
+    log(
+      `NetLens proxy benchmark — Node ${process.version}, ${process.platform} ${process.arch}, ` +
+        `${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? 'unknown'})`,
+    );
+    log(
+      `${connections} keep-alive connections, ${warmupMs} ms warm-up + ${durationMs} ms per run, ` +
+        `best of ${rounds} round(s); large body ${largeBytes / 1024 / 1024} MiB`,
+    );
+
+    for (const [key, label, target] of [
+      ['small-http', 'keep-alive HTTP', httpOrigin],
+      ['small-https', 'intercepted HTTPS (CONNECT + TLS)', httpsOrigin],
+    ] as const) {
+      if (!only.has(key)) continue;
+      log();
+      log(`Small responses (${SMALL_BODY.length} B body) over ${label}`);
+      const best = new Map<TargetName, LoadResult>();
+      for (let round = 0; round < rounds; round += 1) {
+        for (const name of TARGET_NAMES) {
+          const result = await runKeepAliveLoad({
+            origin: target,
+            route: routes()[name],
+            clientTls,
+            path: '/small',
+            connections,
+            warmupMs,
+            durationMs,
+          });
+          const previous = best.get(name);
+          if (!previous || result.requestsPerSecond > previous.requestsPerSecond) best.set(name, result);
+        }
+      }
+      log(
+        `  ${'target'.padEnd(8)} ${pad('req/s', 9)} ${pad('p50 ms', 8)} ${pad('p99 ms', 8)} ${pad('mean ms', 8)} ${pad('errors', 7)}`,
+      );
+      for (const name of TARGET_NAMES) {
+        const r = best.get(name)!;
+        log(
+          `  ${name.padEnd(8)} ${pad(r.requestsPerSecond.toFixed(0), 9)} ${pad(fixed(r.p50Ms), 8)} ` +
+            `${pad(fixed(r.p99Ms), 8)} ${pad(fixed(r.meanMs), 8)} ${pad(String(r.errors), 7)}`,
+        );
+      }
+      const ceiling = best.get('ceiling')!;
+      const netlens = best.get('netlens')!;
+      const rpsRatio = netlens.requestsPerSecond / ceiling.requestsPerSecond;
+      const p50Ratio = netlens.p50Ms / ceiling.p50Ms;
+      const rpsBar = {
+        name: `${key} req/s`,
+        value: percent(rpsRatio),
+        bar: `≥ ${percent(BARS.rpsRatio)}`,
+        ok: rpsRatio >= BARS.rpsRatio,
+      };
+      const p50Bar = {
+        name: `${key} p50`,
+        value: `${p50Ratio.toFixed(2)}x`,
+        bar: `≤ ${BARS.p50Ratio}x`,
+        ok: p50Ratio <= BARS.p50Ratio,
+      };
+      bars.push(rpsBar, p50Bar);
+      log(
+        `  NetLens / ceiling: req/s ${rpsBar.value} (bar ${rpsBar.bar}) ${verdict(rpsBar.ok)}; ` +
+          `p50 ${p50Bar.value} (bar ${p50Bar.bar}) ${verdict(p50Bar.ok)}; ` +
+          `ceiling / direct req/s ${percent(ceiling.requestsPerSecond / best.get('direct')!.requestsPerSecond)}`,
+      );
+      const rss = await procStatus(proxies.netlens.pid, 'VmRSS');
+      log(`  NetLens RSS after this case (${proxies.netlens.pid}): ${mb(rss)} MB (exchanges kept in memory)`);
+      results[key] = Object.fromEntries(best);
+    }
+
+    if (only.has('large')) {
+      // Fresh proxies: the peak RSS measured is the transfer's, not what earlier cases stored.
+      await stopChild(proxies.ceiling);
+      await stopChild(proxies.netlens);
+      proxies = await startProxies();
+      log();
+      log(`Large body (${largeBytes / 1024 / 1024} MiB), one request on a fresh connection`);
+      log(
+        `  ${'transfer'.padEnd(16)} ${'target'.padEnd(8)} ${pad('MB/s', 8)} ${pad('seconds', 8)} ${pad('peak RSS MB', 12)}`,
+      );
+      const large: Record<string, Record<string, TransferResult & { peakRssBytes?: number }>> = {};
+      for (const [key, target, direction] of [
+        ['http download', httpOrigin, 'download'],
+        ['http upload', httpOrigin, 'upload'],
+        ['https download', httpsOrigin, 'download'],
+      ] as const) {
+        large[key] = {};
+        for (const name of TARGET_NAMES) {
+          const child = name === 'direct' ? undefined : proxies[name];
+          let sampledPeak = 0;
+          let sampler: NodeJS.Timeout | undefined;
+          if (child) {
+            await resetPeakRss(child.pid);
+            sampler = setInterval(() => {
+              void procStatus(child.pid, 'VmRSS').then(
+                (rss) => (sampledPeak = Math.max(sampledPeak, rss ?? 0)),
+              );
+            }, 100);
+          }
+          const result = await runTransfer(target, routes()[name], clientTls, direction, largeBytes);
+          if (sampler) clearInterval(sampler);
+          const hwm = child ? await procStatus(child.pid, 'VmHWM') : undefined;
+          const peak = child ? Math.max(hwm ?? 0, sampledPeak) || undefined : undefined;
+          large[key][name] = { ...result, ...(peak !== undefined ? { peakRssBytes: peak } : {}) };
+          log(
+            `  ${key.padEnd(16)} ${name.padEnd(8)} ${pad(result.megabytesPerSecond.toFixed(0), 8)} ` +
+              `${pad(result.seconds.toFixed(2), 8)} ${pad(mb(peak), 12)}`,
+          );
+        }
+        const ratio = large[key].netlens!.megabytesPerSecond / large[key].ceiling!.megabytesPerSecond;
+        const peak = large[key].netlens!.peakRssBytes;
+        const mbpsBar = {
+          name: `${key} MB/s`,
+          value: percent(ratio),
+          bar: `≥ ${percent(BARS.mbpsRatio)}`,
+          ok: ratio >= BARS.mbpsRatio,
+        };
+        const rssBar = {
+          name: `${key} peak RSS`,
+          value: `${mb(peak)} MB`,
+          bar: `< ${BARS.peakRssBytes / 1e6} MB`,
+          ok: peak !== undefined && peak < BARS.peakRssBytes,
+        };
+        bars.push(mbpsBar, rssBar);
+        log(
+          `  NetLens / ceiling: ${mbpsBar.value} (bar ${mbpsBar.bar}) ${verdict(mbpsBar.ok)}; ` +
+            `NetLens peak RSS ${rssBar.value} (bar ${rssBar.bar}) ${verdict(rssBar.ok)}`,
+        );
+      }
+      results.large = large;
+    }
+
+    await stopChild(proxies.ceiling);
+    await stopChild(proxies.netlens);
+    await stopChild(origin);
+
+    log();
+    log('Bars (NetLens against the ceiling):');
+    for (const bar of bars)
+      log(`  ${verdict(bar.ok)}  ${bar.name.padEnd(24)} ${pad(bar.value, 8)}  (bar ${bar.bar})`);
+    log(`${bars.filter((b) => b.ok).length} of ${bars.length} bars met.`);
+    if (cpuProfDir !== '') log(`CPU profiles of the proxies written under ${cpuProfDir}/{ceiling,netlens}`);
+    if (jsonOutput) {
+      console.log(
+        JSON.stringify({
+          node: process.version,
+          cpus: os.cpus().length,
+          connections,
+          durationMs,
+          rounds,
+          largeBytes,
+          results,
+          bars,
+        }),
+      );
+    }
+  } finally {
+    await Promise.all([...children].map(stopChild));
+    rmSync(work, { recursive: true, force: true });
+    rmSync(childBundle, { force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+});
