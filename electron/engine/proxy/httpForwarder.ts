@@ -378,6 +378,9 @@ export function forwardRequest(
         }
       }
       res.end();
+      // A final answer before the request body (e.g. 417 or 401 to Expect: 100-continue): the
+      // request can never finish cleanly on that connection, so it is not pooled.
+      if (!request.writableFinished) request.destroy();
     });
     const broken = (): void => {
       if (recorder.settled || response.complete) return;
