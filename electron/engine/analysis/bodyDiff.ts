@@ -29,6 +29,8 @@ export interface BodyInput {
 
 /** Text larger than this is compared by bytes only, not line by line. */
 const MAX_TEXT_DIFF_BYTES = 2 * 1024 * 1024;
+/** JSON larger than this is judged on its bytes and text only (the syntax tree would cost too much memory). */
+const MAX_JSON_TREE_BYTES = 16 * 1024 * 1024;
 const MAX_LINE_OPS = 5_000;
 const WINDOW_BEFORE = 16;
 const WINDOW_AFTER = 16;
@@ -205,7 +207,9 @@ function bodyKind(
   if (!decoded) return 'binary';
   if (isFormType(contentType)) return 'form';
   if (isJsonType(contentType)) return 'json';
-  return /^\s*[[{]/.test(decoded.text) && parseJsonSyntax(decoded.text) ? 'json' : 'text';
+  // Sniff JSON sent without a JSON content type (common with curl -d and hand-written clients).
+  const sniff = bytes.length <= MAX_JSON_TREE_BYTES && /^\s*[[{]/.test(decoded.text);
+  return sniff && parseJsonSyntax(decoded.text) ? 'json' : 'text';
 }
 
 function combineKinds(a: BodyKind, b: BodyKind): BodyKind {
@@ -309,8 +313,13 @@ export function diffBodies(side: 'request' | 'response', left: BodyInput, right:
   rText = rText.replace(/\n+$/, '');
 
   let contentSame = lText === rText;
-  const lJson = result.kind === 'json' ? parseJsonSyntax(lDecoded.text) : undefined;
-  const rJson = result.kind === 'json' ? parseJsonSyntax(rDecoded.text) : undefined;
+  const treeable =
+    result.kind === 'json' && lBytes.length <= MAX_JSON_TREE_BYTES && rBytes.length <= MAX_JSON_TREE_BYTES;
+  if (result.kind === 'json' && !treeable) {
+    result.notes.push('JSON too large for a structural diff: compared as text.');
+  }
+  const lJson = treeable ? parseJsonSyntax(lDecoded.text) : undefined;
+  const rJson = treeable ? parseJsonSyntax(rDecoded.text) : undefined;
   if (lJson && rJson) {
     const equivalence = compareJson(lJson.root, rJson.root);
     if (equivalence.equal) {

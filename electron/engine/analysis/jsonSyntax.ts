@@ -30,7 +30,15 @@ export function parseJsonSyntax(text: string): ParsedJson | undefined {
     throw new JsonSyntaxError(`invalid JSON at ${pos}`);
   };
 
+  // The common case, compact JSON: no whitespace at all between two tokens.
+  const SIMPLE_STRING = /"[^"\\\u0000-\u001f]*"/y;
+
   function whitespace(): void {
+    const next = text.charCodeAt(pos);
+    if (next !== 0x20 && next !== 0x09 && next !== 0x0a && next !== 0x0d) {
+      layout.push('');
+      return;
+    }
     const start = pos;
     while (pos < text.length) {
       const c = text.charCodeAt(pos);
@@ -44,6 +52,13 @@ export function parseJsonSyntax(text: string): ParsedJson | undefined {
   function string(): { value: string; raw: string } {
     const start = pos;
     if (text[pos] !== '"') fail();
+    // Fast path: no escapes, so the value is the text between the quotes.
+    SIMPLE_STRING.lastIndex = pos;
+    const simple = SIMPLE_STRING.exec(text);
+    if (simple) {
+      pos += simple[0].length;
+      return { value: simple[0].slice(1, -1), raw: simple[0] };
+    }
     pos += 1;
     while (pos < text.length) {
       const c = text.charCodeAt(pos);
@@ -65,8 +80,12 @@ export function parseJsonSyntax(text: string): ParsedJson | undefined {
     return fail();
   }
 
+  // Sticky: matches at `pos` without copying the rest of the text.
+  const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
   function number(): string {
-    const match = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(pos, pos + 1024));
+    NUMBER.lastIndex = pos;
+    const match = NUMBER.exec(text);
     if (!match || match[0].length === 0) fail();
     const raw = match![0];
     pos += raw.length;
@@ -129,11 +148,11 @@ export function parseJsonSyntax(text: string): ParsedJson | undefined {
       }
     }
     if (c === '"') return { type: 'string', ...string() };
-    for (const literal of ['true', 'false', 'null'] as const) {
-      if (text.startsWith(literal, pos)) {
-        pos += literal.length;
-        return { type: 'literal', raw: literal };
-      }
+    const literal = c === 't' ? 'true' : c === 'f' ? 'false' : c === 'n' ? 'null' : undefined;
+    if (literal !== undefined) {
+      if (!text.startsWith(literal, pos)) fail();
+      pos += literal.length;
+      return { type: 'literal', raw: literal };
     }
     return { type: 'number', raw: number() };
   }
