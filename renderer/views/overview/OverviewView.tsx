@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useDeferredValue, useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Exchange } from '../../../shared/model';
 import { computeStatistics, filterForSeries } from '../../../shared/statistics';
@@ -25,7 +25,8 @@ function quote(value: string): string {
 }
 
 function useStatistics(scope: Scope): { stats: SessionStatistics; filtered: boolean } {
-  const version = useStore((s) => s.exchangesVersion);
+  // Deferred: during a burst of traffic the charts lag a little instead of slowing the app down.
+  const version = useDeferredValue(useStore((s) => s.exchangesVersion));
   const filterText = useStore((s) => s.filterText);
   const ids = useStore((s) => s.ids);
   const byId = useStore((s) => s.byId);
