@@ -10,7 +10,6 @@ import { TrafficRow } from './TrafficRow';
 
 export const ROW_HEIGHT_PX = 22;
 const HEADER_HEIGHT_PX = 26;
-const ROW_SLOTS = 512;
 
 function initialWidths(): Record<ColumnId, number> {
   return Object.fromEntries(COLUMNS.map((c) => [c.id, c.widthPx])) as Record<ColumnId, number>;
@@ -156,7 +155,11 @@ export function TrafficTable() {
     [widths],
   );
   const minWidthPx = COLUMNS.reduce((sum, c) => sum + widths[c.id], 0);
-  const items = virtualizer.getVirtualItems();
+  const visibleItems = virtualizer.getVirtualItems();
+  const slots = visibleItems.length;
+  // Rendered in slot order, so React never has to move a row element (rows are positioned
+  // absolutely: their order in the DOM does not matter, moving them does).
+  const items = [...visibleItems].sort((a, b) => (a.index % slots) - (b.index % slots));
 
   return (
     <div className="traffic-table" style={style}>
@@ -184,9 +187,10 @@ export function TrafficTable() {
             const id = rows.ids[item.index]!;
             return (
               <TrafficRow
-                // Keyed by slot, not by id: scrolling re-fills existing row elements instead of
-                // removing and creating ~10 rows per frame (ROW_SLOTS exceeds any visible count).
-                key={item.index % ROW_SLOTS}
+                // Keyed by slot, not by id: a contiguous window of N rows keyed index mod N keeps
+                // the same N keys wherever it is, so scrolling and following re-fill the existing
+                // row elements instead of removing and creating rows on every frame.
+                key={item.index % slots}
                 id={id}
                 index={item.index}
                 topPx={item.start - HEADER_HEIGHT_PX}
