@@ -28,7 +28,7 @@ function useStatistics(scope: Scope): { stats: SessionStatistics; filtered: bool
   // Deferred: during a burst of traffic the charts lag a little instead of slowing the app down.
   const version = useDeferredValue(useStore((s) => s.exchangesVersion));
   const filterText = useStore((s) => s.filterText);
-  const ids = useStore((s) => s.ids);
+  const ids = useDeferredValue(useStore((s) => s.ids));
   const byId = useStore((s) => s.byId);
   return useMemo(() => {
     void version;
