@@ -121,6 +121,33 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   let seq = 0;
   let pendingFinishes = new Set<Promise<void>>();
 
+  /**
+   * Stores an ended exchange's bodies and reports it. In-memory bodies without a content
+   * coding (most exchanges) take the synchronous path: no promise per exchange.
+   */
+  function finalizeNow(
+    exchange: Exchange,
+    bodies: { request?: BodyCapture; response?: BodyCapture },
+  ): boolean {
+    for (const side of ['request', 'response'] as const) {
+      const capture = bodies[side];
+      if (!capture) continue;
+      const info = side === 'request' ? exchange.request.body : exchange.response?.body;
+      if (
+        !capture.inMemory ||
+        (info && capture.capturedBytes > 0 && isDecodableEncoding(info.contentEncoding))
+      ) {
+        return false;
+      }
+    }
+    for (const side of ['request', 'response'] as const) {
+      const captured = bodies[side]?.endInMemory();
+      if (captured) bodyStore.put(exchange.id, side, captured);
+    }
+    store.finished(exchange);
+    return true;
+  }
+
   async function finalize(
     exchange: Exchange,
     bodies: { request?: BodyCapture; response?: BodyCapture },
@@ -150,6 +177,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     started: (exchange) => store.started(exchange),
     progressed: (exchange) => store.progressed(exchange),
     finished: (exchange, bodies) => {
+      if (finalizeNow(exchange, bodies)) return;
       const done = finalize(exchange, bodies).catch((error: unknown) => {
         // Storing a body failed (disk full...): the exchange itself is still reported.
         emit({

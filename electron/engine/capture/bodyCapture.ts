@@ -104,6 +104,26 @@ export class BodyCapture {
     this.chunks = [];
   }
 
+  /** True while nothing went to disk: `endInMemory` can finish the capture synchronously. */
+  get inMemory(): boolean {
+    return this.file === undefined;
+  }
+
+  /** Ends an in-memory capture synchronously (the common case: no promise per body). */
+  endInMemory(): CapturedBody | undefined {
+    if (this.file) return undefined;
+    this.ended = true;
+    const bytes = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    this.chunks = [];
+    return {
+      storage: 'memory',
+      bytes,
+      sizeBytes: this.sizeBytes,
+      capturedBytes: this.capturedBytes,
+      truncated: this.truncated,
+    };
+  }
+
   /** Ends the capture; resolves once a spilled file is flushed. */
   end(): Promise<CapturedBody> {
     this.ended = true;
@@ -132,8 +152,11 @@ export class BodyCapture {
     this.pending = [];
     if (this.file) {
       const path = this.filePath;
+      // Remove only once the stream is closed: a file still being opened would reappear.
+      this.file.once('close', () => {
+        if (path) fs.rm(path, { force: true }, () => undefined);
+      });
       this.file.destroy();
-      if (path) fs.rm(path, { force: true }, () => undefined);
     }
   }
 }

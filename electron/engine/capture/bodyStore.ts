@@ -11,7 +11,10 @@ import { BodyCapture, type BodyCaptureOptions, type CapturedBody } from './bodyC
  */
 export class BodyStore {
   readonly runDir: string;
-  private readonly bodies = new Map<string, CapturedBody>();
+  private readonly bodies = {
+    request: new Map<string, CapturedBody>(),
+    response: new Map<string, CapturedBody>(),
+  };
   private fileCounter = 0;
   private dirReady = false;
 
@@ -58,23 +61,23 @@ export class BodyStore {
   }
 
   put(exchangeId: string, side: BodySide, body: CapturedBody): void {
-    const key = keyOf(exchangeId, side);
-    const previous = this.bodies.get(key);
+    const map = this.bodies[side];
+    const previous = map.get(exchangeId);
     if (previous) removeFile(previous);
-    this.bodies.set(key, body);
+    map.set(exchangeId, body);
   }
 
   has(exchangeId: string, side: BodySide): boolean {
-    return this.bodies.has(keyOf(exchangeId, side));
+    return this.bodies[side].has(exchangeId);
   }
 
   get(exchangeId: string, side: BodySide): CapturedBody | undefined {
-    return this.bodies.get(keyOf(exchangeId, side));
+    return this.bodies[side].get(exchangeId);
   }
 
   /** The captured bytes; undefined when nothing was captured or a spilled file vanished. */
   async read(exchangeId: string, side: BodySide): Promise<Buffer | undefined> {
-    const body = this.bodies.get(keyOf(exchangeId, side));
+    const body = this.bodies[side].get(exchangeId);
     if (!body) return undefined;
     if (body.storage === 'memory') return body.bytes;
     try {
@@ -86,15 +89,15 @@ export class BodyStore {
 
   delete(exchangeId: string): void {
     for (const side of ['request', 'response'] as const) {
-      const key = keyOf(exchangeId, side);
-      const body = this.bodies.get(key);
+      const body = this.bodies[side].get(exchangeId);
       if (body) removeFile(body);
-      this.bodies.delete(key);
+      this.bodies[side].delete(exchangeId);
     }
   }
 
   async clear(): Promise<void> {
-    this.bodies.clear();
+    this.bodies.request.clear();
+    this.bodies.response.clear();
     this.dirReady = false;
     await fsp.rm(this.runDir, { recursive: true, force: true }).catch(() => undefined);
   }
@@ -102,10 +105,6 @@ export class BodyStore {
   async close(): Promise<void> {
     await this.clear();
   }
-}
-
-function keyOf(exchangeId: string, side: BodySide): string {
-  return `${exchangeId}\u0000${side}`;
 }
 
 function removeFile(body: CapturedBody): void {
