@@ -81,8 +81,12 @@ export function decodeText(bytes: Uint8Array, contentType: string | undefined): 
     }
   }
   const text = tryDecode('utf-8', bytes);
-  if (text === undefined || text.includes('\u0000')) return undefined;
-  return { text, charset: 'utf-8', bom: false };
+  if (text !== undefined) return text.includes('\u0000') ? undefined : { text, charset: 'utf-8', bom: false };
+  // Not UTF-8 and no charset said: legacy 8-bit text (windows-1252, what browsers assume for
+  // latin1) when it has no control bytes other than tab and line breaks; else binary.
+  if (bytes.some((b) => (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f)) return undefined;
+  const legacy = tryDecode('windows-1252', bytes);
+  return legacy === undefined ? undefined : { text: legacy, charset: 'windows-1252 (guessed)', bom: false };
 }
 
 function tryDecode(charset: string, bytes: Uint8Array): string | undefined {

@@ -205,3 +205,21 @@ describe('byte helpers', () => {
     expect(decodeText(Buffer.from([0x89, 0x50, 0x00, 0xff]), undefined)).toBeUndefined();
   });
 });
+
+describe('encoding without a declared charset', () => {
+  it('guesses windows-1252 for 8-bit text that is not UTF-8, so the verdict is the encoding', () => {
+    const left = Buffer.from('Café crème\n', 'latin1');
+    const right = Buffer.from('Café crème\n', 'utf8');
+    const diff = diffBodies(
+      'request',
+      { bytes: left, info: body(left.length, 'text/plain') },
+      { bytes: right, info: body(right.length, 'text/plain') },
+    );
+    expect(diff.left.encoding).toBe('windows-1252 (guessed)');
+    expect(diff.verdicts).toEqual(['encoding']);
+  });
+
+  it('still calls bytes with control characters binary', () => {
+    expect(decodeText(Buffer.from([0x41, 0x01, 0xe9]), undefined)).toBeUndefined();
+  });
+});
