@@ -147,6 +147,8 @@ export interface HttpHop {
   /** First byte → end of body. */
   downloadMs: number;
   sizeBytes: number;
+  /** The download stopped at the probe's size cap (64 MiB): sizeBytes is what was read. */
+  bodyTruncated?: boolean;
   /** Redirect target, resolved against the URL. */
   location?: string;
   /** Phase timings of this hop (each hop opens its own connection). */

@@ -2,6 +2,7 @@
  * The probe against real sockets on 127.0.0.1 and ::1: every layer timed, and each failure
  * classified by the taxonomy with the layer it happened in.
  */
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runProbe } from '../../electron/engine/probes/probeRunner.js';
 import {
@@ -124,6 +125,21 @@ describe.each(LOOPBACKS)('probe on %s', (host) => {
     );
     const report = await runProbe({ target: `http://${urlHost(host)}:${server.port}/`, timeoutMs: 300 });
     expect(report.error).toMatchObject({ class: 'body_timeout', phase: 'receive' });
+  });
+
+  it('reports protocol_error for a server that does not speak HTTP', async () => {
+    const net = await import('node:net');
+    const server = net.createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.resume(); // read (and drop) the request, so the peer's close is seen
+      socket.end('SSH-2.0-OpenSSH_9.2\r\nnot http at all\r\n\r\n');
+    });
+    await new Promise<void>((resolve) => server.listen(0, host, resolve));
+    open.push({ port: 0, close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    const port = (server.address() as AddressInfo).port;
+    const report = await runProbe({ target: `http://${urlHost(host)}:${port}/`, timeoutMs: 3000 });
+    expect(report.error).toMatchObject({ class: 'protocol_error' });
+    expect(report.error!.message).toContain('malformed HTTP response');
   });
 
   it('follows redirects, listing each hop, and stops when told not to', async () => {

@@ -69,7 +69,7 @@ export function httpHop(options: HttpHopOptions): Promise<HttpHopResult> {
       const end = monotonicMs();
       const sendMs = roundMs((sentAt ?? end) - started);
       const result: HttpHopResult = { sendMs };
-      if (sentAt !== undefined) result.waitMs = roundMs((firstByteAt ?? end) - sentAt);
+      if (sentAt !== undefined) result.waitMs = roundMs(Math.max(0, (firstByteAt ?? end) - sentAt));
       if (firstByteAt !== undefined) result.receiveMs = roundMs(end - firstByteAt);
       if (hop) {
         hop.ttfbMs = result.waitMs ?? 0;
@@ -106,6 +106,8 @@ export function httpHop(options: HttpHopOptions): Promise<HttpHopResult> {
     });
     request.on('finish', () => {
       sentAt = monotonicMs();
+      // A server may answer before the request is fully written; then the wait is already over.
+      if (firstByteAt !== undefined) return;
       phase = 'wait';
       arm('response_timeout');
     });
@@ -144,7 +146,10 @@ export function httpHop(options: HttpHopOptions): Promise<HttpHopResult> {
         if (!hop) return;
         hop.sizeBytes += chunk.length;
         arm('body_timeout');
-        if (hop.sizeBytes >= maxBodyBytes) finish();
+        if (hop.sizeBytes >= maxBodyBytes) {
+          hop.bodyTruncated = true;
+          finish();
+        }
       });
       response.on('end', () => {
         if (response.complete) finish();
