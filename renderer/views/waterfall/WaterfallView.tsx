@@ -291,8 +291,10 @@ export function WaterfallView() {
                     fittedRef.current = false;
                   }
                   if (d.moved) {
-                    setViewport((v) => panBy(v, e.clientX - d.x));
+                    // The delta is taken now: the updater runs later, after d.x has moved on.
+                    const panPx = e.clientX - d.x;
                     d.x = e.clientX;
+                    setViewport((v) => panBy(v, panPx));
                     e.currentTarget.scrollTop = d.scrollTop - dy;
                     return;
                   }
