@@ -125,6 +125,8 @@ export interface TlsStep {
   chain: CertificateInfo[];
   /** The chain validates for the name. */
   valid: boolean;
+  /** The leaf certificate covers the name (checked even when the chain itself is rejected). */
+  nameMatches?: boolean;
   problem?: CertProblem;
   /** The OpenSSL / Node reason, e.g. CERT_HAS_EXPIRED, or the hostname mismatch text. */
   reason?: string;

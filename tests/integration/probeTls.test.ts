@@ -74,6 +74,7 @@ describe.each(LOOPBACKS)('TLS probe on %s', (host) => {
     const tls = tlsStep(report.steps);
     expect(tls).toMatchObject({ ok: false, valid: false, problem });
     expect(tls.chain.length).toBeGreaterThan(0);
+    expect(tls.nameMatches).toBe(problem !== 'hostname_mismatch');
     expect(report.error!.message).toContain(`${urlHost(host)}:`);
   });
 
@@ -101,6 +102,14 @@ describe.each(LOOPBACKS)('TLS probe on %s', (host) => {
 });
 
 describe('TLS probe by name', () => {
+  it('reports a name mismatch even when the chain is rejected for another reason', async () => {
+    const port = servers.get('127.0.0.1/wrongHost')!.port;
+    // Without the test CA the chain is from an unknown CA, and the name does not match either.
+    const report = await runProbe({ target: `https://localhost:${port}/`, timeoutMs: 3000 });
+    const tls = tlsStep(report.steps);
+    expect(tls).toMatchObject({ problem: 'unknown_ca', nameMatches: false });
+  });
+
   it('validates the certificate for localhost with SNI', async () => {
     const port = servers.get('127.0.0.1/valid')!.port;
     const report = await runProbe(

@@ -104,6 +104,8 @@ function tlsLines(step: TlsStep): string[] {
     lines.push(
       `         ✗ certificate rejected: ${step.problem ?? 'invalid'} (${step.reason ?? 'unknown reason'})${step.insecure ? ' — continuing (--insecure)' : ''}`,
     );
+  if (!step.valid && step.problem !== 'hostname_mismatch' && step.nameMatches === false)
+    lines.push(`         ✗ and the certificate does not cover ${step.servername} either`);
   lines.push(
     `         OCSP stapling: ${step.ocspStapled ? `yes (${step.ocspResponseBytes ?? 0} bytes)` : 'no'}`,
   );

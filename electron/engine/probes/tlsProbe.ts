@@ -97,13 +97,13 @@ export function tlsProbe(options: TlsProbeOptions): Promise<TlsProbeResult> {
       const durationMs = roundMs(monotonicMs() - started);
       const chain = chainOf(socket.getPeerCertificate(true), now());
       const cipher = socket.getCipher();
+      // The name is checked whatever the chain's verdict, so "unknown CA" does not hide "and not
+      // for this host either" (Node checks it only when the chain verified, and not on resumption).
+      const peer = socket.getPeerCertificate();
+      const identity =
+        peer && Object.keys(peer).length > 0 ? tls.checkServerIdentity(options.host, peer) : undefined;
       let reason = socket.authorized ? undefined : String(socket.authorizationError ?? 'UNKNOWN');
-      if (!reason) {
-        // Node verified the name already when it verified the chain; checking again keeps the
-        // verdict right even on a resumed session, where Node skips the identity check.
-        const identity = tls.checkServerIdentity(options.host, socket.getPeerCertificate());
-        if (identity) reason = (identity as NodeJS.ErrnoException).code ?? identity.message;
-      }
+      if (!reason && identity) reason = (identity as NodeJS.ErrnoException).code ?? identity.message;
       const problem = certProblemOf(reason);
       const step: TlsStep = {
         ...base,
@@ -111,6 +111,7 @@ export function tlsProbe(options: TlsProbeOptions): Promise<TlsProbeResult> {
         durationMs,
         chain,
         valid: problem === undefined,
+        nameMatches: identity === undefined,
         ocspStapled: ocspResponseBytes !== undefined,
       };
       const protocol = socket.getProtocol();

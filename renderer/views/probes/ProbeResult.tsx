@@ -153,6 +153,11 @@ function TlsDetail({ step }: { step: TlsStep }) {
             </span>
           )}
           {step.insecure ? <span className="muted"> — continued anyway (insecure)</span> : null}
+          {!step.valid && step.problem !== 'hostname_mismatch' && step.nameMatches === false ? (
+            <div>
+              <span className="badge danger">and not valid for {step.servername} either</span>
+            </div>
+          ) : null}
         </dd>
         <dt>Protocol</dt>
         <dd>{step.protocol ?? '—'}</dd>
