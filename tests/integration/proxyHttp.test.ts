@@ -390,6 +390,39 @@ describe('forward proxy, HTTP/1.1', () => {
     }
   });
 
+  it('reports the progress of a slow body with throttled updates', async () => {
+    const slow = await httpOrigin((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      let sent = 0;
+      const timer = setInterval(() => {
+        res.write('x'.repeat(100));
+        sent += 1;
+        if (sent === 20) {
+          clearInterval(timer);
+          res.end();
+        }
+      }, 40);
+    });
+    try {
+      const res = await viaProxy(proxy, `${slow.url}/slow-body`);
+      expect(res.body.length).toBe(2000);
+      const exchange = await proxy.finished((e) => e.request.url === `${slow.url}/slow-body`);
+      const updates = proxy.events.filter(
+        (e) => e.type === 'exchange:updated' && e.exchange.id === exchange.id,
+      );
+      // ~800 ms of body: a few progress updates, not one per chunk.
+      expect(updates.length).toBeGreaterThanOrEqual(2);
+      expect(updates.length).toBeLessThan(20);
+      const sizes = updates.map((e) =>
+        e.type === 'exchange:updated' ? (e.exchange.response?.body.sizeBytes ?? 0) : 0,
+      );
+      expect(sizes[sizes.length - 1]).toBeGreaterThan(0);
+      expect(sizes.every((v, i) => i === 0 || v >= sizes[i - 1]!)).toBe(true);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('emits started, updated and finished events for an exchange', async () => {
     await viaProxy(proxy, `${origin.url}/events`);
     const exchange = await proxy.finished((e) => e.request.url.endsWith('/events'));

@@ -8,6 +8,8 @@ import type { ExchangeSink } from './exchangeSink.js';
 import { computeTimings, type PhaseMarks } from './phaseTimings.js';
 import type { UpstreamConnection } from './upstreamAgent.js';
 
+const PROGRESS_INTERVAL_MS = 250;
+
 export interface RecorderInit {
   kind: ExchangeKind;
   method: string;
@@ -33,6 +35,7 @@ export class ExchangeRecorder {
   private responseCapture: BodyCapture | undefined;
   private requestBytes = 0;
   private responseBytes = 0;
+  private lastProgressMs = 0;
   settled = false;
 
   constructor(
@@ -114,6 +117,7 @@ export class ExchangeRecorder {
 
   responseHead(status: number, statusText: string, httpVersion: string, headers: Header[]): void {
     this.marks.firstByteMs ??= performance.now();
+    this.lastProgressMs = this.marks.firstByteMs;
     if (!this.exchange) return;
     this.exchange.response = { status, statusText, httpVersion, headers, body: bodyInfo(headers, 0) };
     if (this.responseCapture === undefined) this.responseCapture = this.sink.openBody();
@@ -129,6 +133,16 @@ export class ExchangeRecorder {
   tapResponse(chunk: Buffer): void {
     this.responseBytes += chunk.length;
     this.responseCapture?.write(chunk);
+    // A long body shows its progress (bytes so far), a few times a second at most.
+    const exchange = this.exchange;
+    if (exchange?.response && !this.settled) {
+      const now = performance.now();
+      if (now - this.lastProgressMs >= PROGRESS_INTERVAL_MS) {
+        this.lastProgressMs = now;
+        exchange.response.body.sizeBytes = this.responseBytes;
+        guard(() => this.sink.progressed(exchange));
+      }
+    }
   }
 
   get requestBodyBytes(): number {
