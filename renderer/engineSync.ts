@@ -16,14 +16,39 @@ export function syncWithEngine(store: Store): () => void {
   let buffered: EngineEvent[] = [];
   let disposed = false;
 
+  // Batches that arrive within one frame are applied together, so the UI renders at most once
+  // per frame however the socket delivers them. A hidden page gets no frames: apply at once.
+  let frameQueue: EngineEvent[] = [];
+  let frameRequested = false;
+  const flushFrame = () => {
+    frameRequested = false;
+    const events = frameQueue;
+    frameQueue = [];
+    if (events.length > 0 && !disposed) store.getState().applyEvents(events);
+  };
+
   const unsubscribeEvents = onEvents((events) => {
-    if (loading) buffered.push(...events);
-    else store.getState().applyEvents(events);
+    if (loading) {
+      buffered.push(...events);
+      return;
+    }
+    if (typeof requestAnimationFrame !== 'function' || document.hidden) {
+      flushFrame();
+      store.getState().applyEvents(events);
+      return;
+    }
+    for (const event of events) frameQueue.push(event);
+    if (!frameRequested) {
+      frameRequested = true;
+      requestAnimationFrame(flushFrame);
+    }
   });
 
   async function load(): Promise<void> {
     loading = true;
+    // Whatever waited for a frame predates the list request: the list supersedes it.
     buffered = [];
+    frameQueue = [];
     try {
       const [info, exchanges] = await Promise.all([call('app:info'), call('exchanges:list')]);
       if (disposed) return;
