@@ -189,7 +189,19 @@ export function connectTunnel(
       agent: false,
     });
     req.on('error', reject);
-    req.on('connect', (res, socket) => resolve({ socket, status: res.statusCode!, head: '' }));
+    req.on('connect', (res, socket: net.Socket, head: Buffer) => {
+      if (res.statusCode === 200) {
+        resolve({ socket, status: 200, head: '' });
+        return;
+      }
+      // Node hands over the socket for any CONNECT answer: the error body follows on it.
+      const chunks: Buffer[] = [head];
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      socket.on('error', () => undefined);
+      socket.on('close', () =>
+        resolve({ socket, status: res.statusCode!, head: Buffer.concat(chunks).toString() }),
+      );
+    });
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));

@@ -258,6 +258,52 @@ describe('HTTPS: interception, pass-through, pinning, upstream certificates, Web
     }
   });
 
+  it('answers a pass-through CONNECT to an unresolvable host with 502 and the class', async () => {
+    const tunnelProxy = await startProxy({ passThroughHosts: ['*.invalid'] });
+    try {
+      const result = await connectTunnel(tunnelProxy, 'no-such-host.invalid:443');
+      result.socket.destroy();
+      expect(result.status).toBe(502);
+      expect(result.head).toContain('no-such-host.invalid');
+      const exchange = await tunnelProxy.finished((e) => e.kind === 'tunnel');
+      expect(exchange.state).toBe('failed');
+      expect(exchange.error?.class).toBe('dns_not_found');
+      expect(exchange.tunnel?.reason).toBe('pass_through_host');
+    } finally {
+      await tunnelProxy.close();
+    }
+  });
+
+  it('relays an upgrade the server declines (absolute-form, no CONNECT) as a plain response', async () => {
+    const refusing = await httpOrigin((_req, res) => {
+      res.writeHead(403, { 'Content-Type': 'text/plain' });
+      res.end('no websockets here');
+    });
+    try {
+      const url = `http://127.0.0.1:${refusing.port}/ws`;
+      const answer = await new Promise<string>((resolve) => {
+        const socket = net.connect(proxy.port, '127.0.0.1', () =>
+          socket.write(
+            `GET ${url} HTTP/1.1\r\nHost: 127.0.0.1:${refusing.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+              'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+          ),
+        );
+        let text = '';
+        socket.on('data', (c: Buffer) => (text += c.toString()));
+        socket.on('close', () => resolve(text));
+        socket.on('error', () => undefined);
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 403/);
+      expect(answer).toContain('no websockets here');
+      const exchange = await proxy.finished((e) => e.request.url === url);
+      expect(exchange.kind).toBe('websocket');
+      expect(exchange.response?.status).toBe(403);
+      expect(exchange.state).toBe('complete');
+    } finally {
+      await refusing.close();
+    }
+  });
+
   it('survives garbage and failed client handshakes on CONNECT tunnels while a good request runs', async () => {
     const { socket } = await connectTunnel(proxy, `localhost:${origin.port}`);
     socket.on('error', () => undefined);
