@@ -85,6 +85,8 @@ export interface TcpAttempt {
   ok: boolean;
   /** The local port of a successful connection. */
   localPort?: number;
+  /** Abandoned because another address connected first (happy eyeballs). */
+  cancelled?: boolean;
   error?: NetlensError;
 }
 

@@ -239,6 +239,32 @@ describe('probe DNS', () => {
     expect(report.status).toBe(200);
   });
 
+  it('races addresses as happy eyeballs does: a silent ::1 does not hold up 127.0.0.1', async () => {
+    const server = await track(startHttp('127.0.0.1', (_req, res) => res.end('ok')));
+    // The same port on ::1 never answers (a full accept queue drops the SYN).
+    const blackhole = await track(startBlackhole('::1', server.port));
+    const dns = await track(
+      startDnsServer({ a: { 'dual.invalid': ['127.0.0.1'] }, aaaa: { 'dual.invalid': ['::1'] } }),
+    );
+    const report = await runProbe({
+      target: `http://dual.invalid:${blackhole.port}/`,
+      timeoutMs: 10_000,
+      resolver: `127.0.0.1:${dns.port}`,
+    });
+    expect(report.error).toBeUndefined();
+    expect(report.status).toBe(200);
+    const tcp = report.steps[1];
+    if (tcp?.kind !== 'tcp') throw new Error('no tcp step');
+    expect(tcp.connectedAddress).toBe('127.0.0.1');
+    expect(tcp.attempts.map((a) => [a.address, a.ok, a.cancelled ?? false])).toEqual([
+      ['::1', false, true],
+      ['127.0.0.1', true, false],
+    ]);
+    // the second attempt started after the Connection Attempt Delay, not after the timeout
+    expect(tcp.attempts[1]!.startOffsetMs).toBeGreaterThanOrEqual(240);
+    expect(tcp.attempts[0]!.error).toBeUndefined();
+  });
+
   it('reports dns_not_found when the named resolver says NXDOMAIN', async () => {
     const dns = await track(startDnsServer({ a: { 'known.invalid': ['127.0.0.1'] } }));
     const report = await runProbe({

@@ -76,24 +76,24 @@ export async function refusedPort(host: LoopbackHost): Promise<number> {
  * a Python socket listens with backlog 0 and never calls accept(); once one connection fills the
  * accept queue, Linux drops further SYNs and a connect can only time out.
  */
-export async function startBlackhole(host: LoopbackHost): Promise<Running> {
+export async function startBlackhole(host: LoopbackHost, port = 0): Promise<Running> {
   const script = [
     'import socket, sys, time',
     `s = socket.socket(socket.AF_INET6 if ${JSON.stringify(host)} == "::1" else socket.AF_INET, socket.SOCK_STREAM)`,
-    `s.bind((${JSON.stringify(host)}, 0))`,
+    `s.bind((${JSON.stringify(host)}, ${port}))`,
     's.listen(0)',
     'print(s.getsockname()[1], flush=True)',
     'sys.stdin.read()', // exits when the test closes stdin (or dies)
   ].join('\n');
   const child: ChildProcess = spawn('python3', ['-c', script], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
+  const boundPort = await new Promise<number>((resolve, reject) => {
     child.once('error', reject);
     child.stdout!.once('data', (data: Buffer) => resolve(Number(data.toString().trim())));
   });
   // Fill the accept queue: keep connecting until one attempt stalls.
   const fillers: net.Socket[] = [];
   for (let i = 0; i < 8; i += 1) {
-    const socket = net.connect({ host, port });
+    const socket = net.connect({ host, port: boundPort });
     socket.on('error', () => undefined);
     fillers.push(socket);
     const connected = await new Promise<boolean>((resolve) => {
@@ -106,7 +106,7 @@ export async function startBlackhole(host: LoopbackHost): Promise<Running> {
     if (!connected) break;
   }
   return {
-    port,
+    port: boundPort,
     close: async () => {
       for (const s of fillers) s.destroy();
       child.stdin!.end();

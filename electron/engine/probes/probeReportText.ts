@@ -68,9 +68,9 @@ function tcpLines(step: TcpStep): string[] {
   const lines = [row('TCP', summary, step.durationMs)];
   if (step.attempts.length > 1 || !step.ok) {
     for (const a of step.attempts) {
-      const outcome = a.ok ? 'connected' : (a.error?.class ?? 'failed');
+      const outcome = a.ok ? 'connected' : a.cancelled ? 'cancelled' : (a.error?.class ?? 'failed');
       lines.push(
-        `         ${a.ok ? '✓' : '✗'} ${hostPort(a.address, a.port).padEnd(46)} ${outcome.padEnd(18)} ${formatMs(a.durationMs).padStart(10)}`,
+        `         ${a.ok ? '✓' : a.cancelled ? '–' : '✗'} ${hostPort(a.address, a.port).padEnd(46)} ${outcome.padEnd(18)} ${formatMs(a.durationMs).padStart(10)}`,
       );
     }
   }

@@ -121,14 +121,20 @@ function TcpDetail({ step }: { step: TcpStep }) {
   if (step.attempts.length <= 1 && step.ok) return null;
   return (
     <section className="probe-section" aria-label="TCP attempts">
-      <h3>TCP attempts (happy-eyeballs order)</h3>
+      <h3>TCP attempts (happy eyeballs, RFC 8305)</h3>
       <table className="plain">
         <tbody>
           {step.attempts.map((a) => (
             <tr key={`${a.address}-${a.startOffsetMs}`}>
-              <td>{a.ok ? '✓' : '✗'}</td>
+              <td>{a.ok ? '✓' : a.cancelled ? '–' : '✗'}</td>
               <td className="mono">{hostPort(a.address, a.port)}</td>
-              <td>{a.ok ? 'connected' : (a.error?.class ?? 'failed')}</td>
+              <td>
+                {a.ok
+                  ? 'connected'
+                  : a.cancelled
+                    ? 'cancelled: another address answered first'
+                    : (a.error?.class ?? 'failed')}
+              </td>
               <td className="num">{formatMs(a.durationMs)}</td>
             </tr>
           ))}
