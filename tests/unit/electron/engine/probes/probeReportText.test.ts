@@ -141,6 +141,8 @@ describe('formatProbeReport', () => {
 
   it('formats durations by size', () => {
     expect(formatMs(0.123)).toBe('0.12 ms');
+    expect(formatMs(0.004)).toBe('0.004 ms');
+    expect(formatMs(0)).toBe('0.00 ms');
     expect(formatMs(12.34)).toBe('12.3 ms');
     expect(formatMs(123.4)).toBe('123 ms');
     expect(formatMs(1234)).toBe('1.23 s');
