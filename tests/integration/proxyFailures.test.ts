@@ -286,6 +286,37 @@ describe('failures: each class the proxy can meet is diagnosed and mirrored', ()
     expect(exchange.request.body.sizeBytes).toBe(7);
   });
 
+  it('client_aborted when the client stops reading a large response, freeing the upstream', async () => {
+    let upstreamClosed!: () => void;
+    const upstreamGone = new Promise<void>((r) => (upstreamClosed = r));
+    const origin = await httpOrigin((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+      const chunk = Buffer.alloc(64 * 1024);
+      const pump = (): void => {
+        while (res.write(chunk));
+        res.once('drain', pump);
+      };
+      pump();
+      res.on('close', () => upstreamClosed());
+    });
+    origins.push(origin);
+    const url = `${origin.url}/never-read`;
+    const socket = net.connect(proxy.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.on('connect', () => {
+      socket.write(`GET ${url} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      socket.pause();
+    });
+    try {
+      const exchange = await failed(url);
+      expect(exchange.error?.class).toBe('client_aborted');
+      expect(exchange.error?.detail).toContain('stopped reading');
+      await upstreamGone;
+    } finally {
+      socket.destroy();
+    }
+  });
+
   it('one bad connection does not affect a concurrent good one', async () => {
     const hang = await raw(() => undefined);
     const good = await httpOrigin((_req, res) => setTimeout(() => res.end('fine'), 20));

@@ -179,7 +179,23 @@ export function forwardRequest(
     ),
   );
 
+  // A client that stops reading holds the upstream connection: the same idle limit applies.
+  const clientStoppedReading = (): void =>
+    fail(
+      failure(
+        'client_aborted',
+        context('receive', {
+          timeoutMs: settings.bodyIdleTimeoutMs,
+          detail: 'the client stopped reading the response',
+        }),
+      ),
+      true,
+    );
+  const clientDrainWatchdog = new IdleWatchdog(settings.bodyIdleTimeoutMs, clientStoppedReading);
+  clientDrainWatchdog.pause();
+
   const stopTimers = (): void => {
+    clientDrainWatchdog.stop();
     responseWatchdog.stop();
     bodyWatchdog.stop();
     requestBodyWatchdog.stop();
@@ -350,6 +366,7 @@ export function forwardRequest(
       return;
     }
     res.on('drain', () => {
+      clientDrainWatchdog.pause();
       response.resume();
       bodyWatchdog.resume();
     });
@@ -360,6 +377,7 @@ export function forwardRequest(
       if (!res.write(chunk)) {
         response.pause();
         bodyWatchdog.pause();
+        clientDrainWatchdog.resume();
       }
     });
     response.on('end', () => {
