@@ -4,6 +4,7 @@
  * line"): listening lines, NDJSON, terse lines, HAR on SIGINT/SIGTERM, --redact, port in use,
  * usage errors.
  */
+import { execFile } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -93,6 +94,16 @@ function proxy(dir: string, args: string[]): ProxyChild {
 }
 
 type Line = Record<string, unknown>;
+
+/** A port nothing listens on (bound, then released): connecting to it is refused. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
 const exchangeFor = (child: ProxyChild, urlPart: string): Promise<Line> =>
   child
     .waitForLine(
@@ -126,12 +137,7 @@ describe('netlens proxy --json', () => {
     ]);
     expect(secure.code).toBe(0);
     expect(secure.stdout).toBe('hello from origin');
-    const refused = await new Promise<number>((resolve) => {
-      const probe = net.createServer().listen(0, '127.0.0.1', () => {
-        const { port } = probe.address() as net.AddressInfo;
-        probe.close(() => resolve(port));
-      });
-    });
+    const refused = await freePort();
     await curl(['-sS', '-x', ready.proxy, `http://127.0.0.1:${refused}/refused`]);
 
     const plainLine = await exchangeFor(child, '/plain');
@@ -208,6 +214,77 @@ describe('netlens proxy --json', () => {
     expect(entry.request.headers.find((h) => h.name.toLowerCase() === 'authorization')?.value).toContain(
       '[redacted]',
     );
+  });
+});
+
+describe('netlens proxy --json, retries and other clients', () => {
+  it('prints a retry line when analysis puts printed exchanges in a retry chain', async () => {
+    const child = proxy(dataDir(), ['--json']);
+    const ready = await listening(child);
+    const refused = await freePort();
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      await curl(['-sS', '-x', ready.proxy, `http://127.0.0.1:${refused}/flaky`]);
+    }
+    const exchanges = await Promise.all(
+      [1, 2, 3].map((n) =>
+        child
+          .waitForLine((l) => l.startsWith('{"type":"exchange"') && (JSON.parse(l) as Line).seq === n)
+          .then((l) => JSON.parse(l) as Line),
+      ),
+    );
+    // The first attempt was printed before the second showed it was one: a `retry` line says so.
+    const retryOfFirst = JSON.parse(
+      await child.waitForLine((l) => l.startsWith('{"type":"retry"') && l.includes(String(exchanges[0]!.id))),
+    ) as Line;
+    expect(Object.keys(retryOfFirst)).toEqual(['type', 'id', 'retry']);
+    expect(retryOfFirst.retry).toMatchObject({ attempt: 1 });
+    const chainId = (retryOfFirst.retry as Line).chainId;
+    expect(typeof chainId).toBe('string');
+    const attempts = child.lines
+      .filter((l) => l.startsWith('{"type":"retry"') || l.startsWith('{"type":"exchange"'))
+      .map((l) => JSON.parse(l) as Line)
+      .filter((l) => (l.retry as Line | undefined)?.chainId === chainId)
+      .map((l) => (l.retry as Line).attempt);
+    expect(new Set(attempts)).toEqual(new Set([1, 2, 3]));
+    expect((await child.stop('SIGINT')).code).toBe(0);
+  });
+
+  it('records Python requests trusting the CA through REQUESTS_CA_BUNDLE="$(netlens ca)"', async () => {
+    const dir = dataDir();
+    const child = proxy(dir, ['--json']);
+    const ready = await listening(child);
+    const ca = (await runCli(cli, ['ca', '--data-dir', dir])).stdout.trim();
+    const script = [
+      'import requests, sys',
+      'r = requests.get(sys.argv[1], timeout=20)',
+      'print(r.status_code, r.text)',
+    ].join('\n');
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        'python3',
+        ['-c', script, `https://127.0.0.1:${httpsPort}/from-python`],
+        {
+          timeout: 30_000,
+          env: {
+            ...process.env,
+            HTTPS_PROXY: ready.proxy,
+            HTTP_PROXY: ready.proxy,
+            NO_PROXY: '',
+            no_proxy: '',
+            REQUESTS_CA_BUNDLE: ca,
+          },
+        },
+        (error, stdout, stderr) => resolve({ code: error ? 1 : 0, stdout, stderr }),
+      );
+    });
+    expect(result.stdout.trim(), result.stderr).toBe('200 hello from origin');
+    const line = await exchangeFor(child, '/from-python');
+    expect(line).toMatchObject({
+      method: 'GET',
+      status: 200,
+      url: `https://127.0.0.1:${httpsPort}/from-python`,
+    });
+    expect((await child.stop('SIGTERM')).code).toBe(0);
   });
 });
 
