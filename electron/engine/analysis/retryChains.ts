@@ -22,11 +22,14 @@ export interface RetryChainOptions {
   maxCandidates?: number;
   /** How many chains are kept at most (oldest dropped first). */
   maxChains?: number;
+  /** Attempts kept per chain; a longer storm goes on in a new chain (memory stays bounded). */
+  maxAttemptsPerChain?: number;
 }
 
 export const DEFAULT_RETRY_WINDOW_MS = 60_000;
 const DEFAULT_MAX_CANDIDATES = 2_000;
 const DEFAULT_MAX_CHAINS = 1_000;
+const DEFAULT_MAX_ATTEMPTS = 500;
 /**
  * Both timestamps come from the same clock but are taken at slightly different points of the
  * proxy's work; allow a retry to appear to start marginally before the previous attempt ended.
@@ -317,6 +320,7 @@ export class RetryChainBuilder {
   private readonly windowMs: number;
   private readonly maxCandidates: number;
   private readonly maxChains: number;
+  private readonly maxAttempts: number;
   /** Open candidates by retry key; Map order is insertion order, so the oldest come first. */
   private readonly candidates = new Map<string, Candidate>();
   private readonly chainsById = new Map<string, Exchange[]>();
@@ -325,6 +329,7 @@ export class RetryChainBuilder {
     this.windowMs = options.windowMs ?? DEFAULT_RETRY_WINDOW_MS;
     this.maxCandidates = options.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
     this.maxChains = options.maxChains ?? DEFAULT_MAX_CHAINS;
+    this.maxAttempts = options.maxAttemptsPerChain ?? DEFAULT_MAX_ATTEMPTS;
   }
 
   /** Adds one finished exchange. Returns what changed when it joined (or formed) a chain. */
@@ -337,7 +342,8 @@ export class RetryChainBuilder {
 
     if (candidate) {
       const gapMs = exchange.startedAtMs - candidate.lastEndedAtMs;
-      if (gapMs >= -CLOCK_SLACK_MS && gapMs <= this.windowMs) {
+      const full = candidate.exchanges.length >= this.maxAttempts;
+      if (!full && gapMs >= -CLOCK_SLACK_MS && gapMs <= this.windowMs) {
         candidate.exchanges.push(exchange);
         candidate.lastEndedAtMs = endedAtMs(exchange);
         // Re-insert so the Map stays ordered by last activity.
@@ -345,7 +351,7 @@ export class RetryChainBuilder {
         if (failed) this.candidates.set(key, candidate);
         return this.assign(candidate, exchange);
       }
-      // Too far apart, or overlapping (a concurrent duplicate, not a retry): the old chain is over.
+      // Too far apart, overlapping (a concurrent duplicate, not a retry) or full: the old chain is over.
       this.candidates.delete(key);
     }
     if (failed) {

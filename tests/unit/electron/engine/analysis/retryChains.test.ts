@@ -345,6 +345,12 @@ describe('RetryChainBuilder', () => {
     ]);
   });
 
+  it('caps the attempts of one chain: an endless storm goes on in a new chain', () => {
+    const { exchanges } = session(Array.from({ length: 25 }, () => ({ wait: 1, status: 503 })));
+    const chains = groupRetryChains(exchanges, { maxAttemptsPerChain: 10 });
+    expect(chains.map((c) => c.attempts.length)).toEqual([10, 10, 5]);
+  });
+
   it('ignores tunnels and pending exchanges', () => {
     const builder = new RetryChainBuilder();
     expect(builder.add(makeExchange({ kind: 'tunnel', status: 503 }))).toBeUndefined();
