@@ -24,6 +24,9 @@ export interface ConnectDeps extends ForwarderDeps {
   track(socket: net.Socket): void;
 }
 
+/** A client hanging up this soon after our certificate, without an alert, is taken to reject it. */
+const SILENT_REJECTION_WINDOW_MS = 1000;
+
 /** A client that says nothing this long after the 200 probably waits for the server to speak first. */
 const SERVER_FIRST_GRACE_MS = 2000;
 
@@ -168,8 +171,14 @@ function intercept(
     if (secure) return;
     // A client that refuses our certificate says so with an alert, or just hangs up after our
     // ServerHello: remember the host and tunnel it next time (RFC 8446 §6.2 alerts).
-    const alert = handshakeError ? certificateRejectionAlert(handshakeError) : 'closed after ServerHello';
     const elapsedMs = Math.round(performance.now() - startedMs);
+    // A silent hang-up counts only when it follows our certificate closely: a client that
+    // merely gives up on a slow or unused connection must not lose interception for the host.
+    const alert = handshakeError
+      ? certificateRejectionAlert(handshakeError)
+      : elapsedMs <= SILENT_REJECTION_WINDOW_MS
+        ? 'closed after ServerHello'
+        : undefined;
     if (alert) deps.pinnedHosts.add(connectHost, alert);
     const recorder = new ExchangeRecorder(deps.sink, {
       kind: 'http',
