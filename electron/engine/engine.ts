@@ -20,6 +20,7 @@ import { toHar } from './capture/harExport.js';
 import { parseHar } from './capture/harImport.js';
 import { createMonitorService, type MonitorService } from './probes/monitorService.js';
 import type { ExchangeSink } from './proxy/exchangeSink.js';
+import { PinnedHosts } from './proxy/pinnedHosts.js';
 import { ProxyServer } from './proxy/proxyServer.js';
 import { loadSettings, saveSettings, validateSettings } from './settingsFile.js';
 import { LeafCertCache } from './tls/leafCertCache.js';
@@ -192,6 +193,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     },
   };
 
+  const pinnedHosts = new PinnedHosts();
   const makeProxy = (listenPort: number): ProxyServer =>
     new ProxyServer({
       host,
@@ -200,6 +202,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       sink,
       leafCerts,
       caCertPem: ca.certPem,
+      pinnedHosts,
       ...(options.extraUpstreamCaCerts ? { extraUpstreamCaCerts: options.extraUpstreamCaCerts } : {}),
     });
   let proxy = makeProxy(port);

@@ -31,6 +31,8 @@ export interface ProxyServerOptions {
    * NODE_EXTRA_CA_CERTS: a corporate CA, or a test CA.
    */
   extraUpstreamCaCerts?: string[];
+  /** Hosts whose clients rejected our certificate; shared so a restart keeps them. */
+  pinnedHosts?: PinnedHosts;
 }
 
 /** An Error for a port that cannot be listened on; `code` is the OS code (EADDRINUSE...). */
@@ -76,12 +78,13 @@ export class ProxyServer {
   private readonly agents: UpstreamAgents;
   private readonly contexts = new WeakMap<net.Socket, ClientContext>();
   private readonly sockets = new Set<net.Socket>();
-  readonly pinnedHosts = new PinnedHosts();
+  readonly pinnedHosts: PinnedHosts;
   private listening: { host: string; port: number } | undefined;
   private readonly deps: ForwarderDeps;
 
   constructor(private readonly options: ProxyServerOptions) {
     const settings = options.settings();
+    this.pinnedHosts = options.pinnedHosts ?? new PinnedHosts();
     this.agents = createUpstreamAgents({ connectTimeoutMs: () => options.settings().connectTimeoutMs });
     this.deps = { settings: options.settings, sink: options.sink, agents: this.agents };
     if (options.extraUpstreamCaCerts && options.extraUpstreamCaCerts.length > 0) {
