@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import type tls from 'node:tls';
 import type { ErrorClass, FailurePhase, NetlensError } from '../../../shared/errors.js';
 import type { TlsInfo } from '../../../shared/model.js';
 import { hostMatches, type Settings } from '../../../shared/settings.js';
@@ -30,8 +31,11 @@ export interface ForwarderDeps {
   settings(): Settings;
   sink: ExchangeSink;
   agents: UpstreamAgents;
-  /** Trust store for upstream certificates when it differs from Node's default (see ProxyServerOptions). */
-  upstreamCa?: string[];
+  /**
+   * Trust store for upstream certificates when it differs from Node's default (see
+   * ProxyServerOptions), built once: parsing ~150 roots per connection would cost milliseconds.
+   */
+  upstreamSecureContext?: tls.SecureContext;
 }
 
 /** Stale pooled connections (closed by the server while idle) are retried this many times. */
@@ -79,7 +83,10 @@ export function upstreamRequestOptions(
   };
   if (target.tls) {
     options.rejectUnauthorized = !hostMatches(settings.insecureHosts, target.host);
-    if (deps.upstreamCa) options.ca = deps.upstreamCa;
+    if (deps.upstreamSecureContext) {
+      (options as https.RequestOptions & { secureContext?: tls.SecureContext }).secureContext =
+        deps.upstreamSecureContext;
+    }
     if (!net.isIP(target.host)) options.servername = target.host;
     (options as https.RequestOptions & { ALPNProtocols?: string[] }).ALPNProtocols = ['http/1.1'];
   }

@@ -88,7 +88,9 @@ export class ProxyServer {
     this.agents = createUpstreamAgents({ connectTimeoutMs: () => options.settings().connectTimeoutMs });
     this.deps = { settings: options.settings, sink: options.sink, agents: this.agents };
     if (options.extraUpstreamCaCerts && options.extraUpstreamCaCerts.length > 0) {
-      this.deps.upstreamCa = upstreamTrustStore(options.extraUpstreamCaCerts);
+      this.deps.upstreamSecureContext = tls.createSecureContext({
+        ca: upstreamTrustStore(options.extraUpstreamCaCerts),
+      });
     }
     this.server = http.createServer({
       maxHeaderSize: settings.maxHeaderBytes,

@@ -72,13 +72,14 @@ export function instrumentSocket(
   socket: net.Socket,
   target: { host: string; port: number; tls: boolean; verify: boolean; servername?: string },
   connectTimeoutMs: number,
+  createdMs: number = performance.now(),
 ): UpstreamConnection {
   const conn: UpstreamConnection = {
     id: nextConnectionId(),
     tls: target.tls,
     host: target.host,
     port: target.port,
-    createdMs: performance.now(),
+    createdMs,
     phase: net.isIP(target.host) ? 'connect' : 'dns',
     requests: 0,
     sawReset: false,
@@ -211,8 +212,9 @@ export class TimedHttpAgent extends http.Agent {
     options: http.ClientRequestArgs,
     callback?: (err: Error | null, stream: Duplex) => void,
   ): Duplex | null | undefined {
+    const createdMs = performance.now();
     const socket = super.createConnection(options, callback) as net.Socket;
-    instrumentSocket(socket, targetOf(options, false), this.timing.connectTimeoutMs());
+    instrumentSocket(socket, targetOf(options, false), this.timing.connectTimeoutMs(), createdMs);
     return socket;
   }
 }
@@ -236,8 +238,15 @@ export class TimedHttpsAgent extends https.Agent {
     options: https.RequestOptions,
     callback?: (err: Error | null, stream: Duplex) => void,
   ): Duplex | null | undefined {
+    // Taken before tls.connect: setting up the TLS context is part of connecting, not waiting.
+    const createdMs = performance.now();
     const socket = super.createConnection(options, callback) as net.Socket;
-    instrumentSocket(socket, targetOf(options as ConnectOptions, true), this.timing.connectTimeoutMs());
+    instrumentSocket(
+      socket,
+      targetOf(options as ConnectOptions, true),
+      this.timing.connectTimeoutMs(),
+      createdMs,
+    );
     return socket;
   }
 }
