@@ -14,12 +14,12 @@
  * Bars (issue 2): NetLens ≥ 75% of the ceiling's requests/s (HTTP and HTTPS), p50 ≤ 1.3x the
  * ceiling's, large-body MB/s ≥ 80% of the ceiling's, peak RSS < 200 MB.
  *
- * Options: --duration-ms N (5000) --warmup-ms N (1000) --rounds N (2, best round kept)
+ * Options: --duration-ms N (4000) --warmup-ms N (1000) --rounds N (3, best round kept)
  *          --connections N (32) --large-mib N (1024) --only small-http,small-https,large
  *          --cpu-prof DIR (CPU profiles of both proxies, in DIR/ceiling and DIR/netlens) --json
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +28,7 @@ import { build } from 'esbuild';
 import { loadOrCreateCA } from '../electron/engine/tls/certificateAuthority.js';
 import { LeafCertCache } from '../electron/engine/tls/leafCertCache.js';
 import { SMALL_BODY } from './benchOrigin.js';
+import { formatSummary, summarizeCpuProfile } from './cpuProfileSummary.js';
 import {
   runKeepAliveLoad,
   runTransfer,
@@ -46,9 +47,9 @@ function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 && process.argv[index + 1] !== undefined ? process.argv[index + 1]! : fallback;
 }
-const durationMs = Number(option('duration-ms', '5000'));
+const durationMs = Number(option('duration-ms', '4000'));
 const warmupMs = Number(option('warmup-ms', '1000'));
-const rounds = Math.max(1, Number(option('rounds', '2')));
+const rounds = Math.max(1, Number(option('rounds', '3')));
 const connections = Number(option('connections', '32'));
 const largeBytes = Number(option('large-mib', '1024')) * 1024 * 1024;
 const only = new Set(option('only', 'small-http,small-https,large').split(','));
@@ -166,6 +167,32 @@ async function resetPeakRss(pid: number): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+function printProfiles(): void {
+  for (const name of ['ceiling', 'netlens']) {
+    const dir = path.join(cpuProfDir, name);
+    let files: string[] = [];
+    try {
+      files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+    } catch {
+      continue;
+    }
+    for (const file of files.sort()) {
+      const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Parameters<
+        typeof summarizeCpuProfile
+      >[0];
+      log();
+      for (const line of formatSummary(
+        `${name} ${file}`,
+        summarizeCpuProfile(profile, path.basename(childBundle)),
+      )) {
+        log(line);
+      }
+    }
+  }
+  log();
+  log(`Profiles under ${cpuProfDir}/{ceiling,netlens}; line numbers refer to ${childBundle}`);
 }
 
 // ───────────────────────────── formatting ─────────────────────────────
@@ -376,7 +403,7 @@ async function main(): Promise<void> {
     for (const bar of bars)
       log(`  ${verdict(bar.ok)}  ${bar.name.padEnd(24)} ${pad(bar.value, 8)}  (bar ${bar.bar})`);
     log(`${bars.filter((b) => b.ok).length} of ${bars.length} bars met.`);
-    if (cpuProfDir !== '') log(`CPU profiles of the proxies written under ${cpuProfDir}/{ceiling,netlens}`);
+    if (cpuProfDir !== '') printProfiles();
     if (jsonOutput) {
       console.log(
         JSON.stringify({
@@ -394,7 +421,8 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all([...children].map(stopChild));
     rmSync(work, { recursive: true, force: true });
-    rmSync(childBundle, { force: true });
+    // Kept with --cpu-prof: the profiles' line numbers point into it.
+    if (cpuProfDir === '') rmSync(childBundle, { force: true });
   }
 }
 
