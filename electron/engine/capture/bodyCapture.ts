@@ -2,6 +2,17 @@ import fs from 'node:fs';
 
 const SPILL_WRITE_BYTES = 1024 * 1024;
 
+/**
+ * One buffer for the kept bytes. A socket read owns its memory, so keeping each small body as
+ * the read's own buffer would hold one allocation per exchange; small bodies are copied into
+ * Node's shared buffer pool instead (Buffer.concat uses it below 4 KiB), which keeps thousands
+ * of recorded exchanges cheap for the garbage collector.
+ */
+function compact(chunks: Buffer[], totalBytes: number): Buffer {
+  if (chunks.length === 1 && totalBytes >= 4096) return chunks[0]!;
+  return Buffer.concat(chunks, totalBytes);
+}
+
 /** Where a finished capture lives: in memory, or spilled to a file. */
 export type CapturedBody =
   | {
@@ -113,7 +124,7 @@ export class BodyCapture {
   endInMemory(): CapturedBody | undefined {
     if (this.file) return undefined;
     this.ended = true;
-    const bytes = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    const bytes = compact(this.chunks, this.capturedBytes);
     this.chunks = [];
     return {
       storage: 'memory',
@@ -130,7 +141,7 @@ export class BodyCapture {
     const base = { sizeBytes: this.sizeBytes, capturedBytes: this.capturedBytes, truncated: this.truncated };
     const file = this.file;
     if (!file || !this.filePath) {
-      const bytes = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+      const bytes = compact(this.chunks, this.capturedBytes);
       this.chunks = [];
       return Promise.resolve({ storage: 'memory', bytes, ...base });
     }
