@@ -9,7 +9,15 @@
 import type { Result } from './result.js';
 import type { BodyPayload, BodySide, Exchange } from './model.js';
 import type { Settings } from './settings.js';
-import type { ProbeReport, ProbeRequest } from './probe.js';
+import type {
+  ListeningSocketInfo,
+  PingReport,
+  PingRequest,
+  ProbeReport,
+  ProbeRequest,
+  TraceReport,
+  TraceRequest,
+} from './probe.js';
 import type { MonitorDefinition, MonitorEventPayload, MonitorHistory } from './monitor.js';
 import type { ExchangeDiff } from './diff.js';
 import type { RetryChain } from './retry.js';
@@ -58,6 +66,9 @@ export interface ApiChannels {
 
   // Probes and monitors
   'probe:run': { args: [request: ProbeRequest]; value: ProbeReport };
+  'probe:ping': { args: [request: PingRequest]; value: PingReport };
+  'probe:trace': { args: [request: TraceRequest]; value: TraceReport };
+  'ports:list': { args: []; value: ListeningSocketInfo[] };
   'monitors:list': { args: []; value: MonitorDefinition[] };
   'monitors:save': { args: [monitor: MonitorDefinition]; value: MonitorDefinition[] };
   'monitors:delete': { args: [id: string]; value: MonitorDefinition[] };
@@ -86,6 +97,9 @@ export const CHANNELS = [
   'har:import',
   'har:save',
   'probe:run',
+  'probe:ping',
+  'probe:trace',
+  'ports:list',
   'monitors:list',
   'monitors:save',
   'monitors:delete',

@@ -218,6 +218,33 @@ export interface ProbeReport {
   timeoutMs: number;
 }
 
+export interface PingRequest {
+  host: string;
+  /** Required for TCP ping. */
+  port?: number;
+  method: 'tcp' | 'icmp';
+  count: number;
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+export const MAX_UI_PING_COUNT = 100;
+
+export interface TraceRequest {
+  host: string;
+  maxHops?: number;
+  waitMs?: number;
+}
+
+/** A listening socket and, where the OS tells, the process holding it. */
+export interface ListeningSocketInfo {
+  protocol: 'tcp' | 'tcp6' | 'udp' | 'udp6';
+  address: string;
+  port: number;
+  pid?: number;
+  command?: string;
+}
+
 export interface PingSample {
   seq: number;
   ok: boolean;

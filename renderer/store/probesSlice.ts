@@ -15,7 +15,12 @@ export interface ProbeForm {
   insecure: boolean;
 }
 
+export type ProbeTool = 'probe' | 'ping' | 'trace' | 'ports';
+
 export interface ProbesSlice {
+  /** Which tool of the Probes view is open. */
+  probeTool: ProbeTool;
+  setProbeTool(tool: ProbeTool): void;
   probeForm: ProbeForm;
   setProbeForm(patch: Partial<ProbeForm>): void;
   probeRunning: boolean;
@@ -42,6 +47,8 @@ export function probeRequestOf(form: ProbeForm): ProbeRequest {
 }
 
 export const createProbesSlice: SliceCreator<ProbesSlice> = (set) => ({
+  probeTool: 'probe',
+  setProbeTool: (probeTool) => set({ probeTool }),
   probeForm: {
     target: '',
     timeoutMs: DEFAULT_PROBE_TIMEOUT_MS,

@@ -86,6 +86,32 @@ describe('Probes view', () => {
   });
 });
 
+describe('Probes view tools', () => {
+  it('TCP-pings a local server and shows who holds its port', async () => {
+    await openView('Probes');
+    const tools = page.getByRole('group', { name: 'Probe tools' });
+    await tools.getByRole('button', { name: 'Ping' }).click();
+    await page.getByLabel('Host:port').fill(`127.0.0.1:${upstreamPort}`);
+    await page.getByLabel('Samples').fill('3');
+    await page.getByLabel('Interval (ms)').fill('50');
+    await page.getByRole('button', { name: 'Ping', exact: true }).last().click();
+    const result = page.getByRole('region', { name: 'Ping result' });
+    await result.waitFor({ timeout: WAIT_MS });
+    await expect(result.getByRole('status').textContent()).resolves.toContain('3 sent, 3 received, 0% loss');
+    await expect(result.locator('tbody tr').count()).resolves.toBe(3);
+
+    await tools.getByRole('button', { name: 'Ports' }).click();
+    await page.getByLabel('Port, process or address').fill(String(upstreamPort));
+    const sockets = page.getByRole('region', { name: 'Listening sockets' });
+    await sockets.waitFor({ timeout: WAIT_MS });
+    await expect(sockets.getByRole('status').textContent()).resolves.toContain(
+      `Port ${upstreamPort} is in use`,
+    );
+    await expect(sockets.getByText(`127.0.0.1:${upstreamPort}`).count()).resolves.toBe(1);
+    await tools.getByRole('button', { name: 'Probe' }).click();
+  });
+});
+
 describe('Monitors view', () => {
   it('creates a monitor and draws its chart', async () => {
     await openView('Monitors');

@@ -1,7 +1,7 @@
 /** ICMP ping through the system's `ping` (raw sockets need privileges Node does not have). */
 import type { PingReport } from '../../../shared/probe.js';
 import { parsePingOutput } from './pingOutput.js';
-import { isMissing, MissingToolError, runTool } from './systemTool.js';
+import { isMissing, isSafeHostArgument, MissingToolError, runTool } from './systemTool.js';
 
 export interface IcmpPingOptions {
   host: string;
@@ -33,6 +33,8 @@ export function pingArgs(options: IcmpPingOptions, platform: NodeJS.Platform): s
 }
 
 export async function icmpPing(options: IcmpPingOptions): Promise<PingReport & { raw: string }> {
+  if (!isSafeHostArgument(options.host))
+    throw new Error(`"${options.host}" is not a host name or IP address.`);
   const platform = options.platform ?? process.platform;
   const args = pingArgs(options, platform);
   const limitMs = options.count * Math.max(options.intervalMs, 200) + options.timeoutMs + 5_000;

@@ -15,12 +15,23 @@ import {
   objectArg,
   stringArg,
 } from '../apiArguments.js';
-import { MAX_PROBE_RETRIES, type ProbeRequest } from '../../../shared/probe.js';
+import {
+  MAX_PROBE_RETRIES,
+  MAX_UI_PING_COUNT,
+  type PingRequest,
+  type ProbeRequest,
+  type TraceRequest,
+} from '../../../shared/probe.js';
 import { monitorDefinitionProblem, type MonitorDefinition } from '../../../shared/monitor.js';
 import { runProbe, MAX_PROBE_TIMEOUT_MS } from './probeRunner.js';
 import { parseProbeTarget, TargetError } from './probeTarget.js';
 import { isResolverAddress } from './dnsProbe.js';
 import type { MonitorService } from './monitorService.js';
+import { PingResolveError, tcpPing } from './tcpPing.js';
+import { icmpPing } from './icmpPing.js';
+import { traceRoute } from './traceRoute.js';
+import { isSafeHostArgument, MissingToolError } from './systemTool.js';
+import { listListeningSockets } from '../system/listeningSockets.js';
 
 const MAX_TARGET_LENGTH = 2048;
 
@@ -103,11 +114,81 @@ export function parseMonitorDefinition(value: unknown): MonitorDefinition {
   return clean as unknown as MonitorDefinition;
 }
 
+function hostArg(value: unknown, name: string): string {
+  const host = stringArg(value, name, { minLength: 1, maxLength: 253 }).trim();
+  if (!isSafeHostArgument(host.replace(/^\[|\]$/g, '')))
+    throw new ArgumentError(`${name} must be a host name or IP address`);
+  return host.replace(/^\[|\]$/g, '');
+}
+
+export function parsePingRequest(value: unknown): PingRequest {
+  const raw = objectArg(value, 'request', ['host', 'port', 'method', 'count', 'intervalMs', 'timeoutMs']);
+  const method = enumArg(raw.method, 'request.method', ['tcp', 'icmp'] as const);
+  const request: PingRequest = {
+    host: hostArg(raw.host, 'request.host'),
+    method,
+    count: integerArg(raw.count, 'request.count', { min: 1, max: MAX_UI_PING_COUNT }),
+    intervalMs: integerArg(raw.intervalMs, 'request.intervalMs', { min: 0, max: 60_000 }),
+    timeoutMs: integerArg(raw.timeoutMs, 'request.timeoutMs', { min: 1, max: 60_000 }),
+  };
+  if (raw.port !== undefined) request.port = integerArg(raw.port, 'request.port', { min: 1, max: 65535 });
+  else if (method === 'tcp') throw new ArgumentError('request.port is required for a TCP ping');
+  return request;
+}
+
+export function parseTraceRequest(value: unknown): TraceRequest {
+  const raw = objectArg(value, 'request', ['host', 'maxHops', 'waitMs']);
+  const request: TraceRequest = { host: hostArg(raw.host, 'request.host') };
+  if (raw.maxHops !== undefined)
+    request.maxHops = integerArg(raw.maxHops, 'request.maxHops', { min: 1, max: 64 });
+  if (raw.waitMs !== undefined)
+    request.waitMs = integerArg(raw.waitMs, 'request.waitMs', { min: 1000, max: 10_000 });
+  return request;
+}
+
+/** System tools and resolution failures come back as coded API failures, not engine errors. */
+async function asApiFailure<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof MissingToolError) throw new ApiFailure('missing_tool', error.message);
+    if (error instanceof PingResolveError) throw new ApiFailure(error.errorClass, error.message);
+    if (error instanceof Error) throw new ApiFailure('tool_failed', error.message);
+    throw error;
+  }
+}
+
 export function probeHandlers(engine: Engine): Partial<HandlerTable> {
   return {
     'probe:run': {
       parse: (args) => [parseProbeRequest(argList(args, 1)[0])],
       handle: (request) => runProbe(request),
+    },
+    'probe:ping': {
+      parse: (args) => [parsePingRequest(argList(args, 1)[0])],
+      handle: (request) =>
+        asApiFailure(async () => {
+          if (request.method === 'icmp') {
+            const { raw: _raw, ...report } = await icmpPing(request);
+            return report;
+          }
+          return tcpPing({ ...request, port: request.port! });
+        }),
+    },
+    'probe:trace': {
+      parse: (args) => [parseTraceRequest(argList(args, 1)[0])],
+      handle: (request) =>
+        asApiFailure(async () => {
+          const { raw: _raw, ...report } = await traceRoute(request);
+          return report;
+        }),
+    },
+    'ports:list': {
+      parse: (args) => (argList(args, 0), []),
+      handle: async () =>
+        (await listListeningSockets()).sort(
+          (a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol),
+        ),
     },
     'monitors:list': {
       parse: (args) => (argList(args, 0), []),

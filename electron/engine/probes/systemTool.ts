@@ -60,3 +60,12 @@ export function runTool(command: string, args: string[], timeoutMs: number): Pro
 export function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException)?.code === 'ENOENT';
 }
+
+/**
+ * A host name or IP as a system tool's argument. Anything else is refused, in particular a
+ * leading `-`, which the tool would read as an option (the tools run without a shell, but an
+ * argument is still an argument).
+ */
+export function isSafeHostArgument(host: string): boolean {
+  return host.length > 0 && host.length <= 253 && !host.startsWith('-') && /^[A-Za-z0-9._:%-]+$/.test(host);
+}

@@ -4,7 +4,7 @@
  */
 import type { TraceReport } from '../../../shared/probe.js';
 import { parseTracepath, parseTraceroute, parseTracert, type ParsedTrace } from './traceOutput.js';
-import { isMissing, MissingToolError, runTool } from './systemTool.js';
+import { isMissing, isSafeHostArgument, MissingToolError, runTool } from './systemTool.js';
 
 export interface TraceOptions {
   host: string;
@@ -39,6 +39,8 @@ export function traceToolsFor(platform: NodeJS.Platform): string[] {
 }
 
 export async function traceRoute(options: TraceOptions): Promise<TraceReport & { raw: string }> {
+  if (!isSafeHostArgument(options.host))
+    throw new Error(`"${options.host}" is not a host name or IP address.`);
   const platform = options.platform ?? process.platform;
   const maxHops = Math.min(Math.max(1, options.maxHops ?? 30), 64);
   const waitSeconds = Math.max(1, Math.round((options.waitMs ?? 2000) / 1000));

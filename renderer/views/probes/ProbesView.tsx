@@ -8,10 +8,46 @@ import { call } from '../../api';
 import { formatClock } from '../../format';
 import { useStore } from '../../store';
 import { probeRequestOf } from '../../store/probesSlice';
+import type { ProbeTool } from '../../store/probesSlice';
 import { ProbeResult } from './ProbeResult';
+import { PingPanel } from './PingPanel';
+import { RoutePanel } from './RoutePanel';
+import { PortsPanel } from './PortsPanel';
 import './probes.css';
 
+const TOOLS: { tool: ProbeTool; label: string }[] = [
+  { tool: 'probe', label: 'Probe' },
+  { tool: 'ping', label: 'Ping' },
+  { tool: 'trace', label: 'Trace route' },
+  { tool: 'ports', label: 'Ports' },
+];
+
 export function ProbesView() {
+  const tool = useStore((s) => s.probeTool);
+  const setTool = useStore((s) => s.setProbeTool);
+  return (
+    <section className="probes-view" aria-label="Probes">
+      <div className="probe-tools segmented" role="group" aria-label="Probe tools">
+        {TOOLS.map((t) => (
+          <button key={t.tool} type="button" aria-pressed={tool === t.tool} onClick={() => setTool(t.tool)}>
+            {t.label}
+          </button>
+        ))}
+      </div>
+      {tool === 'ping' ? (
+        <PingPanel />
+      ) : tool === 'trace' ? (
+        <RoutePanel />
+      ) : tool === 'ports' ? (
+        <PortsPanel />
+      ) : (
+        <ProbeTool />
+      )}
+    </section>
+  );
+}
+
+function ProbeTool() {
   const form = useStore((s) => s.probeForm);
   const setForm = useStore((s) => s.setProbeForm);
   const running = useStore((s) => s.probeRunning);
@@ -33,8 +69,8 @@ export function ProbesView() {
   };
 
   return (
-    <section className="probes-view" aria-label="Probes">
-      <form className="probe-form" onSubmit={run}>
+    <div className="tool-panel">
+      <form className="probe-form" onSubmit={run} aria-label="Probe">
         <label className="probe-target">
           Target
           <input
@@ -141,6 +177,6 @@ export function ProbesView() {
           </aside>
         ) : null}
       </div>
-    </section>
+    </div>
   );
 }

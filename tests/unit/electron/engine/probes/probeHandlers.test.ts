@@ -7,9 +7,12 @@ import { ArgumentError } from '../../../../../electron/engine/apiArguments.js';
 import type { Engine } from '../../../../../electron/engine/engine.js';
 import {
   parseMonitorDefinition,
+  parsePingRequest,
   parseProbeRequest,
+  parseTraceRequest,
   probeHandlers,
 } from '../../../../../electron/engine/probes/probeHandlers.js';
+import { isSafeHostArgument } from '../../../../../electron/engine/probes/systemTool.js';
 import {
   createMonitorService,
   type MonitorService,
@@ -56,6 +59,44 @@ describe('parseProbeRequest', () => {
   ])('rejects %j', (value, message) => {
     expect(() => parseProbeRequest(value)).toThrow(ArgumentError);
     expect(() => parseProbeRequest(value)).toThrow(message);
+  });
+});
+
+describe('parsePingRequest / parseTraceRequest', () => {
+  it('accepts TCP and ICMP pings and strips IPv6 brackets', () => {
+    expect(
+      parsePingRequest({ host: '[::1]', port: 22, method: 'tcp', count: 3, intervalMs: 100, timeoutMs: 500 }),
+    ).toEqual({
+      host: '::1',
+      port: 22,
+      method: 'tcp',
+      count: 3,
+      intervalMs: 100,
+      timeoutMs: 500,
+    });
+    expect(
+      parsePingRequest({ host: 'a.test', method: 'icmp', count: 1, intervalMs: 0, timeoutMs: 1 }).port,
+    ).toBeUndefined();
+    expect(parseTraceRequest({ host: 'a.test', maxHops: 5 })).toEqual({ host: 'a.test', maxHops: 5 });
+  });
+
+  it.each([
+    [{ host: 'a.test', method: 'tcp', count: 3, intervalMs: 0, timeoutMs: 1 }, /port is required/],
+    [{ host: '-f', method: 'icmp', count: 3, intervalMs: 0, timeoutMs: 1 }, /host name or IP/],
+    [{ host: 'a b', method: 'icmp', count: 3, intervalMs: 0, timeoutMs: 1 }, /host name or IP/],
+    [{ host: 'a.test', method: 'icmp', count: 1000, intervalMs: 0, timeoutMs: 1 }, /count/],
+    [{ host: 'a.test', method: 'udp', count: 1, intervalMs: 0, timeoutMs: 1 }, /method/],
+  ])('rejects ping %j', (value, message) => {
+    expect(() => parsePingRequest(value)).toThrow(message);
+  });
+
+  it('refuses option-like or odd hosts for system tools', () => {
+    expect(isSafeHostArgument('example.com')).toBe(true);
+    expect(isSafeHostArgument('fe80::1%eth0')).toBe(true);
+    expect(isSafeHostArgument('-c1')).toBe(false);
+    expect(isSafeHostArgument('a;b')).toBe(false);
+    expect(isSafeHostArgument('')).toBe(false);
+    expect(() => parseTraceRequest({ host: '--help' })).toThrow(ArgumentError);
   });
 });
 

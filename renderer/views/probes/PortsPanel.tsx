@@ -1,0 +1,108 @@
+/** The machine's listening sockets and who holds them: the answer to "address already in use". */
+import { useCallback, useEffect, useState } from 'react';
+import type { ListeningSocketInfo } from '../../../shared/probe';
+import { call } from '../../api';
+
+function where(s: ListeningSocketInfo): string {
+  return s.address.includes(':') ? `[${s.address}]:${s.port}` : `${s.address}:${s.port}`;
+}
+
+export function PortsPanel() {
+  const [sockets, setSockets] = useState<ListeningSocketInfo[]>();
+  const [filter, setFilter] = useState('');
+  const [problem, setProblem] = useState<string>();
+  const [loading, setLoading] = useState(false);
+
+  const fetchSockets = useCallback(
+    () =>
+      call('ports:list').then(
+        (list) => {
+          setSockets(list);
+          setProblem(undefined);
+        },
+        (error: unknown) => setProblem(error instanceof Error ? error.message : String(error)),
+      ),
+    [],
+  );
+
+  const refresh = async () => {
+    setLoading(true);
+    await fetchSockets();
+    setLoading(false);
+  };
+
+  useEffect(() => {
+    void fetchSockets();
+  }, [fetchSockets]);
+
+  const wanted = filter.trim();
+  const shown = (sockets ?? []).filter(
+    (s) =>
+      wanted === '' ||
+      String(s.port) === wanted ||
+      (s.command ?? '').toLowerCase().includes(wanted.toLowerCase()) ||
+      s.address.includes(wanted),
+  );
+  const portQuery = /^\d+$/.test(wanted);
+
+  return (
+    <div className="tool-panel">
+      <div className="probe-form">
+        <label className="probe-target">
+          Port, process or address
+          <input
+            type="text"
+            name="portsFilter"
+            value={filter}
+            placeholder="8899"
+            spellCheck={false}
+            onChange={(e) => setFilter(e.target.value)}
+          />
+        </label>
+        <button type="button" onClick={() => void refresh()} disabled={loading}>
+          {loading ? 'Refreshing…' : 'Refresh'}
+        </button>
+      </div>
+      {problem ? (
+        <div className="probe-verdict failed" role="alert">
+          {problem}
+        </div>
+      ) : null}
+      {sockets ? (
+        <section className="probe-result" aria-label="Listening sockets">
+          {portQuery ? (
+            <div className={shown.length > 0 ? 'probe-verdict failed' : 'probe-verdict ok'} role="status">
+              {shown.length > 0
+                ? `Port ${wanted} is in use${shown[0]?.pid !== undefined ? ` by ${shown[0].command ?? 'a process'} (pid ${shown[0].pid})` : ''}.`
+                : `Nothing is listening on port ${wanted}.`}
+            </div>
+          ) : null}
+          <table className="plain">
+            <thead>
+              <tr>
+                <th>Protocol</th>
+                <th>Address</th>
+                <th>Process</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((s) => (
+                <tr key={`${s.protocol}-${s.address}-${s.port}`}>
+                  <td>{s.protocol}</td>
+                  <td className="mono">{where(s)}</td>
+                  <td>
+                    {s.pid === undefined ? (
+                      <span className="muted">not visible (another user's process?)</span>
+                    ) : (
+                      `${s.command ?? '?'} (pid ${s.pid})`
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+    </div>
+  );
+}

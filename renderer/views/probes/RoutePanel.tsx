@@ -1,0 +1,95 @@
+/** Traceroute through the system's traceroute / tracepath / tracert, parsed into hops. */
+import { useState, type FormEvent } from 'react';
+import type { TraceReport } from '../../../shared/probe';
+import { call } from '../../api';
+import { formatMs } from '../../format';
+
+export function RoutePanel() {
+  const [host, setHost] = useState('');
+  const [running, setRunning] = useState(false);
+  const [report, setReport] = useState<TraceReport>();
+  const [problem, setProblem] = useState<string>();
+
+  const run = async (event: FormEvent) => {
+    event.preventDefault();
+    setRunning(true);
+    setProblem(undefined);
+    try {
+      setReport(await call('probe:trace', { host: host.trim() }));
+    } catch (error) {
+      setReport(undefined);
+      setProblem(error instanceof Error ? error.message : String(error));
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  return (
+    <div className="tool-panel">
+      <form className="probe-form" onSubmit={run} aria-label="Trace route">
+        <label className="probe-target">
+          Host
+          <input
+            type="text"
+            name="traceHost"
+            value={host}
+            placeholder="example.com"
+            spellCheck={false}
+            onChange={(e) => setHost(e.target.value)}
+          />
+        </label>
+        <button type="submit" className="primary" disabled={running || host.trim() === ''}>
+          {running ? 'Tracing… (up to a minute)' : 'Trace'}
+        </button>
+      </form>
+      {problem ? (
+        <div className="probe-verdict failed" role="alert">
+          {problem}
+        </div>
+      ) : null}
+      {report ? (
+        <section className="probe-result" aria-label="Route">
+          <div
+            className={report.reachedDestination ? 'probe-verdict ok' : 'probe-verdict failed'}
+            role="status"
+          >
+            Route to {report.host}
+            {report.destination ? ` (${report.destination})` : ''} via {report.tool}:{' '}
+            {report.reachedDestination ? 'destination reached' : 'destination not reached'}
+          </div>
+          <table className="plain">
+            <thead>
+              <tr>
+                <th>Hop</th>
+                <th>Address</th>
+                <th>Times</th>
+                <th>Notes</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.hops.map((hop) => (
+                <tr key={hop.hop}>
+                  <td>{hop.hop}</td>
+                  <td className="mono">
+                    {hop.addresses.length === 0
+                      ? '*'
+                      : hop.addresses
+                          .map((a, i) => (hop.hostnames[i] ? `${a} (${hop.hostnames[i]})` : a))
+                          .join(', ')}
+                  </td>
+                  <td>
+                    {[
+                      ...hop.timesMs.map((t) => formatMs(t)),
+                      ...new Array<string>(hop.timeouts).fill('*'),
+                    ].join('  ')}
+                  </td>
+                  <td>{hop.notes.join(' ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+    </div>
+  );
+}
