@@ -11,6 +11,7 @@ import type { Engine, EngineOptions } from '../engine.js';
 import type { EngineEvent } from '../../../shared/api.js';
 import type { Exchange } from '../../../shared/model.js';
 import type { Settings } from '../../../shared/settings.js';
+import type { HarDocument } from '../../../shared/har.js';
 import { EXIT_USAGE } from '../../../shared/errors.js';
 import { CliError } from './cliError.js';
 import { exchangeLine, listeningLine, proxyUrl, retryLine, type NdjsonLine } from './ndjsonExchange.js';
@@ -159,14 +160,39 @@ async function checkHarTarget(file: string): Promise<void> {
   }
 }
 
+/**
+ * The HAR text in pieces: the log's own fields, then one entry per line. A long session never
+ * becomes one string (V8 caps a string's length well below what 100 000 entries with bodies
+ * can take), and the file stays valid JSON that `grep` can still read entry by entry.
+ */
+export function* harChunks(har: HarDocument): Generator<string> {
+  const { entries, ...log } = har.log;
+  const head = JSON.stringify({ log: { ...log, entries: [] } });
+  // `{"log":{...,"entries":[]}}`: cut after `[` and close after the entries.
+  const prefix = head.slice(0, head.length - '[]}}'.length + 1);
+  yield `${prefix}\n`;
+  for (let index = 0; index < entries.length; index += 1) {
+    yield `${JSON.stringify(entries[index])}${index < entries.length - 1 ? ',' : ''}\n`;
+  }
+  yield ']}}\n';
+}
+
 /** Writes next to the target, then renames: a reader never sees half a HAR. */
-async function writeFileAtomically(file: string, text: string): Promise<void> {
+async function writeHarAtomically(file: string, har: HarDocument): Promise<void> {
   const tempDir = await mkdtemp(path.join(path.dirname(file), `.${path.basename(file)}.`));
   const temp = path.join(tempDir, 'partial');
   try {
     const handle = await open(temp, 'w');
     try {
-      await handle.writeFile(text, 'utf8');
+      let batch = '';
+      for (const chunk of harChunks(har)) {
+        batch += chunk;
+        if (batch.length >= 1024 * 1024) {
+          await handle.write(batch);
+          batch = '';
+        }
+      }
+      if (batch !== '') await handle.write(batch);
       await handle.sync();
     } finally {
       await handle.close();
@@ -261,7 +287,7 @@ export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandD
   if (options.har) {
     try {
       const har = await engine.exportHar({ redact: options.redact });
-      await writeFileAtomically(options.har, `${JSON.stringify(har, null, 2)}\n`);
+      await writeHarAtomically(options.har, har);
       deps.err(`Wrote ${har.log.entries.length} entries to ${options.har}`);
     } catch (error) {
       exitCode = 1;

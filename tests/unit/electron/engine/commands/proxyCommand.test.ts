@@ -8,6 +8,7 @@ import type { EngineEvent } from '../../../../../shared/api.js';
 import type { Exchange } from '../../../../../shared/model.js';
 import type { HarDocument } from '../../../../../shared/har.js';
 import {
+  harChunks,
   parsePort,
   parseTimeoutMs,
   portInUseMessage,
@@ -262,5 +263,27 @@ describe('flag parsing', () => {
     expect(portInUseMessage('::1', 80, { protocol: 'tcp6', address: '::1', port: 80, pid: 9 })).toContain(
       'by pid 9.',
     );
+  });
+});
+
+describe('harChunks', () => {
+  const doc = (count: number): HarDocument => ({
+    log: {
+      version: '1.2',
+      creator: { name: 'NetLens', version: 'test' },
+      pages: [],
+      entries: Array.from(
+        { length: count },
+        (_, i) => ({ startedDateTime: `t${i}`, text: 'a"b\n}]' }) as never,
+      ),
+    },
+  });
+
+  it('joins into the same document, one entry per line', () => {
+    for (const count of [0, 1, 3]) {
+      const text = [...harChunks(doc(count))].join('');
+      expect(JSON.parse(text)).toEqual(doc(count));
+      expect(text.trimEnd().split('\n')).toHaveLength(count + 2);
+    }
   });
 });
