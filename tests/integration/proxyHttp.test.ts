@@ -353,6 +353,18 @@ describe('forward proxy, HTTP/1.1', () => {
     expect(exchange.error?.phase).toBe('request');
   });
 
+  it('answers 400 to a request target it cannot forward, and records it', async () => {
+    const result = await rawExchange(
+      proxy,
+      'GET ftp://files.example/x HTTP/1.1\r\nHost: files.example\r\nConnection: close\r\n\r\n',
+    );
+    expect(result.text).toMatch(/^HTTP\/1\.1 400/);
+    expect(result.text).toContain('unsupported scheme ftp:');
+    const exchange = await proxy.finished((e) => e.request.url === 'ftp://files.example/x');
+    expect(exchange.error?.class).toBe('protocol_error');
+    expect(exchange.error?.phase).toBe('request');
+  });
+
   it('answers 431 to an oversized head and records it', async () => {
     const small = await startProxy({ maxHeaderBytes: 2048 });
     try {

@@ -3,7 +3,10 @@ import fs from 'node:fs';
 import type net from 'node:net';
 import tls from 'node:tls';
 import type { Settings } from '../../../shared/settings.js';
+import { failure } from '../analysis/diagnose.js';
 import { handleClientError } from './clientErrors.js';
+import { ExchangeRecorder } from './exchangeRecorder.js';
+import { toHeaderList } from './hopByHop.js';
 import { handleConnect, type LeafCertificates } from './connectHandler.js';
 import type { ExchangeSink } from './exchangeSink.js';
 import {
@@ -269,6 +272,7 @@ export class ProxyServer {
       return;
     }
     if (typeof target === 'string') {
+      this.recordRejected(req, ctx, target);
       const body = `400 Bad Request: ${target}\n`;
       req.resume();
       res.writeHead(400, {
@@ -280,6 +284,33 @@ export class ProxyServer {
       return;
     }
     forwardRequest(req, res, target, ctx, this.deps);
+  }
+
+  /** A request NetLens cannot forward is still recorded: protocol_error in phase request. */
+  private recordRejected(req: http.IncomingMessage, ctx: ClientContext, reason: string): void {
+    const recorder = new ExchangeRecorder(this.options.sink, {
+      kind: 'http',
+      method: req.method ?? 'GET',
+      url: /^[a-z][a-z0-9+.-]*:\/\//i.test(req.url ?? '')
+        ? req.url!
+        : `http://${this.authority()}${req.url ?? ''}`,
+      httpVersion: `HTTP/${req.httpVersion}`,
+      headers: toHeaderList(req.rawHeaders),
+      clientAddress: ctx.rawSocket.remoteAddress,
+      clientPort: ctx.rawSocket.remotePort,
+      captureRequestBody: false,
+    });
+    const error = failure('protocol_error', {
+      host: this.options.host,
+      port: this.listening?.port ?? this.options.port,
+      phase: 'request',
+      elapsedMs: recorder.elapsedMs(),
+      detail: reason,
+    });
+    recorder.fail({
+      ...error,
+      message: `NetLens cannot forward this request: ${reason}. It answered 400 Bad Request.`,
+    });
   }
 
   private onUpgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
