@@ -44,9 +44,16 @@ export interface MonitorServiceOptions {
   probe?: (request: ProbeRequest) => Promise<ProbeReport>;
   now?: () => number;
   historySize?: number;
+  /**
+   * How long stop() waits for probes in flight. Every probe phase is bounded, but a monitor with
+   * long timeouts could hold an app's quit for minutes; past this, stop() resolves and the late
+   * result is dropped.
+   */
+  stopGraceMs?: number;
 }
 
 const CHANGES_KEPT = 200;
+export const DEFAULT_STOP_GRACE_MS = 5_000;
 
 interface Runner {
   def: MonitorDefinition;
@@ -65,6 +72,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
   const historySize = options.historySize ?? MONITOR_HISTORY_SIZE;
   const runners = new Map<string, Runner>();
   let running = false;
+  let gaveUp = false;
   let writes: Promise<void> = Promise.resolve();
 
   const loaded = loadMonitors(options.dataDir);
@@ -140,6 +148,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
       };
     }
     if (runners.get(def.id) !== runner) return; // deleted meanwhile
+    if (gaveUp) return; // finished after stop() stopped waiting for it
     record(runner, sample);
   }
 
@@ -223,12 +232,24 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     start() {
       if (running) return;
       running = true;
+      gaveUp = false;
       for (const runner of runners.values()) schedule(runner, 0);
     },
     async stop() {
       running = false;
       for (const runner of runners.values()) clearTimeout(runner.timer);
-      await Promise.allSettled([...runners.values()].map((r) => r.inFlight).filter(Boolean));
+      const inFlight = Promise.allSettled([...runners.values()].map((r) => r.inFlight).filter(Boolean));
+      let grace: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        inFlight,
+        new Promise<void>((resolve) => {
+          grace = setTimeout(() => {
+            gaveUp = true;
+            resolve();
+          }, options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
+        }),
+      ]);
+      clearTimeout(grace);
       await writes.catch(() => undefined);
     },
   };

@@ -136,6 +136,30 @@ describe('monitor service', () => {
     expect(runs).toBe(1);
   });
 
+  it('stop() gives up on a probe that outlasts the grace period, and drops its late result', async () => {
+    const service = createMonitorService({
+      dataDir,
+      emit: () => undefined,
+      stopGraceMs: 1000,
+      probe: async (request) => {
+        await new Promise((resolve) => setTimeout(resolve, 60_000));
+        return report(request, {});
+      },
+    });
+    service.start();
+    await service.save(api);
+    await vi.advanceTimersByTimeAsync(10);
+    let stopped = false;
+    const stopping = service.stop().then(() => (stopped = true));
+    await vi.advanceTimersByTimeAsync(999);
+    expect(stopped).toBe(false);
+    await vi.advanceTimersByTimeAsync(2);
+    await stopping;
+    expect(stopped).toBe(true);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(service.history('api')).toEqual([]);
+  });
+
   it('persists definitions, reloads them, and deletes', async () => {
     const service = createMonitorService({
       dataDir,
