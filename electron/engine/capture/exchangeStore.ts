@@ -26,7 +26,7 @@ export function snapshot(exchange: Exchange): Exchange {
 export interface ExchangeStoreOptions {
   /** Oldest exchanges (and their bodies) are dropped beyond this many. */
   maxExchanges?: number;
-  /** At most one `exchange:updated` per exchange per interval (the last state wins). */
+  /** Updates of exchanges in progress are flushed this often (the last state wins). */
   updateIntervalMs?: number;
 }
 
@@ -37,8 +37,9 @@ export interface ExchangeStoreOptions {
  */
 export class ExchangeStore implements ExchangeStoreView {
   private readonly byId = new Map<string, Exchange>();
-  private readonly pendingUpdates = new Map<string, NodeJS.Timeout>();
-  private readonly lastUpdateMs = new Map<string, number>();
+  /** Exchanges that moved since the last flush of updates. */
+  private readonly dirty = new Set<string>();
+  private flushTimer: NodeJS.Timeout | undefined;
   private readonly finishListeners = new Set<(exchange: Exchange) => void>();
   private readonly maxExchanges: number;
   private readonly updateIntervalMs: number;
@@ -77,28 +78,29 @@ export class ExchangeStore implements ExchangeStoreView {
     this.emit({ type: 'exchange:started', exchange: copy });
   }
 
-  /** The exchange moved on (response head arrived...): emitted at most once per interval. */
+  /**
+   * The exchange moved on (response head arrived, body progress). Updates are trailing and
+   * coalesced: one shared timer flushes, every interval, the latest state of each exchange that
+   * moved; an exchange that finishes first is reported by `exchange:finished` alone, so a burst
+   * of short exchanges costs no update events at all.
+   */
   progressed(exchange: Exchange): void {
     if (!this.byId.has(exchange.id)) return;
-    const copy = snapshot(exchange);
-    this.byId.set(copy.id, copy);
-    if (this.pendingUpdates.has(copy.id)) return;
-    const now = Date.now();
-    const since = now - (this.lastUpdateMs.get(copy.id) ?? 0);
-    if (since >= this.updateIntervalMs) {
-      this.lastUpdateMs.set(copy.id, now);
-      this.emit({ type: 'exchange:updated', exchange: copy });
-      return;
+    this.byId.set(exchange.id, snapshot(exchange));
+    this.dirty.add(exchange.id);
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => this.flushUpdates(), this.updateIntervalMs);
+    this.flushTimer.unref();
+  }
+
+  private flushUpdates(): void {
+    this.flushTimer = undefined;
+    const ids = [...this.dirty];
+    this.dirty.clear();
+    for (const id of ids) {
+      const latest = this.byId.get(id);
+      if (latest && latest.state === 'pending') this.emit({ type: 'exchange:updated', exchange: latest });
     }
-    const timer = setTimeout(() => {
-      this.pendingUpdates.delete(copy.id);
-      const latest = this.byId.get(copy.id);
-      if (!latest || latest.state !== 'pending') return;
-      this.lastUpdateMs.set(copy.id, Date.now());
-      this.emit({ type: 'exchange:updated', exchange: latest });
-    }, this.updateIntervalMs - since);
-    timer.unref();
-    this.pendingUpdates.set(copy.id, timer);
   }
 
   finished(exchange: Exchange): void {
@@ -106,10 +108,7 @@ export class ExchangeStore implements ExchangeStoreView {
     const known = this.byId.has(copy.id);
     this.byId.set(copy.id, copy);
     if (!known) this.evict();
-    const timer = this.pendingUpdates.get(copy.id);
-    if (timer) clearTimeout(timer);
-    this.pendingUpdates.delete(copy.id);
-    this.lastUpdateMs.delete(copy.id);
+    this.dirty.delete(copy.id);
     this.emit({ type: 'exchange:finished', exchange: copy });
     for (const listener of this.finishListeners) {
       try {
@@ -165,17 +164,20 @@ export class ExchangeStore implements ExchangeStoreView {
   }
 
   clear(): void {
-    for (const timer of this.pendingUpdates.values()) clearTimeout(timer);
-    this.pendingUpdates.clear();
-    this.lastUpdateMs.clear();
+    this.stopFlushing();
     this.byId.clear();
     void this.bodies.clear();
     this.emit({ type: 'exchanges:cleared' });
   }
 
   close(): void {
-    for (const timer of this.pendingUpdates.values()) clearTimeout(timer);
-    this.pendingUpdates.clear();
+    this.stopFlushing();
+  }
+
+  private stopFlushing(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.dirty.clear();
   }
 
   private evict(): void {
