@@ -241,6 +241,69 @@ async function scrollFrames(page: Page, selector: string, frames: number): Promi
   return stopRecording(page);
 }
 
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  tdur?: number;
+  args?: { name?: string };
+}
+
+/**
+ * Runs `work` under a Chromium trace and returns the renderer main thread's CPU time per frame
+ * (thread time of its tasks between consecutive animation frames). Unlike wall-clock frame
+ * deltas, this does not grow when other processes take the CPU away: on a shared or loaded
+ * machine it is the figure that says what the UI itself costs.
+ */
+async function mainThreadCpuPerFrame(cdp: CDPSession, work: () => Promise<void>): Promise<number[]> {
+  const events: TraceEvent[] = [];
+  const onData = (data: { value: TraceEvent[] }) => {
+    for (const event of data.value) events.push(event);
+  };
+  // Tracing events are not in playwright's typed CDP event map.
+  const events$ = cdp as unknown as {
+    on(name: string, listener: (data: { value: TraceEvent[] }) => void): void;
+    off(name: string, listener: (data: { value: TraceEvent[] }) => void): void;
+    once(name: string, listener: () => void): void;
+  };
+  events$.on('Tracing.dataCollected', onData);
+  const complete = new Promise<void>((resolve) => events$.once('Tracing.tracingComplete', () => resolve()));
+  await cdp.send('Tracing.start', { categories: 'toplevel,devtools.timeline', transferMode: 'ReportEvents' });
+  try {
+    await work();
+  } finally {
+    await cdp.send('Tracing.end');
+    await complete;
+    events$.off('Tracing.dataCollected', onData);
+  }
+  const main = events.find(
+    (e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain',
+  );
+  if (!main) return [];
+  const onMain = (e: TraceEvent) => e.pid === main.pid && e.tid === main.tid;
+  // One 'AnimationFrame' begin per rendered frame (several rAF callbacks may share a frame).
+  const frames = events
+    .filter((e) => e.ph === 'b' && e.name === 'AnimationFrame' && e.pid === main.pid)
+    .map((e) => e.ts);
+  frames.sort((a, b) => a - b);
+  const tasks = events
+    .filter(
+      (e) => onMain(e) && e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && e.tdur !== undefined,
+    )
+    .sort((a, b) => a.ts - b.ts);
+  const perFrame: number[] = [];
+  let t = 0;
+  for (let f = 0; f + 1 < frames.length; f++) {
+    let cpuUs = 0;
+    while (t < tasks.length && tasks[t]!.ts < frames[f]!) t++;
+    while (t < tasks.length && tasks[t]!.ts < frames[f + 1]!) cpuUs += tasks[t++]!.tdur!;
+    perFrame.push(cpuUs / 1000);
+  }
+  return perFrame;
+}
+
 async function heapMb(cdp: CDPSession): Promise<number> {
   await cdp.send('HeapProfiler.collectGarbage');
   const usage = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
@@ -286,7 +349,9 @@ async function main(): Promise<void> {
     }
     await startRecording(page);
     const ingestStart = Date.now();
-    await ingest(page, 0, INGEST_TOTAL, INGEST_RATE_PER_S, BATCH_INTERVAL_MS);
+    const ingestCpu = await mainThreadCpuPerFrame(cdp, () =>
+      ingest(page, 0, INGEST_TOTAL, INGEST_RATE_PER_S, BATCH_INTERVAL_MS),
+    );
     const ingestFrames = await stopRecording(page);
     if (profileArg >= 0) {
       // `--profile FILE`: the renderer's CPU profile during the ingest (open it in DevTools).
@@ -302,7 +367,10 @@ async function main(): Promise<void> {
     const shown100k = await rowsInStore(page);
 
     if (profileArg >= 0) await cdp.send('Profiler.start');
-    const listFrames = await scrollFrames(page, '[role="grid"][aria-label="Exchanges"]', SCROLL_FRAMES);
+    let listFrames: number[] = [];
+    const listCpu = await mainThreadCpuPerFrame(cdp, async () => {
+      listFrames = await scrollFrames(page, '[role="grid"][aria-label="Exchanges"]', SCROLL_FRAMES);
+    });
     if (profileArg >= 0) {
       const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown };
       writeFileSync(`${process.argv[profileArg + 1]!}.scroll`, JSON.stringify(profile));
@@ -310,7 +378,10 @@ async function main(): Promise<void> {
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Waterfall' }).click();
     await page.getByRole('img', { name: /Waterfall chart of 100000 exchanges/ }).waitFor({ timeout: 30_000 });
     await page.waitForTimeout(300);
-    const waterfallFrames = await scrollFrames(page, '[data-testid="waterfall-scroller"]', SCROLL_FRAMES);
+    let waterfallFrames: number[] = [];
+    const waterfallCpu = await mainThreadCpuPerFrame(cdp, async () => {
+      waterfallFrames = await scrollFrames(page, '[data-testid="waterfall-scroller"]', SCROLL_FRAMES);
+    });
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Traffic' }).click();
     await page.waitForTimeout(300);
     const heap = await heapMb(cdp);
@@ -339,6 +410,13 @@ async function main(): Promise<void> {
     );
     console.log(
       `Renderer JS heap at ${shown100k} exchanges: ${heap.toFixed(1)} MB (empty app ${baseHeapMb.toFixed(1)} MB)  [bar < ${BARS.heapMb} MB: ${verdict(heap < BARS.heapMb)}]`,
+    );
+    const cpu = (values: number[]) => {
+      const c = summary(values);
+      return `p50 ${c.p50.toFixed(1)} ms, p95 ${c.p95.toFixed(1)} ms`;
+    };
+    console.log(
+      `Main-thread CPU per frame (not inflated by other load): ingest ${cpu(ingestCpu)}; list scroll ${cpu(listCpu)}; waterfall scroll ${cpu(waterfallCpu)}`,
     );
     if (errors.length > 0) console.log(`Page errors: ${errors.join(' | ')}`);
     const ok =

@@ -7,6 +7,7 @@ import { COLUMNS, gridTemplate } from './columns';
 import type { Column, ColumnId } from './columns';
 import { memoTimeBounds, roundedBounds } from './sessionBounds';
 import { TrafficRow } from './TrafficRow';
+import { RowSlots } from './rowSlots';
 
 export const ROW_HEIGHT_PX = 22;
 const HEADER_HEIGHT_PX = 26;
@@ -98,6 +99,7 @@ export function TrafficTable() {
   const followRef = useRef(true);
   const [following, setFollowing] = useState(true);
   const [widths, setWidths] = useState(initialWidths);
+  const [rowSlots] = useState(() => new RowSlots());
   const dragBase = useRef<Record<ColumnId, number> | undefined>(undefined);
 
   // The virtualizer is mutable by design; this component re-renders on every scroll anyway.
@@ -156,10 +158,10 @@ export function TrafficTable() {
   );
   const minWidthPx = COLUMNS.reduce((sum, c) => sum + widths[c.id], 0);
   const visibleItems = virtualizer.getVirtualItems();
-  const slots = visibleItems.length;
-  // Rendered in slot order, so React never has to move a row element (rows are positioned
-  // absolutely: their order in the DOM does not matter, moving them does).
-  const items = [...visibleItems].sort((a, b) => (a.index % slots) - (b.index % slots));
+  const slots = rowSlots.assign(visibleItems.map((item) => item.index));
+  // Rendered in slot order: React never moves a row element (rows are positioned absolutely,
+  // so their order in the DOM does not matter; moving them does).
+  const items = visibleItems.map((item, i) => ({ item, slot: slots[i]! })).sort((a, b) => a.slot - b.slot);
 
   return (
     <div className="traffic-table" style={style}>
@@ -183,14 +185,13 @@ export function TrafficTable() {
           ))}
         </div>
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative', minWidth: minWidthPx }}>
-          {items.map((item) => {
+          {items.map(({ item, slot }) => {
             const id = rows.ids[item.index]!;
             return (
               <TrafficRow
-                // Keyed by slot, not by id: a contiguous window of N rows keyed index mod N keeps
-                // the same N keys wherever it is, so scrolling and following re-fill the existing
-                // row elements instead of removing and creating rows on every frame.
-                key={item.index % slots}
+                // Keyed by slot (see RowSlots): scrolling re-fills row elements instead of
+                // removing and creating them.
+                key={slot}
                 id={id}
                 index={item.index}
                 topPx={item.start - HEADER_HEIGHT_PX}
