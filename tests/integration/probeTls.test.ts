@@ -2,6 +2,7 @@
  * The TLS layer against servers with the test PKI's certificates (tests/fixtures/certificates.ts):
  * the chain is reported even when it is rejected, and each rejection names its reason.
  */
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProbe } from '../../electron/engine/probes/probeRunner.js';
 import { makeTestPki, type TestCertificate, type TestPki } from '../fixtures/certificates.js';
@@ -118,6 +119,31 @@ describe('TLS probe by name', () => {
     );
     expect(report.error).toBeUndefined();
     expect(tlsStep(report.steps)).toMatchObject({ servername: 'localhost', valid: true });
+  });
+
+  it('reports a stapled OCSP response', async () => {
+    const https = await import('node:https');
+    const server = https.createServer({ cert: pki.valid.certPem, key: pki.valid.keyPem }, (_req, res) =>
+      res.end('x'),
+    );
+    // The server staples whatever its OCSP responder gave it; the probe reports that one came.
+    server.on(
+      'OCSPRequest',
+      (_cert: Buffer, _issuer: Buffer, callback: (err: Error | null, resp: Buffer) => void) =>
+        callback(null, Buffer.from('stapled-ocsp-response')),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const report = await runProbe(
+        { target: `https://localhost:${port}/`, timeoutMs: 3000 },
+        { ca: [pki.ca.certPem] },
+      );
+      expect(tlsStep(report.steps)).toMatchObject({ ocspStapled: true, ocspResponseBytes: 21, valid: true });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('reports a TLS handshake failure when the port does not speak TLS', async () => {
