@@ -228,17 +228,22 @@ export function forwardRequest(
       res.socket?.destroy();
     } else {
       const body = `${error.message}\n`;
-      res.shouldKeepAlive = res.shouldKeepAlive && req.complete;
-      res.writeHead(action.status, failureStatusText(action.status), [
-        'Content-Type',
-        'text/plain; charset=utf-8',
-        'Content-Length',
-        String(Buffer.byteLength(body)),
-        'x-netlens-error',
-        error.class,
-        ...(req.complete ? [] : ['Connection', 'close']),
-      ]);
-      res.end(body);
+      try {
+        res.shouldKeepAlive = res.shouldKeepAlive && req.complete;
+        res.writeHead(action.status, failureStatusText(action.status), [
+          'Content-Type',
+          'text/plain; charset=utf-8',
+          'Content-Length',
+          String(Buffer.byteLength(body)),
+          'x-netlens-error',
+          error.class,
+          ...(req.complete ? [] : ['Connection', 'close']),
+        ]);
+        res.end(body);
+      } catch {
+        // The client side is already gone or answered: nothing left to tell it.
+        res.destroy();
+      }
     }
   }
 
