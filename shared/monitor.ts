@@ -24,6 +24,8 @@ export interface MonitorDefinition {
   expectedStatus?: number;
   /** Disabled monitors are kept but not run. Default true. */
   enabled?: boolean;
+  /** Accept a certificate the probe rejects (an internal CA, a self-signed dev server). */
+  insecure?: boolean;
 }
 
 export type MonitorState = 'unknown' | 'up' | 'down';
@@ -111,5 +113,6 @@ export function monitorDefinitionProblem(value: unknown): string | undefined {
   )
     return 'expectedStatus must be an HTTP status between 100 and 599';
   if (m.enabled !== undefined && typeof m.enabled !== 'boolean') return 'enabled must be true or false';
+  if (m.insecure !== undefined && typeof m.insecure !== 'boolean') return 'insecure must be true or false';
   return undefined;
 }

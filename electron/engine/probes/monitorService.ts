@@ -134,7 +134,12 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     const atMs = now();
     let sample: MonitorSample;
     try {
-      const report = await probe({ target: def.target, timeoutMs: def.timeoutMs, retries: 0 });
+      const report = await probe({
+        target: def.target,
+        timeoutMs: def.timeoutMs,
+        retries: 0,
+        ...(def.insecure ? { insecure: true } : {}),
+      });
       sample = monitorSampleFromReport(def, report, atMs);
     } catch (error) {
       sample = {

@@ -70,6 +70,7 @@ export function normalizeDefinition(def: MonitorDefinition): MonitorDefinition {
   };
   if (def.expectedStatus !== undefined) clean.expectedStatus = def.expectedStatus;
   if (def.enabled !== undefined) clean.enabled = def.enabled;
+  if (def.insecure) clean.insecure = true;
   return clean;
 }
 

@@ -96,6 +96,7 @@ export function parseMonitorDefinition(value: unknown): MonitorDefinition {
     'timeoutMs',
     'expectedStatus',
     'enabled',
+    'insecure',
   ]);
   if (typeof raw.target === 'string' && raw.target.length > MAX_TARGET_LENGTH)
     throw new ArgumentError('monitor.target is too long');

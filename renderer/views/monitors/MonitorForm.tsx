@@ -31,6 +31,7 @@ export function MonitorForm({
     initial?.expectedStatus ? String(initial.expectedStatus) : '',
   );
   const [enabled, setEnabled] = useState(initial?.enabled ?? true);
+  const [insecure, setInsecure] = useState(initial?.insecure ?? false);
   const [problem, setProblem] = useState<string>();
   const [saving, setSaving] = useState(false);
 
@@ -45,6 +46,7 @@ export function MonitorForm({
       enabled,
     };
     if (expectedStatus.trim() !== '') def.expectedStatus = Number(expectedStatus);
+    if (insecure) def.insecure = true;
     const local = monitorDefinitionProblem(def);
     if (local) {
       setProblem(local);
@@ -122,6 +124,10 @@ export function MonitorForm({
       <label className="check">
         <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
         Enabled
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={insecure} onChange={(e) => setInsecure(e.target.checked)} />
+        Accept invalid certificates
       </label>
       <div className="monitor-form-actions">
         <button type="submit" className="primary" disabled={saving}>

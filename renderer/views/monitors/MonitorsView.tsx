@@ -70,6 +70,7 @@ function MonitorDetail({
           {every(monitor.intervalMs)} · timeout {formatMs(monitor.timeoutMs)}
           {monitor.expectedStatus ? ` · expects ${monitor.expectedStatus}` : ''}
           {monitor.enabled === false ? ' · disabled' : ''}
+          {monitor.insecure ? ' · certificate not checked' : ''}
         </span>
         <span className="spacer" />
         <button type="button" onClick={onEdit}>

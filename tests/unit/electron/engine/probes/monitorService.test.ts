@@ -160,6 +160,24 @@ describe('monitor service', () => {
     expect(service.history('api')).toEqual([]);
   });
 
+  it('passes insecure to the probe for a monitor that accepts invalid certificates', async () => {
+    const requests: ProbeRequest[] = [];
+    const service = createMonitorService({
+      dataDir,
+      emit: () => undefined,
+      probe: async (request) => {
+        requests.push(request);
+        return report(request, {});
+      },
+    });
+    service.start();
+    await service.save({ ...api, insecure: true });
+    await vi.advanceTimersByTimeAsync(10);
+    await service.stop();
+    expect(requests[0]).toEqual({ target: api.target, timeoutMs: api.timeoutMs, retries: 0, insecure: true });
+    expect(service.list()[0]!.insecure).toBe(true);
+  });
+
   it('persists definitions, reloads them, and deletes', async () => {
     const service = createMonitorService({
       dataDir,
