@@ -5,6 +5,8 @@
  * request to a port nothing listens on. Rows appear live, the filter narrows them, an exchange
  * opens into its timing and diagnosis, the waterfall paints, and a HAR downloads and validates.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import http from 'node:http';
 import net from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -16,6 +18,7 @@ import addFormats from 'ajv-formats';
 import { launchBrowser, startWebApp, type WebApp } from './harness.js';
 
 const require = createRequire(import.meta.url);
+const execFileAsync = promisify(execFile);
 const WAIT_MS = 15_000;
 
 let app: WebApp;
@@ -111,7 +114,11 @@ beforeAll(async () => {
   });
   upstreamPort = await listen(upstream);
   refusedPort = await closedPort();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+    origin: new URL(app.uiUrl).origin,
+  });
+  page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
 });
 
@@ -213,6 +220,29 @@ describe('traffic UI in web mode', () => {
     const body = detail.getByLabel('response body', { exact: true });
     await body.waitFor({ timeout: WAIT_MS });
     expect(await body.innerText()).toContain('"items": [');
+  });
+
+  it('copies a request as cURL that replays it against the upstream server', async () => {
+    await page.locator('[role="row"][data-id]', { hasText: '/echo' }).dispatchEvent('mousedown');
+    const detail = page.getByRole('complementary', { name: 'Exchange detail' });
+    await page.waitForFunction(() => document.querySelector('aside .url')?.textContent?.includes('/echo'));
+    await detail.getByRole('button', { name: 'Copy as cURL' }).click();
+    await detail.getByRole('button', { name: '✓ Copied' }).waitFor({ timeout: WAIT_MS });
+    const command = await page.evaluate(() => navigator.clipboard.readText());
+    expect(command).toMatch(/^curl -X POST /);
+    expect(command).not.toContain(app.proxyUrl);
+    // The shell runs it as copied: straight to the upstream, with the recorded body. (Async: the
+    // upstream server lives in this process and must keep answering.)
+    const { stdout } = await execFileAsync(
+      '/bin/sh',
+      ['-c', command.replace(/^curl /, '/usr/bin/curl -s ')],
+      {
+        encoding: 'utf8',
+        timeout: 10_000,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      },
+    );
+    expect(stdout).toBe('echo {"hello":"world"}');
   });
 
   it('paints the waterfall on the canvas in the timing colours', async () => {
