@@ -1,5 +1,5 @@
 /**
- * App-wide keys (DevTools' habits): ↑/↓ move the selection through the visible rows, `/` focuses
+ * App-wide keys (DevTools' habits): ↑/↓ (PageUp/PageDown, Home/End) move the selection through the visible rows, `/` focuses
  * the filter, Esc clears it (handled by the input) or closes the detail pane.
  */
 import type { useStore } from './store';
@@ -25,6 +25,16 @@ export function moveSelection(
   return ids[Math.max(0, Math.min(ids.length - 1, index + delta))];
 }
 
+/** Rows moved by each key; Home/End go as far as the list goes. */
+const SELECTION_KEYS: Record<string, number> = {
+  ArrowDown: 1,
+  ArrowUp: -1,
+  PageDown: 20,
+  PageUp: -20,
+  End: Number.MAX_SAFE_INTEGER,
+  Home: -Number.MAX_SAFE_INTEGER,
+};
+
 export function handleGlobalKey(event: KeyboardEvent, store: Store, focusFilter: () => void): void {
   if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
   const state = store.getState();
@@ -35,12 +45,13 @@ export function handleGlobalKey(event: KeyboardEvent, store: Store, focusFilter:
   }
   if (typingIn(event.target)) return;
   if (state.view !== 'traffic' && state.view !== 'waterfall') return;
-  if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+  const delta = SELECTION_KEYS[event.key];
+  if (delta !== undefined) {
     if (event.target instanceof HTMLElement && event.target.closest('[role="dialog"]')) return;
     event.preventDefault();
     const rows = selectVisibleRows(state);
-    const page = event.shiftKey ? 10 : 1;
-    const next = moveSelection(rows.ids, state.selectedId, event.key === 'ArrowDown' ? page : -page);
+    const step = event.shiftKey && Math.abs(delta) === 1 ? delta * 10 : delta;
+    const next = moveSelection(rows.ids, state.selectedId, step);
     if (next !== undefined) state.select(next);
   } else if (event.key === 'Escape' && state.selectedId !== undefined) {
     state.select(undefined);

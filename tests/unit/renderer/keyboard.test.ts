@@ -13,3 +13,13 @@ describe('moveSelection', () => {
     expect(moveSelection([], 'a', 1)).toBeUndefined();
   });
 });
+
+describe('moveSelection by pages and to the ends', () => {
+  it('clamps large steps to the first and last row', () => {
+    const ids = Array.from({ length: 50 }, (_, i) => `r${i}`);
+    expect(moveSelection(ids, 'r5', 20)).toBe('r25');
+    expect(moveSelection(ids, 'r5', -20)).toBe('r0');
+    expect(moveSelection(ids, 'r5', Number.MAX_SAFE_INTEGER)).toBe('r49');
+    expect(moveSelection(ids, 'r5', -Number.MAX_SAFE_INTEGER)).toBe('r0');
+  });
+});
