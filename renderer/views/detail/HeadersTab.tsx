@@ -41,6 +41,15 @@ function rawResponse(exchange: Exchange): string {
   ].join('\n');
 }
 
+/** Query parameters in URL order, decoded (WHATWG URL's application/x-www-form-urlencoded parsing). */
+function queryParams(url: string): Header[] {
+  try {
+    return [...new URL(url).searchParams].map(([name, value]) => ({ name, value }));
+  } catch {
+    return [];
+  }
+}
+
 /** Request and response headers in the order and case they were recorded, or raw. */
 export function HeadersTab({ exchange }: { exchange: Exchange }) {
   const [raw, setRaw] = useState(false);
@@ -87,6 +96,12 @@ export function HeadersTab({ exchange }: { exchange: Exchange }) {
           )}
         </tbody>
       </table>
+      {queryParams(exchange.request.url).length > 0 && (
+        <>
+          <h3>Query string</h3>
+          <HeaderTable headers={queryParams(exchange.request.url)} label="Query string" />
+        </>
+      )}
       <h3>Request headers</h3>
       {raw ? (
         <pre className="block">{rawRequest(exchange)}</pre>

@@ -104,3 +104,30 @@ describe('BodyTab', () => {
     );
   });
 });
+
+describe('HeadersTab', () => {
+  it('keeps header order and case, decodes the query string, and shows the raw head', async () => {
+    const { HeadersTab } = await import('../../../../../renderer/views/detail/HeadersTab');
+    const exchange = makeExchange({
+      url: 'http://api.test/search?q=a%20b&tag=x&tag=y',
+      requestHeaders: [
+        { name: 'X-Second', value: '2' },
+        { name: 'accept', value: '*/*' },
+        { name: 'X-Second', value: 'dup' },
+      ],
+    });
+    render(<HeadersTab exchange={exchange} />);
+    const request = screen.getByRole('table', { name: 'Request headers' });
+    expect([...request.querySelectorAll('th')].map((th) => th.textContent)).toEqual([
+      'X-Second',
+      'accept',
+      'X-Second',
+    ]);
+    const query = screen.getByRole('table', { name: 'Query string' });
+    expect([...query.querySelectorAll('td')].map((td) => td.textContent)).toEqual(['a b', 'x', 'y']);
+    screen.getByRole('checkbox', { name: 'Raw' }).click();
+    await waitFor(() =>
+      expect(screen.getByText(/^GET \/search\?q=a%20b&tag=x&tag=y HTTP\/1\.1/)).toBeTruthy(),
+    );
+  });
+});
