@@ -195,6 +195,8 @@ export interface LoadOptions {
 
 export interface LoadResult {
   requests: number;
+  /** Every completed request, warm-up included (to divide a process's CPU time by). */
+  allRequests: number;
   errors: number;
   requestsPerSecond: number;
   p50Ms: number;
@@ -215,6 +217,7 @@ export async function runKeepAliveLoad(options: LoadOptions): Promise<LoadResult
   const request = buildRequest(options.origin, options.route, 'GET', options.path);
   const latencies: number[] = [];
   let errors = 0;
+  let allRequests = 0;
   const sockets = await Promise.all(
     Array.from({ length: options.connections }, () =>
       openConnection(options.origin, options.route, options.clientTls),
@@ -238,6 +241,7 @@ export async function runKeepAliveLoad(options: LoadOptions): Promise<LoadResult
           const attach = (s: net.Socket): void => {
             const reader = new ResponseReader((status) => {
               const now = process.hrtime.bigint();
+              allRequests += 1;
               if (status !== 200) errors += 1;
               else if (sentAt >= measureFromNs && now <= endNs) latencies.push(Number(now - sentAt) / 1e6);
               if (now < endNs) send();
@@ -284,6 +288,7 @@ export async function runKeepAliveLoad(options: LoadOptions): Promise<LoadResult
   const total = latencies.reduce((sum, value) => sum + value, 0);
   return {
     requests: latencies.length,
+    allRequests,
     errors,
     requestsPerSecond: latencies.length / (options.durationMs / 1000),
     p50Ms: percentile(sorted, 50),

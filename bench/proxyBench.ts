@@ -160,6 +160,22 @@ async function procStatus(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number
   }
 }
 
+/** User + system CPU time of a process so far, in µs (Linux /proc/PID/stat); undefined elsewhere. */
+async function cpuTimeUs(pid: number): Promise<number | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may contain spaces (proc(5)).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? (ticks * 1e6) / CLOCK_TICKS_PER_SECOND : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// sysconf(_SC_CLK_TCK) is 100 on every Linux Node runs on.
+const CLOCK_TICKS_PER_SECOND = 100;
+
 /** Resets the peak RSS (VmHWM) to the current RSS (Linux: clear_refs 5). */
 async function resetPeakRss(pid: number): Promise<boolean> {
   try {
@@ -281,8 +297,12 @@ async function main(): Promise<void> {
       log();
       log(`Small responses (${SMALL_BODY.length} B body) over ${label}`);
       const best = new Map<TargetName, LoadResult>();
+      // The proxy's own CPU per request over every round: steadier than req/s on a busy machine.
+      const cpu = new Map<TargetName, { us: number; requests: number }>();
       for (let round = 0; round < rounds; round += 1) {
         for (const name of TARGET_NAMES) {
+          const pid = name === 'direct' ? undefined : proxies[name].pid;
+          const cpuBefore = pid !== undefined ? await cpuTimeUs(pid) : undefined;
           const result = await runKeepAliveLoad({
             origin: target,
             route: routes()[name],
@@ -292,18 +312,28 @@ async function main(): Promise<void> {
             warmupMs,
             durationMs,
           });
+          const cpuAfter = pid !== undefined ? await cpuTimeUs(pid) : undefined;
+          if (cpuBefore !== undefined && cpuAfter !== undefined) {
+            const sum = cpu.get(name) ?? { us: 0, requests: 0 };
+            cpu.set(name, { us: sum.us + cpuAfter - cpuBefore, requests: sum.requests + result.allRequests });
+          }
           const previous = best.get(name);
           if (!previous || result.requestsPerSecond > previous.requestsPerSecond) best.set(name, result);
         }
       }
       log(
-        `  ${'target'.padEnd(8)} ${pad('req/s', 9)} ${pad('p50 ms', 8)} ${pad('p99 ms', 8)} ${pad('mean ms', 8)} ${pad('errors', 7)}`,
+        `  ${'target'.padEnd(8)} ${pad('req/s', 9)} ${pad('p50 ms', 8)} ${pad('p99 ms', 8)} ${pad('mean ms', 8)} ${pad('errors', 7)} ${pad('proxy CPU µs/req', 17)}`,
       );
+      const cpuPerRequest = (name: TargetName): number => {
+        const sum = cpu.get(name);
+        return sum && sum.requests > 0 ? sum.us / sum.requests : NaN;
+      };
       for (const name of TARGET_NAMES) {
         const r = best.get(name)!;
         log(
           `  ${name.padEnd(8)} ${pad(r.requestsPerSecond.toFixed(0), 9)} ${pad(fixed(r.p50Ms), 8)} ` +
-            `${pad(fixed(r.p99Ms), 8)} ${pad(fixed(r.meanMs), 8)} ${pad(String(r.errors), 7)}`,
+            `${pad(fixed(r.p99Ms), 8)} ${pad(fixed(r.meanMs), 8)} ${pad(String(r.errors), 7)} ` +
+            `${pad(name === 'direct' ? '-' : fixed(cpuPerRequest(name), 0), 17)}`,
         );
       }
       const ceiling = best.get('ceiling')!;
@@ -326,11 +356,14 @@ async function main(): Promise<void> {
       log(
         `  NetLens / ceiling: req/s ${rpsBar.value} (bar ${rpsBar.bar}) ${verdict(rpsBar.ok)}; ` +
           `p50 ${p50Bar.value} (bar ${p50Bar.bar}) ${verdict(p50Bar.ok)}; ` +
-          `ceiling / direct req/s ${percent(ceiling.requestsPerSecond / best.get('direct')!.requestsPerSecond)}`,
+          `ceiling / direct req/s ${percent(ceiling.requestsPerSecond / best.get('direct')!.requestsPerSecond)}; ` +
+          `proxy CPU per request NetLens / ceiling ${fixed(cpuPerRequest('netlens') / cpuPerRequest('ceiling'))}x`,
       );
       const rss = await procStatus(proxies.netlens.pid, 'VmRSS');
       log(`  NetLens RSS after this case (${proxies.netlens.pid}): ${mb(rss)} MB (exchanges kept in memory)`);
-      results[key] = Object.fromEntries(best);
+      results[key] = Object.fromEntries(
+        TARGET_NAMES.map((name) => [name, { ...best.get(name)!, proxyCpuUsPerRequest: cpuPerRequest(name) }]),
+      );
     }
 
     if (only.has('large')) {
