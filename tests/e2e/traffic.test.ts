@@ -186,6 +186,13 @@ describe('traffic UI in web mode', () => {
     await page.keyboard.press('Escape');
     expect(await filter.inputValue()).toBe('');
     await waitForRows(4);
+    // The row menu narrows the filter to a host.
+    await page.locator('[role="row"][data-id]', { hasText: '/echo' }).click({ button: 'right' });
+    const menu = page.getByRole('menu', { name: 'Exchange actions' });
+    await menu.getByRole('menuitem', { name: 'Show only 127.0.0.1' }).click();
+    expect(await filter.inputValue()).toBe('host:127.0.0.1');
+    await waitForRows(4);
+    await filter.fill('');
   });
 
   it('opens a failed exchange into its diagnosis and timing', async () => {

@@ -1,13 +1,11 @@
 import type { Exchange } from '../../../shared/model';
-import { call } from '../../api';
 import { CopyButton } from '../../components/CopyButton';
 import { useStore } from '../../store';
 import type { DetailTab } from '../../store';
 import { selectSelectedExchange } from '../../store/selectors';
 import { TracePanel } from '../correlation/TracePanel';
 import { BodyTab } from './BodyTab';
-import { base64ToBytes } from './bodyFormat';
-import { buildCurl } from './curl';
+import { curlForExchange } from './copyCurl';
 import { DiagnosisBanner, DiagnosisTab } from './DiagnosisTab';
 import { HeadersTab } from './HeadersTab';
 import { findLastSuccess } from './lastSuccess';
@@ -23,35 +21,25 @@ const TABS: { id: DetailTab; label: string }[] = [
   { id: 'trace', label: 'Trace' },
 ];
 
-async function curlFor(exchange: Exchange): Promise<string> {
-  const info = exchange.request.body;
-  if (info.sizeBytes === 0) return buildCurl(exchange);
-  const payload = await call('exchanges:body', exchange.id, 'request');
-  if (!payload) return buildCurl(exchange);
-  return buildCurl(exchange, { body: base64ToBytes(payload.base64), bodyTruncated: payload.truncated });
-}
-
-function isFailure(exchange: Exchange): boolean {
+export function isFailure(exchange: Exchange): boolean {
   return exchange.error !== undefined || (exchange.response !== undefined && exchange.response.status >= 400);
 }
 
+/** Opens the Diff view: this failure against the last success to the same method, host and path. */
+export function compareWithLastSuccess(exchange: Exchange): void {
+  const { ids, byId, openDiff, pushNotice } = useStore.getState();
+  const ok = findLastSuccess(exchange, ids, byId);
+  if (ok) openDiff(exchange.id, ok.id);
+  else
+    pushNotice('info', `No successful ${exchange.request.method} to the same host and path to compare with.`);
+}
+
 function CompareButton({ exchange }: { exchange: Exchange }) {
-  const openDiff = useStore((s) => s.openDiff);
-  const pushNotice = useStore((s) => s.pushNotice);
   return (
     <button
       type="button"
       title="Diff this failure against the last successful exchange with the same method, host and path"
-      onClick={() => {
-        const { ids, byId } = useStore.getState();
-        const ok = findLastSuccess(exchange, ids, byId);
-        if (ok) openDiff(exchange.id, ok.id);
-        else
-          pushNotice(
-            'info',
-            `No successful ${exchange.request.method} to the same host and path to compare with.`,
-          );
-      }}
+      onClick={() => compareWithLastSuccess(exchange)}
     >
       Compare with last success
     </button>
@@ -109,7 +97,7 @@ export function DetailPane() {
       <div className="toolbar" style={{ borderBottom: 'none', paddingBottom: 0 }}>
         <CopyButton
           label="Copy as cURL"
-          getText={() => curlFor(exchange)}
+          getText={() => curlForExchange(exchange)}
           title="The original request, to the upstream URL"
         />
         {isFailure(exchange) && <CompareButton exchange={exchange} />}

@@ -8,6 +8,8 @@ import type { Column, ColumnId } from './columns';
 import { memoTimeBounds, roundedBounds } from './sessionBounds';
 import { TrafficRow } from './TrafficRow';
 import { RowSlots } from './rowSlots';
+import { RowMenu } from './RowMenu';
+import type { RowMenuState } from './RowMenu';
 
 export const ROW_HEIGHT_PX = 22;
 const HEADER_HEIGHT_PX = 26;
@@ -100,6 +102,8 @@ export function TrafficTable() {
   const [following, setFollowing] = useState(true);
   const [widths, setWidths] = useState(initialWidths);
   const [rowSlots] = useState(() => new RowSlots());
+  const [menu, setMenu] = useState<RowMenuState | undefined>();
+  const closeMenu = useCallback(() => setMenu(undefined), []);
   const dragBase = useRef<Record<ColumnId, number> | undefined>(undefined);
 
   // The virtualizer is mutable by design; this component re-renders on every scroll anyway.
@@ -173,6 +177,13 @@ export function TrafficTable() {
         aria-rowcount={rows.ids.length + 1}
         aria-multiselectable={false}
         onScroll={onScroll}
+        onContextMenu={(event) => {
+          const row = (event.target as HTMLElement).closest<HTMLElement>('[data-id]');
+          if (!row?.dataset.id) return;
+          event.preventDefault();
+          select(row.dataset.id);
+          setMenu({ id: row.dataset.id, x: event.clientX, y: event.clientY });
+        }}
       >
         <div
           role="row"
@@ -209,6 +220,7 @@ export function TrafficTable() {
           </p>
         )}
       </div>
+      {menu && <RowMenu menu={menu} onClose={closeMenu} />}
       {!following && newestLast && rows.ids.length > 0 && (
         <button
           type="button"
