@@ -182,7 +182,12 @@ export function TrafficTable() {
           if (!row?.dataset.id) return;
           event.preventDefault();
           select(row.dataset.id);
-          setMenu({ id: row.dataset.id, x: event.clientX, y: event.clientY });
+          // Kept inside the window near the right and bottom edges.
+          setMenu({
+            id: row.dataset.id,
+            x: Math.min(event.clientX, window.innerWidth - 230),
+            y: Math.min(event.clientY, window.innerHeight - 170),
+          });
         }}
       >
         <div
