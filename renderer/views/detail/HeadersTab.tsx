@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { Exchange, Header } from '../../../shared/model';
+import { formatBytes } from '../../format';
 
 function HeaderTable({ headers, label }: { headers: Header[]; label: string }) {
   if (headers.length === 0) return <p className="muted">No headers.</p>;
@@ -40,6 +41,12 @@ function rawResponse(exchange: Exchange): string {
     ...response.headers.map((h) => `${h.name}: ${h.value}`),
   ].join('\n');
 }
+
+const TUNNEL_REASONS: Record<NonNullable<Exchange['tunnel']>['reason'], string> = {
+  pass_through_host: 'passed through without interception (pass-through host)',
+  client_rejected_certificate: 'passed through: the client rejected the NetLens certificate',
+  not_tls: 'passed through: not TLS',
+};
 
 /** Query parameters in URL order, decoded (WHATWG URL's application/x-www-form-urlencoded parsing). */
 function queryParams(url: string): Header[] {
@@ -91,6 +98,35 @@ export function HeadersTab({ exchange }: { exchange: Exchange }) {
               <th scope="row">Rule</th>
               <td>
                 {exchange.rule.ruleName}: {exchange.rule.action}
+              </td>
+            </tr>
+          )}
+          {exchange.tunnel && (
+            <tr>
+              <th scope="row">Tunnel</th>
+              <td>
+                {TUNNEL_REASONS[exchange.tunnel.reason]}; {formatBytes(exchange.tunnel.bytesFromClient)} sent,{' '}
+                {formatBytes(exchange.tunnel.bytesFromServer)} received
+              </td>
+            </tr>
+          )}
+          {exchange.websocket && (
+            <tr>
+              <th scope="row">WebSocket</th>
+              <td>
+                {exchange.websocket.messagesFromClient} messages (
+                {formatBytes(exchange.websocket.bytesFromClient)}) sent,{' '}
+                {exchange.websocket.messagesFromServer} messages (
+                {formatBytes(exchange.websocket.bytesFromServer)}) received
+                {exchange.websocket.closedAtMs !== undefined ? '; closed' : '; open'}
+              </td>
+            </tr>
+          )}
+          {exchange.retry && (
+            <tr>
+              <th scope="row">Retry</th>
+              <td>
+                attempt {exchange.retry.attempt} of chain {exchange.retry.chainId}
               </td>
             </tr>
           )}
