@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * UI benchmark (`npm run bench:ui`): the built renderer in web mode (`netlens web`) in headless
  * Chromium.

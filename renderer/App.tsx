@@ -12,6 +12,7 @@ import { RetriesView } from './views/retries/RetriesView';
 import { DiffView } from './views/diff/DiffView';
 import { ProbesView } from './views/probes/ProbesView';
 import { MonitorsView } from './views/monitors/MonitorsView';
+import { ensureMonitorFeed, loadMonitors } from './views/monitors/monitorFeed';
 
 const NAV: { view: ViewName; label: string }[] = [
   { view: 'traffic', label: 'Traffic' },
@@ -82,6 +83,12 @@ export function App() {
   const view = useStore((s) => s.view);
   const setView = useStore((s) => s.setView);
   useEffect(() => syncWithEngine(useStore), []);
+  // Monitors run in the engine whatever view is open: follow them from the start, so a state
+  // change (up → down) is announced in web mode even before the Monitors view was visited.
+  useEffect(() => {
+    ensureMonitorFeed();
+    void loadMonitors();
+  }, []);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => handleGlobalKey(event, useStore, focusFilter);
     window.addEventListener('keydown', onKey);

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The analysis views end to end, in web mode with Chromium, over real traffic through the real
  * proxy: a signed request whose body was re-serialised fails, and the diff against the last

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * Probes and monitors end to end: NetLens in web mode (`netlens web`), Chromium, servers this
  * test starts on 127.0.0.1. A probe run from the UI shows its phases with times; a refused port

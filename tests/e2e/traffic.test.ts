@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The traffic UI end to end, as a user would drive it: NetLens in web mode (`netlens web`),
  * Debian's Chromium, real HTTP through the real proxy to a server this test starts, including a

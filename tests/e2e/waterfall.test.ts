@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The waterfall end to end: real exchanges through the proxy, drawn on a HiDPI canvas; hover
  * shows the phase breakdown, Ctrl+wheel zooms, dragging pans, and the view follows the filter.
