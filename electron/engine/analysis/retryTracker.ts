@@ -9,7 +9,14 @@ import type { ExchangeStoreView } from '../engine.js';
 import type { Exchange } from '../../../shared/model.js';
 import type { RetryChain } from '../../../shared/retry.js';
 import { traceRefOf } from '../../../shared/correlation.js';
-import { RetryChainBuilder, type RetryChainOptions } from './retryChains.js';
+import {
+  DEFAULT_RETRY_WINDOW_MS,
+  RetryChainBuilder,
+  attemptOutcome,
+  endedAtMs,
+  isFailure,
+  type RetryChainOptions,
+} from './retryChains.js';
 
 export interface RetryTracker {
   observe(exchange: Exchange): void;
@@ -33,9 +40,32 @@ async function requestBodyHash(store: ExchangeStoreView, exchange: Exchange): Pr
   }
 }
 
+/**
+ * The part of the retry key that needs no body: client host, method and URL. A request can join
+ * a chain only when an earlier attempt with this prefix failed within the window.
+ */
+function requestPrefix(exchange: Exchange): string {
+  return `${exchange.connection.clientAddress ?? ''}\n${exchange.request.method.toUpperCase()}\n${exchange.request.url}`;
+}
+
+/**
+ * Both the builder's candidates and these prefixes are ordered by their latest failure, so
+ * keeping at least as many prefixes as the builder keeps candidates never forgets a live one.
+ */
+const MIN_FAILED_PREFIXES = 10_000;
+
 export function createRetryTracker(store: ExchangeStoreView, options: RetryChainOptions = {}): RetryTracker {
   const builder = new RetryChainBuilder(options);
+  const windowMs = options.windowMs ?? DEFAULT_RETRY_WINDOW_MS;
   let queue: Promise<void> = Promise.resolve();
+  /**
+   * Prefixes of recent failures, with the end of the latest one, oldest activity first. A
+   * success whose prefix is not here cannot join or form a chain (only failed attempts open
+   * candidates), so it skips the builder, the body hash and the queue: the common path of a
+   * proxy under load is synchronous and O(1).
+   */
+  const failedPrefixes = new Map<string, number>();
+  const maxFailedPrefixes = Math.max(MIN_FAILED_PREFIXES, 2 * (options.maxCandidates ?? 0));
 
   function process(exchange: Exchange, bodyHash: string | undefined): void {
     const assignment = builder.add(exchange, bodyHash);
@@ -45,6 +75,33 @@ export function createRetryTracker(store: ExchangeStoreView, options: RetryChain
     }
   }
 
+  function rememberFailure(prefix: string, exchange: Exchange): void {
+    failedPrefixes.delete(prefix);
+    failedPrefixes.set(prefix, endedAtMs(exchange));
+    // Oldest first: drop what fell out of the window, and keep the map bounded.
+    const nowMs = exchange.startedAtMs;
+    for (const [key, lastEndedAtMs] of failedPrefixes) {
+      if (failedPrefixes.size <= maxFailedPrefixes && nowMs - lastEndedAtMs <= windowMs) break;
+      failedPrefixes.delete(key);
+    }
+  }
+
+  /** Whether the exchange could join a chain (or open a candidate), so it needs the full key. */
+  function mayChain(exchange: Exchange): boolean {
+    const prefix = requestPrefix(exchange);
+    if (isFailure(attemptOutcome(exchange))) {
+      rememberFailure(prefix, exchange);
+      return true;
+    }
+    const lastFailureEndedAtMs = failedPrefixes.get(prefix);
+    if (lastFailureEndedAtMs === undefined) return false;
+    if (exchange.startedAtMs - lastFailureEndedAtMs > windowMs) {
+      failedPrefixes.delete(prefix);
+      return false;
+    }
+    return true;
+  }
+
   return {
     observe(exchange: Exchange): void {
       if (exchange.traceId === undefined) {
@@ -52,6 +109,7 @@ export function createRetryTracker(store: ExchangeStoreView, options: RetryChain
         if (trace) store.update(exchange.id, { traceId: trace.traceId });
       }
       if (exchange.kind !== 'http' || exchange.state === 'pending') return;
+      if (!mayChain(exchange)) return;
       // Hash bodies asynchronously but process in observe order: a chain's attempts finish in order.
       const hash = requestBodyHash(store, exchange);
       queue = queue.then(async () => {
@@ -66,6 +124,7 @@ export function createRetryTracker(store: ExchangeStoreView, options: RetryChain
     chains(): RetryChain[] {
       if (store.size === 0) {
         builder.clear();
+        failedPrefixes.clear();
         return [];
       }
       return builder.chains().filter((chain) => chain.exchangeIds.every((id) => store.get(id) !== undefined));

@@ -129,4 +129,45 @@ describe('createRetryTracker', () => {
     store.clear();
     expect(tracker.chains()).toEqual([]);
   });
+
+  it('reads no body for successes that cannot join a chain, and still chains a retry after a failure', async () => {
+    const { store, byId, bodies } = memoryStore();
+    const reads: string[] = [];
+    const read = store.body.bind(store);
+    store.body = async (id, side, decoded) => {
+      reads.push(id);
+      return read(id, side, decoded);
+    };
+    const tracker = createRetryTracker(store);
+    const successes = [post(T0, 200, '{"a":1}', bodies), post(T0 + 50, 201, '{"a":1}', bodies)];
+    for (const exchange of successes) {
+      byId.set(exchange.id, exchange);
+      tracker.observe(exchange);
+    }
+    await tracker.settled();
+    expect(reads).toEqual([]);
+    const failed = post(T0 + 100, 503, '{"a":1}', bodies);
+    const retried = post(T0 + 300, 200, '{"a":1}', bodies);
+    for (const exchange of [failed, retried]) {
+      byId.set(exchange.id, exchange);
+      tracker.observe(exchange);
+    }
+    await tracker.settled();
+    expect(reads).toEqual([failed.id, retried.id]);
+    expect(byId.get(retried.id)!.retry).toEqual({ chainId: `chain-${failed.id}`, attempt: 2 });
+  });
+
+  it('does not chain a success that comes after the window of the last failure', async () => {
+    const { store, byId, bodies } = memoryStore();
+    const tracker = createRetryTracker(store, { windowMs: 1000 });
+    const failed = post(T0, 503, '{}', bodies);
+    const late = post(T0 + 5000, 200, '{}', bodies);
+    for (const exchange of [failed, late]) {
+      byId.set(exchange.id, exchange);
+      tracker.observe(exchange);
+    }
+    await tracker.settled();
+    expect(tracker.chains()).toEqual([]);
+    expect(byId.get(late.id)!.retry).toBeUndefined();
+  });
 });
