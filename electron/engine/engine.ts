@@ -145,7 +145,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       const captured = bodies[side]?.endInMemory();
       if (captured) bodyStore.put(exchange.id, side, captured);
     }
-    store.finished(exchange);
+    // The recorder is settled: it never changes the exchange again, so the store keeps it as is.
+    store.finished(exchange, { adopt: true });
     return true;
   }
 
@@ -166,7 +167,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       const size = await decodedSize(source, info.contentEncoding);
       if (size !== undefined) info.decodedSizeBytes = size;
     }
-    store.finished(exchange);
+    store.finished(exchange, { adopt: true });
   }
 
   const sink: ExchangeSink = {

@@ -37,8 +37,11 @@ export interface ExchangeStoreOptions {
  */
 export class ExchangeStore implements ExchangeStoreView {
   private readonly byId = new Map<string, Exchange>();
-  /** Exchanges that moved since the last flush of updates. */
-  private readonly dirty = new Set<string>();
+  /**
+   * Exchanges that moved since the last flush of updates, as the proxy's live objects: they are
+   * copied once, when flushed or read, not on every move (most finish before the next flush).
+   */
+  private readonly moved = new Map<string, Exchange>();
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly finishListeners = new Set<(exchange: Exchange) => void>();
   private readonly maxExchanges: number;
@@ -58,10 +61,13 @@ export class ExchangeStore implements ExchangeStoreView {
   }
 
   list(): Exchange[] {
+    for (const [id, live] of this.moved) this.byId.set(id, snapshot(live));
     return [...this.byId.values()];
   }
 
   get(id: string): Exchange | undefined {
+    const live = this.moved.get(id);
+    if (live) this.byId.set(id, snapshot(live));
     return this.byId.get(id);
   }
 
@@ -86,8 +92,7 @@ export class ExchangeStore implements ExchangeStoreView {
    */
   progressed(exchange: Exchange): void {
     if (!this.byId.has(exchange.id)) return;
-    this.byId.set(exchange.id, snapshot(exchange));
-    this.dirty.add(exchange.id);
+    this.moved.set(exchange.id, exchange);
     if (this.flushTimer) return;
     this.flushTimer = setTimeout(() => this.flushUpdates(), this.updateIntervalMs);
     this.flushTimer.unref();
@@ -95,20 +100,26 @@ export class ExchangeStore implements ExchangeStoreView {
 
   private flushUpdates(): void {
     this.flushTimer = undefined;
-    const ids = [...this.dirty];
-    this.dirty.clear();
-    for (const id of ids) {
-      const latest = this.byId.get(id);
-      if (latest && latest.state === 'pending') this.emit({ type: 'exchange:updated', exchange: latest });
+    const moved = [...this.moved.values()];
+    this.moved.clear();
+    for (const live of moved) {
+      if (!this.byId.has(live.id)) continue;
+      const latest = snapshot(live);
+      this.byId.set(latest.id, latest);
+      if (latest.state === 'pending') this.emit({ type: 'exchange:updated', exchange: latest });
     }
   }
 
-  finished(exchange: Exchange): void {
-    const copy = snapshot(exchange);
+  /**
+   * The exchange ended. With `adopt`, the caller hands the object over and never changes it
+   * again (the proxy's recorder, once settled), so it is kept as it is: no copy per exchange.
+   */
+  finished(exchange: Exchange, options: { adopt?: boolean } = {}): void {
+    const copy = options.adopt === true ? exchange : snapshot(exchange);
     const known = this.byId.has(copy.id);
     this.byId.set(copy.id, copy);
     if (!known) this.evict();
-    this.dirty.delete(copy.id);
+    this.moved.delete(copy.id);
     this.emit({ type: 'exchange:finished', exchange: copy });
     for (const listener of this.finishListeners) {
       try {
@@ -125,8 +136,10 @@ export class ExchangeStore implements ExchangeStoreView {
   }
 
   update(id: string, patch: Partial<Exchange>): Exchange | undefined {
-    const current = this.byId.get(id);
+    const current = this.get(id);
     if (!current) return undefined;
+    // This update carries the latest state: a pending flush would overwrite the patch.
+    this.moved.delete(id);
     const next: Exchange = { ...current, ...patch, id: current.id };
     this.byId.set(id, next);
     this.emit({ type: 'exchange:updated', exchange: next });
@@ -134,7 +147,7 @@ export class ExchangeStore implements ExchangeStoreView {
   }
 
   async body(id: string, side: BodySide, decoded = true): Promise<BodyPayload | null> {
-    const exchange = this.byId.get(id);
+    const exchange = this.get(id);
     if (!exchange) return null;
     const info = side === 'request' ? exchange.request.body : exchange.response?.body;
     const bytes = await this.bodies.read(id, side);
@@ -177,7 +190,7 @@ export class ExchangeStore implements ExchangeStoreView {
   private stopFlushing(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    this.dirty.clear();
+    this.moved.clear();
   }
 
   private evict(): void {
@@ -185,6 +198,7 @@ export class ExchangeStore implements ExchangeStoreView {
       const oldest = this.byId.keys().next().value;
       if (oldest === undefined) return;
       this.byId.delete(oldest);
+      this.moved.delete(oldest);
       this.bodies.delete(oldest);
     }
   }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { NetlensError } from '../../../shared/errors.js';
 import type { BodyInfo, Exchange, ExchangeKind, Header, TlsInfo } from '../../../shared/model.js';
@@ -9,6 +9,18 @@ import { computeTimings, type PhaseMarks } from './phaseTimings.js';
 import type { UpstreamConnection } from './upstreamAgent.js';
 
 const PROGRESS_INTERVAL_MS = 250;
+
+/**
+ * Exchange ids: a random prefix per process run and a counter. Unique across runs (sessions and
+ * HAR files of several runs are mixed), and far cheaper than a UUID per exchange.
+ */
+const RUN_ID_PREFIX = randomBytes(6).toString('hex');
+let exchangeCounter = 0;
+
+export function nextExchangeId(): string {
+  exchangeCounter += 1;
+  return `${RUN_ID_PREFIX}-${exchangeCounter.toString(36)}`;
+}
 
 export interface RecorderInit {
   kind: ExchangeKind;
@@ -45,7 +57,7 @@ export class ExchangeRecorder {
     this.marks = { startMs: performance.now(), reused: false };
     if (!sink.capturing) return;
     this.exchange = {
-      id: randomUUID(),
+      id: nextExchangeId(),
       seq: sink.nextSeq(),
       kind: init.kind,
       state: 'pending',
@@ -65,7 +77,11 @@ export class ExchangeRecorder {
     if (init.clientPort !== undefined) connection.clientPort = init.clientPort;
     if (init.clientTls) connection.clientTls = init.clientTls;
     if (init.captureRequestBody !== false) this.requestCapture = sink.openBody();
-    guard(() => sink.started(this.exchange!));
+    try {
+      sink.started(this.exchange);
+    } catch (error) {
+      recordingFailed(error);
+    }
   }
 
   elapsedMs(): number {
@@ -121,8 +137,7 @@ export class ExchangeRecorder {
     if (!this.exchange) return;
     this.exchange.response = { status, statusText, httpVersion, headers, body: bodyInfo(headers, 0) };
     if (this.responseCapture === undefined) this.responseCapture = this.sink.openBody();
-    const exchange = this.exchange;
-    guard(() => this.sink.progressed(exchange));
+    this.report();
   }
 
   tapRequest(chunk: Buffer): void {
@@ -140,7 +155,7 @@ export class ExchangeRecorder {
       if (now - this.lastProgressMs >= PROGRESS_INTERVAL_MS) {
         this.lastProgressMs = now;
         exchange.response.body.sizeBytes = this.responseBytes;
-        guard(() => this.sink.progressed(exchange));
+        this.report();
       }
     }
   }
@@ -159,8 +174,15 @@ export class ExchangeRecorder {
   }
 
   progressed(): void {
-    const exchange = this.exchange;
-    if (exchange && !this.settled) guard(() => this.sink.progressed(exchange));
+    if (this.exchange && !this.settled) this.report();
+  }
+
+  private report(): void {
+    try {
+      this.sink.progressed(this.exchange!);
+    } catch (error) {
+      recordingFailed(error);
+    }
   }
 
   complete(): void {
@@ -190,17 +212,17 @@ export class ExchangeRecorder {
     if (this.requestCapture) bodies.request = this.requestCapture;
     if (this.responseCapture && exchange.response) bodies.response = this.responseCapture;
     else this.responseCapture?.discard();
-    guard(() => this.sink.finished(exchange, bodies));
+    try {
+      this.sink.finished(exchange, bodies);
+    } catch (error) {
+      recordingFailed(error);
+    }
   }
 }
 
 /** Recording must never break forwarding: a failure to record is dropped, the traffic goes on. */
-function guard(report: () => void): void {
-  try {
-    report();
-  } catch (error) {
-    process.emitWarning(`NetLens could not record an exchange: ${(error as Error).message}`);
-  }
+function recordingFailed(error: unknown): void {
+  process.emitWarning(`NetLens could not record an exchange: ${(error as Error).message}`);
 }
 
 function bodyInfo(headers: Header[], sizeBytes: number): BodyInfo {
