@@ -1,6 +1,12 @@
 import fs from 'node:fs';
 
-const SPILL_WRITE_BYTES = 1024 * 1024;
+/**
+ * Spilled bytes are copied into buffers of this size, reused once written: one syscall per
+ * ~1 MiB rather than per socket read, and memory that stays flat however long the body is
+ * (keeping the socket's own chunks until a write would hold, and promote, every one of them).
+ */
+const SPILL_BUFFER_BYTES = 1024 * 1024;
+const DEFAULT_MAX_PENDING_DISK_BYTES = 16 * 1024 * 1024;
 
 /**
  * One buffer for the kept bytes. A socket read owns its memory, so keeping each small body as
@@ -49,13 +55,21 @@ export class BodyCapture {
   capturedBytes = 0;
   truncated = false;
   private chunks: Buffer[] = [];
-  private file: fs.WriteStream | undefined;
+  private fd: number | undefined;
   private filePath: string | undefined;
   private fileFailed = false;
   private ended = false;
-  /** Spilled bytes gathered into larger writes: one syscall per ~1 MiB, not per socket read. */
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private discarded = false;
+  /** The spill buffer being filled, and how much of it is. */
+  private current: Buffer | undefined;
+  private currentBytes = 0;
+  /** Filled buffers waiting for the disk, in order; at most one write is in flight. */
+  private readonly queue: { buffer: Buffer; length: number }[] = [];
+  private readonly free: Buffer[] = [];
+  private buffersAllocated = 0;
+  private writing = false;
+  private filePosition = 0;
+  private whenIdle: (() => void) | undefined;
 
   constructor(private readonly options: BodyCaptureOptions) {}
 
@@ -70,59 +84,108 @@ export class BodyCapture {
       this.truncated = true;
     }
     if (piece.length === 0) return;
-    if (!this.file && this.capturedBytes + piece.length > this.options.memoryLimitBytes) this.spill();
-    if (this.file) {
-      if (
-        this.fileFailed ||
-        this.file.writableLength > (this.options.maxPendingDiskBytes ?? 16 * 1024 * 1024)
-      ) {
-        this.truncated = true;
-        return;
-      }
-      this.pending.push(piece);
-      this.pendingBytes += piece.length;
-      if (this.pendingBytes >= SPILL_WRITE_BYTES) this.flushPending();
-    } else {
-      this.chunks.push(piece);
+    if (this.fd === undefined && this.capturedBytes + piece.length > this.options.memoryLimitBytes) {
+      this.spill();
     }
-    this.capturedBytes += piece.length;
+    if (this.fd !== undefined) {
+      this.capturedBytes += this.copyToDisk(piece);
+    } else if (!this.fileFailed) {
+      this.chunks.push(piece);
+      this.capturedBytes += piece.length;
+    }
   }
 
-  private flushPending(): void {
-    if (!this.file || this.pending.length === 0) return;
-    this.file.write(
-      this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes),
-    );
-    this.pending = [];
-    this.pendingBytes = 0;
+  /**
+   * Copies spilled bytes into the spill buffers; returns how many were kept. When the disk is
+   * so far behind that every buffer is taken, the capture stops here (truncated): it must never
+   * slow forwarding nor buffer without bound.
+   */
+  private copyToDisk(piece: Buffer): number {
+    let offset = 0;
+    while (offset < piece.length) {
+      if (this.fileFailed) break;
+      if (!this.current) {
+        const buffer = this.takeBuffer();
+        if (!buffer) break;
+        this.current = buffer;
+        this.currentBytes = 0;
+      }
+      const copied = piece.copy(this.current, this.currentBytes, offset);
+      this.currentBytes += copied;
+      offset += copied;
+      if (this.currentBytes === this.current.length) this.queueCurrent();
+    }
+    if (offset < piece.length) this.truncated = true;
+    return offset;
+  }
+
+  private takeBuffer(): Buffer | undefined {
+    const reused = this.free.pop();
+    if (reused) return reused;
+    const maxPending = this.options.maxPendingDiskBytes ?? DEFAULT_MAX_PENDING_DISK_BYTES;
+    const maxBuffers = Math.max(2, Math.ceil(maxPending / SPILL_BUFFER_BYTES));
+    if (this.buffersAllocated >= maxBuffers) return undefined;
+    this.buffersAllocated += 1;
+    return Buffer.allocUnsafeSlow(SPILL_BUFFER_BYTES);
+  }
+
+  private queueCurrent(): void {
+    if (!this.current || this.currentBytes === 0) return;
+    this.queue.push({ buffer: this.current, length: this.currentBytes });
+    this.current = undefined;
+    this.currentBytes = 0;
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.writing) return;
+    const next = this.queue.shift();
+    if (!next || this.fd === undefined || this.fileFailed || this.discarded) {
+      this.queue.length = 0;
+      const idle = this.whenIdle;
+      this.whenIdle = undefined;
+      idle?.();
+      return;
+    }
+    this.writing = true;
+    const position = this.filePosition;
+    this.filePosition += next.length;
+    fs.write(this.fd, next.buffer, 0, next.length, position, (error) => {
+      this.writing = false;
+      if (error) {
+        this.fileFailed = true;
+        this.truncated = true;
+      }
+      if (!this.ended) this.free.push(next.buffer);
+      this.pump();
+    });
   }
 
   private spill(): void {
     try {
       this.filePath = this.options.spillPath();
-      this.file = fs.createWriteStream(this.filePath);
+      this.fd = fs.openSync(this.filePath, 'w', 0o600);
     } catch {
+      // No file: keep what is already in memory and stop there (truncated).
       this.fileFailed = true;
-      this.file = undefined;
+      this.fd = undefined;
+      this.filePath = undefined;
       this.truncated = true;
       return;
     }
-    this.file.on('error', () => {
-      this.fileFailed = true;
-      this.truncated = true;
-    });
-    for (const chunk of this.chunks) this.file.write(chunk);
+    const chunks = this.chunks;
     this.chunks = [];
+    for (const chunk of chunks) this.copyToDisk(chunk);
   }
 
   /** True while nothing went to disk: `endInMemory` can finish the capture synchronously. */
   get inMemory(): boolean {
-    return this.file === undefined;
+    return this.fd === undefined && this.filePath === undefined;
   }
 
   /** Ends an in-memory capture synchronously (the common case: no promise per body). */
   endInMemory(): CapturedBody | undefined {
-    if (this.file) return undefined;
+    if (!this.inMemory) return undefined;
     this.ended = true;
     const bytes = compact(this.chunks, this.capturedBytes);
     this.chunks = [];
@@ -135,39 +198,64 @@ export class BodyCapture {
     };
   }
 
-  /** Ends the capture; resolves once a spilled file is flushed. */
-  end(): Promise<CapturedBody> {
-    this.ended = true;
-    const base = { sizeBytes: this.sizeBytes, capturedBytes: this.capturedBytes, truncated: this.truncated };
-    const file = this.file;
-    if (!file || !this.filePath) {
-      const bytes = compact(this.chunks, this.capturedBytes);
-      this.chunks = [];
-      return Promise.resolve({ storage: 'memory', bytes, ...base });
-    }
-    const path = this.filePath;
-    if (!this.fileFailed && !file.destroyed) this.flushPending();
+  /** Resolves once every queued spill buffer is written (or the file failed). */
+  private drained(): Promise<void> {
     return new Promise((resolve) => {
-      const done = (): void =>
-        resolve({ storage: 'file', path, ...base, truncated: base.truncated || this.fileFailed });
-      if (file.destroyed || this.fileFailed) return done();
-      file.end(done);
-      file.once('error', done);
+      if (!this.writing && this.queue.length === 0) return resolve();
+      this.whenIdle = resolve;
     });
+  }
+
+  /** Ends the capture; resolves once a spilled file is flushed and closed. */
+  async end(): Promise<CapturedBody> {
+    const path = this.filePath;
+    if (path === undefined) {
+      const captured = this.endInMemory();
+      if (captured) return captured;
+    }
+    this.ended = true;
+    const fd = this.fd;
+    if (path === undefined || fd === undefined) {
+      // Discarded before: nothing is kept.
+      return {
+        storage: 'memory',
+        bytes: Buffer.alloc(0),
+        sizeBytes: this.sizeBytes,
+        capturedBytes: 0,
+        truncated: true,
+      };
+    }
+    this.queueCurrent();
+    await this.drained();
+    await new Promise<void>((resolve) => fs.close(fd, () => resolve()));
+    this.fd = undefined;
+    this.free.length = 0;
+    return {
+      storage: 'file',
+      path,
+      sizeBytes: this.sizeBytes,
+      capturedBytes: this.capturedBytes,
+      truncated: this.truncated || this.fileFailed,
+    };
   }
 
   /** Drops whatever was captured (the exchange is not recorded after all). */
   discard(): void {
     this.ended = true;
+    this.discarded = true;
     this.chunks = [];
-    this.pending = [];
-    if (this.file) {
-      const path = this.filePath;
-      // Remove only once the stream is closed: a file still being opened would reappear.
-      this.file.once('close', () => {
+    this.current = undefined;
+    this.queue.length = 0;
+    this.free.length = 0;
+    const fd = this.fd;
+    const path = this.filePath;
+    if (fd === undefined) return;
+    this.fd = undefined;
+    // Close and remove only once a write in flight is done with the descriptor.
+    void this.drained().then(() =>
+      fs.close(fd, () => {
         if (path) fs.rm(path, { force: true }, () => undefined);
-      });
-      this.file.destroy();
-    }
+      }),
+    );
   }
 }

@@ -76,4 +76,56 @@ describe('BodyCapture', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(fs.existsSync(spilled)).toBe(false);
   });
+
+  it('spills a body of several spill buffers with every byte in order', async () => {
+    const capture = new BodyCapture({
+      memoryLimitBytes: 1000,
+      capBytes: 8 * 1024 * 1024,
+      spillPath: spillPathFactory(),
+    });
+    const expected: Buffer[] = [];
+    for (let i = 0; i < 56; i += 1) {
+      const chunk = Buffer.alloc(64 * 1024 + 7, i);
+      expected.push(chunk);
+      capture.write(chunk);
+      // Let the disk keep up now and then, as it does between socket reads.
+      if (i % 8 === 7) await new Promise((r) => setTimeout(r, 5));
+    }
+    const body = await capture.end();
+    expect(body.storage).toBe('file');
+    if (body.storage !== 'file') return;
+    expect(body.truncated).toBe(false);
+    expect(fs.readFileSync(body.path).equals(Buffer.concat(expected))).toBe(true);
+  });
+
+  it('stops (truncated) rather than buffer without bound when the disk falls behind', async () => {
+    const capture = new BodyCapture({
+      memoryLimitBytes: 10,
+      capBytes: 64 * 1024 * 1024,
+      maxPendingDiskBytes: 1,
+      spillPath: spillPathFactory(),
+    });
+    const chunk = Buffer.alloc(256 * 1024, 7);
+    // All at once: no write can complete in between, so only the bounded spill buffers fill.
+    for (let i = 0; i < 40; i += 1) capture.write(chunk);
+    const body = await capture.end();
+    expect(body.truncated).toBe(true);
+    expect(body.sizeBytes).toBe(40 * chunk.length);
+    expect(body.capturedBytes).toBeLessThanOrEqual(2 * 1024 * 1024);
+    if (body.storage !== 'file') throw new Error('expected a spilled body');
+    expect(fs.statSync(body.path).size).toBe(body.capturedBytes);
+  });
+
+  it('keeps what it has in memory (truncated) when the spill file cannot be created', () => {
+    const capture = new BodyCapture({
+      memoryLimitBytes: 4,
+      capBytes: 1000,
+      spillPath: () => path.join(os.tmpdir(), 'netlens-no-such-dir', 'x', 'y.body'),
+    });
+    capture.write(Buffer.from('abc'));
+    capture.write(Buffer.from('defgh'));
+    const body = capture.endInMemory();
+    expect(body).toMatchObject({ storage: 'memory', sizeBytes: 8, capturedBytes: 3, truncated: true });
+    expect(body?.storage === 'memory' && body.bytes.toString()).toBe('abc');
+  });
 });
