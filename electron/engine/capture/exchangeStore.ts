@@ -38,6 +38,13 @@ export interface ExchangeStoreOptions {
 export class ExchangeStore implements ExchangeStoreView {
   private readonly byId = new Map<string, Exchange>();
   /**
+   * Ids in insertion order, for eviction: the oldest id of a Map that keeps losing its first
+   * entries is found by skipping every deleted slot (V8 compacts only when it grows), which made
+   * each eviction scan tens of thousands of holes once the store was full.
+   */
+  private order: string[] = [];
+  private orderHead = 0;
+  /**
    * Exchanges that moved since the last flush of updates, as the proxy's live objects: they are
    * copied once, when flushed or read, not on every move (most finish before the next flush).
    */
@@ -79,8 +86,7 @@ export class ExchangeStore implements ExchangeStoreView {
 
   started(exchange: Exchange): void {
     const copy = snapshot(exchange);
-    this.byId.set(copy.id, copy);
-    this.evict();
+    this.add(copy);
     this.emit({ type: 'exchange:started', exchange: copy });
   }
 
@@ -116,9 +122,8 @@ export class ExchangeStore implements ExchangeStoreView {
    */
   finished(exchange: Exchange, options: { adopt?: boolean } = {}): void {
     const copy = options.adopt === true ? exchange : snapshot(exchange);
-    const known = this.byId.has(copy.id);
-    this.byId.set(copy.id, copy);
-    if (!known) this.evict();
+    if (this.byId.has(copy.id)) this.byId.set(copy.id, copy);
+    else this.add(copy);
     this.moved.delete(copy.id);
     this.emit({ type: 'exchange:finished', exchange: copy });
     for (const listener of this.finishListeners) {
@@ -179,6 +184,8 @@ export class ExchangeStore implements ExchangeStoreView {
   clear(): void {
     this.stopFlushing();
     this.byId.clear();
+    this.order = [];
+    this.orderHead = 0;
     void this.bodies.clear();
     this.emit({ type: 'exchanges:cleared' });
   }
@@ -193,13 +200,24 @@ export class ExchangeStore implements ExchangeStoreView {
     this.moved.clear();
   }
 
+  private add(exchange: Exchange): void {
+    this.byId.set(exchange.id, exchange);
+    this.order.push(exchange.id);
+    this.evict();
+  }
+
   private evict(): void {
-    while (this.byId.size > this.maxExchanges) {
-      const oldest = this.byId.keys().next().value;
-      if (oldest === undefined) return;
+    while (this.byId.size > this.maxExchanges && this.orderHead < this.order.length) {
+      const oldest = this.order[this.orderHead]!;
+      this.orderHead += 1;
       this.byId.delete(oldest);
       this.moved.delete(oldest);
       this.bodies.delete(oldest);
+    }
+    // Drop the evicted ids now and then (amortised O(1) per exchange).
+    if (this.orderHead > 1024 && this.orderHead * 2 > this.order.length) {
+      this.order = this.order.slice(this.orderHead);
+      this.orderHead = 0;
     }
   }
 }

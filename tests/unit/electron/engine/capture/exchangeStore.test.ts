@@ -96,6 +96,46 @@ describe('ExchangeStore', () => {
     expect(store.list().map((e) => e.id)).toEqual(ids.slice(1));
   });
 
+  it('keeps evicting the oldest, in order, over thousands of exchanges, started and imported alike', () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5000; i += 1) {
+      const exchange = makeExchange({ state: 'pending' });
+      ids.push(exchange.id);
+      if (i % 2 === 0) {
+        store.started(exchange);
+        store.finished({ ...exchange, state: 'complete' }, { adopt: true });
+      } else {
+        store.imported([exchange]);
+      }
+    }
+    expect(store.list().map((e) => e.id)).toEqual(ids.slice(-3));
+    store.clear();
+    const after = makeExchange();
+    store.finished(after);
+    expect(store.list().map((e) => e.id)).toEqual([after.id]);
+  });
+
+  it('copies a moving exchange when read, and flushes its latest state', () => {
+    vi.useFakeTimers();
+    try {
+      const exchange = makeExchange({ state: 'pending' });
+      store.started(exchange);
+      exchange.durationMs = 5;
+      store.progressed(exchange);
+      const read = store.get(exchange.id)!;
+      expect(read.durationMs).toBe(5);
+      exchange.durationMs = 7;
+      expect(read.durationMs).toBe(5);
+      vi.advanceTimersByTime(60);
+      const updates = events.filter((e) => e.type === 'exchange:updated');
+      expect(updates).toHaveLength(1);
+      expect(updates[0]!.type === 'exchange:updated' && updates[0]!.exchange.durationMs).toBe(7);
+      expect(store.get(exchange.id)!.durationMs).toBe(7);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('serves bodies decoded or raw, and null for unknown ids', async () => {
     const gz = zlib.gzipSync('payload');
     const exchange = makeExchange({
