@@ -3,13 +3,14 @@
  * and "Open session" (HAR import).
  */
 import { app, dialog, type BrowserWindow } from 'electron';
-import { mkdtemp, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { HarExportOptions, HarImportSummary } from '../../shared/api.js';
 import type { Engine } from '../engine/engine.js';
 import type { HandlerTable } from '../engine/apiHandlers.js';
 import { ApiFailure } from '../engine/apiFailure.js';
 import { argList } from '../engine/apiArguments.js';
+import { writeFileAtomically } from '../engine/system/atomicFileWrite.js';
 import { MAX_HAR_TEXT_LENGTH, parseHarExportOptions } from '../engine/captureHandlers.js';
 
 const HAR_FILTERS = [
@@ -21,24 +22,6 @@ const HAR_FILTERS = [
 export function defaultHarFileName(now: Date, redacted: boolean): string {
   const stamp = now.toISOString().replace(/[:]/g, '-').replace(/\..*$/, '');
   return `netlens-${stamp}${redacted ? '-redacted' : ''}.har`;
-}
-
-/** Writes next to the target, then renames: no half-written HAR if NetLens dies mid-write. */
-async function writeFileAtomically(file: string, text: string): Promise<void> {
-  const tempDir = await mkdtemp(path.join(path.dirname(file), `.${path.basename(file)}.`));
-  const temp = path.join(tempDir, 'partial');
-  try {
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } finally {
-    await rm(tempDir, { recursive: true, force: true });
-  }
 }
 
 export async function saveHarWithDialog(
@@ -60,7 +43,8 @@ export async function saveHarWithDialog(
   if (choice.canceled || !choice.filePath) return null;
   const har = await engine.exportHar(options);
   try {
-    await writeFileAtomically(choice.filePath, `${JSON.stringify(har, null, 2)}\n`);
+    const text = `${JSON.stringify(har, null, 2)}\n`;
+    await writeFileAtomically(choice.filePath, (handle) => handle.writeFile(text, 'utf8'));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ApiFailure('io_error', `Could not write ${choice.filePath}: ${reason}`, { cause: error });

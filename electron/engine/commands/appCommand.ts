@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { DEFAULT_PROXY_HOST, DEFAULT_PROXY_PORT } from './proxyCommand.js';
+import { DEFAULT_PROXY_HOST, DEFAULT_PROXY_PORT } from './proxyOptions.js';
 import { DEFAULT_UI_PORT, runWebFromCli } from './webCommand.js';
 
 export type ElectronLaunch =

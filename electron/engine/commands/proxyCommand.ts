@@ -3,10 +3,10 @@
  * createEngine(): it starts the engine, prints what finishes (terse lines, or NDJSON with
  * --json), and on SIGINT/SIGTERM writes the HAR (with --har), closes the engine and exits 0.
  */
-import { access, mkdtemp, open, rename, rm } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
 import path from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { Engine, EngineOptions } from '../engine.js';
 import type { EngineEvent } from '../../../shared/api.js';
 import type { Exchange } from '../../../shared/model.js';
@@ -17,9 +17,17 @@ import { CliError } from './cliError.js';
 import { exchangeLine, listeningLine, proxyUrl, retryLine, type NdjsonLine } from './ndjsonExchange.js';
 import { terseExchangeLine, terseRetryLine } from './terseExchangeLine.js';
 import type { ListeningSocket } from '../system/listeningSockets.js';
-
-export const DEFAULT_PROXY_PORT = 8899;
-export const DEFAULT_PROXY_HOST = '127.0.0.1';
+import { writeFileAtomically } from '../system/atomicFileWrite.js';
+import { errorCode } from './errorCode.js';
+import { flush, lineWriter } from './lineWriter.js';
+import { onProcessShutdownSignal } from './shutdownSignals.js';
+import {
+  addSharedProxyOptions,
+  DEFAULT_PROXY_PORT,
+  parsePort,
+  proxyOptionsFromFlags,
+  type SharedProxyFlags,
+} from './proxyOptions.js';
 
 export interface ProxyCommandOptions {
   dataDir: string;
@@ -48,31 +56,7 @@ export interface ProxyCommandDeps {
   onShutdownSignal(handler: (signal: string) => void): () => void;
 }
 
-// ───────────────────────────── option parsing ─────────────────────────────
-
-export function parsePort(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new InvalidArgumentError('a port is a whole number from 0 to 65535 (0 picks a free port).');
-  }
-  return port;
-}
-
-export function parseTimeoutMs(value: string): number {
-  const ms = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(ms) || ms <= 0) {
-    throw new InvalidArgumentError('a timeout is a whole number of milliseconds greater than 0.');
-  }
-  return ms;
-}
-
-function collectHost(value: string, previous: string[]): string[] {
-  const host = value.trim();
-  if (host === '' || /[\s/]/.test(host)) {
-    throw new InvalidArgumentError(`"${value}" is not a host name (e.g. api.example.com or *.example.com).`);
-  }
-  return [...previous, host];
-}
+// ───────────────────────────── settings ─────────────────────────────
 
 /** The settings the flags override for this run (never persisted). */
 export function settingsOverrides(options: ProxyCommandOptions): Partial<Settings> {
@@ -86,15 +70,6 @@ export function settingsOverrides(options: ProxyCommandOptions): Partial<Setting
 }
 
 // ───────────────────────────── errors ─────────────────────────────
-
-function errorCode(error: unknown): string | undefined {
-  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; depth += 1) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
 
 function isAddressInUse(error: unknown): boolean {
   if (errorCode(error) === 'EADDRINUSE') return true;
@@ -177,30 +152,19 @@ export function* harChunks(har: HarDocument): Generator<string> {
   yield ']}}\n';
 }
 
-/** Writes next to the target, then renames: a reader never sees half a HAR. */
+/** Written whole or not at all (see writeFileAtomically), in batches of about 1 MiB. */
 async function writeHarAtomically(file: string, har: HarDocument): Promise<void> {
-  const tempDir = await mkdtemp(path.join(path.dirname(file), `.${path.basename(file)}.`));
-  const temp = path.join(tempDir, 'partial');
-  try {
-    const handle = await open(temp, 'w');
-    try {
-      let batch = '';
-      for (const chunk of harChunks(har)) {
-        batch += chunk;
-        if (batch.length >= 1024 * 1024) {
-          await handle.write(batch);
-          batch = '';
-        }
+  await writeFileAtomically(file, async (handle) => {
+    let batch = '';
+    for (const chunk of harChunks(har)) {
+      batch += chunk;
+      if (batch.length >= 1024 * 1024) {
+        await handle.write(batch);
+        batch = '';
       }
-      if (batch !== '') await handle.write(batch);
-      await handle.sync();
-    } finally {
-      await handle.close();
     }
-    await rename(temp, file);
-  } finally {
-    await rm(tempDir, { recursive: true, force: true });
-  }
+    if (batch !== '') await handle.write(batch);
+  });
 }
 
 // ───────────────────────────── the run ─────────────────────────────
@@ -307,61 +271,15 @@ export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandD
 
 // ───────────────────────────── wiring ─────────────────────────────
 
-/** stdout that survives a closed reader (`netlens proxy --json | head -1`): lines are dropped, the proxy runs on. */
-function lineWriter(stream: NodeJS.WriteStream): (line: string) => void {
-  let broken = false;
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') broken = true;
-  });
-  return (line) => {
-    if (!broken) stream.write(`${line}\n`);
-  };
-}
-
-function processShutdownSignal(handler: (signal: string) => void): () => void {
-  const signals: NodeJS.Signals[] =
-    process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  let received = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (received) {
-      // A second Ctrl-C while the HAR is being written: the user wants out now.
-      process.stderr.write(`netlens: ${signal} again, exiting without finishing.\n`);
-      process.exit(130);
-    }
-    received = true;
-    handler(signal);
-  };
-  for (const signal of signals) process.on(signal, onSignal);
-  // The listeners stay until exit so that a second signal is still handled, not fatal by default.
-  return () => undefined;
-}
-
-async function flush(stream: NodeJS.WriteStream): Promise<void> {
-  await new Promise<void>((resolve) => {
-    if (stream.destroyed || !stream.writable) resolve();
-    else stream.write('', () => resolve());
-  });
-}
-
 export function registerProxyCommand(program: Command): void {
-  program
+  const command = program
     .command('proxy')
     .description('run the capture proxy headless; print each finished exchange; write a HAR on exit')
-    .option('--port <n>', 'port to listen on (0 picks a free port)', parsePort, DEFAULT_PROXY_PORT)
-    .option('--host <host>', 'address to listen on', DEFAULT_PROXY_HOST)
-    .option('--har <file>', 'write the session as HAR 1.2 to FILE on Ctrl-C / SIGTERM')
-    .option('--redact', 'hide secrets (Authorization, cookies, tokens, keys) in everything written')
-    .option('--json', 'NDJSON on stdout: a "listening" line, then one line per finished exchange')
-    .option('--connect-timeout-ms <ms>', 'upstream TCP connect timeout', parseTimeoutMs)
-    .option('--response-timeout-ms <ms>', 'request sent → response headers timeout', parseTimeoutMs)
-    .option('--body-timeout-ms <ms>', 'longest silence allowed mid-body', parseTimeoutMs)
-    .option(
-      '--pass-through <host>',
-      'tunnel HOST without TLS interception (repeatable, *.suffix ok)',
-      collectHost,
-      [],
-    )
-    .option('--insecure <host>', 'do not verify the certificate of HOST (repeatable)', collectHost, [])
+    .option('--port <n>', 'port to listen on (0 picks a free port)', parsePort, DEFAULT_PROXY_PORT);
+  addSharedProxyOptions(command, {
+    host: 'address to listen on',
+    json: 'NDJSON on stdout: a "listening" line, then one line per finished exchange',
+  })
     .addHelpText(
       'after',
       [
@@ -372,20 +290,8 @@ export function registerProxyCommand(program: Command): void {
         '  netlens proxy --port 0 --json | jq -c \'select(.type=="exchange" and .error)\'',
       ].join('\n'),
     )
-    .action(async (_flags: unknown, command: Command) => {
-      const flags = command.optsWithGlobals<{
-        dataDir?: string;
-        port: number;
-        host: string;
-        har?: string;
-        redact?: boolean;
-        json?: boolean;
-        connectTimeoutMs?: number;
-        responseTimeoutMs?: number;
-        bodyTimeoutMs?: number;
-        passThrough: string[];
-        insecure: string[];
-      }>();
+    .action(async (_flags: unknown, cmd: Command) => {
+      const flags = cmd.optsWithGlobals<SharedProxyFlags & { port: number }>();
       const [{ createEngine }, { redactExchange }, { findPortOwner }, { resolveDataDir }] = await Promise.all(
         [
           import('../engine.js'),
@@ -394,28 +300,15 @@ export function registerProxyCommand(program: Command): void {
           import('../system/dataDir.js'),
         ],
       );
-      const host = flags.host.trim() === '' ? DEFAULT_PROXY_HOST : flags.host.trim().replace(/^\[|\]$/g, '');
       const exitCode = await runProxy(
-        {
-          dataDir: resolveDataDir(flags.dataDir),
-          host,
-          port: flags.port,
-          ...(flags.har ? { har: path.resolve(flags.har) } : {}),
-          redact: flags.redact === true,
-          json: flags.json === true,
-          ...(flags.connectTimeoutMs !== undefined ? { connectTimeoutMs: flags.connectTimeoutMs } : {}),
-          ...(flags.responseTimeoutMs !== undefined ? { responseTimeoutMs: flags.responseTimeoutMs } : {}),
-          ...(flags.bodyTimeoutMs !== undefined ? { bodyTimeoutMs: flags.bodyTimeoutMs } : {}),
-          passThrough: flags.passThrough,
-          insecure: flags.insecure,
-        },
+        proxyOptionsFromFlags(flags, flags.port, resolveDataDir(flags.dataDir)),
         {
           createEngine,
           redactExchange,
           findPortOwner,
           out: lineWriter(process.stdout),
           err: (line) => process.stderr.write(`${line}\n`),
-          onShutdownSignal: processShutdownSignal,
+          onShutdownSignal: onProcessShutdownSignal,
         },
       );
       await flush(process.stdout);

@@ -1,10 +1,15 @@
 /**
- * The options `netlens web` (and the web-mode fallback of `netlens`) share with `netlens
- * proxy`. The proxy's own port is `--proxy-port` here, since `--port` is the UI's.
- * Parsing of values reuses proxyCommand.ts so both commands accept exactly the same input.
+ * The options of the capture proxy, defined once for `netlens proxy` and `netlens web` (and the
+ * web-mode fallback of `netlens`), so both commands accept exactly the same input. Only the
+ * proxy's own port differs: `--port` for `netlens proxy`, `--proxy-port` for web mode, where
+ * `--port` is the UI's.
  */
+import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { DEFAULT_PROXY_HOST, DEFAULT_PROXY_PORT, parsePort, parseTimeoutMs } from './proxyCommand.js';
+import type { ProxyCommandOptions } from './proxyCommand.js';
+
+export const DEFAULT_PROXY_PORT = 8899;
+export const DEFAULT_PROXY_HOST = '127.0.0.1';
 
 export interface SharedProxyFlags {
   dataDir?: string;
@@ -19,6 +24,22 @@ export interface SharedProxyFlags {
   insecure: string[];
 }
 
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InvalidArgumentError('a port is a whole number from 0 to 65535 (0 picks a free port).');
+  }
+  return port;
+}
+
+export function parseTimeoutMs(value: string): number {
+  const ms = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(ms) || ms <= 0) {
+    throw new InvalidArgumentError('a timeout is a whole number of milliseconds greater than 0.');
+  }
+  return ms;
+}
+
 export function collectHostPattern(value: string, previous: string[]): string[] {
   const host = value.trim();
   if (host === '' || /[\s/]/.test(host)) {
@@ -27,19 +48,19 @@ export function collectHostPattern(value: string, previous: string[]): string[] 
   return [...previous, host];
 }
 
-/** Adds `--proxy-port` and every `netlens proxy` option except its `--port`. */
-export function addProxyOptions(command: Command): Command {
+/** The help of the options whose wording depends on the command. */
+export interface SharedProxyOptionsHelp {
+  host: string;
+  json: string;
+}
+
+/** Adds every capture-proxy option except the proxy's port (each command names that its own way). */
+export function addSharedProxyOptions(command: Command, help: SharedProxyOptionsHelp): Command {
   return command
-    .option(
-      '--proxy-port <n>',
-      'port of the capture proxy (0 picks a free port)',
-      parsePort,
-      DEFAULT_PROXY_PORT,
-    )
-    .option('--host <host>', 'address the proxy listens on', DEFAULT_PROXY_HOST)
+    .option('--host <host>', help.host, DEFAULT_PROXY_HOST)
     .option('--har <file>', 'write the session as HAR 1.2 to FILE on Ctrl-C / SIGTERM')
     .option('--redact', 'hide secrets (Authorization, cookies, tokens, keys) in everything written')
-    .option('--json', 'NDJSON on stdout: a "listening" line (with "ui"), then one line per finished exchange')
+    .option('--json', help.json)
     .option('--connect-timeout-ms <ms>', 'upstream TCP connect timeout', parseTimeoutMs)
     .option('--response-timeout-ms <ms>', 'request sent → response headers timeout', parseTimeoutMs)
     .option('--body-timeout-ms <ms>', 'longest silence allowed mid-body', parseTimeoutMs)
@@ -57,7 +78,44 @@ export function addProxyOptions(command: Command): Command {
     );
 }
 
+/** Web mode's proxy options: `--proxy-port`, then every `netlens proxy` option except its `--port`. */
+export function addProxyOptions(command: Command): Command {
+  return addSharedProxyOptions(
+    command.option(
+      '--proxy-port <n>',
+      'port of the capture proxy (0 picks a free port)',
+      parsePort,
+      DEFAULT_PROXY_PORT,
+    ),
+    {
+      host: 'address the proxy listens on',
+      json: 'NDJSON on stdout: a "listening" line (with "ui"), then one line per finished exchange',
+    },
+  );
+}
+
 export function normaliseHost(host: string): string {
   const trimmed = host.trim();
   return trimmed === '' ? DEFAULT_PROXY_HOST : trimmed.replace(/^\[|\]$/g, '');
+}
+
+/** What runProxy is given for the parsed flags; `port` is the proxy's, whatever the flag's name. */
+export function proxyOptionsFromFlags(
+  flags: SharedProxyFlags,
+  port: number,
+  dataDir: string,
+): ProxyCommandOptions {
+  return {
+    dataDir,
+    host: normaliseHost(flags.host),
+    port,
+    ...(flags.har ? { har: path.resolve(flags.har) } : {}),
+    redact: flags.redact === true,
+    json: flags.json === true,
+    ...(flags.connectTimeoutMs !== undefined ? { connectTimeoutMs: flags.connectTimeoutMs } : {}),
+    ...(flags.responseTimeoutMs !== undefined ? { responseTimeoutMs: flags.responseTimeoutMs } : {}),
+    ...(flags.bodyTimeoutMs !== undefined ? { bodyTimeoutMs: flags.bodyTimeoutMs } : {}),
+    passThrough: flags.passThrough,
+    insecure: flags.insecure,
+  };
 }

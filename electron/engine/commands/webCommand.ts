@@ -4,13 +4,15 @@
  * loop (runProxy: output, HAR on exit, signals, port errors) with an engine whose lifetime
  * includes the web server, and adds the UI's URL to what the proxy prints.
  */
-import path from 'node:path';
 import type { Command } from 'commander';
 import type { Engine, EngineOptions } from '../engine.js';
 import { CliError } from './cliError.js';
-import { runProxy, parsePort, type ProxyCommandDeps, type ProxyCommandOptions } from './proxyCommand.js';
+import { runProxy, type ProxyCommandDeps, type ProxyCommandOptions } from './proxyCommand.js';
 import { listeningLine } from './ndjsonExchange.js';
-import { addProxyOptions, normaliseHost, type SharedProxyFlags } from './proxyOptions.js';
+import { addProxyOptions, parsePort, proxyOptionsFromFlags, type SharedProxyFlags } from './proxyOptions.js';
+import { errorCode } from './errorCode.js';
+import { flush, lineWriter } from './lineWriter.js';
+import { onProcessShutdownSignal } from './shutdownSignals.js';
 import type { WebServer } from '../web/webServer.js';
 
 export const DEFAULT_UI_PORT = 0;
@@ -23,15 +25,6 @@ export interface WebCommandOptions extends ProxyCommandOptions {
 export interface WebCommandDeps extends ProxyCommandDeps {
   /** Starts the UI server for this engine (the real one: startWebServer with the API dispatcher). */
   startUi(engine: Engine, port: number): Promise<WebServer>;
-}
-
-function errorCode(error: unknown): string | undefined {
-  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; depth += 1) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 function uiStartError(error: unknown, port: number): CliError {
@@ -102,33 +95,6 @@ export async function runWeb(options: WebCommandOptions, deps: WebCommandDeps): 
   }
 }
 
-/** stdout that survives a closed reader: lines are dropped, NetLens runs on. */
-export function lineWriter(stream: NodeJS.WriteStream): (line: string) => void {
-  let broken = false;
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') broken = true;
-  });
-  return (line) => {
-    if (!broken) stream.write(`${line}\n`);
-  };
-}
-
-export function onProcessShutdownSignal(handler: (signal: string) => void): () => void {
-  const signals: NodeJS.Signals[] =
-    process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  let received = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (received) {
-      process.stderr.write(`netlens: ${signal} again, exiting without finishing.\n`);
-      process.exit(130);
-    }
-    received = true;
-    handler(signal);
-  };
-  for (const signal of signals) process.on(signal, onSignal);
-  return () => undefined;
-}
-
 /** Wires the real engine, web server and process I/O, then runs web mode; exits the process. */
 export async function runWebFromCli(options: WebCommandOptions): Promise<never> {
   const [
@@ -161,10 +127,7 @@ export async function runWebFromCli(options: WebCommandOptions): Promise<never> 
     err: (line) => process.stderr.write(`${line}\n`),
     onShutdownSignal: onProcessShutdownSignal,
   });
-  await new Promise<void>((resolve) => {
-    if (process.stdout.destroyed || !process.stdout.writable) resolve();
-    else process.stdout.write('', () => resolve());
-  });
+  await flush(process.stdout);
   process.exit(exitCode);
 }
 
@@ -176,18 +139,8 @@ export interface WebFlags extends SharedProxyFlags {
 export async function webOptionsFromFlags(flags: WebFlags): Promise<WebCommandOptions> {
   const { resolveDataDir } = await import('../system/dataDir.js');
   return {
-    dataDir: resolveDataDir(flags.dataDir),
-    host: normaliseHost(flags.host),
-    port: flags.proxyPort,
+    ...proxyOptionsFromFlags(flags, flags.proxyPort, resolveDataDir(flags.dataDir)),
     uiPort: flags.port,
-    ...(flags.har ? { har: path.resolve(flags.har) } : {}),
-    redact: flags.redact === true,
-    json: flags.json === true,
-    ...(flags.connectTimeoutMs !== undefined ? { connectTimeoutMs: flags.connectTimeoutMs } : {}),
-    ...(flags.responseTimeoutMs !== undefined ? { responseTimeoutMs: flags.responseTimeoutMs } : {}),
-    ...(flags.bodyTimeoutMs !== undefined ? { bodyTimeoutMs: flags.bodyTimeoutMs } : {}),
-    passThrough: flags.passThrough,
-    insecure: flags.insecure,
   };
 }
 

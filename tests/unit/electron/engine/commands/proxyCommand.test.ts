@@ -9,14 +9,13 @@ import type { Exchange } from '../../../../../shared/model.js';
 import type { HarDocument } from '../../../../../shared/har.js';
 import {
   harChunks,
-  parsePort,
-  parseTimeoutMs,
   portInUseMessage,
   runProxy,
   settingsOverrides,
   type ProxyCommandDeps,
   type ProxyCommandOptions,
 } from '../../../../../electron/engine/commands/proxyCommand.js';
+import { parsePort, parseTimeoutMs } from '../../../../../electron/engine/commands/proxyOptions.js';
 import { CliError } from '../../../../../electron/engine/commands/cliError.js';
 import { makeExchange, makeFailedExchange } from '../../../../fixtures/exchangeFactory.js';
 
