@@ -5,6 +5,7 @@ import type { BodyInfo, Exchange, ExchangeKind, Header, TlsInfo } from '../../..
 import { headerValue } from '../../../shared/model.js';
 import type { BodyCapture } from '../capture/bodyCapture.js';
 import type { ExchangeSink } from './exchangeSink.js';
+import { intern } from './internedStrings.js';
 import { computeTimings, type PhaseMarks } from './phaseTimings.js';
 import type { UpstreamConnection } from './upstreamAgent.js';
 
@@ -65,7 +66,7 @@ export class ExchangeRecorder {
       request: {
         method: init.method,
         url: init.url,
-        httpVersion: init.httpVersion,
+        httpVersion: intern(init.httpVersion),
         headers: init.headers,
         body: bodyInfo(init.headers, 0),
       },
@@ -135,7 +136,13 @@ export class ExchangeRecorder {
     this.marks.firstByteMs ??= performance.now();
     this.lastProgressMs = this.marks.firstByteMs;
     if (!this.exchange) return;
-    this.exchange.response = { status, statusText, httpVersion, headers, body: bodyInfo(headers, 0) };
+    this.exchange.response = {
+      status,
+      statusText: intern(statusText),
+      httpVersion: intern(httpVersion),
+      headers,
+      body: bodyInfo(headers, 0),
+    };
     if (this.responseCapture === undefined) this.responseCapture = this.sink.openBody();
     this.report();
   }

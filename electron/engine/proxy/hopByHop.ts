@@ -1,4 +1,5 @@
 import type { Header } from '../../../shared/model.js';
+import { intern } from './internedStrings.js';
 
 /**
  * Connection-specific ("hop-by-hop") fields a proxy must not forward (RFC 9110 §7.6.1), plus the
@@ -17,6 +18,9 @@ const HOP_BY_HOP = new Set([
   'proxy-authenticate',
 ]);
 
+/** Lengths of the names above: most fields are told apart without lower-casing them. */
+const HOP_BY_HOP_LENGTHS = new Set([...HOP_BY_HOP].map((name) => name.length));
+
 export interface HopByHopOptions {
   /** Field names (lower case) to keep even though they are hop-by-hop (e.g. an Upgrade handshake). */
   keep?: ReadonlySet<string>;
@@ -26,7 +30,8 @@ export interface HopByHopOptions {
 export function connectionOptions(rawHeaders: readonly string[]): Set<string> {
   const names = new Set<string>();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    if (rawHeaders[i]!.toLowerCase() !== 'connection') continue;
+    const name = rawHeaders[i]!;
+    if (name.length !== 10 || name.toLowerCase() !== 'connection') continue;
     for (const token of rawHeaders[i + 1]!.split(',')) {
       const name = token.trim().toLowerCase();
       if (name !== '') names.add(name);
@@ -44,9 +49,12 @@ export function stripHopByHop(rawHeaders: readonly string[], options: HopByHopOp
   const out: string[] = [];
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
-    const lower = name.toLowerCase();
-    const hop = HOP_BY_HOP.has(lower) || listed.has(lower);
-    if (hop && !options.keep?.has(lower)) continue;
+    // Only a name of a hop-by-hop length, or any name when Connection lists some, can be one.
+    if (listed.size > 0 || HOP_BY_HOP_LENGTHS.has(name.length)) {
+      const lower = name.toLowerCase();
+      const hop = HOP_BY_HOP.has(lower) || listed.has(lower);
+      if (hop && !options.keep?.has(lower)) continue;
+    }
     out.push(name, rawHeaders[i + 1]!);
   }
   return out;
@@ -89,10 +97,11 @@ export function rawHeaderValue(rawHeaders: readonly string[], name: string): str
   return undefined;
 }
 
+/** The recorded form of a head; its strings are shared with earlier heads (see intern). */
 export function toHeaderList(rawHeaders: readonly string[]): Header[] {
   const headers: Header[] = [];
   for (let i = 0; i + 1 < rawHeaders.length; i += 2)
-    headers.push({ name: rawHeaders[i]!, value: rawHeaders[i + 1]! });
+    headers.push({ name: intern(rawHeaders[i]!), value: intern(rawHeaders[i + 1]!) });
   return headers;
 }
 

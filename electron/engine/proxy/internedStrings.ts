@@ -1,0 +1,21 @@
+/**
+ * Recorded heads repeat the same field names and mostly the same values exchange after
+ * exchange, yet the HTTP parser hands out fresh strings every time, and each stored exchange
+ * would keep its own copies (~30 bytes a string, a dozen strings a head). One shared copy of
+ * each short string keeps the heap per stored exchange (and the collector's work over 100 000
+ * of them) smaller. The table is bounded: when full it starts over, so one-off values (dates,
+ * request ids) cannot make it grow; strings already handed out stay valid.
+ */
+const MAX_ENTRIES = 4096;
+const MAX_LENGTH = 96;
+
+let table = new Map<string, string>();
+
+export function intern(value: string): string {
+  if (value.length > MAX_LENGTH) return value;
+  const known = table.get(value);
+  if (known !== undefined) return known;
+  if (table.size >= MAX_ENTRIES) table = new Map();
+  table.set(value, value);
+  return value;
+}
