@@ -24,9 +24,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { loadOrCreateCA } from '../electron/engine/tls/certificateAuthority.js';
 import { LeafCertCache } from '../electron/engine/tls/leafCertCache.js';
+import { bundleForNode } from '../tests/fixtures/nodeBundle.js';
 import { SMALL_BODY } from './benchOrigin.js';
 import { formatSummary, summarizeCpuProfile } from './cpuProfileSummary.js';
 import {
@@ -86,16 +86,7 @@ const childBundle = path.join(
 );
 
 async function bundleChild(): Promise<void> {
-  await build({
-    entryPoints: [path.join(root, 'bench', 'benchChild.ts')],
-    outfile: childBundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'error',
-  });
+  await bundleForNode(path.join(root, 'bench', 'benchChild.ts'), childBundle);
 }
 
 async function startChild(

@@ -3,65 +3,27 @@
  * its exit codes (0 same, 1 different, 2 error), as diff(1). The CLI is bundled fresh from the
  * sources for this file, so the test never runs a stale dist/.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExchangeDiff } from '../../shared/diff.js';
+import { buildCli, root, runCli, tempDir, type BuiltCli } from './cliHarness.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const outDir = path.join(root, 'node_modules', '.cache', 'netlens-tests', `diff-cli-${process.pid}`);
-const cli = path.join(outDir, 'cli.mjs');
-const runner = path.join(outDir, 'run.mjs');
 const har = path.join(root, 'tests/fixtures/diff/signed-session.har');
+let cli: BuiltCli;
+let home: string;
 
 beforeAll(async () => {
-  mkdirSync(outDir, { recursive: true });
-  await build({
-    entryPoints: [path.join(root, 'electron/engine/cli.ts')],
-    outfile: cli,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'error',
-  });
-  writeFileSync(
-    runner,
-    `const { main } = await import(${JSON.stringify(pathToFileURL(cli).href)});\nawait main(process.argv.slice(2));\n`,
-  );
+  cli = await buildCli('diff-cli');
+  home = tempDir('diff-cli');
 });
 
 afterAll(() => {
-  rmSync(outDir, { recursive: true, force: true });
+  cli?.remove();
+  if (home) rmSync(home, { recursive: true, force: true });
 });
 
-function run(
-  args: string[],
-  limitMs = 30_000,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [runner, ...args], {
-      cwd: root,
-      env: { ...process.env, NETLENS_HOME: outDir },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`netlens ${args.join(' ')} did not exit within ${limitMs} ms`));
-    }, limitMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runCli(cli, args, { env: { ...process.env, NETLENS_HOME: home } });
 
 describe('netlens diff', () => {
   it('exit 1 and a summary in words when the entries differ (signed body re-ordered)', async () => {
@@ -106,10 +68,10 @@ describe('netlens diff', () => {
     const unknownId = await run(['diff', har, '0', 'nope']);
     expect(unknownId.code).toBe(2);
     expect(unknownId.stderr).toMatch(/No entry with id "nope"/);
-    const missing = await run(['diff', path.join(outDir, 'missing.har'), '0', '1']);
+    const missing = await run(['diff', path.join(home, 'missing.har'), '0', '1']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/Cannot read .*missing\.har: no such file\./);
-    const notHar = path.join(outDir, 'not.har');
+    const notHar = path.join(home, 'not.har');
     writeFileSync(notHar, '{"hello": 1}');
     const malformed = await run(['diff', notHar, '0', '1']);
     expect(malformed.code).toBe(2);

@@ -3,68 +3,30 @@
  * exit codes (DESIGN.md: 0 ok, 2 usage, 3 DNS, 4 connect, 5 TLS, 6 HTTP). The CLI is bundled
  * fresh from the sources for this file, so the test never runs a stale dist/.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestPki } from '../fixtures/certificates.js';
+import { buildCli, runCli, tempDir, type BuiltCli } from './cliHarness.js';
 import { refusedPort, startBlackhole, startHttp, startHttps, type Running } from './probeServers.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-// Inside the repo so the bundle's external packages resolve from node_modules.
-const outDir = path.join(root, 'node_modules', '.cache', 'netlens-tests', `probe-cli-${process.pid}`);
-const cli = path.join(outDir, 'cli.mjs');
-const runner = path.join(outDir, 'run.mjs');
+let cli: BuiltCli;
+let home: string;
 const open: Running[] = [];
 
 beforeAll(async () => {
-  mkdirSync(outDir, { recursive: true });
-  await build({
-    entryPoints: [path.join(root, 'electron/engine/cli.ts')],
-    outfile: cli,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'error',
-  });
-  writeFileSync(
-    runner,
-    `const { main } = await import(${JSON.stringify(pathToFileURL(cli).href)});\nawait main(process.argv.slice(2));\n`,
-  );
+  cli = await buildCli('probe-cli');
+  home = tempDir('probe-cli');
 });
 
 afterAll(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
-  rmSync(outDir, { recursive: true, force: true });
+  cli?.remove();
+  if (home) rmSync(home, { recursive: true, force: true });
 });
 
-function run(
-  args: string[],
-  limitMs = 30_000,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [runner, ...args], {
-      cwd: root,
-      env: { ...process.env, NETLENS_HOME: outDir },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`netlens ${args.join(' ')} did not exit within ${limitMs} ms`));
-    }, limitMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[], limitMs = 30_000) =>
+  runCli(cli, args, { env: { ...process.env, NETLENS_HOME: home }, limitMs });
 
 describe('netlens probe (CLI)', () => {
   it('exits 0 and prints each phase for a working server', async () => {
@@ -138,7 +100,7 @@ describe('netlens probe (CLI)', () => {
     const untrusted = await run(['probe', `https://127.0.0.1:${server.port}/`, '--insecure']);
     expect(untrusted.code).toBe(0);
     expect(untrusted.stdout).toContain('continuing (--insecure)');
-    const caFile = path.join(outDir, 'ca.pem');
+    const caFile = path.join(home, 'ca.pem');
     writeFileSync(caFile, pki.ca.certPem);
     const trusted = await run(['probe', `https://127.0.0.1:${server.port}/`, '--cacert', caFile]);
     expect(trusted.code).toBe(0);
