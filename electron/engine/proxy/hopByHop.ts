@@ -99,9 +99,12 @@ export function rawHeaderValue(rawHeaders: readonly string[], name: string): str
 
 /** The recorded form of a head; its strings are shared with earlier heads (see intern). */
 export function toHeaderList(rawHeaders: readonly string[]): Header[] {
-  const headers: Header[] = [];
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2)
-    headers.push({ name: intern(rawHeaders[i]!), value: intern(rawHeaders[i + 1]!) });
+  // Sized up front: a pushed-to array keeps spare capacity, and every stored exchange has two.
+  const count = rawHeaders.length >> 1;
+  const headers = new Array<Header>(count);
+  for (let i = 0; i < count; i += 1) {
+    headers[i] = { name: intern(rawHeaders[2 * i]!), value: intern(rawHeaders[2 * i + 1]!) };
+  }
   return headers;
 }
 
