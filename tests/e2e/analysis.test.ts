@@ -6,10 +6,10 @@
  * the traffic view.
  */
 import http from 'node:http';
-import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, startWebApp, type WebApp } from './harness.js';
+import { closeServer, listenOnLoopback, requestViaProxy } from './upstream.js';
 
 const WAIT_MS = 15_000;
 const SIGNED_BODY = '{"amount":1250,"currency":"EUR"}';
@@ -23,26 +23,8 @@ let upstreamPort: number;
 let flakyHits = 0;
 const pageErrors: string[] = [];
 
-function viaProxy(url: string, method = 'GET', body?: string): Promise<number> {
-  const proxy = new URL(app.proxyUrl);
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        host: proxy.hostname,
-        port: Number(proxy.port),
-        method,
-        path: url,
-        headers: { host: new URL(url).host, ...(body ? { 'content-type': 'application/json' } : {}) },
-        agent: false,
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
+async function viaProxy(url: string, method = 'GET', body?: string): Promise<number> {
+  return (await requestViaProxy(app.proxyUrl, url, { method, body })).status;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -77,9 +59,7 @@ beforeAll(async () => {
       }
     });
   });
-  upstreamPort = await new Promise<number>((resolve) =>
-    upstream.listen(0, '127.0.0.1', () => resolve((upstream.address() as net.AddressInfo).port)),
-  );
+  upstreamPort = await listenOnLoopback(upstream);
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
 
@@ -104,7 +84,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise<void>((resolve) => (upstream ? upstream.close(() => resolve()) : resolve()));
+  await closeServer(upstream);
   await app?.stop();
 });
 

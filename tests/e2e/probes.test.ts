@@ -4,10 +4,10 @@
  * shows the taxonomy's message; a monitor created in the form charts its samples.
  */
 import http from 'node:http';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, startWebApp, type WebApp } from './harness.js';
+import { closedPort, listenOnLoopback } from './upstream.js';
 
 const WAIT_MS = 15_000;
 
@@ -24,8 +24,7 @@ beforeAll(async () => {
     res.setHeader('X-Probe-Test', 'yes');
     res.writeHead(upstreamStatus).end('healthy');
   });
-  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-  upstreamPort = (upstream.address() as net.AddressInfo).port;
+  upstreamPort = await listenOnLoopback(upstream);
   app = await startWebApp();
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -70,10 +69,7 @@ describe('Probes view', () => {
   });
 
   it('explains a refused connection prominently', async () => {
-    const probe = net.createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const port = (probe.address() as net.AddressInfo).port;
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const port = await closedPort();
 
     await page.getByLabel('Target').fill(`127.0.0.1:${port}`);
     await page.getByRole('button', { name: 'Run' }).click();

@@ -7,7 +7,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import http from 'node:http';
-import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,13 @@ import type { Browser, Page } from 'playwright-core';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { launchBrowser, startWebApp, type WebApp } from './harness.js';
+import {
+  closedPort,
+  closeServer,
+  listenOnLoopback,
+  requestViaProxy,
+  type ProxiedResponse,
+} from './upstream.js';
 
 const require = createRequire(import.meta.url);
 const execFileAsync = promisify(execFile);
@@ -29,55 +35,9 @@ let refusedPort: number;
 const pageErrors: string[] = [];
 let harPath = '';
 
-function listen(server: http.Server): Promise<number> {
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)),
-  );
-}
-
-/** A port that was free a moment ago and has nothing listening: connecting to it is refused. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** One request through the NetLens proxy (absolute-form target, RFC 9112 §3.2.2). */
-function viaProxy(
-  url: string,
-  method = 'GET',
-  body?: string,
-): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
-  const proxy = new URL(app.proxyUrl);
-  const target = new URL(url);
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        host: proxy.hostname,
-        port: Number(proxy.port),
-        method,
-        path: url,
-        headers: {
-          host: target.host,
-          'x-request-id': 'e2e-1',
-          ...(body ? { 'content-type': 'application/json' } : {}),
-        },
-        agent: false,
-      },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, text }),
-        );
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
+/** One request through the NetLens proxy, tagged with a request id. */
+function viaProxy(url: string, method = 'GET', body?: string): Promise<ProxiedResponse> {
+  return requestViaProxy(app.proxyUrl, url, { method, body, headers: { 'x-request-id': 'e2e-1' } });
 }
 
 async function rowCount(): Promise<number> {
@@ -111,7 +71,7 @@ beforeAll(async () => {
       req.on('end', () => res.end(`echo ${received}`));
     }
   });
-  upstreamPort = await listen(upstream);
+  upstreamPort = await listenOnLoopback(upstream);
   refusedPort = await closedPort();
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
@@ -123,7 +83,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise<void>((resolve) => (upstream ? upstream.close(() => resolve()) : resolve()));
+  await closeServer(upstream);
   await app?.stop();
 });
 

@@ -3,10 +3,10 @@
  * shows the phase breakdown, Ctrl+wheel zooms, dragging pans, and the view follows the filter.
  */
 import http from 'node:http';
-import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, startWebApp, type WebApp } from './harness.js';
+import { closeServer, listenOnLoopback, requestViaProxy } from './upstream.js';
 
 const WAIT_MS = 15_000;
 let app: WebApp;
@@ -15,25 +15,8 @@ let page: Page;
 let upstream: http.Server;
 let upstreamPort: number;
 
-function viaProxy(path: string): Promise<number> {
-  const proxy = new URL(app.proxyUrl);
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        host: proxy.hostname,
-        port: Number(proxy.port),
-        path: `http://127.0.0.1:${upstreamPort}${path}`,
-        headers: { host: `127.0.0.1:${upstreamPort}` },
-        agent: false,
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-      },
-    );
-    request.on('error', reject);
-    request.end();
-  });
+async function viaProxy(path: string): Promise<number> {
+  return (await requestViaProxy(app.proxyUrl, `http://127.0.0.1:${upstreamPort}${path}`)).status;
 }
 
 /** The tick labels drawn on the axis are not in the DOM: compare axis pixels instead. */
@@ -57,14 +40,13 @@ beforeAll(async () => {
       req.url?.includes('slow') ? 120 : 5,
     );
   });
-  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-  upstreamPort = (upstream.address() as net.AddressInfo).port;
+  upstreamPort = await listenOnLoopback(upstream);
   page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 });
 });
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise<void>((resolve) => (upstream ? upstream.close(() => resolve()) : resolve()));
+  await closeServer(upstream);
   await app?.stop();
 });
 
