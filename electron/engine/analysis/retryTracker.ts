@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ExchangeStoreView } from '../engine.js';
-import type { Exchange } from '../../../shared/model.js';
+import type { Exchange, Header } from '../../../shared/model.js';
 import type { RetryChain } from '../../../shared/retry.js';
 import { traceRefOf } from '../../../shared/correlation.js';
 import {
@@ -54,6 +54,19 @@ function requestPrefix(exchange: Exchange): string {
  */
 const MIN_FAILED_PREFIXES = 10_000;
 
+/** The fields shared/correlation.ts takes a trace id from. */
+const TRACE_FIELD_NAMES = new Set(['traceparent', 'x-request-id', 'x-correlation-id']);
+
+/** Whether a head may carry a trace id: most carry none, and are told so without copying names. */
+function mayCarryTrace(headers: readonly Header[] | undefined): boolean {
+  if (!headers) return false;
+  for (const { name } of headers) {
+    if (name.length !== 11 && name.length !== 12 && name.length !== 16) continue;
+    if (TRACE_FIELD_NAMES.has(name.toLowerCase())) return true;
+  }
+  return false;
+}
+
 export function createRetryTracker(store: ExchangeStoreView, options: RetryChainOptions = {}): RetryTracker {
   const builder = new RetryChainBuilder(options);
   const windowMs = options.windowMs ?? DEFAULT_RETRY_WINDOW_MS;
@@ -88,11 +101,12 @@ export function createRetryTracker(store: ExchangeStoreView, options: RetryChain
 
   /** Whether the exchange could join a chain (or open a candidate), so it needs the full key. */
   function mayChain(exchange: Exchange): boolean {
-    const prefix = requestPrefix(exchange);
     if (isFailure(attemptOutcome(exchange))) {
-      rememberFailure(prefix, exchange);
+      rememberFailure(requestPrefix(exchange), exchange);
       return true;
     }
+    if (failedPrefixes.size === 0) return false;
+    const prefix = requestPrefix(exchange);
     const lastFailureEndedAtMs = failedPrefixes.get(prefix);
     if (lastFailureEndedAtMs === undefined) return false;
     if (exchange.startedAtMs - lastFailureEndedAtMs > windowMs) {
@@ -104,7 +118,10 @@ export function createRetryTracker(store: ExchangeStoreView, options: RetryChain
 
   return {
     observe(exchange: Exchange): void {
-      if (exchange.traceId === undefined) {
+      if (
+        exchange.traceId === undefined &&
+        (mayCarryTrace(exchange.request.headers) || mayCarryTrace(exchange.response?.headers))
+      ) {
         const trace = traceRefOf(exchange);
         if (trace) store.update(exchange.id, { traceId: trace.traceId });
       }
