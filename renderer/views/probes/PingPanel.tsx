@@ -3,6 +3,8 @@ import { useState, type FormEvent } from 'react';
 import { MAX_UI_PING_COUNT, type PingReport } from '../../../shared/probe';
 import { call } from '../../api';
 import { formatMs } from '../../format';
+import { ProbeTargetField } from './ProbeTargetField';
+import { ProbeVerdict } from './ProbeVerdict';
 
 /** `host:port`, `[v6]:port` or, for ICMP, a bare host. */
 export function splitHostPort(text: string): { host: string; port?: number } {
@@ -55,17 +57,13 @@ export function PingPanel() {
   return (
     <div className="tool-panel">
       <form className="probe-form" onSubmit={run} aria-label="Ping">
-        <label className="probe-target">
-          Host:port
-          <input
-            type="text"
-            name="pingTarget"
-            value={target}
-            placeholder="db.internal:5432"
-            spellCheck={false}
-            onChange={(e) => setTarget(e.target.value)}
-          />
-        </label>
+        <ProbeTargetField
+          label="Host:port"
+          name="pingTarget"
+          value={target}
+          placeholder="db.internal:5432"
+          onChange={setTarget}
+        />
         <label>
           Method
           <select
@@ -108,20 +106,20 @@ export function PingPanel() {
         </button>
       </form>
       {problem ? (
-        <div className="probe-verdict failed" role="alert">
+        <ProbeVerdict ok={false} alert>
           {problem}
-        </div>
+        </ProbeVerdict>
       ) : null}
       {report && stats ? (
         <section className="probe-result" aria-label="Ping result">
-          <div className={stats.received > 0 ? 'probe-verdict ok' : 'probe-verdict failed'} role="status">
+          <ProbeVerdict ok={stats.received > 0}>
             {report.method === 'tcp' ? 'TCP' : 'ICMP'} ping {report.address ?? report.host}
             {report.port ? ` port ${report.port}` : ''}: {stats.sent} sent, {stats.received} received,{' '}
             {stats.lossPercent}% loss
             {stats.minMs !== undefined
               ? ` · min/avg/max/stddev ${[stats.minMs, stats.avgMs, stats.maxMs, stats.stddevMs].map((v) => formatMs(v ?? 0)).join(' / ')}`
               : ''}
-          </div>
+          </ProbeVerdict>
           <table className="plain">
             <thead>
               <tr>

@@ -2,6 +2,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ListeningSocketInfo } from '../../../shared/probe';
 import { call } from '../../api';
+import { ProbeTargetField } from './ProbeTargetField';
+import { ProbeVerdict } from './ProbeVerdict';
 
 function where(s: ListeningSocketInfo): string {
   return s.address.includes(':') ? `[${s.address}]:${s.port}` : `${s.address}:${s.port}`;
@@ -48,34 +50,30 @@ export function PortsPanel() {
   return (
     <div className="tool-panel">
       <div className="probe-form">
-        <label className="probe-target">
-          Port, process or address
-          <input
-            type="text"
-            name="portsFilter"
-            value={filter}
-            placeholder="8899"
-            spellCheck={false}
-            onChange={(e) => setFilter(e.target.value)}
-          />
-        </label>
+        <ProbeTargetField
+          label="Port, process or address"
+          name="portsFilter"
+          value={filter}
+          placeholder="8899"
+          onChange={setFilter}
+        />
         <button type="button" onClick={() => void refresh()} disabled={loading}>
           {loading ? 'Refreshing…' : 'Refresh'}
         </button>
       </div>
       {problem ? (
-        <div className="probe-verdict failed" role="alert">
+        <ProbeVerdict ok={false} alert>
           {problem}
-        </div>
+        </ProbeVerdict>
       ) : null}
       {sockets ? (
         <section className="probe-result" aria-label="Listening sockets">
           {portQuery ? (
-            <div className={shown.length > 0 ? 'probe-verdict failed' : 'probe-verdict ok'} role="status">
+            <ProbeVerdict ok={shown.length === 0}>
               {shown.length > 0
                 ? `Port ${wanted} is in use${shown[0]?.pid !== undefined ? ` by ${shown[0].command ?? 'a process'} (pid ${shown[0].pid})` : ''}.`
                 : `Nothing is listening on port ${wanted}.`}
-            </div>
+            </ProbeVerdict>
           ) : null}
           <table className="plain">
             <thead>

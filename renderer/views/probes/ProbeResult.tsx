@@ -8,6 +8,7 @@ import { TIMING_COLORS, type TimingPhase } from '../../../shared/timing';
 import { formatBytes, formatClock, formatMs } from '../../format';
 import { CertificateChain } from './CertificateChain';
 import { PhaseBar, PhaseLegend } from './PhaseBar';
+import { ProbeVerdict } from './ProbeVerdict';
 
 const STEP_LABELS: Record<ProbeStep['kind'], string> = { dns: 'DNS', tcp: 'TCP', tls: 'TLS', http: 'HTTP' };
 const STEP_COLORS: Record<ProbeStep['kind'], TimingPhase> = {
@@ -274,14 +275,14 @@ export function ProbeResult({ report }: { report: ProbeReport }) {
   return (
     <article className="probe-result" aria-label={`Probe of ${report.target}`}>
       {report.error ? (
-        <div className="probe-verdict failed" role="alert">
+        <ProbeVerdict ok={false} alert>
           <strong className="mono">{report.error.class}</strong> in {report.error.phase} after{' '}
           {formatMs(report.error.elapsedMs) || '0 ms'}
           {report.error.detail ? <span className="muted"> ({report.error.detail})</span> : null}
           <p className="probe-message">{report.error.message}</p>
-        </div>
+        </ProbeVerdict>
       ) : (
-        <div className="probe-verdict ok" role="status">
+        <ProbeVerdict ok>
           ✓{' '}
           {report.status !== undefined
             ? `HTTP ${report.status}`
@@ -289,7 +290,7 @@ export function ProbeResult({ report }: { report: ProbeReport }) {
               ? 'TLS handshake completed'
               : 'TCP connection established'}{' '}
           in {formatMs(report.totalMs)}
-        </div>
+        </ProbeVerdict>
       )}
       <PhaseBar timings={report.timings} />
       <PhaseLegend timings={report.timings} />

@@ -10,6 +10,8 @@ import { useStore } from '../../store';
 import { probeRequestOf } from '../../store/probesSlice';
 import type { ProbeTool } from '../../store/probesSlice';
 import { ProbeResult } from './ProbeResult';
+import { ProbeTargetField } from './ProbeTargetField';
+import { ProbeVerdict } from './ProbeVerdict';
 import { PingPanel } from './PingPanel';
 import { RoutePanel } from './RoutePanel';
 import { PortsPanel } from './PortsPanel';
@@ -71,18 +73,14 @@ function ProbeTool() {
   return (
     <div className="tool-panel">
       <form className="probe-form" onSubmit={run} aria-label="Probe">
-        <label className="probe-target">
-          Target
-          <input
-            type="text"
-            name="target"
-            value={form.target}
-            placeholder="https://example.com/health, tls://db.internal:5432 or host:port"
-            spellCheck={false}
-            autoComplete="off"
-            onChange={(e) => setForm({ target: e.target.value })}
-          />
-        </label>
+        <ProbeTargetField
+          label="Target"
+          name="target"
+          value={form.target}
+          placeholder="https://example.com/health, tls://db.internal:5432 or host:port"
+          autoComplete="off"
+          onChange={(target) => setForm({ target })}
+        />
         <label>
           Timeout per phase (ms)
           <input
@@ -141,9 +139,9 @@ function ProbeTool() {
         </button>
       </form>
       {callError ? (
-        <div className="probe-verdict failed" role="alert">
+        <ProbeVerdict ok={false} alert>
           {callError}
-        </div>
+        </ProbeVerdict>
       ) : null}
       <div className="probe-body">
         {latest ? (

@@ -3,6 +3,8 @@ import { useState, type FormEvent } from 'react';
 import type { TraceReport } from '../../../shared/probe';
 import { call } from '../../api';
 import { formatMs } from '../../format';
+import { ProbeTargetField } from './ProbeTargetField';
+import { ProbeVerdict } from './ProbeVerdict';
 
 export function RoutePanel() {
   const [host, setHost] = useState('');
@@ -27,36 +29,29 @@ export function RoutePanel() {
   return (
     <div className="tool-panel">
       <form className="probe-form" onSubmit={run} aria-label="Trace route">
-        <label className="probe-target">
-          Host
-          <input
-            type="text"
-            name="traceHost"
-            value={host}
-            placeholder="example.com"
-            spellCheck={false}
-            onChange={(e) => setHost(e.target.value)}
-          />
-        </label>
+        <ProbeTargetField
+          label="Host"
+          name="traceHost"
+          value={host}
+          placeholder="example.com"
+          onChange={setHost}
+        />
         <button type="submit" className="primary" disabled={running || host.trim() === ''}>
           {running ? 'Tracing… (up to a minute)' : 'Trace'}
         </button>
       </form>
       {problem ? (
-        <div className="probe-verdict failed" role="alert">
+        <ProbeVerdict ok={false} alert>
           {problem}
-        </div>
+        </ProbeVerdict>
       ) : null}
       {report ? (
         <section className="probe-result" aria-label="Route">
-          <div
-            className={report.reachedDestination ? 'probe-verdict ok' : 'probe-verdict failed'}
-            role="status"
-          >
+          <ProbeVerdict ok={report.reachedDestination}>
             Route to {report.host}
             {report.destination ? ` (${report.destination})` : ''} via {report.tool}:{' '}
             {report.reachedDestination ? 'destination reached' : 'destination not reached'}
-          </div>
+          </ProbeVerdict>
           <table className="plain">
             <thead>
               <tr>
