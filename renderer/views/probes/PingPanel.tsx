@@ -4,7 +4,7 @@ import { MAX_UI_PING_COUNT, type PingReport } from '../../../shared/probe';
 import { call } from '../../api';
 import { formatMs } from '../../format';
 import { ProbeTargetField } from './ProbeTargetField';
-import { ProbeVerdict } from './ProbeVerdict';
+import { ProbeProblem, ProbeVerdict } from './ProbeVerdict';
 
 /** `host:port`, `[v6]:port` or, for ICMP, a bare host. */
 export function splitHostPort(text: string): { host: string; port?: number } {
@@ -105,11 +105,7 @@ export function PingPanel() {
           {running ? 'Pinging…' : 'Ping'}
         </button>
       </form>
-      {problem ? (
-        <ProbeVerdict ok={false} alert>
-          {problem}
-        </ProbeVerdict>
-      ) : null}
+      <ProbeProblem problem={problem} />
       {report && stats ? (
         <section className="probe-result" aria-label="Ping result">
           <ProbeVerdict ok={stats.received > 0}>

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ListeningSocketInfo } from '../../../shared/probe';
 import { call } from '../../api';
 import { ProbeTargetField } from './ProbeTargetField';
-import { ProbeVerdict } from './ProbeVerdict';
+import { ProbeProblem, ProbeVerdict } from './ProbeVerdict';
 
 function where(s: ListeningSocketInfo): string {
   return s.address.includes(':') ? `[${s.address}]:${s.port}` : `${s.address}:${s.port}`;
@@ -61,11 +61,7 @@ export function PortsPanel() {
           {loading ? 'Refreshing…' : 'Refresh'}
         </button>
       </div>
-      {problem ? (
-        <ProbeVerdict ok={false} alert>
-          {problem}
-        </ProbeVerdict>
-      ) : null}
+      <ProbeProblem problem={problem} />
       {sockets ? (
         <section className="probe-result" aria-label="Listening sockets">
           {portQuery ? (

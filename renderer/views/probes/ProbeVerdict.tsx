@@ -17,3 +17,12 @@ export function ProbeVerdict({
     </div>
   );
 }
+
+/** Why a probe tool could not run at all (the call failed); nothing while there is no such reason. */
+export function ProbeProblem({ problem }: { problem: string | undefined }) {
+  return problem ? (
+    <ProbeVerdict ok={false} alert>
+      {problem}
+    </ProbeVerdict>
+  ) : null;
+}

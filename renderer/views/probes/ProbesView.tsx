@@ -11,7 +11,7 @@ import { probeRequestOf } from '../../store/probesSlice';
 import type { ProbeTool } from '../../store/probesSlice';
 import { ProbeResult } from './ProbeResult';
 import { ProbeTargetField } from './ProbeTargetField';
-import { ProbeVerdict } from './ProbeVerdict';
+import { ProbeProblem } from './ProbeVerdict';
 import { PingPanel } from './PingPanel';
 import { RoutePanel } from './RoutePanel';
 import { PortsPanel } from './PortsPanel';
@@ -138,11 +138,7 @@ function ProbeTool() {
           {running ? 'Probing…' : 'Run'}
         </button>
       </form>
-      {callError ? (
-        <ProbeVerdict ok={false} alert>
-          {callError}
-        </ProbeVerdict>
-      ) : null}
+      <ProbeProblem problem={callError} />
       <div className="probe-body">
         {latest ? (
           <ProbeResult report={latest} />

@@ -4,7 +4,7 @@ import type { TraceReport } from '../../../shared/probe';
 import { call } from '../../api';
 import { formatMs } from '../../format';
 import { ProbeTargetField } from './ProbeTargetField';
-import { ProbeVerdict } from './ProbeVerdict';
+import { ProbeProblem, ProbeVerdict } from './ProbeVerdict';
 
 export function RoutePanel() {
   const [host, setHost] = useState('');
@@ -40,11 +40,7 @@ export function RoutePanel() {
           {running ? 'Tracing… (up to a minute)' : 'Trace'}
         </button>
       </form>
-      {problem ? (
-        <ProbeVerdict ok={false} alert>
-          {problem}
-        </ProbeVerdict>
-      ) : null}
+      <ProbeProblem problem={problem} />
       {report ? (
         <section className="probe-result" aria-label="Route">
           <ProbeVerdict ok={report.reachedDestination}>
