@@ -138,6 +138,11 @@ function factsOf(error: unknown, depth = 0): ErrorFacts {
 }
 
 /** The class a timeout belongs to, by the phase it expired in. */
+/** The certificate problem an OpenSSL/Node verification code stands for; undefined if it is not one. */
+export function certProblemForCode(code: string | undefined): CertProblem | undefined {
+  return code !== undefined && Object.hasOwn(CERT_CODES, code) ? CERT_CODES[code] : undefined;
+}
+
 export function timeoutClass(phase: FailurePhase): ErrorClass {
   switch (phase) {
     case 'dns':

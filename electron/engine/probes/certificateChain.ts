@@ -6,27 +6,18 @@
 import type { DetailedPeerCertificate, PeerCertificate } from 'node:tls';
 import type { CertProblem } from '../../../shared/errors.js';
 import type { CertificateInfo } from '../../../shared/probe.js';
+import { certProblemForCode } from '../analysis/diagnose.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_CHAIN_LENGTH = 10;
 
-const PROBLEMS: Record<string, CertProblem> = {
-  CERT_HAS_EXPIRED: 'expired',
-  CERT_NOT_YET_VALID: 'not_yet_valid',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'self_signed',
-  SELF_SIGNED_CERT_IN_CHAIN: 'self_signed',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'unknown_ca',
-  UNABLE_TO_GET_ISSUER_CERT: 'unknown_ca',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'unknown_ca',
-  CERT_UNTRUSTED: 'unknown_ca',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'hostname_mismatch',
-  HOSTNAME_MISMATCH: 'hostname_mismatch',
-  CERT_REVOKED: 'revoked',
-};
-
+/**
+ * Any verification failure of a chain is a certificate problem; the proxy's diagnosis table
+ * names it, so the probe and the proxy never disagree on a code.
+ */
 export function certProblemOf(code: string | undefined): CertProblem | undefined {
   if (!code) return undefined;
-  return PROBLEMS[code] ?? 'other';
+  return certProblemForCode(code) ?? 'other';
 }
 
 /** Leaf first. Node links each certificate to its issuer; a self-signed root links to itself. */

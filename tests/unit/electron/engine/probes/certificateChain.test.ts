@@ -31,6 +31,8 @@ describe('certificate chain', () => {
     expect(certProblemOf('SELF_SIGNED_CERT_IN_CHAIN')).toBe('self_signed');
     expect(certProblemOf('UNABLE_TO_VERIFY_LEAF_SIGNATURE')).toBe('unknown_ca');
     expect(certProblemOf('ERR_TLS_CERT_ALTNAME_INVALID')).toBe('hostname_mismatch');
+    expect(certProblemOf('IP_ADDRESS_MISMATCH')).toBe('hostname_mismatch');
+    expect(certProblemOf('SOMETHING_NEW')).toBe('other');
     expect(certProblemOf('SOMETHING_NEW')).toBe('other');
     expect(certProblemOf(undefined)).toBeUndefined();
   });
