@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { AppInfo, EngineEvent, HarExportOptions, HarImportSummary } from '../../shared/api.js';
-import type { BodyPayload, BodySide, Exchange } from '../../shared/model.js';
+import type { BodyInfo, BodyPayload, BodySide, Exchange } from '../../shared/model.js';
 import type { Settings } from '../../shared/settings.js';
 import type { HarDocument } from '../../shared/har.js';
 import { createRetryTracker, type RetryTracker } from './analysis/retryTracker.js';
@@ -130,24 +130,23 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     exchange: Exchange,
     bodies: { request?: BodyCapture; response?: BodyCapture },
   ): boolean {
-    for (const side of ['request', 'response'] as const) {
-      const capture = bodies[side];
-      if (!capture) continue;
-      const info = side === 'request' ? exchange.request.body : exchange.response?.body;
-      if (
-        !capture.inMemory ||
-        (info && capture.capturedBytes > 0 && isDecodableEncoding(info.contentEncoding))
-      ) {
-        return false;
-      }
-    }
-    for (const side of ['request', 'response'] as const) {
-      const captured = bodies[side]?.endInMemory();
-      if (captured) bodyStore.put(exchange.id, side, captured);
-    }
+    const { request, response } = bodies;
+    if (request && !endsInMemory(request, exchange.request.body)) return false;
+    if (response && !endsInMemory(response, exchange.response?.body)) return false;
+    const requestBody = request?.endInMemory();
+    if (requestBody) bodyStore.put(exchange.id, 'request', requestBody);
+    const responseBody = response?.endInMemory();
+    if (responseBody) bodyStore.put(exchange.id, 'response', responseBody);
     // The recorder is settled: it never changes the exchange again, so the store keeps it as is.
     store.finished(exchange, { adopt: true });
     return true;
+  }
+
+  /** In memory and nothing to decode: the capture can end synchronously. */
+  function endsInMemory(capture: BodyCapture, info: BodyInfo | undefined): boolean {
+    return (
+      capture.inMemory && !(info && capture.capturedBytes > 0 && isDecodableEncoding(info.contentEncoding))
+    );
   }
 
   async function finalize(

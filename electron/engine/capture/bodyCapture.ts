@@ -7,6 +7,9 @@ import fs from 'node:fs';
  */
 const SPILL_BUFFER_BYTES = 1024 * 1024;
 const DEFAULT_MAX_PENDING_DISK_BYTES = 16 * 1024 * 1024;
+/** Shared until a capture spills: most never do, and need no arrays of their own. */
+const NO_QUEUE: never[] = [];
+const NO_BUFFERS: never[] = [];
 
 /**
  * One buffer for the kept bytes. A socket read owns its memory, so keeping each small body as
@@ -64,8 +67,8 @@ export class BodyCapture {
   private current: Buffer | undefined;
   private currentBytes = 0;
   /** Filled buffers waiting for the disk, in order; at most one write is in flight. */
-  private readonly queue: { buffer: Buffer; length: number }[] = [];
-  private readonly free: Buffer[] = [];
+  private queue: { buffer: Buffer; length: number }[] = NO_QUEUE;
+  private free: Buffer[] = NO_BUFFERS;
   private buffersAllocated = 0;
   private writing = false;
   private filePosition = 0;
@@ -173,6 +176,8 @@ export class BodyCapture {
       this.truncated = true;
       return;
     }
+    this.queue = [];
+    this.free = [];
     const chunks = this.chunks;
     this.chunks = [];
     for (const chunk of chunks) this.copyToDisk(chunk);
@@ -229,7 +234,7 @@ export class BodyCapture {
     await this.drained();
     await new Promise<void>((resolve) => fs.close(fd, () => resolve()));
     this.fd = undefined;
-    this.free.length = 0;
+    this.free = NO_BUFFERS;
     return {
       storage: 'file',
       path,
@@ -245,8 +250,8 @@ export class BodyCapture {
     this.discarded = true;
     this.chunks = [];
     this.current = undefined;
-    this.queue.length = 0;
-    this.free.length = 0;
+    this.queue = NO_QUEUE;
+    this.free = NO_BUFFERS;
     const fd = this.fd;
     const path = this.filePath;
     if (fd === undefined) return;

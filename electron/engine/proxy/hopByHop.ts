@@ -1,5 +1,5 @@
 import type { Header } from '../../../shared/model.js';
-import { intern } from './internedStrings.js';
+import { internHeader } from './internedStrings.js';
 
 /**
  * Connection-specific ("hop-by-hop") fields a proxy must not forward (RFC 9110 §7.6.1), plus the
@@ -97,13 +97,13 @@ export function rawHeaderValue(rawHeaders: readonly string[], name: string): str
   return undefined;
 }
 
-/** The recorded form of a head; its strings are shared with earlier heads (see intern). */
+/** The recorded form of a head; its fields are shared with earlier heads (see internHeader). */
 export function toHeaderList(rawHeaders: readonly string[]): Header[] {
   // Sized up front: a pushed-to array keeps spare capacity, and every stored exchange has two.
   const count = rawHeaders.length >> 1;
   const headers = new Array<Header>(count);
   for (let i = 0; i < count; i += 1) {
-    headers[i] = { name: intern(rawHeaders[2 * i]!), value: intern(rawHeaders[2 * i + 1]!) };
+    headers[i] = internHeader(rawHeaders[2 * i]!, rawHeaders[2 * i + 1]!);
   }
   return headers;
 }

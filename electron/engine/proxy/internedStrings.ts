@@ -1,3 +1,5 @@
+import type { Header } from '../../../shared/model.js';
+
 /**
  * Recorded heads repeat the same field names and mostly the same values exchange after
  * exchange, yet the HTTP parser hands out fresh strings every time, and each stored exchange
@@ -18,4 +20,33 @@ export function intern(value: string): string {
   if (table.size >= MAX_ENTRIES) table = new Map();
   table.set(value, value);
   return value;
+}
+
+const MAX_HEADERS = 4096;
+let headers = new Map<string, Map<string, Header>>();
+let headerCount = 0;
+
+/**
+ * One shared, frozen `{name, value}` per distinct short field: a stored exchange's head is then
+ * mostly references to objects every other exchange shares (fewer objects for the collector to
+ * copy and mark). Bounded like `intern`.
+ */
+export function internHeader(name: string, value: string): Header {
+  if (name.length + value.length > MAX_LENGTH) return { name, value };
+  let byValue = headers.get(name);
+  const known = byValue?.get(value);
+  if (known) return known;
+  if (headerCount >= MAX_HEADERS) {
+    headers = new Map();
+    headerCount = 0;
+    byValue = undefined;
+  }
+  if (!byValue) {
+    byValue = new Map();
+    headers.set(intern(name), byValue);
+  }
+  const header: Header = Object.freeze({ name: intern(name), value: intern(value) });
+  byValue.set(header.value, header);
+  headerCount += 1;
+  return header;
 }
