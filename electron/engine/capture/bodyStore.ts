@@ -46,19 +46,18 @@ export class BodyStore {
   /** A new capture for one side of an exchange; hand its result to `put`. */
   open(): BodyCapture {
     const { memoryLimitBytes, capBytes } = this.limits();
-    return new BodyCapture({
-      memoryLimitBytes,
-      capBytes,
-      spillPath: () => {
-        if (!this.dirReady) {
-          fs.mkdirSync(this.runDir, { recursive: true, mode: 0o700 });
-          this.dirReady = true;
-        }
-        this.fileCounter += 1;
-        return path.join(this.runDir, `${this.fileCounter}.body`);
-      },
-    });
+    return new BodyCapture({ memoryLimitBytes, capBytes, spillPath: this.nextSpillPath });
   }
+
+  /** One function for every capture (most never spill): no closure per exchange. */
+  private readonly nextSpillPath = (): string => {
+    if (!this.dirReady) {
+      fs.mkdirSync(this.runDir, { recursive: true, mode: 0o700 });
+      this.dirReady = true;
+    }
+    this.fileCounter += 1;
+    return path.join(this.runDir, `${this.fileCounter}.body`);
+  };
 
   put(exchangeId: string, side: BodySide, body: CapturedBody): void {
     const map = this.bodies[side];
