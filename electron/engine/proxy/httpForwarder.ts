@@ -23,7 +23,7 @@ export interface ClientContext {
   /** The client's TCP socket (under TLS for intercepted HTTPS): resets are mirrored on it. */
   rawSocket: net.Socket;
   /** Set inside a CONNECT tunnel: origin-form requests go to this origin. */
-  tunnel?: { scheme: 'http' | 'https'; host: string; port: number };
+  tunnel?: { scheme: 'http' | 'https'; host: string; port: number; origin?: string };
   clientTls?: TlsInfo;
 }
 
@@ -36,6 +36,21 @@ export interface ForwarderDeps {
    * ProxyServerOptions), built once: parsing ~150 roots per connection would cost milliseconds.
    */
   upstreamSecureContext?: tls.SecureContext;
+}
+
+/**
+ * Whether a host is an IP literal (no SNI then, RFC 6066 §3), remembered: Node answers with a
+ * large regular expression, and the same few hosts come back on every request.
+ */
+const ipLiterals = new Map<string, boolean>();
+function isIpAddress(host: string): boolean {
+  let known = ipLiterals.get(host);
+  if (known === undefined) {
+    known = net.isIP(host) !== 0;
+    if (ipLiterals.size >= 1024) ipLiterals.clear();
+    ipLiterals.set(host, known);
+  }
+  return known;
 }
 
 /** Stale pooled connections (closed by the server while idle) are retried this many times. */
@@ -87,7 +102,7 @@ export function upstreamRequestOptions(
       (options as https.RequestOptions & { secureContext?: tls.SecureContext }).secureContext =
         deps.upstreamSecureContext;
     }
-    if (!net.isIP(target.host)) options.servername = target.host;
+    if (!isIpAddress(target.host)) options.servername = target.host;
     (options as https.RequestOptions & { ALPNProtocols?: string[] }).ALPNProtocols = ['http/1.1'];
   }
   return options;
@@ -116,11 +131,15 @@ export function hasRequestBody(req: http.IncomingMessage): boolean {
 }
 
 export function clientRequestUrl(req: http.IncomingMessage, ctx: ClientContext): string {
-  if (ctx.tunnel) {
-    const { scheme, host, port } = ctx.tunnel;
-    const defaultPort = scheme === 'https' ? 443 : 80;
-    const authority = `${net.isIPv6(host) ? `[${host}]` : host}${port === defaultPort ? '' : `:${port}`}`;
-    return `${scheme}://${authority}${req.url ?? '/'}`;
+  const tunnel = ctx.tunnel;
+  if (tunnel) {
+    // Built once per tunnel: every request on it shares the origin.
+    if (tunnel.origin === undefined) {
+      const { scheme, host, port } = tunnel;
+      const defaultPort = scheme === 'https' ? 443 : 80;
+      tunnel.origin = `${scheme}://${net.isIPv6(host) ? `[${host}]` : host}${port === defaultPort ? '' : `:${port}`}`;
+    }
+    return `${tunnel.origin}${req.url ?? '/'}`;
   }
   return req.url ?? '/';
 }
