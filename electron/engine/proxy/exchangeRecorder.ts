@@ -234,7 +234,6 @@ function recordingFailed(error: unknown): void {
 }
 
 function bodyInfo(headers: Header[], sizeBytes: number): BodyInfo {
-  const info: BodyInfo = { sizeBytes, capturedBytes: 0, truncated: false };
   // One pass, lower-casing only names of the right length (the first field of a name wins).
   let contentType: string | undefined;
   let contentEncoding: string | undefined;
@@ -249,9 +248,14 @@ function bodyInfo(headers: Header[], sizeBytes: number): BodyInfo {
       contentEncoding = value;
     }
   }
-  if (contentType) info.contentType = contentType;
-  if (contentEncoding) info.contentEncoding = contentEncoding;
-  return info;
+  // Built in its final shape: fields added later would cost every stored exchange a
+  // separate property array.
+  if (contentType && contentEncoding) {
+    return { sizeBytes, capturedBytes: 0, truncated: false, contentType, contentEncoding };
+  }
+  if (contentType) return { sizeBytes, capturedBytes: 0, truncated: false, contentType };
+  if (contentEncoding) return { sizeBytes, capturedBytes: 0, truncated: false, contentEncoding };
+  return { sizeBytes, capturedBytes: 0, truncated: false };
 }
 
 function fillBody(info: BodyInfo, sizeBytes: number, capture: BodyCapture | undefined): void {
