@@ -44,8 +44,28 @@ export function connectionOptions(rawHeaders: readonly string[]): Set<string> {
  * Raw header pairs (Node's `rawHeaders` layout: name, value, name, value...) without the
  * hop-by-hop fields, order and case kept.
  */
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+/**
+ * The names listed in Connection that are not hop-by-hop anyway: usually none (the common
+ * `Connection: keep-alive` lists only such a name), which keeps stripHopByHop on its fast path
+ * and costs no Set per head.
+ */
+function extraConnectionOptions(rawHeaders: readonly string[]): ReadonlySet<string> {
+  let names: Set<string> | undefined;
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length !== 10 || name.toLowerCase() !== 'connection') continue;
+    for (const token of rawHeaders[i + 1]!.split(',')) {
+      const listed = token.trim().toLowerCase();
+      if (listed !== '' && !HOP_BY_HOP.has(listed)) (names ??= new Set()).add(listed);
+    }
+  }
+  return names ?? NO_NAMES;
+}
+
 export function stripHopByHop(rawHeaders: readonly string[], options: HopByHopOptions = {}): string[] {
-  const listed = connectionOptions(rawHeaders);
+  const listed = extraConnectionOptions(rawHeaders);
   const out: string[] = [];
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;

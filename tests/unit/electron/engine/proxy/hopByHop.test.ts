@@ -41,6 +41,12 @@ describe('stripHopByHop', () => {
     expect(stripHopByHop(raw)).toEqual(['X-Public', 'ok']);
   });
 
+  it('removes listed fields next to the usual keep-alive listing, whatever their case', () => {
+    const raw = ['Connection', 'Keep-Alive, X-Listed', 'x-listed', '1', 'Keep-Alive', 't=5', 'Y', '2'];
+    expect(stripHopByHop(raw)).toEqual(['Y', '2']);
+    expect(stripHopByHop(['connection', 'keep-alive', 'X-Listed', '1'])).toEqual(['X-Listed', '1']);
+  });
+
   it('keeps fields it is asked to keep (an Upgrade handshake)', () => {
     const raw = ['Connection', 'Upgrade', 'Upgrade', 'websocket', 'Sec-WebSocket-Key', 'k'];
     expect(stripHopByHop(raw, { keep: new Set(['connection', 'upgrade']) })).toEqual(raw);
