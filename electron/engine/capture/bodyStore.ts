@@ -87,11 +87,17 @@ export class BodyStore {
   }
 
   delete(exchangeId: string): void {
-    for (const side of ['request', 'response'] as const) {
-      const body = this.bodies[side].get(exchangeId);
-      if (body) removeFile(body);
-      this.bodies[side].delete(exchangeId);
-    }
+    // Called for every evicted exchange once the store is full: one lookup per side that holds
+    // nothing (most requests have no body), and no array of sides per call.
+    this.deleteSide(this.bodies.request, exchangeId);
+    this.deleteSide(this.bodies.response, exchangeId);
+  }
+
+  private deleteSide(map: Map<string, CapturedBody>, exchangeId: string): void {
+    const body = map.get(exchangeId);
+    if (!body) return;
+    removeFile(body);
+    map.delete(exchangeId);
   }
 
   async clear(): Promise<void> {

@@ -122,8 +122,10 @@ export class ExchangeStore implements ExchangeStoreView {
    */
   finished(exchange: Exchange, options: { adopt?: boolean } = {}): void {
     const copy = options.adopt === true ? exchange : snapshot(exchange);
-    if (this.byId.has(copy.id)) this.byId.set(copy.id, copy);
-    else this.add(copy);
+    // One lookup: a Map that grew did not hold the exchange yet (not seen started, or imported).
+    const sizeBefore = this.byId.size;
+    this.byId.set(copy.id, copy);
+    if (this.byId.size !== sizeBefore) this.remember(copy.id);
     this.moved.delete(copy.id);
     this.emit({ type: 'exchange:finished', exchange: copy });
     for (const listener of this.finishListeners) {
@@ -202,7 +204,12 @@ export class ExchangeStore implements ExchangeStoreView {
 
   private add(exchange: Exchange): void {
     this.byId.set(exchange.id, exchange);
-    this.order.push(exchange.id);
+    this.remember(exchange.id);
+  }
+
+  /** A new id in `byId`: kept in insertion order for eviction. */
+  private remember(id: string): void {
+    this.order.push(id);
     this.evict();
   }
 
