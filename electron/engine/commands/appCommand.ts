@@ -3,7 +3,7 @@
  * run here — its binary was never downloaded, the app is not built, or there is no display —
  * it says so in one line and serves the same UI in web mode instead, printing its URL.
  *
- * Electron is located without require('electron'): that module downloads the binary when it is
+ * Electron is located without loading the electron package: that module downloads the binary when it is
  * missing, which must not happen behind the user's back (or fail, offline).
  */
 import { existsSync, readFileSync } from 'node:fs';
