@@ -193,15 +193,20 @@ function targetOf(options: ConnectOptions, tlsOn: boolean) {
   return target;
 }
 
+/** One pool policy for both upstream agents: keep-alive, unbounded sockets, idle sockets closed. */
+function pooledAgentOptions(timing: UpstreamAgentOptions): http.AgentOptions {
+  return {
+    keepAlive: true,
+    maxSockets: Infinity,
+    maxFreeSockets: 256,
+    timeout: timing.idleTimeoutMs ?? 30_000,
+  };
+}
+
 /** Plain-HTTP upstream pool whose sockets are timed and given connection ids. */
 export class TimedHttpAgent extends http.Agent {
   constructor(private readonly timing: UpstreamAgentOptions) {
-    super({
-      keepAlive: true,
-      maxSockets: Infinity,
-      maxFreeSockets: 256,
-      timeout: timing.idleTimeoutMs ?? 30_000,
-    });
+    super(pooledAgentOptions(timing));
   }
 
   override getName(options?: http.ClientRequestArgs): string {
@@ -222,12 +227,7 @@ export class TimedHttpAgent extends http.Agent {
 /** TLS upstream pool: same, plus the handshake timing and the TLS summary. */
 export class TimedHttpsAgent extends https.Agent {
   constructor(private readonly timing: UpstreamAgentOptions) {
-    super({
-      keepAlive: true,
-      maxSockets: Infinity,
-      maxFreeSockets: 256,
-      timeout: timing.idleTimeoutMs ?? 30_000,
-    });
+    super(pooledAgentOptions(timing));
   }
 
   override getName(options?: https.RequestOptions): string {
