@@ -3,10 +3,10 @@ import https from 'node:https';
 import net from 'node:net';
 import type tls from 'node:tls';
 import type { ErrorClass, FailurePhase, NetlensError } from '../../../shared/errors.js';
-import type { TlsInfo } from '../../../shared/model.js';
+import type { ExchangeKind, TlsInfo } from '../../../shared/model.js';
 import { hostMatches, type Settings } from '../../../shared/settings.js';
 import { diagnose, failure } from '../analysis/diagnose.js';
-import { ExchangeRecorder } from './exchangeRecorder.js';
+import { ExchangeRecorder, type RecorderInit } from './exchangeRecorder.js';
 import type { ExchangeSink } from './exchangeSink.js';
 import { failureStatusText, mirrorFor } from './failureMirror.js';
 import { setRawHeader, stripHopByHop, toHeaderList } from './hopByHop.js';
@@ -25,6 +25,27 @@ export interface ClientContext {
   /** Set inside a CONNECT tunnel: origin-form requests go to this origin. */
   tunnel?: { scheme: 'http' | 'https'; host: string; port: number; origin?: string };
   clientTls?: TlsInfo;
+}
+
+/** What the recorder of a request arriving from a client starts with (HTTP and WebSocket alike). */
+export function recorderInit(
+  kind: ExchangeKind,
+  req: http.IncomingMessage,
+  target: UpstreamTarget,
+  ctx: ClientContext,
+  captureRequestBody: boolean,
+): RecorderInit {
+  return {
+    kind,
+    method: req.method ?? 'GET',
+    url: target.url.href,
+    httpVersion: `HTTP/${req.httpVersion}`,
+    headers: toHeaderList(req.rawHeaders),
+    clientAddress: ctx.rawSocket.remoteAddress,
+    clientPort: ctx.rawSocket.remotePort,
+    clientTls: ctx.clientTls,
+    captureRequestBody,
+  };
 }
 
 export interface ForwarderDeps {
@@ -158,17 +179,7 @@ export function forwardRequest(
   const settings = deps.settings();
   const withBody = hasRequestBody(req);
   const expectsContinue = /100-continue/i.test(req.headers.expect ?? '');
-  const recorder = new ExchangeRecorder(deps.sink, {
-    kind: 'http',
-    method: req.method ?? 'GET',
-    url: target.url.href,
-    httpVersion: `HTTP/${req.httpVersion}`,
-    headers: toHeaderList(req.rawHeaders),
-    clientAddress: ctx.rawSocket.remoteAddress,
-    clientPort: ctx.rawSocket.remotePort,
-    clientTls: ctx.clientTls,
-    captureRequestBody: withBody,
-  });
+  const recorder = new ExchangeRecorder(deps.sink, recorderInit('http', req, target, ctx, withBody));
   const rawHeaders = upstreamHeaders(req, target, ctx.tunnel !== undefined);
   const agent = target.tls ? deps.agents.https : deps.agents.http;
   let upstream: http.ClientRequest | undefined;

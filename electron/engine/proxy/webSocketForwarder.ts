@@ -8,6 +8,7 @@ import { ExchangeRecorder } from './exchangeRecorder.js';
 import { failureStatusText, mirrorFor } from './failureMirror.js';
 import { removeRawHeader, serializeHead, setRawHeader, stripHopByHop, toHeaderList } from './hopByHop.js';
 import {
+  recorderInit,
   resetSocket,
   upstreamRequestOptions,
   type ClientContext,
@@ -35,17 +36,7 @@ export function forwardUpgrade(
 ): void {
   const settings = deps.settings();
   clientSocket.on('error', () => undefined);
-  const recorder = new ExchangeRecorder(deps.sink, {
-    kind: 'websocket',
-    method: req.method ?? 'GET',
-    url: target.url.href,
-    httpVersion: `HTTP/${req.httpVersion}`,
-    headers: toHeaderList(req.rawHeaders),
-    clientAddress: ctx.rawSocket.remoteAddress,
-    clientPort: ctx.rawSocket.remotePort,
-    clientTls: ctx.clientTls,
-    captureRequestBody: false,
-  });
+  const recorder = new ExchangeRecorder(deps.sink, recorderInit('websocket', req, target, ctx, false));
   let headers = stripHopByHop(req.rawHeaders, { keep: UPGRADE_FIELDS });
   if (!ctx.tunnel) headers = setRawHeader(headers, 'Host', target.url.host);
   const httpTarget: UpstreamTarget = {
