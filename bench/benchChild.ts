@@ -3,11 +3,14 @@
  *   node BUNDLE origin      '{"certPem":...,"keyPem":...}'
  *   node BUNDLE passthrough '{"leafCertPem":...,"leafKeyPem":...}'
  *   node BUNDLE netlens     '{"dataDir":..., "capturing"?: false, "settings"?: {...}, "clearEveryMs"?: N}'
+ * Any proxy role also takes `"gcReport": true`: the time its main thread spent in each kind of
+ * garbage collection, printed to stderr when it stops.
  * where BUNDLE is this file bundled by esbuild (proxyBench.ts does it; `node --import tsx
  * bench/benchChild.ts ...` works too).
  * Prints one JSON line when ready, then runs until SIGTERM or until its stdin closes (the
  * benchmark died), and exits normally so that --cpu-prof can write its profile.
  */
+import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { startBenchOrigin } from './benchOrigin.js';
 import { startPassthroughProxy } from './passthroughProxy.js';
 import { createEngine } from '../electron/engine/engine.js';
@@ -58,15 +61,48 @@ async function start(role: string, config: Record<string, unknown>): Promise<{ r
   throw new Error(`unknown role ${role}`);
 }
 
+/** Main-thread pauses per kind of collection (scavenge, mark-compact...), for `gcReport`. */
+function watchGc(role: string): () => void {
+  const kinds = new Map<number, { count: number; ms: number }>();
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = ((entry as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind ?? 0;
+      const sum = kinds.get(kind) ?? { count: 0, ms: 0 };
+      sum.count += 1;
+      sum.ms += entry.duration;
+      kinds.set(kind, sum);
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const names: Record<number, string> = {
+    [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
+    [constants.NODE_PERFORMANCE_GC_MAJOR]: 'mark-compact',
+    [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking',
+    [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+  };
+  return () => {
+    observer.disconnect();
+    const parts = [...kinds].map(
+      ([kind, sum]) => `${names[kind] ?? kind} ${sum.count}x ${sum.ms.toFixed(0)} ms`,
+    );
+    process.stderr.write(`${role} GC pauses: ${parts.join(', ') || 'none'}\n`);
+  };
+}
+
 const [role = '', json = '{}'] = process.argv.slice(2);
-const { ready, stop } = await start(role, JSON.parse(json) as Record<string, unknown>);
+const config = JSON.parse(json) as Record<string, unknown>;
+const gcReport = config.gcReport === true ? watchGc(role) : undefined;
+const { ready, stop } = await start(role, config);
 let stopping = false;
 const shutdown = (): void => {
   if (stopping) return;
   stopping = true;
   const force = setTimeout(() => process.exit(0), 5000);
   force.unref();
-  void stop().finally(() => process.exit(0));
+  void stop().finally(() => {
+    gcReport?.();
+    process.exit(0);
+  });
 };
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

@@ -17,6 +17,10 @@
  * Options: --duration-ms N (4000) --warmup-ms N (1000) --rounds N (3, best round kept)
  *          --connections N (32) --large-mib N (1024) --large-rounds N (2) --only small-http,small-https,large
  *          --cpu-prof DIR (CPU profiles of both proxies, in DIR/ceiling and DIR/netlens) --json
+ *          --netlens-config JSON (extra benchChild.ts config of the NetLens process, for finding
+ *          where the cost is, e.g. '{"capturing":false}' or '{"clearEveryMs":1000}')
+ *          --gc-report (each proxy prints its main thread's GC pauses by kind when it stops)
+ *          --proxy-node-flags "FLAGS" (Node/V8 flags of both proxy processes, e.g. --perf-basic-prof)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,6 +60,11 @@ const largeBytes = Number(option('large-mib', '1024')) * 1024 * 1024;
 const only = new Set(option('only', 'small-http,small-https,large').split(','));
 const cpuProfDir = option('cpu-prof', '');
 const jsonOutput = process.argv.includes('--json');
+const gcReport = process.argv.includes('--gc-report');
+const netlensConfig = JSON.parse(option('netlens-config', '{}')) as Record<string, unknown>;
+const proxyNodeFlags = option('proxy-node-flags', '')
+  .split(' ')
+  .filter((flag) => flag !== '');
 const log = (line = ''): void => {
   if (!jsonOutput) console.log(line);
 };
@@ -99,7 +108,8 @@ async function startChild(
     role !== 'origin' && cpuProfDir !== ''
       ? ['--cpu-prof', '--cpu-prof-dir', path.join(cpuProfDir, name)]
       : [];
-  const child = spawn(process.execPath, [...profile, childBundle, role, JSON.stringify(config)], {
+  const flags = role === 'origin' ? [] : proxyNodeFlags;
+  const child = spawn(process.execPath, [...flags, ...profile, childBundle, role, JSON.stringify(config)], {
     cwd: root,
     stdio: ['pipe', 'pipe', 'inherit'],
     env,
@@ -151,10 +161,15 @@ async function procStatus(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number
   }
 }
 
-/** User + system CPU time of a process so far, in µs (Linux /proc/PID/stat); undefined elsewhere. */
-async function cpuTimeUs(pid: number): Promise<number | undefined> {
+/**
+ * User + system CPU time of a process so far, in µs (Linux /proc/PID/stat); undefined elsewhere.
+ * With `mainThread`, of its main thread only (/proc/PID/task/PID/stat): the JavaScript thread,
+ * which bounds a proxy's requests/s, without V8's helper threads (concurrent GC) that run
+ * beside it.
+ */
+async function cpuTimeUs(pid: number, mainThread = false): Promise<number | undefined> {
   try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const stat = await readFile(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which is in parentheses and may contain spaces (proc(5)).
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]);
@@ -257,10 +272,15 @@ async function main(): Promise<void> {
       ceiling: await startChild(
         'ceiling',
         'passthrough',
-        { leafCertPem: ceilingLeaf.certPem, leafKeyPem: ceilingLeaf.keyPem },
+        { leafCertPem: ceilingLeaf.certPem, leafKeyPem: ceilingLeaf.keyPem, gcReport },
         proxyEnv,
       ),
-      netlens: await startChild('netlens', 'netlens', { dataDir: netlensHome }, proxyEnv),
+      netlens: await startChild(
+        'netlens',
+        'netlens',
+        { gcReport, ...netlensConfig, dataDir: netlensHome },
+        proxyEnv,
+      ),
     });
     let proxies = await startProxies();
     const routes = (): Targets => ({
@@ -289,11 +309,12 @@ async function main(): Promise<void> {
       log(`Small responses (${SMALL_BODY.length} B body) over ${label}`);
       const best = new Map<TargetName, LoadResult>();
       // The proxy's own CPU per request over every round: steadier than req/s on a busy machine.
-      const cpu = new Map<TargetName, { us: number; requests: number }>();
+      const cpu = new Map<TargetName, { us: number; mainUs: number; requests: number }>();
       for (let round = 0; round < rounds; round += 1) {
         for (const name of TARGET_NAMES) {
           const pid = name === 'direct' ? undefined : proxies[name].pid;
           const cpuBefore = pid !== undefined ? await cpuTimeUs(pid) : undefined;
+          const mainBefore = pid !== undefined ? await cpuTimeUs(pid, true) : undefined;
           const result = await runKeepAliveLoad({
             origin: target,
             route: routes()[name],
@@ -304,27 +325,33 @@ async function main(): Promise<void> {
             durationMs,
           });
           const cpuAfter = pid !== undefined ? await cpuTimeUs(pid) : undefined;
+          const mainAfter = pid !== undefined ? await cpuTimeUs(pid, true) : undefined;
           if (cpuBefore !== undefined && cpuAfter !== undefined) {
-            const sum = cpu.get(name) ?? { us: 0, requests: 0 };
-            cpu.set(name, { us: sum.us + cpuAfter - cpuBefore, requests: sum.requests + result.allRequests });
+            const sum = cpu.get(name) ?? { us: 0, mainUs: 0, requests: 0 };
+            cpu.set(name, {
+              us: sum.us + cpuAfter - cpuBefore,
+              mainUs: sum.mainUs + (mainAfter ?? NaN) - (mainBefore ?? NaN),
+              requests: sum.requests + result.allRequests,
+            });
           }
           const previous = best.get(name);
           if (!previous || result.requestsPerSecond > previous.requestsPerSecond) best.set(name, result);
         }
       }
       log(
-        `  ${'target'.padEnd(8)} ${pad('req/s', 9)} ${pad('p50 ms', 8)} ${pad('p99 ms', 8)} ${pad('mean ms', 8)} ${pad('errors', 7)} ${pad('proxy CPU µs/req', 17)}`,
+        `  ${'target'.padEnd(8)} ${pad('req/s', 9)} ${pad('p50 ms', 8)} ${pad('p99 ms', 8)} ${pad('mean ms', 8)} ${pad('errors', 7)} ${pad('proxy CPU µs/req', 17)} ${pad('main thread', 12)}`,
       );
-      const cpuPerRequest = (name: TargetName): number => {
+      const cpuPerRequest = (name: TargetName, mainThread = false): number => {
         const sum = cpu.get(name);
-        return sum && sum.requests > 0 ? sum.us / sum.requests : NaN;
+        return sum && sum.requests > 0 ? (mainThread ? sum.mainUs : sum.us) / sum.requests : NaN;
       };
       for (const name of TARGET_NAMES) {
         const r = best.get(name)!;
         log(
           `  ${name.padEnd(8)} ${pad(r.requestsPerSecond.toFixed(0), 9)} ${pad(fixed(r.p50Ms), 8)} ` +
             `${pad(fixed(r.p99Ms), 8)} ${pad(fixed(r.meanMs), 8)} ${pad(String(r.errors), 7)} ` +
-            `${pad(name === 'direct' ? '-' : fixed(cpuPerRequest(name), 0), 17)}`,
+            `${pad(name === 'direct' ? '-' : fixed(cpuPerRequest(name), 0), 17)} ` +
+            `${pad(name === 'direct' ? '-' : fixed(cpuPerRequest(name, true), 0), 12)}`,
         );
       }
       const ceiling = best.get('ceiling')!;
@@ -348,12 +375,20 @@ async function main(): Promise<void> {
         `  NetLens / ceiling: req/s ${rpsBar.value} (bar ${rpsBar.bar}) ${verdict(rpsBar.ok)}; ` +
           `p50 ${p50Bar.value} (bar ${p50Bar.bar}) ${verdict(p50Bar.ok)}; ` +
           `ceiling / direct req/s ${percent(ceiling.requestsPerSecond / best.get('direct')!.requestsPerSecond)}; ` +
-          `proxy CPU per request NetLens / ceiling ${fixed(cpuPerRequest('netlens') / cpuPerRequest('ceiling'))}x`,
+          `proxy CPU per request NetLens / ceiling ${fixed(cpuPerRequest('netlens') / cpuPerRequest('ceiling'))}x ` +
+          `(main thread ${fixed(cpuPerRequest('netlens', true) / cpuPerRequest('ceiling', true))}x)`,
       );
       const rss = await procStatus(proxies.netlens.pid, 'VmRSS');
       log(`  NetLens RSS after this case (${proxies.netlens.pid}): ${mb(rss)} MB (exchanges kept in memory)`);
       results[key] = Object.fromEntries(
-        TARGET_NAMES.map((name) => [name, { ...best.get(name)!, proxyCpuUsPerRequest: cpuPerRequest(name) }]),
+        TARGET_NAMES.map((name) => [
+          name,
+          {
+            ...best.get(name)!,
+            proxyCpuUsPerRequest: cpuPerRequest(name),
+            proxyMainThreadCpuUsPerRequest: cpuPerRequest(name, true),
+          },
+        ]),
       );
     }
 

@@ -117,13 +117,47 @@ export function rawHeaderValue(rawHeaders: readonly string[], name: string): str
   return undefined;
 }
 
-/** The recorded form of a head; its fields are shared with earlier heads (see internHeader). */
-export function toHeaderList(rawHeaders: readonly string[]): Header[] {
-  // Sized up front: a pushed-to array keeps spare capacity, and every stored exchange has two.
+/** The last head recorded on a connection, kept by its holder (see toHeaderList). */
+export interface LastHead {
+  raw: readonly string[];
+  list: readonly Header[];
+}
+
+/**
+ * The recorded form of a head; its fields are shared with earlier heads (see internHeader).
+ * With `memo` (one per connection and direction), a head that repeats the previous one on the
+ * same connection, as most keep-alive heads do, shares its frozen list outright, and a head that
+ * differs in a few fields (a Date) takes the unchanged ones from it: string comparisons instead
+ * of hashing every fresh string the parser made.
+ */
+export function toHeaderList(rawHeaders: readonly string[], memo?: { lastHead?: LastHead }): Header[] {
+  const previous = memo?.lastHead;
   const count = rawHeaders.length >> 1;
+  let same = previous !== undefined && previous.raw.length === rawHeaders.length;
+  if (same) {
+    for (let i = 0; i < rawHeaders.length; i += 1) {
+      if (rawHeaders[i] !== previous!.raw[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return previous!.list as Header[];
+  }
+  // Sized up front: a pushed-to array keeps spare capacity, and every stored exchange has two.
   const headers = new Array<Header>(count);
+  const before = previous?.raw;
   for (let i = 0; i < count; i += 1) {
-    headers[i] = internHeader(rawHeaders[2 * i]!, rawHeaders[2 * i + 1]!);
+    const name = rawHeaders[2 * i]!;
+    const value = rawHeaders[2 * i + 1]!;
+    headers[i] =
+      before !== undefined && before[2 * i] === name && before[2 * i + 1] === value
+        ? previous!.list[i]!
+        : internHeader(name, value);
+  }
+  if (memo) {
+    // Shared by every exchange whose head repeats this one: nobody may change it.
+    Object.freeze(headers);
+    memo.lastHead = { raw: rawHeaders, list: headers };
   }
   return headers;
 }

@@ -9,7 +9,7 @@ import { diagnose, failure } from '../analysis/diagnose.js';
 import { ExchangeRecorder, type RecorderInit } from './exchangeRecorder.js';
 import type { ExchangeSink } from './exchangeSink.js';
 import { failureStatusText, mirrorFor } from './failureMirror.js';
-import { setRawHeader, stripHopByHop, toHeaderList } from './hopByHop.js';
+import { setRawHeader, stripHopByHop, toHeaderList, type LastHead } from './hopByHop.js';
 import { IdleWatchdog } from './idleWatchdog.js';
 import {
   ConnectTimeoutError,
@@ -25,6 +25,8 @@ export interface ClientContext {
   /** Set inside a CONNECT tunnel: origin-form requests go to this origin. */
   tunnel?: { scheme: 'http' | 'https'; host: string; port: number; origin?: string };
   clientTls?: TlsInfo;
+  /** The last request head recorded on this connection (see toHeaderList). */
+  lastHead?: LastHead;
 }
 
 /** What the recorder of a request arriving from a client starts with (HTTP and WebSocket alike). */
@@ -38,9 +40,9 @@ export function recorderInit(
   return {
     kind,
     method: req.method ?? 'GET',
-    url: target.url.href,
+    url: target.href,
     httpVersion: `HTTP/${req.httpVersion}`,
-    headers: toHeaderList(req.rawHeaders),
+    headers: toHeaderList(req.rawHeaders, ctx),
     clientAddress: ctx.rawSocket.remoteAddress,
     clientPort: ctx.rawSocket.remotePort,
     clientTls: ctx.clientTls,
@@ -79,20 +81,44 @@ const STALE_RETRIES = 2;
 
 /** Target of a request, in the forms the proxy meets (RFC 9112 §3.2). */
 export interface UpstreamTarget {
-  url: URL;
+  /** The full URL, as recorded. */
+  href: string;
+  /** Path and query, as sent upstream. */
+  path: string;
+  /** host[:port] as written in the URL, for the Host field. */
+  authority: string;
   tls: boolean;
   /** Host without IPv6 brackets, for connecting. */
   host: string;
   port: number;
 }
 
+/** The target of an absolute-form request (or one inside a tunnel that names its URL). */
 export function upstreamTarget(url: URL): UpstreamTarget {
   const tls = url.protocol === 'https:' || url.protocol === 'wss:';
   return {
-    url,
+    href: url.href,
+    path: `${url.pathname}${url.search}`,
+    authority: url.host,
     tls,
     host: url.hostname.replace(/^\[|\]$/g, ''),
     port: url.port ? Number(url.port) : tls ? 443 : 80,
+  };
+}
+
+/**
+ * The target of an origin-form request inside a tunnel (RFC 9112 §3.2.1): the tunnel names the
+ * origin, and the path goes upstream exactly as the client wrote it (no URL parsing per request).
+ */
+export function tunnelTarget(tunnel: NonNullable<ClientContext['tunnel']>, path: string): UpstreamTarget {
+  const origin = tunnelOrigin(tunnel);
+  return {
+    href: `${origin}${path}`,
+    path,
+    authority: origin.slice(tunnel.scheme.length + 3),
+    tls: tunnel.scheme === 'https',
+    host: tunnel.host,
+    port: tunnel.port,
   };
 }
 
@@ -110,7 +136,7 @@ export function upstreamRequestOptions(
     host: target.host,
     port: target.port,
     method: req.method ?? 'GET',
-    path: `${target.url.pathname}${target.url.search}`,
+    path: target.path,
     headers: rawHeaders as unknown as http.OutgoingHttpHeaders,
     setHost: false,
     agent: agent === false ? false : agent,
@@ -137,7 +163,7 @@ export function upstreamHeaders(
 ): string[] {
   let headers = stripHopByHop(req.rawHeaders);
   // RFC 9112 §3.2.2: a proxy receiving absolute-form replaces Host with the target's authority.
-  if (!inTunnel) headers = setRawHeader(headers, 'Host', target.url.host);
+  if (!inTunnel) headers = setRawHeader(headers, 'Host', target.authority);
   // The body is re-framed on this hop; keep it chunked so the server sees a body of unknown length.
   if (req.headers['transfer-encoding'] !== undefined && req.headers['content-length'] === undefined) {
     headers.push('Transfer-Encoding', 'chunked');
@@ -151,18 +177,14 @@ export function hasRequestBody(req: http.IncomingMessage): boolean {
   return length !== undefined && length !== '0';
 }
 
-export function clientRequestUrl(req: http.IncomingMessage, ctx: ClientContext): string {
-  const tunnel = ctx.tunnel;
-  if (tunnel) {
-    // Built once per tunnel: every request on it shares the origin.
-    if (tunnel.origin === undefined) {
-      const { scheme, host, port } = tunnel;
-      const defaultPort = scheme === 'https' ? 443 : 80;
-      tunnel.origin = `${scheme}://${net.isIPv6(host) ? `[${host}]` : host}${port === defaultPort ? '' : `:${port}`}`;
-    }
-    return `${tunnel.origin}${req.url ?? '/'}`;
+/** scheme://host[:port] of a tunnel, built once per tunnel: every request on it shares it. */
+function tunnelOrigin(tunnel: NonNullable<ClientContext['tunnel']>): string {
+  if (tunnel.origin === undefined) {
+    const { scheme, host, port } = tunnel;
+    const defaultPort = scheme === 'https' ? 443 : 80;
+    tunnel.origin = `${scheme}://${net.isIPv6(host) ? `[${host}]` : host}${port === defaultPort ? '' : `:${port}`}`;
   }
-  return req.url ?? '/';
+  return tunnel.origin;
 }
 
 /**
@@ -397,7 +419,7 @@ export function forwardRequest(
       status,
       statusText,
       `HTTP/${response.httpVersion}`,
-      toHeaderList(response.rawHeaders),
+      toHeaderList(response.rawHeaders, conn),
     );
     const headers = stripHopByHop(response.rawHeaders);
     try {

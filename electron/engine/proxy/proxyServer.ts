@@ -10,8 +10,8 @@ import { toHeaderList } from './hopByHop.js';
 import { handleConnect, type LeafCertificates } from './connectHandler.js';
 import type { ExchangeSink } from './exchangeSink.js';
 import {
-  clientRequestUrl,
   forwardRequest,
+  tunnelTarget,
   upstreamTarget,
   type ClientContext,
   type ForwarderDeps,
@@ -227,18 +227,25 @@ export class ProxyServer {
     this.server.emit('connection', socket);
   }
 
+  /** The context of a client connection, made on its first request and kept for the next ones. */
   private contextOf(socket: net.Socket): ClientContext {
-    return this.contexts.get(socket) ?? { rawSocket: socket };
+    let ctx = this.contexts.get(socket);
+    if (!ctx) {
+      ctx = { rawSocket: socket };
+      this.contexts.set(socket, ctx);
+    }
+    return ctx;
   }
 
   /** Where a request goes, or why it cannot go anywhere. */
   private resolveTarget(req: http.IncomingMessage, ctx: ClientContext): UpstreamTarget | 'self' | string {
     const raw = req.url ?? '';
     if (ctx.tunnel) {
-      if (!raw.startsWith('/') && !/^[a-z]+:\/\//i.test(raw)) return `unsupported request target "${raw}"`;
-      const url = raw.startsWith('/') ? clientRequestUrl(req, ctx) : raw;
+      // Origin-form, the usual form inside a tunnel: its origin is the tunnel's.
+      if (raw.startsWith('/')) return tunnelTarget(ctx.tunnel, raw);
+      if (!/^[a-z]+:\/\//i.test(raw)) return `unsupported request target "${raw}"`;
       try {
-        return upstreamTarget(new URL(url));
+        return upstreamTarget(new URL(raw));
       } catch {
         return `invalid request target "${raw}"`;
       }

@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import type tls from 'node:tls';
 import type { ErrorClass, FailurePhase } from '../../../shared/errors.js';
 import type { CertificateSummary, TlsInfo } from '../../../shared/model.js';
+import type { LastHead } from './hopByHop.js';
 import { poolKey } from './poolKey.js';
 
 /** What NetLens knows about one upstream connection; shared by every exchange it carries. */
@@ -31,6 +32,8 @@ export interface UpstreamConnection {
   sawReset: boolean;
   /** The server closed its side (FIN). */
   sawEnd: boolean;
+  /** The last response head recorded on this connection (see toHeaderList). */
+  lastHead?: LastHead;
 }
 
 const connections = new WeakMap<object, UpstreamConnection>();

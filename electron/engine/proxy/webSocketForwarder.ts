@@ -38,14 +38,10 @@ export function forwardUpgrade(
   clientSocket.on('error', () => undefined);
   const recorder = new ExchangeRecorder(deps.sink, recorderInit('websocket', req, target, ctx, false));
   let headers = stripHopByHop(req.rawHeaders, { keep: UPGRADE_FIELDS });
-  if (!ctx.tunnel) headers = setRawHeader(headers, 'Host', target.url.host);
-  const httpTarget: UpstreamTarget = {
-    ...target,
-    url: new URL(target.url.href.replace(/^ws/, 'http')),
-  };
+  if (!ctx.tunnel) headers = setRawHeader(headers, 'Host', target.authority);
   // An upgraded connection never returns to a pool: a fresh, non-pooled one each time.
   const agent = target.tls ? deps.agents.https : deps.agents.http;
-  const options = upstreamRequestOptions(req, httpTarget, headers, deps, agent);
+  const options = upstreamRequestOptions(req, target, headers, deps, agent);
   const request = target.tls ? https.request(options) : http.request(options);
   let conn: UpstreamConnection | undefined;
   let sent = false;

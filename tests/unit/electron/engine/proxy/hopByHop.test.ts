@@ -6,6 +6,7 @@ import {
   setRawHeader,
   stripHopByHop,
   toHeaderList,
+  type LastHead,
 } from '../../../../../electron/engine/proxy/hopByHop.js';
 
 describe('stripHopByHop', () => {
@@ -77,6 +78,38 @@ describe('raw header edits', () => {
       { name: 'Set-Cookie', value: 'a=1' },
       { name: 'set-cookie', value: 'b=2' },
     ]);
+  });
+
+  it('toHeaderList with a memo shares a repeated head and the unchanged fields of a changed one', () => {
+    // Fresh string objects each time, as the HTTP parser makes them.
+    const fresh = (raw: string[]): string[] => raw.map((s) => Buffer.from(s).toString());
+    const memo: { lastHead?: LastHead } = {};
+    const head = [
+      'Content-Type',
+      'text/plain',
+      'Date',
+      'Sat, 21 Nov 2026 08:00:00 GMT',
+      'X-Long',
+      'v'.repeat(200),
+    ];
+    const first = toHeaderList(fresh(head), memo);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(toHeaderList(fresh(head), memo)).toBe(first);
+
+    const changed = [...head];
+    changed[3] = 'Sat, 21 Nov 2026 08:00:01 GMT';
+    const second = toHeaderList(fresh(changed), memo);
+    expect(second).not.toBe(first);
+    expect(second).toEqual([
+      { name: 'Content-Type', value: 'text/plain' },
+      { name: 'Date', value: 'Sat, 21 Nov 2026 08:00:01 GMT' },
+      { name: 'X-Long', value: 'v'.repeat(200) },
+    ]);
+    expect(second[0]).toBe(first[0]);
+    expect(second[2]).toBe(first[2]);
+    // The memo now holds the changed head; a head of another length starts over.
+    expect(toHeaderList(fresh(changed), memo)).toBe(second);
+    expect(toHeaderList(fresh(['A', '1']), memo)).toEqual([{ name: 'A', value: '1' }]);
   });
 
   it('serializeHead writes a head ending in an empty line', () => {
