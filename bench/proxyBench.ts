@@ -387,6 +387,7 @@ async function main(): Promise<void> {
             ...best.get(name)!,
             proxyCpuUsPerRequest: cpuPerRequest(name),
             proxyMainThreadCpuUsPerRequest: cpuPerRequest(name, true),
+            requestsAllRounds: cpu.get(name)?.requests,
           },
         ]),
       );

@@ -113,7 +113,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     capBytes: effective.bodyCaptureCapBytes,
   }));
   await bodyStore.removeStaleRuns();
-  const store = new ExchangeStore(bodyStore, emit);
+  const store = new ExchangeStore(bodyStore, emit, { hasListeners: () => listeners.size > 0 });
   const retries = createRetryTracker(store);
   store.onFinished((exchange) => retries.observe(exchange));
   const monitors = createMonitorService({ dataDir, emit });

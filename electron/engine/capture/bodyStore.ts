@@ -12,8 +12,8 @@ import { BodyCapture, type BodyCaptureOptions, type CapturedBody } from './bodyC
 export class BodyStore {
   readonly runDir: string;
   private readonly bodies = {
-    request: new Map<string, CapturedBody>(),
-    response: new Map<string, CapturedBody>(),
+    request: new Map<string, StoredBody>(),
+    response: new Map<string, StoredBody>(),
   };
   private fileCounter = 0;
   private dirReady = false;
@@ -63,7 +63,7 @@ export class BodyStore {
     const map = this.bodies[side];
     const previous = map.get(exchangeId);
     if (previous) removeFile(previous);
-    map.set(exchangeId, body);
+    map.set(exchangeId, compactBody(body));
   }
 
   has(exchangeId: string, side: BodySide): boolean {
@@ -71,13 +71,14 @@ export class BodyStore {
   }
 
   get(exchangeId: string, side: BodySide): CapturedBody | undefined {
-    return this.bodies[side].get(exchangeId);
+    return expandBody(this.bodies[side].get(exchangeId));
   }
 
   /** The captured bytes; undefined when nothing was captured or a spilled file vanished. */
   async read(exchangeId: string, side: BodySide): Promise<Buffer | undefined> {
     const body = this.bodies[side].get(exchangeId);
     if (!body) return undefined;
+    if (Buffer.isBuffer(body)) return body;
     if (body.storage === 'memory') return body.bytes;
     try {
       return await fsp.readFile(body.path);
@@ -93,7 +94,7 @@ export class BodyStore {
     this.deleteSide(this.bodies.response, exchangeId);
   }
 
-  private deleteSide(map: Map<string, CapturedBody>, exchangeId: string): void {
+  private deleteSide(map: Map<string, StoredBody>, exchangeId: string): void {
     const body = map.get(exchangeId);
     if (!body) return;
     removeFile(body);
@@ -112,8 +113,30 @@ export class BodyStore {
   }
 }
 
-function removeFile(body: CapturedBody): void {
-  if (body.storage === 'file') fs.rm(body.path, { force: true }, () => undefined);
+/**
+ * A body as kept: most are whole, in memory and still encoded, and are kept as their bytes alone
+ * (no record per stored exchange for the collector to trace); the others as their record.
+ */
+type StoredBody = Buffer | CapturedBody;
+
+function compactBody(body: CapturedBody): StoredBody {
+  return body.storage === 'memory' &&
+    body.alreadyDecoded !== true &&
+    !body.truncated &&
+    body.capturedBytes === body.sizeBytes &&
+    body.bytes.length === body.sizeBytes
+    ? body.bytes
+    : body;
+}
+
+function expandBody(body: StoredBody | undefined): CapturedBody | undefined {
+  if (!Buffer.isBuffer(body)) return body;
+  const size = body.length;
+  return { storage: 'memory', bytes: body, sizeBytes: size, capturedBytes: size, truncated: false };
+}
+
+function removeFile(body: StoredBody): void {
+  if (!Buffer.isBuffer(body) && body.storage === 'file') fs.rm(body.path, { force: true }, () => undefined);
 }
 
 function isAlive(pid: number): boolean {

@@ -28,6 +28,12 @@ export interface ExchangeStoreOptions {
   maxExchanges?: number;
   /** Updates of exchanges in progress are flushed this often (the last state wins). */
   updateIntervalMs?: number;
+  /**
+   * Whether anyone receives the events. When nobody does, an exchange in progress is kept as
+   * the proxy's live object and copied only when read: recording then costs no copy and no
+   * event per exchange. Default: always (every event is built).
+   */
+  hasListeners?: () => boolean;
 }
 
 /**
@@ -53,6 +59,7 @@ export class ExchangeStore implements ExchangeStoreView {
   private readonly finishListeners = new Set<(exchange: Exchange) => void>();
   private readonly maxExchanges: number;
   private readonly updateIntervalMs: number;
+  private readonly hasListeners: () => boolean;
 
   constructor(
     private readonly bodies: BodyStore,
@@ -61,6 +68,7 @@ export class ExchangeStore implements ExchangeStoreView {
   ) {
     this.maxExchanges = options.maxExchanges ?? 100_000;
     this.updateIntervalMs = options.updateIntervalMs ?? 100;
+    this.hasListeners = options.hasListeners ?? (() => true);
   }
 
   get size(): number {
@@ -85,6 +93,12 @@ export class ExchangeStore implements ExchangeStoreView {
   }
 
   started(exchange: Exchange): void {
+    if (!this.hasListeners()) {
+      // Nobody to tell: keep the live object, copied when read (like one that moved).
+      this.add(exchange);
+      this.moved.set(exchange.id, exchange);
+      return;
+    }
     const copy = snapshot(exchange);
     this.add(copy);
     this.emit({ type: 'exchange:started', exchange: copy });
@@ -97,15 +111,20 @@ export class ExchangeStore implements ExchangeStoreView {
    * of short exchanges costs no update events at all.
    */
   progressed(exchange: Exchange): void {
+    const listening = this.hasListeners();
+    // Already kept live since it started (nobody listening): nothing to do.
+    if (!listening && this.moved.get(exchange.id) === exchange) return;
     if (!this.byId.has(exchange.id)) return;
     this.moved.set(exchange.id, exchange);
-    if (this.flushTimer) return;
+    if (this.flushTimer || !listening) return;
     this.flushTimer = setTimeout(() => this.flushUpdates(), this.updateIntervalMs);
     this.flushTimer.unref();
   }
 
   private flushUpdates(): void {
     this.flushTimer = undefined;
+    // Nobody to tell: the live objects stay where they are, copied when read.
+    if (!this.hasListeners()) return;
     const moved = [...this.moved.values()];
     this.moved.clear();
     for (const live of moved) {
@@ -127,7 +146,7 @@ export class ExchangeStore implements ExchangeStoreView {
     this.byId.set(copy.id, copy);
     if (this.byId.size !== sizeBefore) this.remember(copy.id);
     this.moved.delete(copy.id);
-    this.emit({ type: 'exchange:finished', exchange: copy });
+    if (this.hasListeners()) this.emit({ type: 'exchange:finished', exchange: copy });
     for (const listener of this.finishListeners) {
       try {
         listener(copy);

@@ -59,4 +59,42 @@ describe('BodyStore', () => {
     expect(body.storage === 'file' && fs.existsSync(body.path)).toBe(false);
     await store.close();
   });
+
+  it('gives back in-memory bodies as they were put, whole, truncated or already decoded', async () => {
+    const store = new BodyStore(dataDir, () => ({ memoryLimitBytes: 100, capBytes: 4 }));
+    const whole = store.open();
+    whole.write(Buffer.from('abc'));
+    const truncated = store.open();
+    truncated.write(Buffer.from('abcdef'));
+    const bodies = {
+      whole: await whole.end(),
+      truncated: await truncated.end(),
+      decoded: {
+        storage: 'memory' as const,
+        bytes: Buffer.from('{}'),
+        sizeBytes: 2,
+        capturedBytes: 2,
+        truncated: false,
+        alreadyDecoded: true,
+      },
+    };
+    for (const [id, body] of Object.entries(bodies)) store.put(id, 'response', body);
+    for (const [id, body] of Object.entries(bodies)) {
+      expect(store.get(id, 'response')).toEqual(body);
+      expect((await store.read(id, 'response'))?.toString()).toBe(
+        body.storage === 'memory' ? body.bytes.toString() : '',
+      );
+    }
+    expect(store.get('whole', 'response')).toMatchObject({
+      sizeBytes: 3,
+      capturedBytes: 3,
+      truncated: false,
+    });
+    expect(store.get('truncated', 'response')).toMatchObject({
+      sizeBytes: 6,
+      capturedBytes: 4,
+      truncated: true,
+    });
+    await store.close();
+  });
 });

@@ -136,6 +136,43 @@ describe('ExchangeStore', () => {
     }
   });
 
+  it('with nobody listening, keeps an exchange in progress live, copies it on read and emits nothing', () => {
+    vi.useFakeTimers();
+    let listening = false;
+    const quiet = new ExchangeStore(bodies, (e) => events.push(e), {
+      maxExchanges: 3,
+      updateIntervalMs: 50,
+      hasListeners: () => listening,
+    });
+    try {
+      const exchange = makeExchange({ state: 'pending' });
+      quiet.started(exchange);
+      exchange.durationMs = 5;
+      quiet.progressed(exchange);
+      vi.advanceTimersByTime(60);
+      expect(events).toEqual([]);
+      const read = quiet.get(exchange.id)!;
+      expect(read).not.toBe(exchange);
+      expect(read.durationMs).toBe(5);
+      exchange.durationMs = 7;
+      expect(read.durationMs).toBe(5);
+      expect(quiet.list().map((e) => e.durationMs)).toEqual([7]);
+      // Someone subscribes: the exchange's next moves and its end are told.
+      listening = true;
+      exchange.durationMs = 8;
+      quiet.progressed(exchange);
+      vi.advanceTimersByTime(60);
+      exchange.state = 'complete';
+      quiet.finished(exchange, { adopt: true });
+      expect(events.map((e) => e.type)).toEqual(['exchange:updated', 'exchange:finished']);
+      expect(quiet.get(exchange.id)).toBe(exchange);
+      expect(quiet.size).toBe(1);
+    } finally {
+      quiet.close();
+      vi.useRealTimers();
+    }
+  });
+
   it('serves bodies decoded or raw, and null for unknown ids', async () => {
     const gz = zlib.gzipSync('payload');
     const exchange = makeExchange({
