@@ -108,10 +108,19 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
   const ca = await loadOrCreateCA(dataDir);
   const leafCerts = new LeafCertCache(ca);
-  const bodyStore = new BodyStore(dataDir, () => ({
-    memoryLimitBytes: effective.bodyMemoryLimitBytes,
-    capBytes: effective.bodyCaptureCapBytes,
-  }));
+  // Asked for each captured body: rebuilt only when the settings change.
+  let bodyLimits = { memoryLimitBytes: 0, capBytes: 0 };
+  let bodyLimitsOf: Settings | undefined;
+  const bodyStore = new BodyStore(dataDir, () => {
+    if (bodyLimitsOf !== effective) {
+      bodyLimitsOf = effective;
+      bodyLimits = {
+        memoryLimitBytes: effective.bodyMemoryLimitBytes,
+        capBytes: effective.bodyCaptureCapBytes,
+      };
+    }
+    return bodyLimits;
+  });
   await bodyStore.removeStaleRuns();
   const store = new ExchangeStore(bodyStore, emit, { hasListeners: () => listeners.size > 0 });
   const retries = createRetryTracker(store);

@@ -17,6 +17,8 @@ export class BodyStore {
   };
   private fileCounter = 0;
   private dirReady = false;
+  /** Shared by every capture while the limits stay the same: no options object per body. */
+  private captureOptions: BodyCaptureOptions | undefined;
 
   constructor(
     private readonly dataDir: string,
@@ -46,7 +48,12 @@ export class BodyStore {
   /** A new capture for one side of an exchange; hand its result to `put`. */
   open(): BodyCapture {
     const { memoryLimitBytes, capBytes } = this.limits();
-    return new BodyCapture({ memoryLimitBytes, capBytes, spillPath: this.nextSpillPath });
+    let options = this.captureOptions;
+    if (options?.memoryLimitBytes !== memoryLimitBytes || options.capBytes !== capBytes) {
+      options = { memoryLimitBytes, capBytes, spillPath: this.nextSpillPath };
+      this.captureOptions = options;
+    }
+    return new BodyCapture(options);
   }
 
   /** One function for every capture (most never spill): no closure per exchange. */

@@ -11,6 +11,7 @@ import type { ExchangeSink } from './exchangeSink.js';
 import { failureStatusText, mirrorFor } from './failureMirror.js';
 import { setRawHeader, stripHopByHop, toHeaderList, type LastHead } from './hopByHop.js';
 import { IdleWatchdog } from './idleWatchdog.js';
+import { httpVersionLabel } from './internedStrings.js';
 import {
   ConnectTimeoutError,
   connectionOf,
@@ -41,7 +42,7 @@ export function recorderInit(
     kind,
     method: req.method ?? 'GET',
     url: target.href,
-    httpVersion: `HTTP/${req.httpVersion}`,
+    httpVersion: httpVersionLabel(req.httpVersion),
     headers: toHeaderList(req.rawHeaders, ctx),
     clientAddress: ctx.rawSocket.remoteAddress,
     clientPort: ctx.rawSocket.remotePort,
@@ -226,38 +227,43 @@ export function forwardRequest(
   const bodyWatchdog = new IdleWatchdog(settings.bodyIdleTimeoutMs, () =>
     fail(failure('body_timeout', context('receive', { timeoutMs: settings.bodyIdleTimeoutMs }))),
   );
-  const requestBodyWatchdog = new IdleWatchdog(settings.bodyIdleTimeoutMs, () =>
-    fail(
-      failure(
-        'body_timeout',
-        context('request', {
-          timeoutMs: settings.bodyIdleTimeoutMs,
-          detail: 'client stalled mid-request-body',
-        }),
-      ),
-    ),
-  );
+  // Only a request with a body can stall mid-body: the watchdog is made for those alone.
+  const requestBodyWatchdog = withBody
+    ? new IdleWatchdog(settings.bodyIdleTimeoutMs, () =>
+        fail(
+          failure(
+            'body_timeout',
+            context('request', {
+              timeoutMs: settings.bodyIdleTimeoutMs,
+              detail: 'client stalled mid-request-body',
+            }),
+          ),
+        ),
+      )
+    : undefined;
 
   // A client that stops reading holds the upstream connection: the same idle limit applies.
-  const clientStoppedReading = (): void =>
-    fail(
-      failure(
-        'client_aborted',
-        context('receive', {
-          timeoutMs: settings.bodyIdleTimeoutMs,
-          detail: 'the client stopped reading the response',
-        }),
+  // Made on the first backpressure from the client (most responses never meet any).
+  let clientDrainWatchdog: IdleWatchdog | undefined;
+  const clientStalled = (): IdleWatchdog =>
+    (clientDrainWatchdog ??= new IdleWatchdog(settings.bodyIdleTimeoutMs, () =>
+      fail(
+        failure(
+          'client_aborted',
+          context('receive', {
+            timeoutMs: settings.bodyIdleTimeoutMs,
+            detail: 'the client stopped reading the response',
+          }),
+        ),
+        true,
       ),
-      true,
-    );
-  const clientDrainWatchdog = new IdleWatchdog(settings.bodyIdleTimeoutMs, clientStoppedReading);
-  clientDrainWatchdog.pause();
+    ));
 
   const stopTimers = (): void => {
-    clientDrainWatchdog.stop();
+    clientDrainWatchdog?.stop();
     responseWatchdog.stop();
     bodyWatchdog.stop();
-    requestBodyWatchdog.stop();
+    requestBodyWatchdog?.stop();
   };
 
   function fail(error: NetlensError, fromClient = false): void {
@@ -300,8 +306,8 @@ export function forwardRequest(
   }
 
   // The client side: a vanished client aborts the upstream exchange.
-  req.on('error', () => undefined);
-  res.on('error', () => undefined);
+  req.on('error', ignore);
+  res.on('error', ignore);
   res.on('close', () => {
     if (recorder.settled || res.writableFinished) return;
     const phase: FailurePhase = !req.complete ? 'request' : upstreamResponse ? 'receive' : 'wait';
@@ -312,16 +318,16 @@ export function forwardRequest(
   if (withBody) {
     req.on('data', (chunk: Buffer) => {
       requestBodyStarted = true;
-      requestBodyWatchdog.touch();
+      requestBodyWatchdog?.touch();
       responseWatchdog.touch();
       recorder.tapRequest(chunk);
       if (upstream && !upstream.destroyed && !upstream.write(chunk)) {
         req.pause();
-        requestBodyWatchdog.pause();
+        requestBodyWatchdog?.pause();
       }
     });
     req.on('end', () => {
-      requestBodyWatchdog.stop();
+      requestBodyWatchdog?.stop();
       if (upstream && !upstream.destroyed) upstream.end();
     });
     req.pause();
@@ -341,27 +347,31 @@ export function forwardRequest(
         responseWatchdog.start();
         if (withBody) {
           req.resume();
-          requestBodyWatchdog.start();
+          requestBodyWatchdog?.start();
         }
       };
       if (!conn || conn.phase === 'ready' || request.reusedSocket) ready();
       else socket.once(target.tls ? 'secureConnect' : 'connect', ready);
     });
-    request.on('drain', () => {
-      req.resume();
-      requestBodyWatchdog.resume();
-    });
+    if (withBody) {
+      request.on('drain', () => {
+        req.resume();
+        requestBodyWatchdog?.resume();
+      });
+    }
     request.on('finish', () => {
       if (upstream !== request) return;
       sent = true;
       recorder.markSent();
       responseWatchdog.touch();
     });
-    request.on('continue', () => {
-      // RFC 9110 §10.1.1: the server agreed to receive the body; tell the waiting client (only
-      // one that asked: an HTTP/1.0 client cannot take an interim response).
-      if (expectsContinue && !res.headersSent && !recorder.settled) res.writeContinue();
-    });
+    if (expectsContinue) {
+      request.on('continue', () => {
+        // RFC 9110 §10.1.1: the server agreed to receive the body; tell the waiting client (only
+        // one that asked: an HTTP/1.0 client cannot take an interim response).
+        if (!res.headersSent && !recorder.settled) res.writeContinue();
+      });
+    }
     request.on('response', (response) => onResponse(request, response));
     request.on('error', (error) => onUpstreamError(request, error));
     if (!withBody) request.end();
@@ -418,7 +428,7 @@ export function forwardRequest(
     recorder.responseHead(
       status,
       statusText,
-      `HTTP/${response.httpVersion}`,
+      httpVersionLabel(response.httpVersion),
       toHeaderList(response.rawHeaders, conn),
     );
     const headers = stripHopByHop(response.rawHeaders);
@@ -430,7 +440,7 @@ export function forwardRequest(
       return;
     }
     res.on('drain', () => {
-      clientDrainWatchdog.pause();
+      clientDrainWatchdog?.pause();
       response.resume();
       bodyWatchdog.resume();
     });
@@ -441,7 +451,7 @@ export function forwardRequest(
       if (!res.write(chunk)) {
         response.pause();
         bodyWatchdog.pause();
-        clientDrainWatchdog.resume();
+        clientStalled().resume();
       }
     });
     response.on('end', () => {
@@ -483,6 +493,10 @@ export function forwardRequest(
   }
 
   start();
+}
+
+function ignore(): void {
+  // Errors of the client's side are handled through 'close'.
 }
 
 function pairsOf(raw: readonly string[]): [string, string][] {

@@ -50,3 +50,10 @@ export function internHeader(name: string, value: string): Header {
   headerCount += 1;
   return header;
 }
+
+/** `HTTP/1.1` for `1.1`: the label of a message's version, without a new string per message. */
+export function httpVersionLabel(version: string): string {
+  if (version === '1.1') return 'HTTP/1.1';
+  if (version === '1.0') return 'HTTP/1.0';
+  return intern(`HTTP/${version}`);
+}

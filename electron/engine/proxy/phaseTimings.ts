@@ -47,34 +47,49 @@ export function computeTimings(marks: PhaseMarks): Timings {
     return timings;
   }
   timings.blocked = round(connectionStart - marks.startMs);
+  // Each phase runs from the end of the one before (the cursor); NaN: the phase did not end.
   let cursor = connectionStart;
-  const step = (phase: TimedPhase, endMs: number | undefined): boolean => {
-    if (endMs !== undefined) {
-      timings[phase] = round(endMs - cursor);
-      cursor = endMs;
-      return true;
-    }
-    if (
-      marks.failedMs !== undefined &&
-      marks.failedPhase !== undefined &&
-      toTimedPhase(marks.failedPhase) === phase
-    ) {
-      timings[phase] = round(marks.failedMs - cursor);
-      cursor = marks.failedMs;
-    }
-    return false;
-  };
   if (!marks.reused) {
-    step('dns', marks.lookupEndMs);
-    if (!step('connect', marks.connectEndMs)) return timings;
+    const afterDns = step(timings, marks, 'dns', marks.lookupEndMs, cursor);
+    if (!Number.isNaN(afterDns)) cursor = afterDns;
+    cursor = step(timings, marks, 'connect', marks.connectEndMs, cursor);
+    if (Number.isNaN(cursor)) return timings;
     if (marks.secureEndMs !== undefined || marks.failedPhase === 'tls') {
-      if (!step('ssl', marks.secureEndMs)) return timings;
+      cursor = step(timings, marks, 'ssl', marks.secureEndMs, cursor);
+      if (Number.isNaN(cursor)) return timings;
     }
   }
-  if (!step('send', marks.sentMs)) return timings;
-  if (!step('wait', marks.firstByteMs)) return timings;
-  step('receive', marks.endMs);
+  cursor = step(timings, marks, 'send', marks.sentMs, cursor);
+  if (Number.isNaN(cursor)) return timings;
+  cursor = step(timings, marks, 'wait', marks.firstByteMs, cursor);
+  if (Number.isNaN(cursor)) return timings;
+  step(timings, marks, 'receive', marks.endMs, cursor);
   return timings;
+}
+
+/**
+ * One phase from `cursor` to `endMs`: its duration, and the new cursor. A phase that did not
+ * end gets the time up to the failure when it is the failing one; NaN then either way.
+ */
+function step(
+  timings: Timings,
+  marks: PhaseMarks,
+  phase: TimedPhase,
+  endMs: number | undefined,
+  cursor: number,
+): number {
+  if (endMs !== undefined) {
+    timings[phase] = round(endMs - cursor);
+    return endMs;
+  }
+  if (
+    marks.failedMs !== undefined &&
+    marks.failedPhase !== undefined &&
+    toTimedPhase(marks.failedPhase) === phase
+  ) {
+    timings[phase] = round(marks.failedMs - cursor);
+  }
+  return Number.NaN;
 }
 
 function toTimedPhase(phase: FailurePhase): TimedPhase {
