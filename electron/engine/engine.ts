@@ -15,7 +15,7 @@ import { createRetryTracker, type RetryTracker } from './analysis/retryTracker.j
 import type { BodyCapture } from './capture/bodyCapture.js';
 import { decodedSize, isDecodableEncoding } from './capture/bodyDecoder.js';
 import { BodyStore } from './capture/bodyStore.js';
-import { ExchangeStore } from './capture/exchangeStore.js';
+import { ExchangeStore, type ExchangeBodies } from './capture/exchangeStore.js';
 import { toHar } from './capture/harExport.js';
 import { parseHar } from './capture/harImport.js';
 import { createMonitorService, type MonitorService } from './probes/monitorService.js';
@@ -143,11 +143,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     if (request && !endsInMemory(request, exchange.request.body)) return false;
     if (response && !endsInMemory(response, exchange.response?.body)) return false;
     const requestBody = request?.endInMemory();
-    if (requestBody) bodyStore.put(exchange.id, 'request', requestBody);
     const responseBody = response?.endInMemory();
-    if (responseBody) bodyStore.put(exchange.id, 'response', responseBody);
     // The recorder is settled: it never changes the exchange again, so the store keeps it as is.
-    store.finished(exchange, { adopt: true });
+    store.finished(exchange, {
+      adopt: true,
+      bodies: requestBody || responseBody ? { request: requestBody, response: responseBody } : undefined,
+    });
     return true;
   }
 
@@ -162,11 +163,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     exchange: Exchange,
     bodies: { request?: BodyCapture; response?: BodyCapture },
   ): Promise<void> {
+    const stored: ExchangeBodies = {};
     for (const side of ['request', 'response'] as const) {
       const capture = bodies[side];
       if (!capture) continue;
       const captured = await capture.end();
-      bodyStore.put(exchange.id, side, captured);
+      stored[side] = captured;
       const info = side === 'request' ? exchange.request.body : exchange.response?.body;
       if (!info || captured.truncated || captured.capturedBytes === 0) continue;
       if (!isDecodableEncoding(info.contentEncoding)) continue;
@@ -175,7 +177,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       const size = await decodedSize(source, info.contentEncoding);
       if (size !== undefined) info.decodedSizeBytes = size;
     }
-    store.finished(exchange, { adopt: true });
+    store.finished(exchange, { adopt: true, bodies: stored });
   }
 
   const sink: ExchangeSink = {
@@ -287,26 +289,29 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     async importHar(text) {
       const parsed = parseHar(text);
       const imported: Exchange[] = [];
+      const importedBodies = new Map<string, ExchangeBodies>();
       for (const original of parsed.exchanges) {
         // An entry exported by this run keeps its id only if that id is free.
         const exchange = store.get(original.id) ? { ...original, id: randomUUID() } : { ...original };
         exchange.seq = ++seq;
-        const bodies = parsed.bodies.get(original.id);
+        const bytes = parsed.bodies.get(original.id);
+        const bodies: ExchangeBodies = {};
         for (const side of ['request', 'response'] as const) {
-          const bytes = bodies?.[side];
-          if (!bytes) continue;
-          bodyStore.put(exchange.id, side, {
+          const sideBytes = bytes?.[side];
+          if (!sideBytes) continue;
+          bodies[side] = {
             storage: 'memory',
-            bytes,
-            sizeBytes: bytes.length,
-            capturedBytes: bytes.length,
+            bytes: sideBytes,
+            sizeBytes: sideBytes.length,
+            capturedBytes: sideBytes.length,
             truncated: false,
             alreadyDecoded: true,
-          });
+          };
         }
+        importedBodies.set(exchange.id, bodies);
         imported.push(exchange);
       }
-      store.imported(imported);
+      store.imported(imported, importedBodies);
       return { imported: imported.length, skipped: parsed.skipped };
     },
     async restartProxy(newPort) {

@@ -1,7 +1,15 @@
 import type { EngineEvent } from '../../../shared/api.js';
 import type { BodyPayload, BodySide, Exchange } from '../../../shared/model.js';
 import type { ExchangeStoreView } from '../engine.js';
-import type { BodyStore } from './bodyStore.js';
+import type { CapturedBody } from './bodyCapture.js';
+import {
+  compactBody,
+  expandBody,
+  readStoredBody,
+  removeStoredBody,
+  type BodyStore,
+  type StoredBody,
+} from './bodyStore.js';
 import { decodeBody } from './bodyDecoder.js';
 
 /**
@@ -36,20 +44,34 @@ export interface ExchangeStoreOptions {
   hasListeners?: () => boolean;
 }
 
+/** The captured bodies of one exchange, handed to the store with it. */
+export interface ExchangeBodies {
+  request?: CapturedBody;
+  response?: CapturedBody;
+}
+
 /**
- * The recorded exchanges of this run, in memory (bodies live in the BodyStore). The proxy reports
- * each exchange as it starts, progresses and finishes; the store keeps a snapshot and emits the
- * matching events, coalescing bursts of progress so a streaming body is not a flood of events.
+ * The recorded exchanges of this run, in memory, with their bodies (small ones in memory, large
+ * ones as files the BodyStore spilled). The proxy reports each exchange as it starts, progresses
+ * and finishes; the store keeps it and emits the matching events, coalescing bursts of progress
+ * so a streaming body is not a flood of events.
+ *
+ * Exchanges live in a ring in the order they arrived, the oldest dropped beyond the limit, with
+ * their bodies in rings beside them: per exchange one entry in one id index, whatever it holds,
+ * and eviction in order without searching. (Three maps of 100 000 ids each, and the lookups
+ * into them, were a measurable share of the proxy's CPU per request.)
  */
 export class ExchangeStore implements ExchangeStoreView {
-  private readonly byId = new Map<string, Exchange>();
-  /**
-   * Ids in insertion order, for eviction: the oldest id of a Map that keeps losing its first
-   * entries is found by skipping every deleted slot (V8 compacts only when it grows), which made
-   * each eviction scan tens of thousands of holes once the store was full.
-   */
-  private order: string[] = [];
-  private orderHead = 0;
+  /** Position of each stored exchange; positions only grow, a position's slot is position % capacity. */
+  private readonly positions = new Map<string, number>();
+  private exchanges: (Exchange | undefined)[] = [];
+  private requestBodies: (StoredBody | undefined)[] = [];
+  private responseBodies: (StoredBody | undefined)[] = [];
+  /** Position of the oldest exchange kept, and of the next one. */
+  private head = 0;
+  private next = 0;
+  /** Exchanges started and not finished yet, by id: few (those in flight), so cheap to look up. */
+  private readonly inFlight = new Map<string, number>();
   /**
    * Exchanges that moved since the last flush of updates, as the proxy's live objects: they are
    * copied once, when flushed or read, not on every move (most finish before the next flush).
@@ -57,7 +79,7 @@ export class ExchangeStore implements ExchangeStoreView {
   private readonly moved = new Map<string, Exchange>();
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly finishListeners = new Set<(exchange: Exchange) => void>();
-  private readonly maxExchanges: number;
+  private readonly capacity: number;
   private readonly updateIntervalMs: number;
   private readonly hasListeners: () => boolean;
 
@@ -66,24 +88,32 @@ export class ExchangeStore implements ExchangeStoreView {
     private readonly emit: (event: EngineEvent) => void,
     options: ExchangeStoreOptions = {},
   ) {
-    this.maxExchanges = options.maxExchanges ?? 100_000;
+    this.capacity = Math.max(1, options.maxExchanges ?? 100_000);
     this.updateIntervalMs = options.updateIntervalMs ?? 100;
     this.hasListeners = options.hasListeners ?? (() => true);
   }
 
   get size(): number {
-    return this.byId.size;
+    return this.next - this.head;
   }
 
   list(): Exchange[] {
-    for (const [id, live] of this.moved) this.byId.set(id, snapshot(live));
-    return [...this.byId.values()];
+    this.copyMoved();
+    const all: Exchange[] = [];
+    for (let position = this.head; position < this.next; position += 1) {
+      const exchange = this.exchanges[position % this.capacity];
+      if (exchange) all.push(exchange);
+    }
+    return all;
   }
 
   get(id: string): Exchange | undefined {
+    const position = this.positionOf(id);
+    if (position === undefined) return undefined;
+    const slot = position % this.capacity;
     const live = this.moved.get(id);
-    if (live) this.byId.set(id, snapshot(live));
-    return this.byId.get(id);
+    if (live) this.exchanges[slot] = snapshot(live);
+    return this.exchanges[slot];
   }
 
   /** Called on every finished exchange (failed ones included), after `exchange:finished`. */
@@ -93,15 +123,17 @@ export class ExchangeStore implements ExchangeStoreView {
   }
 
   started(exchange: Exchange): void {
-    if (!this.hasListeners()) {
-      // Nobody to tell: keep the live object, copied when read (like one that moved).
-      this.add(exchange);
+    const listening = this.hasListeners();
+    // Nobody to tell: keep the live object, copied when read (like one that moved).
+    const kept = listening ? snapshot(exchange) : exchange;
+    const again = this.inFlight.get(exchange.id);
+    if (again !== undefined) this.exchanges[again % this.capacity] = kept;
+    else this.inFlight.set(exchange.id, this.put(kept));
+    if (!listening) {
       this.moved.set(exchange.id, exchange);
       return;
     }
-    const copy = snapshot(exchange);
-    this.add(copy);
-    this.emit({ type: 'exchange:started', exchange: copy });
+    this.emit({ type: 'exchange:started', exchange: kept });
   }
 
   /**
@@ -114,7 +146,7 @@ export class ExchangeStore implements ExchangeStoreView {
     const listening = this.hasListeners();
     // Already kept live since it started (nobody listening): nothing to do.
     if (!listening && this.moved.get(exchange.id) === exchange) return;
-    if (!this.byId.has(exchange.id)) return;
+    if (this.positionOf(exchange.id) === undefined) return;
     this.moved.set(exchange.id, exchange);
     if (this.flushTimer || !listening) return;
     this.flushTimer = setTimeout(() => this.flushUpdates(), this.updateIntervalMs);
@@ -128,23 +160,35 @@ export class ExchangeStore implements ExchangeStoreView {
     const moved = [...this.moved.values()];
     this.moved.clear();
     for (const live of moved) {
-      if (!this.byId.has(live.id)) continue;
+      const position = this.positionOf(live.id);
+      if (position === undefined) continue;
       const latest = snapshot(live);
-      this.byId.set(latest.id, latest);
+      this.exchanges[position % this.capacity] = latest;
       if (latest.state === 'pending') this.emit({ type: 'exchange:updated', exchange: latest });
     }
   }
 
   /**
-   * The exchange ended. With `adopt`, the caller hands the object over and never changes it
-   * again (the proxy's recorder, once settled), so it is kept as it is: no copy per exchange.
+   * The exchange ended, with its captured bodies. With `adopt`, the caller hands the object over
+   * and never changes it again (the proxy's recorder, once settled), so it is kept as it is: no
+   * copy per exchange.
    */
-  finished(exchange: Exchange, options: { adopt?: boolean } = {}): void {
+  finished(exchange: Exchange, options: { adopt?: boolean; bodies?: ExchangeBodies } = {}): void {
     const copy = options.adopt === true ? exchange : snapshot(exchange);
-    // One lookup: a Map that grew did not hold the exchange yet (not seen started, or imported).
-    const sizeBefore = this.byId.size;
-    this.byId.set(copy.id, copy);
-    if (this.byId.size !== sizeBefore) this.remember(copy.id);
+    let position = this.inFlight.get(copy.id);
+    if (position !== undefined) this.inFlight.delete(copy.id);
+    else position = this.positions.get(copy.id);
+    if (position === undefined) position = this.put(copy);
+    else this.exchanges[position % this.capacity] = copy;
+    const bodies = options.bodies;
+    if (bodies) {
+      const slot = position % this.capacity;
+      if (bodies.request)
+        this.requestBodies[slot] = this.replaceBody(this.requestBodies[slot], bodies.request);
+      if (bodies.response) {
+        this.responseBodies[slot] = this.replaceBody(this.responseBodies[slot], bodies.response);
+      }
+    }
     this.moved.delete(copy.id);
     if (this.hasListeners()) this.emit({ type: 'exchange:finished', exchange: copy });
     for (const listener of this.finishListeners) {
@@ -156,9 +200,12 @@ export class ExchangeStore implements ExchangeStoreView {
     }
   }
 
-  /** Adds exchanges that are already complete (HAR import): `exchange:finished` each. */
-  imported(exchanges: readonly Exchange[]): void {
-    for (const exchange of exchanges) this.finished(exchange);
+  /** Adds exchanges that are already complete (HAR import), with their bodies: `exchange:finished` each. */
+  imported(exchanges: readonly Exchange[], bodies?: ReadonlyMap<string, ExchangeBodies>): void {
+    for (const exchange of exchanges) {
+      const own = bodies?.get(exchange.id);
+      this.finished(exchange, own ? { bodies: own } : {});
+    }
   }
 
   update(id: string, patch: Partial<Exchange>): Exchange | undefined {
@@ -167,19 +214,27 @@ export class ExchangeStore implements ExchangeStoreView {
     // This update carries the latest state: a pending flush would overwrite the patch.
     this.moved.delete(id);
     const next: Exchange = { ...current, ...patch, id: current.id };
-    this.byId.set(id, next);
+    this.exchanges[this.positionOf(id)! % this.capacity] = next;
     this.emit({ type: 'exchange:updated', exchange: next });
     return next;
+  }
+
+  /** A stored body as captured (memory or file), for the exchange and side. */
+  storedBody(id: string, side: BodySide): CapturedBody | undefined {
+    const position = this.positionOf(id);
+    if (position === undefined) return undefined;
+    const slot = position % this.capacity;
+    return expandBody(side === 'request' ? this.requestBodies[slot] : this.responseBodies[slot]);
   }
 
   async body(id: string, side: BodySide, decoded = true): Promise<BodyPayload | null> {
     const exchange = this.get(id);
     if (!exchange) return null;
     const info = side === 'request' ? exchange.request.body : exchange.response?.body;
-    const bytes = await this.bodies.read(id, side);
+    const stored = this.storedBody(id, side);
+    const bytes = await readStoredBody(stored);
     if (!bytes || !info) return null;
     const truncated = info.truncated;
-    const stored = this.bodies.get(id, side);
     if (stored?.storage === 'memory' && stored.alreadyDecoded) {
       // Nothing else to give: the encoded form was never kept (HAR carries decoded text).
       return {
@@ -204,9 +259,13 @@ export class ExchangeStore implements ExchangeStoreView {
 
   clear(): void {
     this.stopFlushing();
-    this.byId.clear();
-    this.order = [];
-    this.orderHead = 0;
+    this.positions.clear();
+    this.inFlight.clear();
+    this.exchanges = [];
+    this.requestBodies = [];
+    this.responseBodies = [];
+    this.head = 0;
+    this.next = 0;
     void this.bodies.clear();
     this.emit({ type: 'exchanges:cleared' });
   }
@@ -221,29 +280,50 @@ export class ExchangeStore implements ExchangeStoreView {
     this.moved.clear();
   }
 
-  private add(exchange: Exchange): void {
-    this.byId.set(exchange.id, exchange);
-    this.remember(exchange.id);
+  /** In flight first: the exchanges the proxy reports on are almost always there. */
+  private positionOf(id: string): number | undefined {
+    return this.inFlight.get(id) ?? this.positions.get(id);
   }
 
-  /** A new id in `byId`: kept in insertion order for eviction. */
-  private remember(id: string): void {
-    this.order.push(id);
-    this.evict();
+  /** Copies the exchanges that moved into their slots (reads see a state the proxy cannot change). */
+  private copyMoved(): void {
+    for (const [id, live] of this.moved) {
+      const position = this.positionOf(id);
+      if (position !== undefined) this.exchanges[position % this.capacity] = snapshot(live);
+    }
   }
 
-  private evict(): void {
-    while (this.byId.size > this.maxExchanges && this.orderHead < this.order.length) {
-      const oldest = this.order[this.orderHead]!;
-      this.orderHead += 1;
-      this.byId.delete(oldest);
-      this.moved.delete(oldest);
-      this.bodies.delete(oldest);
+  /** Keeps a new exchange (an id not stored yet) at the next position, dropping the oldest when full. */
+  private put(exchange: Exchange): number {
+    if (this.next - this.head >= this.capacity) this.evictOldest();
+    const position = this.next;
+    this.next += 1;
+    const slot = position % this.capacity;
+    this.exchanges[slot] = exchange;
+    this.requestBodies[slot] = undefined;
+    this.responseBodies[slot] = undefined;
+    this.positions.set(exchange.id, position);
+    return position;
+  }
+
+  private evictOldest(): void {
+    const slot = this.head % this.capacity;
+    const oldest = this.exchanges[slot];
+    if (oldest) {
+      this.positions.delete(oldest.id);
+      this.inFlight.delete(oldest.id);
+      this.moved.delete(oldest.id);
     }
-    // Drop the evicted ids now and then (amortised O(1) per exchange).
-    if (this.orderHead > 1024 && this.orderHead * 2 > this.order.length) {
-      this.order = this.order.slice(this.orderHead);
-      this.orderHead = 0;
-    }
+    removeStoredBody(this.requestBodies[slot]);
+    removeStoredBody(this.responseBodies[slot]);
+    this.exchanges[slot] = undefined;
+    this.requestBodies[slot] = undefined;
+    this.responseBodies[slot] = undefined;
+    this.head += 1;
+  }
+
+  private replaceBody(previous: StoredBody | undefined, body: CapturedBody): StoredBody {
+    if (previous !== undefined) removeStoredBody(previous);
+    return compactBody(body);
   }
 }

@@ -2,7 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BodyStore } from '../../../../../electron/engine/capture/bodyStore.js';
+import {
+  BodyStore,
+  compactBody,
+  expandBody,
+  readStoredBody,
+  removeStoredBody,
+} from '../../../../../electron/engine/capture/bodyStore.js';
 
 describe('BodyStore', () => {
   let dataDir: string;
@@ -19,17 +25,17 @@ describe('BodyStore', () => {
     const store = new BodyStore(dataDir, () => ({ memoryLimitBytes: 2, capBytes: 100 }));
     const capture = store.open();
     capture.write(Buffer.from('spilled body'));
-    store.put('ex1', 'response', await capture.end());
+    const spilled = await capture.end();
+    expect(spilled.storage).toBe('file');
     expect(path.dirname(store.runDir)).toBe(path.join(dataDir, 'bodies'));
     expect(fs.readdirSync(store.runDir)).toHaveLength(1);
-    expect((await store.read('ex1', 'response'))?.toString()).toBe('spilled body');
+    expect((await readStoredBody(compactBody(spilled)))?.toString()).toBe('spilled body');
     await store.clear();
     expect(fs.existsSync(store.runDir)).toBe(false);
-    expect(await store.read('ex1', 'response')).toBeUndefined();
+    expect(await readStoredBody(spilled)).toBeUndefined();
     const again = store.open();
     again.write(Buffer.from('after clear'));
-    store.put('ex2', 'request', await again.end());
-    expect((await store.read('ex2', 'request'))?.toString()).toBe('after clear');
+    expect((await readStoredBody(await again.end()))?.toString()).toBe('after clear');
     await store.close();
     expect(fs.existsSync(store.runDir)).toBe(false);
   });
@@ -47,20 +53,20 @@ describe('BodyStore', () => {
     expect(fs.existsSync(live)).toBe(true);
   });
 
-  it('delete removes both sides and their files', async () => {
+  it('removeStoredBody removes a spilled file and leaves in-memory bodies alone', async () => {
     const store = new BodyStore(dataDir, () => ({ memoryLimitBytes: 0, capBytes: 100 }));
     const capture = store.open();
     capture.write(Buffer.from('x'));
     const body = await capture.end();
-    store.put('ex', 'request', body);
-    store.delete('ex');
-    expect(store.has('ex', 'request')).toBe(false);
+    expect(body.storage === 'file' && fs.existsSync(body.path)).toBe(true);
+    removeStoredBody(Buffer.from('in memory'));
+    removeStoredBody(compactBody(body));
     await new Promise((r) => setTimeout(r, 30));
     expect(body.storage === 'file' && fs.existsSync(body.path)).toBe(false);
     await store.close();
   });
 
-  it('gives back in-memory bodies as they were put, whole, truncated or already decoded', async () => {
+  it('keeps in-memory bodies compactly and gives them back as they were, whole, truncated or already decoded', async () => {
     const store = new BodyStore(dataDir, () => ({ memoryLimitBytes: 100, capBytes: 4 }));
     const whole = store.open();
     whole.write(Buffer.from('abc'));
@@ -78,19 +84,23 @@ describe('BodyStore', () => {
         alreadyDecoded: true,
       },
     };
-    for (const [id, body] of Object.entries(bodies)) store.put(id, 'response', body);
-    for (const [id, body] of Object.entries(bodies)) {
-      expect(store.get(id, 'response')).toEqual(body);
-      expect((await store.read(id, 'response'))?.toString()).toBe(
+    // Kept whole: as the bytes alone; the others as their record.
+    expect(Buffer.isBuffer(compactBody(bodies.whole))).toBe(true);
+    expect(Buffer.isBuffer(compactBody(bodies.truncated))).toBe(false);
+    expect(Buffer.isBuffer(compactBody(bodies.decoded))).toBe(false);
+    for (const body of Object.values(bodies)) {
+      const kept = compactBody(body);
+      expect(expandBody(kept)).toEqual(body);
+      expect((await readStoredBody(kept))?.toString()).toBe(
         body.storage === 'memory' ? body.bytes.toString() : '',
       );
     }
-    expect(store.get('whole', 'response')).toMatchObject({
+    expect(expandBody(compactBody(bodies.whole))).toMatchObject({
       sizeBytes: 3,
       capturedBytes: 3,
       truncated: false,
     });
-    expect(store.get('truncated', 'response')).toMatchObject({
+    expect(expandBody(compactBody(bodies.truncated))).toMatchObject({
       sizeBytes: 6,
       capturedBytes: 4,
       truncated: true,

@@ -76,24 +76,25 @@ describe('ExchangeStore', () => {
     }
   });
 
-  it('evicts the oldest exchanges beyond the limit, with their bodies', () => {
+  it('evicts the oldest exchanges beyond the limit, with their bodies', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 4; i += 1) {
       const exchange = makeExchange();
       ids.push(exchange.id);
-      bodies.put(exchange.id, 'response', {
-        storage: 'memory',
-        bytes: Buffer.from('x'),
-        sizeBytes: 1,
-        capturedBytes: 1,
-        truncated: false,
-      });
-      store.finished(exchange);
+      const capture = bodies.open();
+      capture.write(Buffer.from(`body ${i}`));
+      store.finished(exchange, { bodies: { response: await capture.end() } });
     }
     expect(store.size).toBe(3);
     expect(store.get(ids[0]!)).toBeUndefined();
-    expect(bodies.has(ids[0]!, 'response')).toBe(false);
+    expect(store.storedBody(ids[0]!, 'response')).toBeUndefined();
     expect(store.list().map((e) => e.id)).toEqual(ids.slice(1));
+    expect((await store.body(ids[3]!, 'response', false))?.base64).toBe(
+      Buffer.from('body 3').toString('base64'),
+    );
+    // The evicted exchange's spilled body file is removed with it; the kept ones' stay.
+    await new Promise((r) => setTimeout(r, 30));
+    expect(fs.readdirSync(bodies.runDir).sort()).toEqual(['2.body', '3.body', '4.body']);
   });
 
   it('keeps evicting the oldest, in order, over thousands of exchanges, started and imported alike', () => {
@@ -113,6 +114,21 @@ describe('ExchangeStore', () => {
     const after = makeExchange();
     store.finished(after);
     expect(store.list().map((e) => e.id)).toEqual([after.id]);
+  });
+
+  it('an exchange evicted while in flight is kept again, as the newest, when it finishes', () => {
+    const slow = makeExchange({ state: 'pending' });
+    store.started(slow);
+    const others = [makeExchange(), makeExchange(), makeExchange()];
+    for (const other of others) store.finished(other);
+    expect(store.get(slow.id)).toBeUndefined();
+    store.progressed(slow);
+    expect(store.get(slow.id)).toBeUndefined();
+    store.finished({ ...slow, state: 'complete' }, { adopt: true });
+    expect(store.list().map((e) => e.id)).toEqual([others[1]!.id, others[2]!.id, slow.id]);
+    expect(store.update(others[2]!.id, { traceId: 't' })?.traceId).toBe('t');
+    expect(store.get(others[2]!.id)?.traceId).toBe('t');
+    expect(store.size).toBe(3);
   });
 
   it('copies a moving exchange when read, and flushes its latest state', () => {
@@ -188,8 +204,7 @@ describe('ExchangeStore', () => {
     });
     const capture = bodies.open();
     capture.write(gz);
-    bodies.put(exchange.id, 'response', await capture.end());
-    store.finished(exchange);
+    store.finished(exchange, { bodies: { response: await capture.end() } });
     const decoded = await store.body(exchange.id, 'response');
     expect(decoded).toMatchObject({
       decoded: true,
