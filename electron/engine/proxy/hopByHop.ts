@@ -41,43 +41,46 @@ export function connectionOptions(rawHeaders: readonly string[]): Set<string> {
 }
 
 /**
- * Raw header pairs (Node's `rawHeaders` layout: name, value, name, value...) without the
- * hop-by-hop fields, order and case kept.
+ * The names a Connection field lists that are not hop-by-hop anyway, added to `into`: usually
+ * none (`Connection: keep-alive` or `close`, told without splitting).
  */
-const NO_NAMES: ReadonlySet<string> = new Set();
-
-/**
- * The names listed in Connection that are not hop-by-hop anyway: usually none (the common
- * `Connection: keep-alive` lists only such a name), which keeps stripHopByHop on its fast path
- * and costs no Set per head.
- */
-function extraConnectionOptions(rawHeaders: readonly string[]): ReadonlySet<string> {
-  let names: Set<string> | undefined;
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!;
-    if (name.length !== 10 || name.toLowerCase() !== 'connection') continue;
-    for (const token of rawHeaders[i + 1]!.split(',')) {
-      const listed = token.trim().toLowerCase();
-      if (listed !== '' && !HOP_BY_HOP.has(listed)) (names ??= new Set()).add(listed);
-    }
+function addConnectionOptions(value: string, into: { names?: Set<string> }): void {
+  if (value === 'keep-alive' || value === 'close' || value === 'Keep-Alive' || value === 'Close') return;
+  for (const token of value.split(',')) {
+    const listed = token.trim().toLowerCase();
+    if (listed !== '' && !HOP_BY_HOP.has(listed)) (into.names ??= new Set()).add(listed);
   }
-  return names ?? NO_NAMES;
 }
 
-export function stripHopByHop(rawHeaders: readonly string[], options: HopByHopOptions = {}): string[] {
-  const listed = extraConnectionOptions(rawHeaders);
+/**
+ * Raw header pairs (Node's `rawHeaders` layout: name, value, name, value...) without the
+ * hop-by-hop fields, order and case kept. One pass: only names of a hop-by-hop length are
+ * lower-cased; fields that Connection lists (rare) are taken out afterwards.
+ */
+export function stripHopByHop(rawHeaders: readonly string[], options?: HopByHopOptions): string[] {
+  const keep = options?.keep;
   const out: string[] = [];
+  const listed: { names?: Set<string> } = {};
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
-    // Only a name of a hop-by-hop length, or any name when Connection lists some, can be one.
-    if (listed.size > 0 || HOP_BY_HOP_LENGTHS.has(name.length)) {
+    if (HOP_BY_HOP_LENGTHS.has(name.length)) {
       const lower = name.toLowerCase();
-      const hop = HOP_BY_HOP.has(lower) || listed.has(lower);
-      if (hop && !options.keep?.has(lower)) continue;
+      if (HOP_BY_HOP.has(lower)) {
+        if (lower === 'connection') addConnectionOptions(rawHeaders[i + 1]!, listed);
+        if (!keep?.has(lower)) continue;
+      }
     }
     out.push(name, rawHeaders[i + 1]!);
   }
-  return out;
+  const names = listed.names;
+  if (names === undefined) return out;
+  const kept: string[] = [];
+  for (let i = 0; i + 1 < out.length; i += 2) {
+    const lower = out[i]!.toLowerCase();
+    if (names.has(lower) && !keep?.has(lower)) continue;
+    kept.push(out[i]!, out[i + 1]!);
+  }
+  return kept;
 }
 
 /**

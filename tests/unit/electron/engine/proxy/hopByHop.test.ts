@@ -48,6 +48,22 @@ describe('stripHopByHop', () => {
     expect(stripHopByHop(['connection', 'keep-alive', 'X-Listed', '1'])).toEqual(['X-Listed', '1']);
   });
 
+  it('removes a listed field that comes before the Connection header, and one listed twice', () => {
+    const raw = [
+      'X-Early',
+      '1',
+      'A',
+      'a',
+      'Connection',
+      'x-early',
+      'X-Late',
+      '2',
+      'connection',
+      'X-Late, close',
+    ];
+    expect(stripHopByHop(raw)).toEqual(['A', 'a']);
+  });
+
   it('keeps fields it is asked to keep (an Upgrade handshake)', () => {
     const raw = ['Connection', 'Upgrade', 'Upgrade', 'websocket', 'Sec-WebSocket-Key', 'k'];
     expect(stripHopByHop(raw, { keep: new Set(['connection', 'upgrade']) })).toEqual(raw);
