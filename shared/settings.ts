@@ -34,6 +34,8 @@ export const DEFAULT_SETTINGS: Settings = {
 
 /** `*.example.com` matches sub-domains; other patterns match the host exactly (case-insensitive). */
 export function hostMatches(patterns: readonly string[], host: string): boolean {
+  // Asked for every proxied request: the usual empty list costs nothing.
+  if (patterns.length === 0) return false;
   const h = host.toLowerCase();
   return patterns.some((raw) => {
     const p = raw.trim().toLowerCase();

@@ -24,7 +24,7 @@ export interface ClientContext {
   /** The client's TCP socket (under TLS for intercepted HTTPS): resets are mirrored on it. */
   rawSocket: net.Socket;
   /** Set inside a CONNECT tunnel: origin-form requests go to this origin. */
-  tunnel?: { scheme: 'http' | 'https'; host: string; port: number; origin?: string };
+  tunnel?: { scheme: 'http' | 'https'; host: string; port: number; origin?: string; authority?: string };
   clientTls?: TlsInfo;
   /** The last request head recorded on this connection (see toHeaderList). */
   lastHead?: LastHead;
@@ -77,6 +77,9 @@ function isIpAddress(host: string): boolean {
   return known;
 }
 
+/** NetLens speaks HTTP/1.1 upstream; one list for every request (Node only reads it). */
+const UPSTREAM_ALPN: readonly string[] = Object.freeze(['http/1.1']);
+
 /** Stale pooled connections (closed by the server while idle) are retried this many times. */
 const STALE_RETRIES = 2;
 
@@ -116,7 +119,7 @@ export function tunnelTarget(tunnel: NonNullable<ClientContext['tunnel']>, path:
   return {
     href: `${origin}${path}`,
     path,
-    authority: origin.slice(tunnel.scheme.length + 3),
+    authority: (tunnel.authority ??= origin.slice(tunnel.scheme.length + 3)),
     tls: tunnel.scheme === 'https',
     host: tunnel.host,
     port: tunnel.port,
@@ -151,7 +154,7 @@ export function upstreamRequestOptions(
         deps.upstreamSecureContext;
     }
     if (!isIpAddress(target.host)) options.servername = target.host;
-    (options as https.RequestOptions & { ALPNProtocols?: string[] }).ALPNProtocols = ['http/1.1'];
+    (options as https.RequestOptions & { ALPNProtocols?: readonly string[] }).ALPNProtocols = UPSTREAM_ALPN;
   }
   return options;
 }
