@@ -85,7 +85,12 @@ function watchGc(role: string): () => void {
     const parts = [...kinds].map(
       ([kind, sum]) => `${names[kind] ?? kind} ${sum.count}x ${sum.ms.toFixed(0)} ms`,
     );
-    process.stderr.write(`${role} GC pauses: ${parts.join(', ') || 'none'}\n`);
+    const memory = process.memoryUsage();
+    const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
+    process.stderr.write(
+      `${role} GC pauses: ${parts.join(', ') || 'none'}; at the end: heap used ${mb(memory.heapUsed)} ` +
+        `of ${mb(memory.heapTotal)}, external ${mb(memory.external)}, RSS ${mb(memory.rss)}\n`,
+    );
   };
 }
 

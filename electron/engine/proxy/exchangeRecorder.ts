@@ -58,12 +58,16 @@ export class ExchangeRecorder {
   ) {
     this.marks = { startMs: performance.now(), reused: false };
     if (!sink.capturing) return;
+    // Built in its final shape, fields that come later included (undefined until then): fields
+    // added afterwards would cost each stored exchange a separate property array, and the
+    // proxy a change of shape per field.
     this.exchange = {
       id: nextExchangeId(),
       seq: sink.nextSeq(),
       kind: init.kind,
       state: 'pending',
       startedAtMs: Date.now(),
+      durationMs: undefined,
       request: {
         method: init.method,
         url: init.url,
@@ -71,13 +75,20 @@ export class ExchangeRecorder {
         headers: init.headers,
         body: bodyInfo(init.headers, 0),
       },
+      response: undefined,
       timings: {},
-      connection: { id: '', reused: false },
+      connection: {
+        id: '',
+        reused: false,
+        clientAddress: init.clientAddress,
+        clientPort: init.clientPort,
+        clientTls: init.clientTls,
+        serverIp: undefined,
+        serverPort: undefined,
+        tls: undefined,
+      },
+      error: undefined,
     };
-    const connection = this.exchange.connection;
-    if (init.clientAddress !== undefined) connection.clientAddress = init.clientAddress;
-    if (init.clientPort !== undefined) connection.clientPort = init.clientPort;
-    if (init.clientTls) connection.clientTls = init.clientTls;
     if (init.captureRequestBody !== false) this.requestCapture = sink.openBody();
     try {
       sink.started(this.exchange);
