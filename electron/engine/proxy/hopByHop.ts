@@ -26,23 +26,10 @@ export interface HopByHopOptions {
   keep?: ReadonlySet<string>;
 }
 
-/** The field names listed in Connection headers: they are hop-by-hop too (RFC 9110 §7.6.1). */
-export function connectionOptions(rawHeaders: readonly string[]): Set<string> {
-  const names = new Set<string>();
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!;
-    if (name.length !== 10 || name.toLowerCase() !== 'connection') continue;
-    for (const token of rawHeaders[i + 1]!.split(',')) {
-      const name = token.trim().toLowerCase();
-      if (name !== '') names.add(name);
-    }
-  }
-  return names;
-}
-
 /**
- * The names a Connection field lists that are not hop-by-hop anyway, added to `into`: usually
- * none (`Connection: keep-alive` or `close`, told without splitting).
+ * The names a Connection field lists (hop-by-hop too, RFC 9110 §7.6.1) that are not hop-by-hop
+ * anyway, added to `into`: usually none (`Connection: keep-alive` or `close`, told without
+ * splitting).
  */
 function addConnectionOptions(value: string, into: { names?: Set<string> }): void {
   if (value === 'keep-alive' || value === 'close' || value === 'Keep-Alive' || value === 'Close') return;
