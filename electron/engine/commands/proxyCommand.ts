@@ -169,6 +169,9 @@ async function writeHarAtomically(file: string, har: HarDocument): Promise<void>
 
 // ───────────────────────────── the run ─────────────────────────────
 
+/** How many exchanges' printed retry info is remembered: as many as the engine stores. */
+export const PRINTED_RETRY_LIMIT = 100_000;
+
 /** Runs the proxy until a shutdown signal; resolves with the exit code. */
 export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandDeps): Promise<number> {
   if (options.har) await checkHarTarget(options.har);
@@ -188,8 +191,21 @@ export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandD
   const present = (exchange: Exchange): Exchange =>
     options.redact ? deps.redactExchange(exchange) : exchange;
   const emit = (line: NdjsonLine): void => deps.out(JSON.stringify(line));
-  // Retry info already printed per exchange, so an `exchange:updated` prints only what is new.
+  // Retry info already printed per exchange, so an `exchange:updated` prints only what is new;
+  // kept for as many exchanges as the engine stores (the oldest forgotten first), so a proxy
+  // that runs for days does not grow without bound.
   const printedRetry = new Map<string, string>();
+  let printedOrder: (string | undefined)[] = [];
+  let printedNext = 0;
+  const rememberPrinted = (id: string, key: string): void => {
+    if (!printedRetry.has(id)) {
+      const forgotten = printedOrder[printedNext];
+      if (forgotten !== undefined) printedRetry.delete(forgotten);
+      printedOrder[printedNext] = id;
+      printedNext = (printedNext + 1) % PRINTED_RETRY_LIMIT;
+    }
+    printedRetry.set(id, key);
+  };
   const retryKey = (exchange: Exchange): string =>
     exchange.retry ? `${exchange.retry.chainId}#${exchange.retry.attempt}` : '';
 
@@ -197,18 +213,20 @@ export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandD
     try {
       if (event.type === 'exchange:finished') {
         const exchange = present(event.exchange);
-        printedRetry.set(exchange.id, retryKey(exchange));
+        rememberPrinted(exchange.id, retryKey(exchange));
         if (options.json) emit(exchangeLine(exchange));
         else deps.out(terseExchangeLine(exchange));
       } else if (event.type === 'exchange:updated') {
         const { exchange } = event;
         const printed = printedRetry.get(exchange.id);
         if (printed === undefined || !exchange.retry || printed === retryKey(exchange)) return;
-        printedRetry.set(exchange.id, retryKey(exchange));
+        rememberPrinted(exchange.id, retryKey(exchange));
         if (options.json) emit(retryLine(exchange.id, exchange.retry));
         else deps.out(terseRetryLine(present(exchange), exchange.id, exchange.retry));
       } else if (event.type === 'exchanges:cleared') {
         printedRetry.clear();
+        printedOrder = [];
+        printedNext = 0;
       } else if (event.type === 'notice') {
         deps.err(`netlens: ${event.level}: ${event.message}`);
       }

@@ -10,6 +10,7 @@ import type { HarDocument } from '../../../../../shared/har.js';
 import {
   harChunks,
   portInUseMessage,
+  PRINTED_RETRY_LIMIT,
   runProxy,
   settingsOverrides,
   type ProxyCommandDeps,
@@ -148,6 +149,41 @@ describe('runProxy', () => {
     expect(lines[2]).toEqual({ type: 'retry', id: first.id, retry: { chainId: 'ch1', attempt: 1 } });
     expect(lines[3]).toMatchObject({ id: second.id, retry: { chainId: 'ch1', attempt: 2 } });
     expect(t.engine().closed).toBe(true);
+  });
+
+  it('remembers printed retry info for as many exchanges as the engine stores, the oldest forgotten first', async () => {
+    const t = setup();
+    await t.ready;
+    const first = makeFailedExchange({ class: 'connection_reset', phase: 'receive' });
+    t.engine().emit({ type: 'exchange:finished', exchange: first });
+    const later = makeExchange();
+    for (let i = 1; i < PRINTED_RETRY_LIMIT; i += 1) {
+      t.engine().emit({ type: 'exchange:finished', exchange: { ...later, id: `later-${i}` } });
+    }
+    // Still remembered: a retry found later is printed.
+    t.engine().emit({
+      type: 'exchange:updated',
+      exchange: { ...first, retry: { chainId: 'a', attempt: 1 } },
+    });
+    // One more exchange: the first is forgotten, and so are updates about it.
+    t.engine().emit({ type: 'exchange:finished', exchange: { ...later, id: 'newest' } });
+    t.engine().emit({
+      type: 'exchange:updated',
+      exchange: { ...first, retry: { chainId: 'b', attempt: 1 } },
+    });
+    t.engine().emit({
+      type: 'exchange:updated',
+      exchange: { ...later, id: 'newest', retry: { chainId: 'c', attempt: 2 } },
+    });
+    t.signal();
+    expect(await t.run).toBe(0);
+    const retries = t.out
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.type === 'retry');
+    expect(retries).toEqual([
+      { type: 'retry', id: first.id, retry: { chainId: 'a', attempt: 1 } },
+      { type: 'retry', id: 'newest', retry: { chainId: 'c', attempt: 2 } },
+    ]);
   });
 
   it('prints the human lines without --json', async () => {
