@@ -2,7 +2,8 @@
  * One process of the proxy benchmark, so each proxy's CPU and memory (VmHWM) are its own:
  *   node BUNDLE origin      '{"certPem":...,"keyPem":...}'
  *   node BUNDLE passthrough '{"leafCertPem":...,"leafKeyPem":...}'
- *   node BUNDLE netlens     '{"dataDir":..., "capturing"?: false, "settings"?: {...}, "clearEveryMs"?: N}'
+ *   node BUNDLE netlens     '{"dataDir":..., "capturing"?: false, "settings"?: {...}, "clearEveryMs"?: N,
+ *                             "subscribe"?: true}'
  * Any proxy role also takes `"gcReport": true`: the time its main thread spent in each kind of
  * garbage collection, printed to stderr when it stops.
  * where BUNDLE is this file bundled by esbuild (proxyBench.ts does it; `node --import tsx
@@ -46,6 +47,8 @@ async function start(role: string, config: Record<string, unknown>): Promise<{ r
       settings,
     });
     if (config.capturing === false) engine.setCapturing(false);
+    // `subscribe`: an event listener that does nothing, as a UI or the CLI's output would add.
+    if (config.subscribe === true) engine.on(() => undefined);
     // `clearEveryMs`: drop the stored exchanges periodically, to tell retention cost from recording.
     const clearEveryMs = Number(config.clearEveryMs ?? 0);
     const clearer = clearEveryMs > 0 ? setInterval(() => engine.exchanges.clear(), clearEveryMs) : undefined;
