@@ -108,9 +108,8 @@ export class ExchangeStore implements ExchangeStoreView {
   }
 
   get(id: string): Exchange | undefined {
-    const position = this.positionOf(id);
-    if (position === undefined) return undefined;
-    const slot = position % this.capacity;
+    const slot = this.slotOf(id);
+    if (slot === undefined) return undefined;
     const live = this.moved.get(id);
     if (live) this.exchanges[slot] = snapshot(live);
     return this.exchanges[slot];
@@ -160,10 +159,10 @@ export class ExchangeStore implements ExchangeStoreView {
     const moved = [...this.moved.values()];
     this.moved.clear();
     for (const live of moved) {
-      const position = this.positionOf(live.id);
-      if (position === undefined) continue;
+      const slot = this.slotOf(live.id);
+      if (slot === undefined) continue;
       const latest = snapshot(live);
-      this.exchanges[position % this.capacity] = latest;
+      this.exchanges[slot] = latest;
       if (latest.state === 'pending') this.emit({ type: 'exchange:updated', exchange: latest });
     }
   }
@@ -214,16 +213,15 @@ export class ExchangeStore implements ExchangeStoreView {
     // This update carries the latest state: a pending flush would overwrite the patch.
     this.moved.delete(id);
     const next: Exchange = { ...current, ...patch, id: current.id };
-    this.exchanges[this.positionOf(id)! % this.capacity] = next;
+    this.exchanges[this.slotOf(id)!] = next;
     this.emit({ type: 'exchange:updated', exchange: next });
     return next;
   }
 
   /** A stored body as captured (memory or file), for the exchange and side. */
   storedBody(id: string, side: BodySide): CapturedBody | undefined {
-    const position = this.positionOf(id);
-    if (position === undefined) return undefined;
-    const slot = position % this.capacity;
+    const slot = this.slotOf(id);
+    if (slot === undefined) return undefined;
     return expandBody(side === 'request' ? this.requestBodies[slot] : this.responseBodies[slot]);
   }
 
@@ -285,11 +283,17 @@ export class ExchangeStore implements ExchangeStoreView {
     return this.inFlight.get(id) ?? this.positions.get(id);
   }
 
+  /** Where a stored exchange (and its bodies) sit in the rings. */
+  private slotOf(id: string): number | undefined {
+    const position = this.positionOf(id);
+    return position === undefined ? undefined : position % this.capacity;
+  }
+
   /** Copies the exchanges that moved into their slots (reads see a state the proxy cannot change). */
   private copyMoved(): void {
     for (const [id, live] of this.moved) {
-      const position = this.positionOf(id);
-      if (position !== undefined) this.exchanges[position % this.capacity] = snapshot(live);
+      const slot = this.slotOf(id);
+      if (slot !== undefined) this.exchanges[slot] = snapshot(live);
     }
   }
 
