@@ -7,6 +7,9 @@ import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'node:*'];
 
+/** The engine's parts (DESIGN.md layout); each imports only shared/ and other domain folders. */
+const DOMAIN_FOLDERS = ['proxy', 'tls', 'capture', 'probes', 'analysis', 'rules', 'system'];
+
 const noElectron = {
   name: 'electron',
   message: "Only electron/main and electron/preload import 'electron'.",
@@ -105,6 +108,43 @@ export default tseslint.config(
         {
           paths: [noElectron],
           patterns: [{ group: ['**/renderer/**'], message: 'The engine never imports the renderer.' }],
+        },
+      ],
+    },
+  },
+  {
+    // The engine never imports the CLI; it is the CLI that is a client of the engine.
+    files: ['electron/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: [
+            { group: ['**/renderer/**'], message: 'The engine never imports the renderer.' },
+            { group: ['**/cli/**', '@cli/*'], message: 'The engine never imports the CLI (electron/cli).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Domain folders are the engine's parts; api/, web/ and engine.ts assemble them, never the reverse.
+    files: [`electron/engine/{${DOMAIN_FOLDERS.join(',')}}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: [
+            { group: ['**/renderer/**'], message: 'The engine never imports the renderer.' },
+            { group: ['**/cli/**', '@cli/*'], message: 'The engine never imports the CLI (electron/cli).' },
+            {
+              group: ['**/api/*', '**/web/*', '**/engine.js', '**/engine'],
+              message:
+                'Domain folders (proxy, tls, capture, probes, analysis, rules, system) never import api/, web/ or engine.ts.',
+            },
+          ],
         },
       ],
     },

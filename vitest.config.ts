@@ -1,9 +1,25 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+// Tests import the code under test through these aliases (the same as tsconfig.base.json's paths),
+// so a test's imports do not change when it or its subject moves.
+const dir = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
+const alias = {
+  '@shared': dir('./shared'),
+  '@engine': dir('./electron/engine'),
+  '@cli': dir('./electron/cli'),
+  '@main': dir('./electron/main'),
+  '@preload': dir('./electron/preload'),
+  '@renderer': dir('./renderer'),
+  '@fixtures': dir('./tests/fixtures'),
+};
+
 export default defineConfig({
+  resolve: { alias },
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.{ts,tsx}'],
@@ -11,6 +27,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
@@ -21,6 +38,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],

@@ -21,7 +21,7 @@ const common = {
 async function main() {
   await esbuild({
     ...common,
-    entryPoints: ['electron/engine/cli.ts'],
+    entryPoints: ['electron/cli/cli.ts'],
     outfile: 'dist/cli.js',
     format: 'esm',
     packages: 'external',

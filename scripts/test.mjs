@@ -52,6 +52,19 @@ const only = process.argv.slice(2);
 const want = (step) => only.length === 0 || only.includes(step);
 
 if (want('lint')) run('lint', 'npx', ['eslint', '.', '--max-warnings=0']);
+// Import cycles (type-only ones included) in the Node side: the layers must stay a tree.
+if (want('cycles'))
+  run('cycles', 'npx', [
+    'madge',
+    '--circular',
+    '--no-spinner',
+    '--extensions',
+    'ts,tsx',
+    '--ts-config',
+    'tsconfig.json',
+    'electron',
+    'shared',
+  ]);
 if (want('format')) run('format', 'npx', ['prettier', '--check', '.']);
 if (want('typecheck')) run('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 if (want('unit')) vitest('unit');

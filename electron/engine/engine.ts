@@ -6,23 +6,22 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import type { AppInfo, EngineEvent, HarExportOptions, HarImportSummary } from '../../shared/api.js';
-import type { BodyInfo, BodyPayload, BodySide, Exchange } from '../../shared/model.js';
+import type { BodySide, Exchange } from '../../shared/model.js';
 import type { Settings } from '../../shared/settings.js';
 import type { HarDocument } from '../../shared/har.js';
 import { createRetryTracker, type RetryTracker } from './analysis/retryTracker.js';
-import type { BodyCapture } from './capture/bodyCapture.js';
-import { decodedSize, isDecodableEncoding } from './capture/bodyDecoder.js';
 import { BodyStore } from './capture/bodyStore.js';
+import { ExchangeFinisher } from './capture/exchangeFinisher.js';
 import { ExchangeStore, type ExchangeBodies } from './capture/exchangeStore.js';
+import type { ExchangeStoreView } from './capture/exchangeStoreView.js';
 import { toHar } from './capture/harExport.js';
 import { parseHar } from './capture/harImport.js';
 import { createMonitorService, type MonitorService } from './probes/monitorService.js';
 import type { ExchangeSink } from './proxy/exchangeSink.js';
 import { PinnedHosts } from './proxy/pinnedHosts.js';
 import { ProxyServer } from './proxy/proxyServer.js';
-import { loadSettings, saveSettings, validateSettings } from './settingsFile.js';
+import { loadSettings, saveSettings, validateSettings } from './system/settingsFile.js';
 import { LeafCertCache } from './tls/leafCertCache.js';
 import { loadOrCreateCA } from './tls/certificateAuthority.js';
 
@@ -41,17 +40,6 @@ export interface EngineOptions {
   runMonitors?: boolean;
   /** Extra CA certificates (PEM) trusted for upstream servers, on top of Node's roots and NODE_EXTRA_CA_CERTS. */
   extraUpstreamCaCerts?: string[];
-}
-
-export interface ExchangeStoreView {
-  list(): Exchange[];
-  get(id: string): Exchange | undefined;
-  /** Body bytes, decoded when `decoded` (default true) and decodable. */
-  body(id: string, side: BodySide, decoded?: boolean): Promise<BodyPayload | null>;
-  /** Merge fields into a stored exchange and emit `exchange:updated` (used by analysis). */
-  update(id: string, patch: Partial<Exchange>): Exchange | undefined;
-  clear(): void;
-  readonly size: number;
 }
 
 export interface Engine {
@@ -129,56 +117,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
   let capturing = true;
   let seq = 0;
-  let pendingFinishes = new Set<Promise<void>>();
-
-  /**
-   * Stores an ended exchange's bodies and reports it. In-memory bodies without a content
-   * coding (most exchanges) take the synchronous path: no promise per exchange.
-   */
-  function finalizeNow(
-    exchange: Exchange,
-    bodies: { request?: BodyCapture; response?: BodyCapture },
-  ): boolean {
-    const { request, response } = bodies;
-    if (request && !endsInMemory(request, exchange.request.body)) return false;
-    if (response && !endsInMemory(response, exchange.response?.body)) return false;
-    const requestBody = request?.endInMemory();
-    const responseBody = response?.endInMemory();
-    // The recorder is settled: it never changes the exchange again, so the store keeps it as is.
-    store.finished(exchange, {
-      adopt: true,
-      bodies: requestBody || responseBody ? { request: requestBody, response: responseBody } : undefined,
-    });
-    return true;
-  }
-
-  /** In memory and nothing to decode: the capture can end synchronously. */
-  function endsInMemory(capture: BodyCapture, info: BodyInfo | undefined): boolean {
-    return (
-      capture.inMemory && !(info && capture.capturedBytes > 0 && isDecodableEncoding(info.contentEncoding))
-    );
-  }
-
-  async function finalize(
-    exchange: Exchange,
-    bodies: { request?: BodyCapture; response?: BodyCapture },
-  ): Promise<void> {
-    const stored: ExchangeBodies = {};
-    for (const side of ['request', 'response'] as const) {
-      const capture = bodies[side];
-      if (!capture) continue;
-      const captured = await capture.end();
-      stored[side] = captured;
-      const info = side === 'request' ? exchange.request.body : exchange.response?.body;
-      if (!info || captured.truncated || captured.capturedBytes === 0) continue;
-      if (!isDecodableEncoding(info.contentEncoding)) continue;
-      const source = (): Readable =>
-        captured.storage === 'memory' ? Readable.from([captured.bytes]) : fs.createReadStream(captured.path);
-      const size = await decodedSize(source, info.contentEncoding);
-      if (size !== undefined) info.decodedSizeBytes = size;
-    }
-    store.finished(exchange, { adopt: true, bodies: stored });
-  }
+  const finisher = new ExchangeFinisher(store, (message) =>
+    emit({ type: 'notice', level: 'warning', message }),
+  );
 
   const sink: ExchangeSink = {
     get capturing() {
@@ -188,20 +129,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     openBody: () => bodyStore.open(),
     started: (exchange) => store.started(exchange),
     progressed: (exchange) => store.progressed(exchange),
-    finished: (exchange, bodies) => {
-      if (finalizeNow(exchange, bodies)) return;
-      const done = finalize(exchange, bodies).catch((error: unknown) => {
-        // Storing a body failed (disk full...): the exchange itself is still reported.
-        emit({
-          type: 'notice',
-          level: 'warning',
-          message: `Could not store a body: ${(error as Error).message}`,
-        });
-        store.finished(exchange);
-      });
-      pendingFinishes.add(done);
-      void done.finally(() => pendingFinishes.delete(done));
-    },
+    finished: (exchange, bodies) => finisher.finished(exchange, bodies),
   };
 
   const pinnedHosts = new PinnedHosts();
@@ -335,7 +263,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     monitors,
     retries,
     async idle() {
-      while (pendingFinishes.size > 0) await Promise.allSettled([...pendingFinishes]);
+      await finisher.idle();
       // Retry chains are tagged once the request body is hashed: wait, so a HAR carries every `_netlens.retry`.
       await retries.settled();
     },
@@ -347,7 +275,6 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       await engine.idle();
       store.close();
       await bodyStore.close();
-      pendingFinishes = new Set();
     },
   };
   return engine;

@@ -7,11 +7,11 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { HarExportOptions, HarImportSummary } from '../../shared/api.js';
 import type { Engine } from '../engine/engine.js';
-import type { HandlerTable } from '../engine/apiHandlers.js';
-import { ApiFailure } from '../engine/apiFailure.js';
-import { argList } from '../engine/apiArguments.js';
+import type { HandlerTable } from '../engine/api/apiHandlers.js';
+import { ApiFailure } from '../engine/api/apiFailure.js';
+import { argList } from '../engine/api/apiArguments.js';
 import { writeFileAtomically } from '../engine/system/atomicFileWrite.js';
-import { MAX_HAR_TEXT_LENGTH, parseHarExportOptions } from '../engine/captureHandlers.js';
+import { MAX_HAR_TEXT_LENGTH, parseHarExportOptions } from '../engine/api/captureHandlers.js';
 
 const HAR_FILTERS = [
   { name: 'HAR', extensions: ['har'] },

@@ -6,7 +6,7 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import type { EngineEvent } from '../../shared/api.js';
 import type { Result } from '../../shared/result.js';
-import type { ApiDispatcher } from '../engine/apiHandlers.js';
+import type { ApiDispatcher } from '../engine/api/apiHandlers.js';
 import { EVENTS_CHANNEL, INVOKE_CHANNEL } from '../preload/bridgeChannels.js';
 import { isTrustedRendererUrl } from './urlPolicy.js';
 

@@ -7,8 +7,8 @@ import { app, dialog, Menu, nativeTheme, session, shell, type BrowserWindow } fr
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createEngine, type Engine } from '../engine/engine.js';
-import { createApiDispatcher } from '../engine/apiHandlers.js';
-import { createEventBatcher, type EventBatcher } from '../engine/eventBatcher.js';
+import { createApiDispatcher } from '../engine/api/apiHandlers.js';
+import { createEventBatcher, type EventBatcher } from '../engine/api/eventBatcher.js';
 import { resolveDataDir } from '../engine/system/dataDir.js';
 import type { EngineEvent } from '../../shared/api.js';
 import { parseAppArgs } from './appArgs.js';

@@ -1,5 +1,5 @@
 import type { AppInfo } from '../../shared/api';
-import type { SliceCreator } from './index';
+import type { SliceCreator } from './';
 
 export interface DiffPair {
   leftId: string;

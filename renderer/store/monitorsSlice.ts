@@ -10,7 +10,7 @@ import {
   type MonitorHistory,
   type MonitorState,
 } from '../../shared/monitor';
-import type { SliceCreator } from './index';
+import type { SliceCreator } from './';
 
 export interface MonitorsSlice {
   monitors: MonitorDefinition[];

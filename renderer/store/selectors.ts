@@ -7,7 +7,7 @@ import type { Exchange } from '../../shared/model';
 import { parseFilter, urlParts } from '../../shared/filter';
 import type { ParsedFilter } from '../../shared/filter';
 import { shortContentType } from '../format';
-import type { StoreState } from './index';
+import type { StoreState } from './';
 import type { SortColumn, SortState } from './uiSlice';
 
 let lastFilterText: string | undefined;

@@ -1,7 +1,7 @@
 import type { EngineEvent } from '../../shared/api';
 import type { Exchange } from '../../shared/model';
 import { isFailedExchange } from '../../shared/filter';
-import type { SliceCreator } from './index';
+import type { SliceCreator } from './';
 
 export interface TrafficSlice {
   /** Exchange ids in seq order (start order). A new array whenever membership or order changes. */

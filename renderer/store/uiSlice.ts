@@ -1,4 +1,4 @@
-import type { SliceCreator } from './index';
+import type { SliceCreator } from './';
 
 export type ViewName =
   'traffic' | 'waterfall' | 'overview' | 'diff' | 'retries' | 'probes' | 'monitors' | 'settings';

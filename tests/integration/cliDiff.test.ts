@@ -6,7 +6,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExchangeDiff } from '../../shared/diff.js';
+import type { ExchangeDiff } from '@shared/diff.js';
 import { buildCli, root, runCli, tempDir, type BuiltCli } from './cliHarness.js';
 
 const har = path.join(root, 'tests/fixtures/diff/signed-session.har');

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { bundleForNode } from '../fixtures/nodeBundle.js';
+import { bundleForNode } from '@fixtures/nodeBundle.js';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -23,7 +23,7 @@ export async function buildCli(name: string): Promise<BuiltCli> {
   const outDir = path.join(root, 'node_modules', '.cache', 'netlens-tests', `${name}-${process.pid}`);
   mkdirSync(outDir, { recursive: true });
   const cli = path.join(outDir, 'cli.mjs');
-  await bundleForNode(path.join(root, 'electron/engine/cli.ts'), cli);
+  await bundleForNode(path.join(root, 'electron/cli/cli.ts'), cli);
   const runner = path.join(outDir, 'run.mjs');
   writeFileSync(
     runner,

@@ -11,10 +11,10 @@ import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { HarDocument } from '../../shared/har.js';
-import { ERROR_CLASSES } from '../../shared/errors.js';
-import { makeTestPki } from '../fixtures/certificates.js';
-import { harSchemaErrors } from '../fixtures/har/harSchema.js';
+import type { HarDocument } from '@shared/har.js';
+import { ERROR_CLASSES } from '@shared/errors.js';
+import { makeTestPki } from '@fixtures/certificates.js';
+import { harSchemaErrors } from '@fixtures/har/harSchema.js';
 import {
   buildCli,
   curl,

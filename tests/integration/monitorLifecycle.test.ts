@@ -8,9 +8,9 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMonitorService, type MonitorService } from '../../electron/engine/probes/monitorService.js';
-import type { EngineEvent } from '../../shared/api.js';
-import type { MonitorStateChange } from '../../shared/monitor.js';
+import { createMonitorService, type MonitorService } from '@engine/probes/monitorService.js';
+import type { EngineEvent } from '@shared/api.js';
+import type { MonitorStateChange } from '@shared/monitor.js';
 import { LOOPBACKS, urlHost, type LoopbackHost } from './probeServers.js';
 
 let dataDir: string;

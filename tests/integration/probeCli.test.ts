@@ -6,7 +6,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestPki } from '../fixtures/certificates.js';
+import { makeTestPki } from '@fixtures/certificates.js';
 import { buildCli, runCli, tempDir, type BuiltCli } from './cliHarness.js';
 import { refusedPort, startBlackhole, startHttp, startHttps, type Running } from './probeServers.js';
 

@@ -4,7 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runProbe } from '../../electron/engine/probes/probeRunner.js';
+import { runProbe } from '@engine/probes/probeRunner.js';
 import {
   LOOPBACKS,
   refusedPort,

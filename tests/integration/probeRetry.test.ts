@@ -4,8 +4,8 @@
  * waits are recorded, never slept.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { runProbe } from '../../electron/engine/probes/probeRunner.js';
-import { makeTestPki } from '../fixtures/certificates.js';
+import { runProbe } from '@engine/probes/probeRunner.js';
+import { makeTestPki } from '@fixtures/certificates.js';
 import { refusedPort, startHttp, startHttps, type Running } from './probeServers.js';
 
 const open: Running[] = [];

@@ -4,10 +4,10 @@
  */
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runProbe } from '../../electron/engine/probes/probeRunner.js';
-import { makeTestPki, type TestCertificate, type TestPki } from '../fixtures/certificates.js';
+import { runProbe } from '@engine/probes/probeRunner.js';
+import { makeTestPki, type TestCertificate, type TestPki } from '@fixtures/certificates.js';
 import { LOOPBACKS, startHttps, urlHost, type LoopbackHost, type Running } from './probeServers.js';
-import type { TlsStep } from '../../shared/probe.js';
+import type { TlsStep } from '@shared/probe.js';
 
 let pki: TestPki;
 const servers = new Map<string, Running>();

@@ -2,7 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { execFile, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Exchange } from '../../shared/model.js';
+import type { Exchange } from '@shared/model.js';
 import {
   curl,
   delay,

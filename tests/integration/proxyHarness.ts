@@ -10,10 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { execFile } from 'node:child_process';
-import type { EngineEvent } from '../../shared/api.js';
-import type { Exchange } from '../../shared/model.js';
-import type { Settings } from '../../shared/settings.js';
-import { createEngine, type Engine, type EngineOptions } from '../../electron/engine/engine.js';
+import type { EngineEvent } from '@shared/api.js';
+import type { Exchange } from '@shared/model.js';
+import type { Settings } from '@shared/settings.js';
+import { createEngine, type Engine, type EngineOptions } from '@engine/engine.js';
 
 export interface TestProxy {
   engine: Engine;

@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { headerValue } from '../../shared/model.js';
+import { headerValue } from '@shared/model.js';
 import {
   curl,
   httpOrigin,

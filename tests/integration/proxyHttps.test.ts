@@ -5,7 +5,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { WebSocket, WebSocketServer } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestPki, type TestPki } from '../fixtures/certificates.js';
+import { makeTestPki, type TestPki } from '@fixtures/certificates.js';
 import {
   connectTunnel,
   curl,

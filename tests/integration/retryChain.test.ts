@@ -5,10 +5,10 @@
  */
 import { execFile } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HarEntry } from '../../shared/har.js';
-import type { Exchange } from '../../shared/model.js';
-import type { RetryChain } from '../../shared/retry.js';
-import { analysisHandlers } from '../../electron/engine/analysis/analysisHandlers.js';
+import type { HarEntry } from '@shared/har.js';
+import type { Exchange } from '@shared/model.js';
+import type { RetryChain } from '@shared/retry.js';
+import { analysisHandlers } from '@engine/api/analysisHandlers.js';
 import { delay, httpOrigin, startProxy, viaProxy, type Origin, type TestProxy } from './proxyHarness.js';
 
 const open: { close(): Promise<void> }[] = [];

@@ -12,10 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOrCreateCA, type CertificateAuthority } from '../../electron/engine/tls/certificateAuthority.js';
-import { LeafCertCache } from '../../electron/engine/tls/leafCertCache.js';
-import { makeTestPki, type TestCertificate } from '../fixtures/certificates.js';
-import { diagnose } from '../../electron/engine/analysis/diagnose.js';
+import { loadOrCreateCA, type CertificateAuthority } from '@engine/tls/certificateAuthority.js';
+import { LeafCertCache } from '@engine/tls/leafCertCache.js';
+import { makeTestPki, type TestCertificate } from '@fixtures/certificates.js';
+import { diagnose } from '@engine/analysis/diagnose.js';
 import http from 'node:http';
 import net from 'node:net';
 

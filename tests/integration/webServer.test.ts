@@ -8,12 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startWebServer, type WebServer } from '../../electron/engine/web/webServer.js';
-import { createApiDispatcher } from '../../electron/engine/apiHandlers.js';
-import { cookieName } from '../../electron/engine/web/webAuth.js';
-import { createFakeEngine, type FakeEngine } from '../fixtures/fakeEngine.js';
-import { makeExchange } from '../fixtures/exchangeFactory.js';
-import type { EngineEvent } from '../../shared/api.js';
+import { startWebServer, type WebServer } from '@engine/web/webServer.js';
+import { createApiDispatcher } from '@engine/api/apiHandlers.js';
+import { cookieName } from '@engine/web/webAuth.js';
+import { createFakeEngine, type FakeEngine } from '@fixtures/fakeEngine.js';
+import { makeExchange } from '@fixtures/exchangeFactory.js';
+import type { EngineEvent } from '@shared/api.js';
 
 let root: string;
 let staticDir: string;

@@ -5,7 +5,7 @@
  * `_netlens.retry`). It also tags the exchange's trace id (X-Request-ID, traceparent, ...).
  */
 import { createHash } from 'node:crypto';
-import type { ExchangeStoreView } from '../engine.js';
+import type { ExchangeStoreView } from '../capture/exchangeStoreView.js';
 import type { Exchange, Header } from '../../../shared/model.js';
 import type { RetryChain } from '../../../shared/retry.js';
 import { traceRefOf } from '../../../shared/correlation.js';

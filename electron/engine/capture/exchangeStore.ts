@@ -1,6 +1,6 @@
 import type { EngineEvent } from '../../../shared/api.js';
 import type { BodyPayload, BodySide, Exchange } from '../../../shared/model.js';
-import type { ExchangeStoreView } from '../engine.js';
+import type { ExchangeStoreView } from './exchangeStoreView.js';
 import type { CapturedBody } from './bodyCapture.js';
 import {
   compactBody,

@@ -4,7 +4,7 @@
  * nothing a client sends can throw out of here.
  */
 import type { WebSocket, RawData } from 'ws';
-import type { ApiDispatcher } from '../apiHandlers.js';
+import type { ApiDispatcher } from '../api/apiHandlers.js';
 import type { Result } from '../../../shared/result.js';
 
 export type RequestId = number | string | null;

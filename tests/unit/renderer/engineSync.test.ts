@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { EngineEvent } from '../../../shared/api';
-import { makeExchange } from '../../fixtures/exchangeFactory';
+import type { EngineEvent } from '@shared/api';
+import { makeExchange } from '@fixtures/exchangeFactory';
 
 type Listener = (events: EngineEvent[]) => void;
 const api = vi.hoisted(() => ({
@@ -17,7 +17,7 @@ const api = vi.hoisted(() => ({
   },
 }));
 
-vi.mock('../../../renderer/api', () => ({
+vi.mock('@renderer/api', () => ({
   onEvents: (listener: Listener) => {
     api.listeners.push(listener as (events: unknown[]) => void);
     return () => undefined;
@@ -30,8 +30,8 @@ vi.mock('../../../renderer/api', () => ({
     channel === 'app:info' ? Promise.resolve(api.info) : new Promise((resolve) => (api.list = resolve)),
 }));
 
-const { syncWithEngine } = await import('../../../renderer/engineSync');
-const { createAppStore } = await import('../../../renderer/store/index');
+const { syncWithEngine } = await import('@renderer/engineSync');
+const { createAppStore } = await import('@renderer/store');
 
 beforeEach(() => {
   api.listeners = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatMs, shortContentType } from '../../../renderer/format';
+import { formatBytes, formatMs, shortContentType } from '@renderer/format';
 
 describe('format', () => {
   it('writes sizes and durations', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { moveSelection } from '../../../renderer/keyboard';
+import { moveSelection } from '@renderer/keyboard';
 
 describe('moveSelection', () => {
   const ids = ['a', 'b', 'c'];

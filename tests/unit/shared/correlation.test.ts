@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseTraceparent, sameTrace, traceIdOf, traceRefOf } from '../../../shared/correlation.js';
-import { headers, makeExchange } from '../../fixtures/exchangeFactory.js';
+import { parseTraceparent, sameTrace, traceIdOf, traceRefOf } from '@shared/correlation.js';
+import { headers, makeExchange } from '@fixtures/exchangeFactory.js';
 
 // Examples from W3C Trace Context §3.2 and its test suite's invalid cases.
 const VALID = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';

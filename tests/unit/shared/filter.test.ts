@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  FILTER_KEYS,
-  parseDurationMs,
-  parseFilter,
-  parseSizeBytes,
-  urlParts,
-} from '../../../shared/filter.js';
-import type { Exchange } from '../../../shared/model.js';
-import { body, headers, makeExchange, makeFailedExchange } from '../../fixtures/exchangeFactory.js';
+import { FILTER_KEYS, parseDurationMs, parseFilter, parseSizeBytes, urlParts } from '@shared/filter.js';
+import type { Exchange } from '@shared/model.js';
+import { body, headers, makeExchange, makeFailedExchange } from '@fixtures/exchangeFactory.js';
 
 function matching(filter: string, exchanges: Exchange[]): string[] {
   const parsed = parseFilter(filter);

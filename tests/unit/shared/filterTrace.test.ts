@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseFilter, FILTER_KEYS } from '../../../shared/filter.js';
-import { headers, makeExchange } from '../../fixtures/exchangeFactory.js';
+import { parseFilter, FILTER_KEYS } from '@shared/filter.js';
+import { headers, makeExchange } from '@fixtures/exchangeFactory.js';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 

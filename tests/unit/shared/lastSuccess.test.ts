@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isSuccessfulExchange, lastSuccessFor } from '../../../shared/diff.js';
-import { makeExchange, makeFailedExchange } from '../../fixtures/exchangeFactory.js';
+import { isSuccessfulExchange, lastSuccessFor } from '@shared/diff.js';
+import { makeExchange, makeFailedExchange } from '@fixtures/exchangeFactory.js';
 
 const T0 = 1_750_000_000_000;
 

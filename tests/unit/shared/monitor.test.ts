@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  monitorDefinitionProblem,
-  percentile,
-  uptimePercent,
-  type MonitorSample,
-} from '../../../shared/monitor.js';
+import { monitorDefinitionProblem, percentile, uptimePercent, type MonitorSample } from '@shared/monitor.js';
 
 const sample = (ok: boolean): MonitorSample => ({
   monitorId: 'm',

@@ -5,8 +5,8 @@ import {
   endpointPath,
   filterForSeries,
   percentile,
-} from '../../../shared/statistics.js';
-import { body, makeExchange, makeFailedExchange } from '../../fixtures/exchangeFactory.js';
+} from '@shared/statistics.js';
+import { body, makeExchange, makeFailedExchange } from '@fixtures/exchangeFactory.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 

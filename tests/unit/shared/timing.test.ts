@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timingRanges, totalTimeMs } from '../../../shared/timing.js';
+import { timingRanges, totalTimeMs } from '@shared/timing.js';
 
 describe('timingRanges', () => {
   it('lays phases end to end in order, skipping phases that did not happen', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAppArgs } from '../../../../electron/main/appArgs.js';
+import { parseAppArgs } from '@main/appArgs.js';
 
 describe('parseAppArgs', () => {
   it('reads --data-dir in both spellings and ignores Chromium switches', () => {

@@ -10,9 +10,9 @@ vi.mock('electron', () => ({
   },
 }));
 
-const { registerApiIpc, isTrustedSender } = await import('../../../../electron/main/ipc.js');
-const { INVOKE_CHANNEL } = await import('../../../../electron/preload/bridgeChannels.js');
-const { indexFileUrl } = await import('../../../../electron/main/urlPolicy.js');
+const { registerApiIpc, isTrustedSender } = await import('@main/ipc.js');
+const { INVOKE_CHANNEL } = await import('@preload/bridgeChannels.js');
+const { indexFileUrl } = await import('@main/urlPolicy.js');
 
 const indexUrl = indexFileUrl('/app/dist/renderer/index.html');
 

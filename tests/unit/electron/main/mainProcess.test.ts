@@ -6,8 +6,8 @@
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { pathToFileURL } from 'node:url';
-import type { EngineEvent } from '../../../../shared/api.js';
-import { createFakeEngine, type FakeEngine } from '../../../fixtures/fakeEngine.js';
+import type { EngineEvent } from '@shared/api.js';
+import { createFakeEngine, type FakeEngine } from '@fixtures/fakeEngine.js';
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -23,7 +23,7 @@ const state = vi.hoisted(() => ({
   menuSet: false,
 }));
 
-vi.mock('../../../../electron/engine/engine.js', () => ({
+vi.mock('@engine/engine.js', () => ({
   createEngine: async (options: unknown) => {
     state.engineOptions = options;
     return state.engine;
@@ -143,7 +143,7 @@ state.engine = engine;
 (process as unknown as { resourcesPath: string }).resourcesPath = '/tmp/netlens-main-test/resources';
 const signalListeners = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
 
-await import('../../../../electron/main/main.js');
+await import('@main/main.js');
 await vi.waitFor(() => expect(state.windows).toHaveLength(1));
 await vi.waitFor(() => expect(engine.calls.some((c) => c.method === 'start')).toBe(true));
 

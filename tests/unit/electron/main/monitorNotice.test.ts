@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { monitorNotice } from '../../../../electron/main/monitorNotice.js';
+import { monitorNotice } from '@main/monitorNotice.js';
 
 const change = {
   kind: 'state',

@@ -7,8 +7,7 @@ vi.mock('electron', () => ({
   shell: { openExternal: async (url: string) => void opened.push(url) },
 }));
 
-const { hardenAllWebContents, hardenSession, isAllowedRendererRequest } =
-  await import('../../../../electron/main/security.js');
+const { hardenAllWebContents, hardenSession, isAllowedRendererRequest } = await import('@main/security.js');
 
 type Listener = (...args: unknown[]) => unknown;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { indexFileUrl, isTrustedRendererUrl, safeExternalUrl } from '../../../../electron/main/urlPolicy.js';
+import { indexFileUrl, isTrustedRendererUrl, safeExternalUrl } from '@main/urlPolicy.js';
 
 const index = indexFileUrl('/opt/NetLens/resources/app/dist/renderer/index.html');
 

@@ -9,7 +9,7 @@ import {
   sanitizeWindowState,
   saveWindowState,
   windowStateFile,
-} from '../../../../electron/main/windowState.js';
+} from '@main/windowState.js';
 
 const screen = [{ x: 0, y: 0, width: 1920, height: 1080 }];
 

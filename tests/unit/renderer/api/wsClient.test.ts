@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createWsClient, type SocketLike } from '../../../../renderer/api/wsClient';
+import { createWsClient, type SocketLike } from '@renderer/api/wsClient';
 
 class FakeSocket implements SocketLike {
   readyState = 0;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createAppStore } from '../../../../renderer/store/index';
-import { monitorStateOf } from '../../../../renderer/store/monitorsSlice';
-import { probeRequestOf } from '../../../../renderer/store/probesSlice';
-import type { EngineEvent } from '../../../../shared/api';
-import type { MonitorSample, MonitorStateChange } from '../../../../shared/monitor';
+import { createAppStore } from '@renderer/store';
+import { monitorStateOf } from '@renderer/store/monitorsSlice';
+import { probeRequestOf } from '@renderer/store/probesSlice';
+import type { EngineEvent } from '@shared/api';
+import type { MonitorSample, MonitorStateChange } from '@shared/monitor';
 
 const def = { id: 'm', name: 'API', target: 'http://a.test/', intervalMs: 1000, timeoutMs: 500 };
 

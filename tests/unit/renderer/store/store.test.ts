@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createAppStore } from '../../../../renderer/store/index';
-import { selectVisibleRows } from '../../../../renderer/store/selectors';
-import type { EngineEvent } from '../../../../shared/api';
-import { makeExchange, makeFailedExchange } from '../../../fixtures/exchangeFactory';
+import { createAppStore } from '@renderer/store';
+import { selectVisibleRows } from '@renderer/store/selectors';
+import type { EngineEvent } from '@shared/api';
+import { makeExchange, makeFailedExchange } from '@fixtures/exchangeFactory';
 
 function started(exchange: ReturnType<typeof makeExchange>): EngineEvent {
   return { type: 'exchange:started', exchange: { ...exchange, state: 'pending', response: undefined } };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyBackoff } from '../../../../../electron/engine/analysis/backoffClassifier.js';
+import { classifyBackoff } from '@engine/analysis/backoffClassifier.js';
 
 describe('classifyBackoff', () => {
   it.each([

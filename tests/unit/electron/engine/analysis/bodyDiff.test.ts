@@ -1,15 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  decodeText,
-  diffBodies,
-  firstDifferingOffset,
-} from '../../../../../electron/engine/analysis/bodyDiff.js';
-import { body } from '../../../../fixtures/exchangeFactory.js';
+import { decodeText, diffBodies, firstDifferingOffset } from '@engine/analysis/bodyDiff.js';
+import { body } from '@fixtures/exchangeFactory.js';
+import { fixturePath } from '@fixtures/paths.js';
 
-const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../fixtures/diff');
+const fixtures = fixturePath('diff');
 
 function pair(name: string, contentType: string) {
   // key-order.json → key-order.left.json and key-order.right.json

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CLASSES, type ErrorClass, type FailurePhase } from '../../../../../shared/errors.js';
+import { ERROR_CLASSES, type ErrorClass, type FailurePhase } from '@shared/errors.js';
 import {
   classifyError,
   describeFailure,
@@ -8,7 +8,7 @@ import {
   hostPort,
   timeoutClass,
   type FailureContext,
-} from '../../../../../electron/engine/analysis/diagnose.js';
+} from '@engine/analysis/diagnose.js';
 
 /** An error shaped like the ones Node throws: message plus code (and extras). */
 function nodeError(

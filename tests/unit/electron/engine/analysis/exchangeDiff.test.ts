@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { diffExchanges } from '../../../../../electron/engine/analysis/exchangeDiff.js';
-import { body, headers, makeExchange, makeFailedExchange } from '../../../../fixtures/exchangeFactory.js';
-import type { ExchangeOverrides } from '../../../../fixtures/exchangeFactory.js';
+import { diffExchanges } from '@engine/analysis/exchangeDiff.js';
+import { body, headers, makeExchange, makeFailedExchange } from '@fixtures/exchangeFactory.js';
+import type { ExchangeOverrides } from '@fixtures/exchangeFactory.js';
 
 function signedPost(overrides: ExchangeOverrides = {}) {
   return makeExchange({

@@ -4,7 +4,7 @@ import {
   compareJson,
   jsonStructuralDiff,
   parseJsonSyntax,
-} from '../../../../../electron/engine/analysis/jsonSyntax.js';
+} from '@engine/analysis/jsonSyntax.js';
 
 function compare(a: string, b: string) {
   return compareJson(parseJsonSyntax(a)!.root, parseJsonSyntax(b)!.root);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffLines } from '../../../../../electron/engine/analysis/lineDiff.js';
+import { diffLines } from '@engine/analysis/lineDiff.js';
 
 function render(a: string[], b: string[]): string {
   return (diffLines(a, b) ?? [])

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  RetryChainBuilder,
-  groupRetryChains,
-  retryAfterMsOf,
-} from '../../../../../electron/engine/analysis/retryChains.js';
-import type { ErrorClass } from '../../../../../shared/errors.js';
-import type { Exchange, Header } from '../../../../../shared/model.js';
-import { body, headers, makeExchange, makeFailedExchange } from '../../../../fixtures/exchangeFactory.js';
+import { RetryChainBuilder, groupRetryChains, retryAfterMsOf } from '@engine/analysis/retryChains.js';
+import type { ErrorClass } from '@shared/errors.js';
+import type { Exchange, Header } from '@shared/model.js';
+import { body, headers, makeExchange, makeFailedExchange } from '@fixtures/exchangeFactory.js';
 
 interface AttemptSpec {
   /** Wait after the previous attempt ended (ms). */

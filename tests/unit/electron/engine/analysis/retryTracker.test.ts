@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createRetryTracker } from '../../../../../electron/engine/analysis/retryTracker.js';
-import type { ExchangeStoreView } from '../../../../../electron/engine/engine.js';
-import type { BodyPayload, Exchange } from '../../../../../shared/model.js';
-import { body, headers, makeExchange } from '../../../../fixtures/exchangeFactory.js';
+import { createRetryTracker } from '@engine/analysis/retryTracker.js';
+import type { ExchangeStoreView } from '@engine/capture/exchangeStoreView.js';
+import type { BodyPayload, Exchange } from '@shared/model.js';
+import { body, headers, makeExchange } from '@fixtures/exchangeFactory.js';
 
 /** A store view over a Map, recording every update like the engine's store would emit. */
 function memoryStore(bodies = new Map<string, Buffer>()) {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BodyCapture } from '../../../../../electron/engine/capture/bodyCapture.js';
+import { BodyCapture } from '@engine/capture/bodyCapture.js';
 
 const dirs: string[] = [];
 function spillPathFactory(): () => string {

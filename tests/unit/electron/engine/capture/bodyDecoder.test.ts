@@ -1,11 +1,7 @@
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import {
-  decodeBody,
-  decodedSize,
-  isDecodableEncoding,
-} from '../../../../../electron/engine/capture/bodyDecoder.js';
+import { decodeBody, decodedSize, isDecodableEncoding } from '@engine/capture/bodyDecoder.js';
 
 const text = 'NetLens decodes bodies on demand. '.repeat(50);
 

@@ -8,7 +8,7 @@ import {
   expandBody,
   readStoredBody,
   removeStoredBody,
-} from '../../../../../electron/engine/capture/bodyStore.js';
+} from '@engine/capture/bodyStore.js';
 
 describe('BodyStore', () => {
   let dataDir: string;

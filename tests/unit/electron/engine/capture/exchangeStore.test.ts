@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { EngineEvent } from '../../../../../shared/api.js';
-import { BodyStore } from '../../../../../electron/engine/capture/bodyStore.js';
-import { ExchangeStore } from '../../../../../electron/engine/capture/exchangeStore.js';
-import { makeExchange } from '../../../../fixtures/exchangeFactory.js';
+import type { EngineEvent } from '@shared/api.js';
+import { BodyStore } from '@engine/capture/bodyStore.js';
+import { ExchangeStore } from '@engine/capture/exchangeStore.js';
+import { makeExchange } from '@fixtures/exchangeFactory.js';
 
 describe('ExchangeStore', () => {
   let dataDir: string;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { BodyPayload, BodySide, Exchange } from '../../../../../shared/model.js';
-import type { HarEntry } from '../../../../../shared/har.js';
-import { harTimings, harUrl, toHar } from '../../../../../electron/engine/capture/harExport.js';
-import { body, headers, makeExchange, makeFailedExchange } from '../../../../fixtures/exchangeFactory.js';
-import { harSchemaErrors } from '../../../../fixtures/har/harSchema.js';
+import type { BodyPayload, BodySide, Exchange } from '@shared/model.js';
+import type { HarEntry } from '@shared/har.js';
+import { harTimings, harUrl, toHar } from '@engine/capture/harExport.js';
+import { body, headers, makeExchange, makeFailedExchange } from '@fixtures/exchangeFactory.js';
+import { harSchemaErrors } from '@fixtures/har/harSchema.js';
 
 type Bodies = Record<string, Partial<Record<BodySide, BodyPayload>>>;
 

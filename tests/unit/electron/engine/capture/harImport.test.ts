@@ -1,18 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { BodyPayload, BodySide, Exchange } from '../../../../../shared/model.js';
-import { toHar } from '../../../../../electron/engine/capture/harExport.js';
-import {
-  HarImportError,
-  jsonErrorOffset,
-  parseHar,
-} from '../../../../../electron/engine/capture/harImport.js';
-import { body, headers, makeExchange, makeFailedExchange } from '../../../../fixtures/exchangeFactory.js';
-import { harSchemaErrors } from '../../../../fixtures/har/harSchema.js';
+import type { BodyPayload, BodySide, Exchange } from '@shared/model.js';
+import { toHar } from '@engine/capture/harExport.js';
+import { HarImportError, jsonErrorOffset, parseHar } from '@engine/capture/harImport.js';
+import { body, headers, makeExchange, makeFailedExchange } from '@fixtures/exchangeFactory.js';
+import { harSchemaErrors } from '@fixtures/har/harSchema.js';
+import { fixturePath } from '@fixtures/paths.js';
 
-const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../fixtures/har');
+const fixtures = fixturePath('har');
 const fixture = (name: string) => readFileSync(path.join(fixtures, name), 'utf8');
 
 function minimalEntry(overrides: Record<string, unknown> = {}): Record<string, unknown> {

@@ -7,8 +7,8 @@ import {
   redactFormEncoded,
   redactHeaders,
   redactUrl,
-} from '../../../../../electron/engine/capture/redaction.js';
-import { headers, makeExchange } from '../../../../fixtures/exchangeFactory.js';
+} from '@engine/capture/redaction.js';
+import { headers, makeExchange } from '@fixtures/exchangeFactory.js';
 
 describe('isSecretName', () => {
   const secret = [

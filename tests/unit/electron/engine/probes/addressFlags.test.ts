@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressFlags, ipv6Groups } from '../../../../../electron/engine/probes/addressFlags.js';
+import { addressFlags, ipv6Groups } from '@engine/probes/addressFlags.js';
 
 describe('addressFlags', () => {
   it.each([

@@ -6,7 +6,7 @@ import {
   compressIpv6,
   distinguishedName,
   parseSubjectAltNames,
-} from '../../../../../electron/engine/probes/certificateChain.js';
+} from '@engine/probes/certificateChain.js';
 
 const DAY = 86_400_000;
 const now = Date.parse('2026-06-01T00:00:00Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { happyEyeballsOrder } from '../../../../../electron/engine/probes/happyEyeballs.js';
+import { happyEyeballsOrder } from '@engine/probes/happyEyeballs.js';
 
 const a = (name: string, family: 4 | 6) => ({ name, family });
 

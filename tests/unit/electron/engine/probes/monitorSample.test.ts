@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { monitorSampleFromReport } from '../../../../../electron/engine/probes/monitorSample.js';
-import type { ProbeReport } from '../../../../../shared/probe.js';
-import type { MonitorDefinition } from '../../../../../shared/monitor.js';
+import { monitorSampleFromReport } from '@engine/probes/monitorSample.js';
+import type { ProbeReport } from '@shared/probe.js';
+import type { MonitorDefinition } from '@shared/monitor.js';
 
 const def: MonitorDefinition = {
   id: 'm',

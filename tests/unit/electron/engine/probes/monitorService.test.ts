@@ -6,10 +6,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createMonitorService } from '../../../../../electron/engine/probes/monitorService.js';
-import type { EngineEvent } from '../../../../../shared/api.js';
-import type { ProbeReport, ProbeRequest } from '../../../../../shared/probe.js';
-import type { MonitorDefinition, MonitorEventPayload } from '../../../../../shared/monitor.js';
+import { createMonitorService } from '@engine/probes/monitorService.js';
+import type { EngineEvent } from '@shared/api.js';
+import type { ProbeReport, ProbeRequest } from '@shared/probe.js';
+import type { MonitorDefinition, MonitorEventPayload } from '@shared/monitor.js';
 
 let dataDir: string;
 beforeEach(() => {

@@ -1,12 +1,12 @@
 /** The system ping's output, parsed from outputs recorded in tests/fixtures/system/. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parsePingOutput } from '../../../../../electron/engine/probes/pingOutput.js';
-import { pingStats } from '../../../../../electron/engine/probes/pingStats.js';
+import { parsePingOutput } from '@engine/probes/pingOutput.js';
+import { pingStats } from '@engine/probes/pingStats.js';
+import { fixturePath } from '@fixtures/paths.js';
 
-const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../fixtures/system');
+const fixtures = fixturePath('system');
 const fixture = (name: string) => readFileSync(path.join(fixtures, name), 'utf8');
 
 describe('parsePingOutput', () => {

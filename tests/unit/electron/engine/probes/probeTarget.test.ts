@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseProbeTarget, TargetError } from '../../../../../electron/engine/probes/probeTarget.js';
+import { parseProbeTarget, TargetError } from '@engine/probes/probeTarget.js';
 
 describe('parseProbeTarget', () => {
   it.each([

@@ -4,9 +4,9 @@ import {
   parseRetryAfterMs,
   retryDecision,
   runWithRetries,
-} from '../../../../../electron/engine/probes/retryRunner.js';
-import type { ProbeReport } from '../../../../../shared/probe.js';
-import type { ErrorClass } from '../../../../../shared/errors.js';
+} from '@engine/probes/retryRunner.js';
+import type { ProbeReport } from '@shared/probe.js';
+import type { ErrorClass } from '@shared/errors.js';
 
 function report(patch: Partial<ProbeReport> & { retryAfter?: string } = {}): ProbeReport {
   const { retryAfter, ...rest } = patch;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RingBuffer } from '../../../../../electron/engine/probes/ringBuffer.js';
+import { RingBuffer } from '@engine/probes/ringBuffer.js';
 
 describe('RingBuffer', () => {
   it('keeps the newest items up to its capacity, oldest first', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { pingArgs } from '../../../../../electron/engine/probes/icmpPing.js';
-import { traceToolsFor } from '../../../../../electron/engine/probes/traceRoute.js';
-import { isMissing, MissingToolError, runTool } from '../../../../../electron/engine/probes/systemTool.js';
+import { pingArgs } from '@engine/probes/icmpPing.js';
+import { traceToolsFor } from '@engine/probes/traceRoute.js';
+import { isMissing, MissingToolError, runTool } from '@engine/probes/systemTool.js';
 
 const options = { host: 'example.com', count: 3, intervalMs: 100, timeoutMs: 1500 };
 

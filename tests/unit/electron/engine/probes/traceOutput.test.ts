@@ -1,15 +1,11 @@
 /** traceroute / tracepath / tracert output, parsed from outputs recorded in tests/fixtures/system/. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  parseTracepath,
-  parseTraceroute,
-  parseTracert,
-} from '../../../../../electron/engine/probes/traceOutput.js';
+import { parseTracepath, parseTraceroute, parseTracert } from '@engine/probes/traceOutput.js';
+import { fixturePath } from '@fixtures/paths.js';
 
-const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../fixtures/system');
+const fixtures = fixturePath('system');
 const fixture = (name: string) => readFileSync(path.join(fixtures, name), 'utf8');
 
 describe('parseTraceroute', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientErrorResponse, parseRequestLine } from '../../../../../electron/engine/proxy/clientErrors.js';
+import { clientErrorResponse, parseRequestLine } from '@engine/proxy/clientErrors.js';
 
 describe('client errors', () => {
   it('maps parser errors to the status NetLens answers', () => {

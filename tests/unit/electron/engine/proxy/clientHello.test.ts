@@ -1,7 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { describe, expect, it } from 'vitest';
-import { MAX_SNIFF_BYTES, sniffTunnel } from '../../../../../electron/engine/proxy/clientHello.js';
+import { MAX_SNIFF_BYTES, sniffTunnel } from '@engine/proxy/clientHello.js';
 
 /** A real ClientHello, as Node's TLS client writes it, captured on a loopback listener. */
 async function captureClientHello(servername?: string): Promise<Buffer> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAuthority } from '../../../../../electron/engine/proxy/connectTarget.js';
+import { parseAuthority } from '@engine/proxy/connectTarget.js';
 
 describe('parseAuthority', () => {
   it('parses host:port and [v6]:port', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CLASSES } from '../../../../../shared/errors.js';
-import { mirrorFor } from '../../../../../electron/engine/proxy/failureMirror.js';
+import { ERROR_CLASSES } from '@shared/errors.js';
+import { mirrorFor } from '@engine/proxy/failureMirror.js';
 
 describe('mirrorFor', () => {
   it('resets the client for a reset or a refusal before the response', () => {

@@ -6,7 +6,7 @@ import {
   stripHopByHop,
   toHeaderList,
   type LastHead,
-} from '../../../../../electron/engine/proxy/hopByHop.js';
+} from '@engine/proxy/hopByHop.js';
 
 describe('stripHopByHop', () => {
   it('removes the RFC 9110 §7.6.1 fields and Proxy-Authorization, keeping order and case of the rest', () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { IdleWatchdog } from '../../../../../electron/engine/proxy/idleWatchdog.js';
+import { IdleWatchdog } from '@engine/proxy/idleWatchdog.js';
 
 describe('IdleWatchdog', () => {
   beforeEach(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { intern } from '../../../../../electron/engine/proxy/internedStrings.js';
+import { intern } from '@engine/proxy/internedStrings.js';
 
 describe('intern', () => {
   it('returns an equal string, the first one seen for a repeated value', () => {
@@ -19,7 +19,7 @@ describe('intern', () => {
 
 describe('internHeader', () => {
   it('shares one frozen field per name and value, and keeps long fields apart', async () => {
-    const { internHeader } = await import('../../../../../electron/engine/proxy/internedStrings.js');
+    const { internHeader } = await import('@engine/proxy/internedStrings.js');
     const a = internHeader('Content-Type', 'application/json');
     const b = internHeader(['Content', 'Type'].join('-'), 'application/json');
     expect(b).toBe(a);

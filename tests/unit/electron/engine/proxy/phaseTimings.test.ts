@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeTimings } from '../../../../../electron/engine/proxy/phaseTimings.js';
+import { computeTimings } from '@engine/proxy/phaseTimings.js';
 
 describe('computeTimings', () => {
   it('lays out a new TLS connection phase by phase from the socket marks', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { certificateRejectionAlert, PinnedHosts } from '../../../../../electron/engine/proxy/pinnedHosts.js';
+import { certificateRejectionAlert, PinnedHosts } from '@engine/proxy/pinnedHosts.js';
 
 describe('certificate rejection by the client', () => {
   it('recognises the alerts that mean "I do not trust your certificate"', () => {

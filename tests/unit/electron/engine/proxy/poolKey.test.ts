@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { poolKey } from '../../../../../electron/engine/proxy/poolKey.js';
+import { poolKey } from '@engine/proxy/poolKey.js';
 
 describe('poolKey', () => {
   it('is the same for the same origin and TLS settings, whatever the spelling', () => {

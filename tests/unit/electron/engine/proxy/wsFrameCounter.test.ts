@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WsFrameCounter } from '../../../../../electron/engine/proxy/wsFrameCounter.js';
+import { WsFrameCounter } from '@engine/proxy/wsFrameCounter.js';
 
 function frame(opcode: number, payload: Buffer, { fin = true, masked = false } = {}): Buffer {
   const head: number[] = [(fin ? 0x80 : 0) | opcode];

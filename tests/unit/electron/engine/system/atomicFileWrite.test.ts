@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeFileAtomically } from '../../../../../electron/engine/system/atomicFileWrite.js';
+import { writeFileAtomically } from '@engine/system/atomicFileWrite.js';
 
 const dirs: string[] = [];
 function tempDir(): string {

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   findPortOwner,
@@ -15,9 +14,10 @@ import {
   parseTasklist,
   pickPortOwner,
   type ListeningSocket,
-} from '../../../../../electron/engine/system/listeningSockets.js';
+} from '@engine/system/listeningSockets.js';
+import { fixturePath } from '@fixtures/paths.js';
 
-const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../fixtures/system');
+const fixtures = fixturePath('system');
 const fixture = (name: string): string => readFileSync(path.join(fixtures, name), 'utf8');
 
 describe('parseProcNet', () => {

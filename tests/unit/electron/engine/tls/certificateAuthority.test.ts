@@ -13,7 +13,6 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import {
@@ -24,13 +23,9 @@ import {
   id_ce_basicConstraints,
   id_ce_keyUsage,
 } from '@peculiar/asn1-x509';
-import {
-  CertificateAuthorityError,
-  caPaths,
-  loadOrCreateCA,
-} from '../../../../../electron/engine/tls/certificateAuthority.js';
+import { CertificateAuthorityError, caPaths, loadOrCreateCA } from '@engine/tls/certificateAuthority.js';
+import { repoRoot } from '@fixtures/paths.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..');
 const dirs: string[] = [];
 function tempDataDir(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'netlens-ca-test-'));

@@ -3,11 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  loadOrCreateCA,
-  type CertificateAuthority,
-} from '../../../../../electron/engine/tls/certificateAuthority.js';
-import { LeafCertCache, normaliseHost } from '../../../../../electron/engine/tls/leafCertCache.js';
+import { loadOrCreateCA, type CertificateAuthority } from '@engine/tls/certificateAuthority.js';
+import { LeafCertCache, normaliseHost } from '@engine/tls/leafCertCache.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 let dataDir: string;

@@ -1,11 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  RENDERER_CSP,
-  RENDERER_CSP_HEADER,
-  cspFromHtml,
-} from '../../../../../electron/engine/web/contentSecurityPolicy.js';
+import { RENDERER_CSP, RENDERER_CSP_HEADER, cspFromHtml } from '@engine/web/contentSecurityPolicy.js';
 
 describe('RENDERER_CSP', () => {
   it('is the policy of renderer/index.html, so the header and the meta tag never drift apart', () => {

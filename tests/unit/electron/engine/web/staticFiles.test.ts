@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mimeTypeFor, resolveStaticPath } from '../../../../../electron/engine/web/staticFiles.js';
+import { mimeTypeFor, resolveStaticPath } from '@engine/web/staticFiles.js';
 
 const root = path.resolve('/srv/netlens/dist/renderer');
 

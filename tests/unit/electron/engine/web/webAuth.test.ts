@@ -7,7 +7,7 @@ import {
   parseCookies,
   sessionCookie,
   tokensEqual,
-} from '../../../../../electron/engine/web/webAuth.js';
+} from '@engine/web/webAuth.js';
 
 const token = 'T'.repeat(43);
 const port = 4321;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRequest } from '../../../../../electron/engine/web/wsTransport.js';
+import { parseRequest } from '@engine/web/wsTransport.js';
 
 describe('parseRequest', () => {
   it('reads {id, channel, args}', () => {

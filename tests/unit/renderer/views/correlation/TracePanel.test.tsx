@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { TracePanel } from '../../../../../renderer/views/correlation/TracePanel';
-import { useStore } from '../../../../../renderer/store';
-import { headers, makeExchange } from '../../../../fixtures/exchangeFactory';
+import { TracePanel } from '@renderer/views/correlation/TracePanel';
+import { useStore } from '@renderer/store';
+import { headers, makeExchange } from '@fixtures/exchangeFactory';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 

@@ -1,20 +1,20 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
-import type { BodyPayload } from '../../../../../shared/model';
-import { makeExchange, makeFailedExchange } from '../../../../fixtures/exchangeFactory';
+import type { BodyPayload } from '@shared/model';
+import { makeExchange, makeFailedExchange } from '@fixtures/exchangeFactory';
 
 const bodies = new Map<string, BodyPayload>();
-vi.mock('../../../../../renderer/api', () => ({
+vi.mock('@renderer/api', () => ({
   call: vi.fn(async (channel: string, id: string, side: string) => {
     if (channel !== 'exchanges:body') throw new Error(`unexpected ${channel}`);
     return bodies.get(`${id}:${side}`) ?? null;
   }),
 }));
 
-const { TimingTab } = await import('../../../../../renderer/views/detail/TimingTab');
-const { BodyTab } = await import('../../../../../renderer/views/detail/BodyTab');
-const { DiagnosisBanner } = await import('../../../../../renderer/views/detail/DiagnosisTab');
+const { TimingTab } = await import('@renderer/views/detail/TimingTab');
+const { BodyTab } = await import('@renderer/views/detail/BodyTab');
+const { DiagnosisBanner } = await import('@renderer/views/detail/DiagnosisTab');
 
 function payload(text: string, contentType: string): BodyPayload {
   const bytes = new TextEncoder().encode(text);
@@ -107,7 +107,7 @@ describe('BodyTab', () => {
 
 describe('HeadersTab', () => {
   it('keeps header order and case, decodes the query string, and shows the raw head', async () => {
-    const { HeadersTab } = await import('../../../../../renderer/views/detail/HeadersTab');
+    const { HeadersTab } = await import('@renderer/views/detail/HeadersTab');
     const exchange = makeExchange({
       url: 'http://api.test/search?q=a%20b&tag=x&tag=y',
       requestHeaders: [

@@ -5,7 +5,7 @@ import {
   hexDump,
   isPreviewableImage,
   prettyJson,
-} from '../../../../../renderer/views/detail/bodyFormat';
+} from '@renderer/views/detail/bodyFormat';
 
 describe('body formatting', () => {
   it('decodes base64 to bytes and UTF-8 text, refusing binary', () => {

@@ -2,8 +2,8 @@
 // The shell is the judge of quoting: these tests run the generated commands through /bin/sh.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { buildCurl, shellQuote } from '../../../../../renderer/views/detail/curl';
-import { headers, makeExchange } from '../../../../fixtures/exchangeFactory';
+import { buildCurl, shellQuote } from '@renderer/views/detail/curl';
+import { headers, makeExchange } from '@fixtures/exchangeFactory';
 
 /** What a POSIX shell makes of a command line: each argument on its own line, via printf. */
 function shellWords(command: string): string[] {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { findLastSuccess } from '../../../../../renderer/views/detail/lastSuccess';
-import type { Exchange } from '../../../../../shared/model';
-import { makeExchange, makeFailedExchange } from '../../../../fixtures/exchangeFactory';
+import { findLastSuccess } from '@renderer/views/detail/lastSuccess';
+import type { Exchange } from '@shared/model';
+import { makeExchange, makeFailedExchange } from '@fixtures/exchangeFactory';
 
 function index(exchanges: Exchange[]) {
   return { ids: exchanges.map((e) => e.id), byId: new Map(exchanges.map((e) => [e.id, e])) };

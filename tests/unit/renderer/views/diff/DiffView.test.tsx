@@ -1,13 +1,13 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, render, screen, within } from '@testing-library/react';
-import { diffExchanges } from '../../../../../electron/engine/analysis/exchangeDiff';
-import type { ExchangeDiff } from '../../../../../shared/diff';
-import { body, headers, makeExchange } from '../../../../fixtures/exchangeFactory';
+import { diffExchanges } from '@engine/analysis/exchangeDiff';
+import type { ExchangeDiff } from '@shared/diff';
+import { body, headers, makeExchange } from '@fixtures/exchangeFactory';
 
 let result: ExchangeDiff | Error;
 const calls: unknown[][] = [];
-vi.mock('../../../../../renderer/api', () => ({
+vi.mock('@renderer/api', () => ({
   call: vi.fn(async (...args: unknown[]) => {
     calls.push(args);
     if (result instanceof Error) throw result;
@@ -15,8 +15,8 @@ vi.mock('../../../../../renderer/api', () => ({
   }),
 }));
 
-const { DiffView } = await import('../../../../../renderer/views/diff/DiffView');
-const { useStore } = await import('../../../../../renderer/store');
+const { DiffView } = await import('@renderer/views/diff/DiffView');
+const { useStore } = await import('@renderer/store');
 
 afterEach(() => {
   cleanup();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chartRows, monitorSummary } from '../../../../../renderer/views/monitors/monitorChartData';
-import type { MonitorSample } from '../../../../../shared/monitor';
+import { chartRows, monitorSummary } from '@renderer/views/monitors/monitorChartData';
+import type { MonitorSample } from '@shared/monitor';
 
 function sample(atMs: number, ok: boolean, durationMs: number): MonitorSample {
   return {

@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { OverviewView } from '../../../../../renderer/views/overview/OverviewView';
-import { useStore } from '../../../../../renderer/store';
-import { makeExchange, makeFailedExchange } from '../../../../fixtures/exchangeFactory';
+import { OverviewView } from '@renderer/views/overview/OverviewView';
+import { useStore } from '@renderer/store';
+import { makeExchange, makeFailedExchange } from '@fixtures/exchangeFactory';
 
 beforeAll(() => {
   // Recharts' ResponsiveContainer observes its size; jsdom has no ResizeObserver.

@@ -1,20 +1,20 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { groupRetryChains } from '../../../../../electron/engine/analysis/retryChains';
-import type { RetryChain } from '../../../../../shared/retry';
-import { makeExchange } from '../../../../fixtures/exchangeFactory';
+import { groupRetryChains } from '@engine/analysis/retryChains';
+import type { RetryChain } from '@shared/retry';
+import { makeExchange } from '@fixtures/exchangeFactory';
 
 let chains: RetryChain[] = [];
-vi.mock('../../../../../renderer/api', () => ({
+vi.mock('@renderer/api', () => ({
   call: vi.fn(async (channel: string) => {
     if (channel !== 'retries:list') throw new Error(`unexpected ${channel}`);
     return chains;
   }),
 }));
 
-const { RetriesView } = await import('../../../../../renderer/views/retries/RetriesView');
-const { useStore } = await import('../../../../../renderer/store');
+const { RetriesView } = await import('@renderer/views/retries/RetriesView');
+const { useStore } = await import('@renderer/store');
 
 const T0 = 1_750_000_000_000;
 

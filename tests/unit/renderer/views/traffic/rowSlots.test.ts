@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RowSlots } from '../../../../../renderer/views/traffic/rowSlots';
+import { RowSlots } from '@renderer/views/traffic/rowSlots';
 
 describe('RowSlots', () => {
   it('keeps the slot of a row that stays and gives entering rows the freed slots', () => {

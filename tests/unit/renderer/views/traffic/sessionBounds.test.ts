@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { niceCeilMs, roundedBounds, timeBounds } from '../../../../../renderer/views/traffic/sessionBounds';
-import { makeExchange } from '../../../../fixtures/exchangeFactory';
+import { niceCeilMs, roundedBounds, timeBounds } from '@renderer/views/traffic/sessionBounds';
+import { makeExchange } from '@fixtures/exchangeFactory';
 
 describe('session bounds', () => {
   it('spans first start to last end; a pending exchange counts at its start', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { setupSnippets } from '../../../../../renderer/views/traffic/setupSnippets';
+import { setupSnippets } from '@renderer/views/traffic/setupSnippets';
 
 describe('setupSnippets', () => {
   const snippets = setupSnippets('http://127.0.0.1:8899', "/home/o'neil/NetLens/ca.pem");

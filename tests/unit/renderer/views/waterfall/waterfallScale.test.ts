@@ -7,7 +7,7 @@ import {
   ticks,
   xToMs,
   zoomAt,
-} from '../../../../../renderer/views/waterfall/waterfallScale';
+} from '@renderer/views/waterfall/waterfallScale';
 
 describe('waterfall scale', () => {
   it('fits the span to the width with a small margin', () => {

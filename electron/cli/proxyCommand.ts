@@ -1,0 +1,323 @@
+/**
+ * `netlens proxy` — the capture proxy, headless (DESIGN.md, "The command line"). A thin client of
+ * createEngine(): it starts the engine, prints what finishes (terse lines, or NDJSON with
+ * --json), and on SIGINT/SIGTERM writes the HAR (with --har), closes the engine and exits 0.
+ */
+import { access } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { Engine, EngineOptions } from '../engine/engine.js';
+import type { EngineEvent } from '../../shared/api.js';
+import type { Exchange } from '../../shared/model.js';
+import type { Settings } from '../../shared/settings.js';
+import type { HarDocument } from '../../shared/har.js';
+import { EXIT_USAGE } from '../../shared/errors.js';
+import { CliError } from './cliError.js';
+import { exchangeLine, listeningLine, proxyUrl, retryLine, type NdjsonLine } from './ndjsonExchange.js';
+import { terseExchangeLine, terseRetryLine } from './terseExchangeLine.js';
+import type { ListeningSocket } from '../engine/system/listeningSockets.js';
+import { writeFileAtomically } from '../engine/system/atomicFileWrite.js';
+import { errorCode } from './errorCode.js';
+import { flush, lineWriter } from './lineWriter.js';
+import { onProcessShutdownSignal } from './shutdownSignals.js';
+import {
+  addSharedProxyOptions,
+  DEFAULT_PROXY_PORT,
+  parsePort,
+  proxyOptionsFromFlags,
+  type ProxyCommandOptions,
+  type SharedProxyFlags,
+} from './proxyOptions.js';
+
+export type { ProxyCommandOptions } from './proxyOptions.js';
+
+/** What runProxy needs from the outside world; the command wires the real ones. */
+export interface ProxyCommandDeps {
+  createEngine(options: EngineOptions): Promise<Engine>;
+  redactExchange(exchange: Exchange): Exchange;
+  findPortOwner(port: number, host?: string): Promise<ListeningSocket | undefined>;
+  /** Line writers; each call is one whole line without its newline. */
+  out(line: string): void;
+  err(line: string): void;
+  /** Calls `handler` once on the first shutdown signal; returns the unsubscribe function. */
+  onShutdownSignal(handler: (signal: string) => void): () => void;
+}
+
+// ───────────────────────────── settings ─────────────────────────────
+
+/** The settings the flags override for this run (never persisted). */
+export function settingsOverrides(options: ProxyCommandOptions): Partial<Settings> {
+  const settings: Partial<Settings> = {};
+  if (options.connectTimeoutMs !== undefined) settings.connectTimeoutMs = options.connectTimeoutMs;
+  if (options.responseTimeoutMs !== undefined) settings.responseTimeoutMs = options.responseTimeoutMs;
+  if (options.bodyTimeoutMs !== undefined) settings.bodyIdleTimeoutMs = options.bodyTimeoutMs;
+  if (options.passThrough.length > 0) settings.passThroughHosts = options.passThrough;
+  if (options.insecure.length > 0) settings.insecureHosts = options.insecure;
+  return settings;
+}
+
+// ───────────────────────────── errors ─────────────────────────────
+
+function isAddressInUse(error: unknown): boolean {
+  if (errorCode(error) === 'EADDRINUSE') return true;
+  return error instanceof Error && /EADDRINUSE|address already in use|already in use/i.test(error.message);
+}
+
+export function portInUseMessage(host: string, port: number, owner: ListeningSocket | undefined): string {
+  const where = `Port ${port} on ${host} is already in use`;
+  const fix = 'Stop it or choose another port with --port (0 picks a free one).';
+  if (owner?.pid !== undefined) {
+    const who = owner.command ? `${owner.command} (pid ${owner.pid})` : `pid ${owner.pid}`;
+    return `${where} by ${who}. ${fix}`;
+  }
+  return `${where} (the OS did not say by which process). Choose another port with --port (0 picks a free one).`;
+}
+
+async function startError(
+  error: unknown,
+  options: ProxyCommandOptions,
+  deps: ProxyCommandDeps,
+): Promise<CliError> {
+  const { host, port } = options;
+  if (isAddressInUse(error)) {
+    const owner = await deps.findPortOwner(port, host).catch(() => undefined);
+    return new CliError(portInUseMessage(host, port, owner), 1, { cause: error });
+  }
+  const code = errorCode(error);
+  const target = proxyUrl(host, port);
+  if (code === 'EACCES') {
+    return new CliError(
+      `Not allowed to listen on ${target}: ports below 1024 need privileges. Use --port 8899.`,
+      1,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new CliError(
+      `Cannot listen on ${target}: ${host} is not an address of this machine. Check --host.`,
+      1,
+      {
+        cause: error,
+      },
+    );
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new CliError(`Cannot start the proxy on ${target}: ${reason}`, 1, { cause: error });
+}
+
+// ───────────────────────────── HAR ─────────────────────────────
+
+/** Fails early, before any traffic is captured, when the HAR could not be written at the end. */
+async function checkHarTarget(file: string): Promise<void> {
+  const dir = path.dirname(file);
+  try {
+    await access(dir, fsConstants.W_OK);
+  } catch {
+    throw new CliError(
+      `Cannot write the HAR to ${file}: the folder ${dir} does not exist or is not writable.`,
+      EXIT_USAGE,
+    );
+  }
+}
+
+/**
+ * The HAR text in pieces: the log's own fields, then one entry per line. A long session never
+ * becomes one string (V8 caps a string's length well below what 100 000 entries with bodies
+ * can take), and the file stays valid JSON that `grep` can still read entry by entry.
+ */
+export function* harChunks(har: HarDocument): Generator<string> {
+  const { entries, ...log } = har.log;
+  const head = JSON.stringify({ log: { ...log, entries: [] } });
+  // `{"log":{...,"entries":[]}}`: cut after `[` and close after the entries.
+  const prefix = head.slice(0, head.length - '[]}}'.length + 1);
+  yield `${prefix}\n`;
+  for (let index = 0; index < entries.length; index += 1) {
+    yield `${JSON.stringify(entries[index])}${index < entries.length - 1 ? ',' : ''}\n`;
+  }
+  yield ']}}\n';
+}
+
+/** Written whole or not at all (see writeFileAtomically), in batches of about 1 MiB. */
+async function writeHarAtomically(file: string, har: HarDocument): Promise<void> {
+  await writeFileAtomically(file, async (handle) => {
+    let batch = '';
+    for (const chunk of harChunks(har)) {
+      batch += chunk;
+      if (batch.length >= 1024 * 1024) {
+        await handle.write(batch);
+        batch = '';
+      }
+    }
+    if (batch !== '') await handle.write(batch);
+  });
+}
+
+// ───────────────────────────── the run ─────────────────────────────
+
+/** How many exchanges' printed retry info is remembered: as many as the engine stores. */
+export const PRINTED_RETRY_LIMIT = 100_000;
+
+/** Runs the proxy until a shutdown signal; resolves with the exit code. */
+export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandDeps): Promise<number> {
+  if (options.har) await checkHarTarget(options.har);
+
+  // Subscribe before anything can arrive: a signal during start-up still shuts down cleanly.
+  let signalled: (signal: string) => void = () => {};
+  const shutdown = new Promise<string>((resolve) => (signalled = resolve));
+  const unsubscribeSignal = deps.onShutdownSignal((signal) => signalled(signal));
+
+  const engine = await deps.createEngine({
+    dataDir: options.dataDir,
+    host: options.host,
+    port: options.port,
+    settings: settingsOverrides(options),
+  });
+
+  const present = (exchange: Exchange): Exchange =>
+    options.redact ? deps.redactExchange(exchange) : exchange;
+  const emit = (line: NdjsonLine): void => deps.out(JSON.stringify(line));
+  // Retry info already printed per exchange, so an `exchange:updated` prints only what is new;
+  // kept for as many exchanges as the engine stores (the oldest forgotten first), so a proxy
+  // that runs for days does not grow without bound.
+  const printedRetry = new Map<string, string>();
+  let printedOrder: (string | undefined)[] = [];
+  let printedNext = 0;
+  const rememberPrinted = (id: string, key: string): void => {
+    if (!printedRetry.has(id)) {
+      const forgotten = printedOrder[printedNext];
+      if (forgotten !== undefined) printedRetry.delete(forgotten);
+      printedOrder[printedNext] = id;
+      printedNext = (printedNext + 1) % PRINTED_RETRY_LIMIT;
+    }
+    printedRetry.set(id, key);
+  };
+  const retryKey = (exchange: Exchange): string =>
+    exchange.retry ? `${exchange.retry.chainId}#${exchange.retry.attempt}` : '';
+
+  const onEvent = (event: EngineEvent): void => {
+    try {
+      if (event.type === 'exchange:finished') {
+        const exchange = present(event.exchange);
+        rememberPrinted(exchange.id, retryKey(exchange));
+        if (options.json) emit(exchangeLine(exchange));
+        else deps.out(terseExchangeLine(exchange));
+      } else if (event.type === 'exchange:updated') {
+        const { exchange } = event;
+        const printed = printedRetry.get(exchange.id);
+        if (printed === undefined || !exchange.retry || printed === retryKey(exchange)) return;
+        rememberPrinted(exchange.id, retryKey(exchange));
+        if (options.json) emit(retryLine(exchange.id, exchange.retry));
+        else deps.out(terseRetryLine(present(exchange), exchange.id, exchange.retry));
+      } else if (event.type === 'exchanges:cleared') {
+        printedRetry.clear();
+        printedOrder = [];
+        printedNext = 0;
+      } else if (event.type === 'notice') {
+        deps.err(`netlens: ${event.level}: ${event.message}`);
+      }
+    } catch (error) {
+      // A formatting bug must not stop the capture: say so and go on.
+      deps.err(
+        `netlens: could not print an event: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  };
+  const unsubscribeEvents = engine.on(onEvent);
+
+  try {
+    await engine.start();
+  } catch (error) {
+    unsubscribeEvents();
+    unsubscribeSignal();
+    await engine.close().catch(() => undefined);
+    throw await startError(error, options, deps);
+  }
+
+  const address = engine.address() ?? { host: options.host, port: options.port };
+  const url = proxyUrl(address.host, address.port);
+  if (options.json) {
+    emit(listeningLine(url, engine.caCertPath));
+  } else {
+    deps.out(`NetLens proxy listening on ${url}`);
+    deps.out(`CA certificate: ${engine.caCertPath}`);
+    deps.err(
+      options.har
+        ? `Press Ctrl-C to stop; the session is then written to ${options.har}.`
+        : 'Press Ctrl-C to stop.',
+    );
+  }
+
+  await shutdown;
+  unsubscribeSignal();
+
+  let exitCode = 0;
+  if (options.har) {
+    try {
+      const har = await engine.exportHar({ redact: options.redact });
+      await writeHarAtomically(options.har, har);
+      deps.err(`Wrote ${har.log.entries.length} entries to ${options.har}`);
+    } catch (error) {
+      exitCode = 1;
+      deps.err(
+        `netlens: could not write the HAR to ${options.har}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  unsubscribeEvents();
+  try {
+    await engine.close();
+  } catch (error) {
+    deps.err(`netlens: closing the proxy failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return exitCode;
+}
+
+// ───────────────────────────── wiring ─────────────────────────────
+
+export function registerProxyCommand(program: Command): void {
+  const command = program
+    .command('proxy')
+    .description('run the capture proxy headless; print each finished exchange; write a HAR on exit')
+    .option('--port <n>', 'port to listen on (0 picks a free port)', parsePort, DEFAULT_PROXY_PORT);
+  addSharedProxyOptions(command, {
+    host: 'address to listen on',
+    json: 'NDJSON on stdout: a "listening" line, then one line per finished exchange',
+  })
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  netlens proxy --har session.har',
+        '  curl -x http://127.0.0.1:8899 --cacert "$(netlens ca)" https://example.com/',
+        '  netlens proxy --port 0 --json | jq -c \'select(.type=="exchange" and .error)\'',
+      ].join('\n'),
+    )
+    .action(async (_flags: unknown, cmd: Command) => {
+      const flags = cmd.optsWithGlobals<SharedProxyFlags & { port: number }>();
+      const [{ createEngine }, { redactExchange }, { findPortOwner }, { resolveDataDir }] = await Promise.all(
+        [
+          import('../engine/engine.js'),
+          import('../engine/capture/redaction.js'),
+          import('../engine/system/listeningSockets.js'),
+          import('../engine/system/dataDir.js'),
+        ],
+      );
+      const exitCode = await runProxy(
+        proxyOptionsFromFlags(flags, flags.port, resolveDataDir(flags.dataDir)),
+        {
+          createEngine,
+          redactExchange,
+          findPortOwner,
+          out: lineWriter(process.stdout),
+          err: (line) => process.stderr.write(`${line}\n`),
+          onShutdownSignal: onProcessShutdownSignal,
+        },
+      );
+      await flush(process.stdout);
+      process.exit(exitCode);
+    });
+}

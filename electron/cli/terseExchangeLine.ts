@@ -1,0 +1,64 @@
+/**
+ * The one-line summary `netlens proxy` prints per finished exchange when not in --json mode,
+ * in the spirit of mitmdump's terse output:
+ *
+ *   200 GET http://127.0.0.1:8080/api/items 42 ms 1.2 KiB
+ *   ERR GET http://api.invalid/ 3.1 ms dns_not_found: Could not resolve api.invalid ...
+ *   TUNNEL CONNECT pinned.example:443 5.02 s ↑ 1.1 KiB ↓ 20 KiB (pass_through_host)
+ */
+import type { Exchange, RetryInfo } from '../../shared/model.js';
+
+export function formatDurationMs(durationMs: number | undefined): string {
+  if (durationMs === undefined || !Number.isFinite(durationMs)) return '-';
+  if (durationMs < 10) return `${durationMs.toFixed(1)} ms`;
+  if (durationMs < 1000) return `${Math.round(durationMs)} ms`;
+  return `${(durationMs / 1000).toFixed(2)} s`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
+
+export function terseExchangeLine(exchange: Exchange): string {
+  const { request, response, error } = exchange;
+  const parts: string[] = [];
+  if (exchange.kind === 'tunnel') {
+    parts.push('TUNNEL', request.method, request.url, formatDurationMs(exchange.durationMs));
+    if (exchange.tunnel) {
+      parts.push(
+        `↑ ${formatBytes(exchange.tunnel.bytesFromClient)} ↓ ${formatBytes(exchange.tunnel.bytesFromServer)}`,
+        `(${exchange.tunnel.reason})`,
+      );
+    }
+  } else {
+    parts.push(response ? String(response.status) : 'ERR', request.method, request.url);
+    parts.push(formatDurationMs(exchange.durationMs));
+    if (response) parts.push(formatBytes(response.body.sizeBytes));
+    if (exchange.connection.reused) parts.push('(reused)');
+  }
+  if (exchange.rule) parts.push(`[rule ${exchange.rule.ruleName}: ${exchange.rule.action}]`);
+  if (exchange.retry && exchange.retry.attempt > 1) parts.push(`[retry #${exchange.retry.attempt}]`);
+  if (error) parts.push(`${error.class}: ${error.message}`);
+  // A control character in a URL or message must not move the cursor or forge another line.
+  return escapeControlCharacters(parts.join(' '));
+}
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
+
+function escapeControlCharacters(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+export function terseRetryLine(exchange: Exchange | undefined, id: string, retry: RetryInfo): string {
+  const what = exchange ? `${exchange.request.method} ${exchange.request.url}` : id;
+  return `RETRY ${what} is attempt ${retry.attempt} of retry chain ${retry.chainId}`;
+}

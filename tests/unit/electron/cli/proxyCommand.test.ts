@@ -1,0 +1,324 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from 'commander';
+import type { Engine, EngineOptions } from '@engine/engine.js';
+import type { EngineEvent } from '@shared/api.js';
+import type { Exchange } from '@shared/model.js';
+import type { HarDocument } from '@shared/har.js';
+import {
+  harChunks,
+  portInUseMessage,
+  PRINTED_RETRY_LIMIT,
+  runProxy,
+  settingsOverrides,
+  type ProxyCommandDeps,
+  type ProxyCommandOptions,
+} from '@cli/proxyCommand.js';
+import { parsePort, parseTimeoutMs } from '@cli/proxyOptions.js';
+import { CliError } from '@cli/cliError.js';
+import { makeExchange, makeFailedExchange } from '@fixtures/exchangeFactory.js';
+
+/** Just enough of an Engine to drive the command: events are pushed by the test. */
+class FakeEngine {
+  listeners = new Set<(event: EngineEvent) => void>();
+  started = false;
+  closed = false;
+  exportedWith: unknown;
+  constructor(
+    readonly options: EngineOptions,
+    private readonly startError?: Error,
+  ) {}
+  readonly caCertPath = '/data/ca/netlens-ca.pem';
+  async start(): Promise<void> {
+    if (this.startError) throw this.startError;
+    this.started = true;
+  }
+  address() {
+    return this.started
+      ? { host: this.options.host ?? '127.0.0.1', port: this.options.port || 40123 }
+      : undefined;
+  }
+  on(listener: (event: EngineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  emit(event: EngineEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+  async exportHar(options: unknown): Promise<HarDocument> {
+    this.exportedWith = options;
+    return { log: { version: '1.2', creator: { name: 'NetLens', version: 'test' }, entries: [] } };
+  }
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+function setup(overrides: Partial<ProxyCommandOptions> = {}, startError?: Error) {
+  const out: string[] = [];
+  const err: string[] = [];
+  let signal: (name: string) => void = () => {};
+  let engine: FakeEngine | undefined;
+  let engineReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (engineReady = resolve));
+  const deps: ProxyCommandDeps = {
+    async createEngine(options) {
+      engine = new FakeEngine(options, startError);
+      const realStart = engine.start.bind(engine);
+      engine.start = async () => {
+        await realStart();
+        // Resolve once runProxy has printed its listening line (it runs right after start()).
+        setImmediate(engineReady);
+      };
+      return engine as unknown as Engine;
+    },
+    redactExchange: (exchange: Exchange) => ({
+      ...exchange,
+      request: { ...exchange.request, url: exchange.request.url.replace(/token=[^&]*/, 'token=[redacted]') },
+    }),
+    findPortOwner: async (port) => ({
+      protocol: 'tcp',
+      address: '127.0.0.1',
+      port,
+      pid: 4242,
+      command: 'nginx',
+    }),
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+    onShutdownSignal(handler) {
+      signal = handler;
+      return () => undefined;
+    },
+  };
+  const options: ProxyCommandOptions = {
+    dataDir: '/data',
+    host: '127.0.0.1',
+    port: 0,
+    redact: false,
+    json: true,
+    passThrough: [],
+    insecure: [],
+    ...overrides,
+  };
+  const run = runProxy(options, deps);
+  return {
+    run,
+    out,
+    err,
+    ready,
+    engine: () => engine!,
+    signal: (name = 'SIGINT') => signal(name),
+  };
+}
+
+const tempDirs: string[] = [];
+afterEach(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('runProxy', () => {
+  it('prints the listening line, one line per finished exchange, and a retry line found later', async () => {
+    const t = setup();
+    await t.ready;
+    const first = makeFailedExchange({ class: 'connection_reset', phase: 'receive' });
+    t.engine().emit({ type: 'exchange:started', exchange: { ...first, state: 'pending' } });
+    t.engine().emit({ type: 'exchange:finished', exchange: first });
+    t.engine().emit({ type: 'exchange:updated', exchange: first }); // nothing new: no line
+    t.engine().emit({
+      type: 'exchange:updated',
+      exchange: { ...first, retry: { chainId: 'ch1', attempt: 1 } },
+    });
+    t.engine().emit({
+      type: 'exchange:updated',
+      exchange: { ...first, retry: { chainId: 'ch1', attempt: 1 } },
+    });
+    const second = makeExchange({ retry: { chainId: 'ch1', attempt: 2 } });
+    t.engine().emit({ type: 'exchange:finished', exchange: second });
+    t.signal();
+    expect(await t.run).toBe(0);
+    const lines = t.out.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((l) => l.type)).toEqual(['listening', 'exchange', 'retry', 'exchange']);
+    expect(lines[0]).toEqual({
+      type: 'listening',
+      proxy: 'http://127.0.0.1:40123',
+      caCert: '/data/ca/netlens-ca.pem',
+    });
+    expect(lines[1]).toMatchObject({ id: first.id, status: null, error: { class: 'connection_reset' } });
+    expect(lines[2]).toEqual({ type: 'retry', id: first.id, retry: { chainId: 'ch1', attempt: 1 } });
+    expect(lines[3]).toMatchObject({ id: second.id, retry: { chainId: 'ch1', attempt: 2 } });
+    expect(t.engine().closed).toBe(true);
+  });
+
+  it('remembers printed retry info for as many exchanges as the engine stores, the oldest forgotten first', async () => {
+    const t = setup();
+    await t.ready;
+    const first = makeFailedExchange({ class: 'connection_reset', phase: 'receive' });
+    t.engine().emit({ type: 'exchange:finished', exchange: first });
+    const later = makeExchange();
+    for (let i = 1; i < PRINTED_RETRY_LIMIT; i += 1) {
+      t.engine().emit({ type: 'exchange:finished', exchange: { ...later, id: `later-${i}` } });
+    }
+    // Still remembered: a retry found later is printed.
+    t.engine().emit({
+      type: 'exchange:updated',
+      exchange: { ...first, retry: { chainId: 'a', attempt: 1 } },
+    });
+    // One more exchange: the first is forgotten, and so are updates about it.
+    t.engine().emit({ type: 'exchange:finished', exchange: { ...later, id: 'newest' } });
+    t.engine().emit({
+      type: 'exchange:updated',
+      exchange: { ...first, retry: { chainId: 'b', attempt: 1 } },
+    });
+    t.engine().emit({
+      type: 'exchange:updated',
+      exchange: { ...later, id: 'newest', retry: { chainId: 'c', attempt: 2 } },
+    });
+    t.signal();
+    expect(await t.run).toBe(0);
+    const retries = t.out
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.type === 'retry');
+    expect(retries).toEqual([
+      { type: 'retry', id: first.id, retry: { chainId: 'a', attempt: 1 } },
+      { type: 'retry', id: 'newest', retry: { chainId: 'c', attempt: 2 } },
+    ]);
+  });
+
+  it('prints the human lines without --json', async () => {
+    const t = setup({ json: false, port: 8899 });
+    await t.ready;
+    t.engine().emit({
+      type: 'exchange:finished',
+      exchange: makeExchange({ url: 'http://127.0.0.1:1/a', durationMs: 5 }),
+    });
+    t.engine().emit({ type: 'notice', level: 'warning', message: 'something odd' });
+    t.signal('SIGTERM');
+    expect(await t.run).toBe(0);
+    expect(t.out).toEqual([
+      'NetLens proxy listening on http://127.0.0.1:8899',
+      'CA certificate: /data/ca/netlens-ca.pem',
+      '200 GET http://127.0.0.1:1/a 5.0 ms 2 B',
+    ]);
+    expect(t.err).toContain('netlens: warning: something odd');
+  });
+
+  it('redacts what it prints with --redact and asks the HAR export to redact', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'netlens-proxycmd-'));
+    tempDirs.push(dir);
+    const har = path.join(dir, 'session.har');
+    const t = setup({ redact: true, har });
+    await t.ready;
+    t.engine().emit({
+      type: 'exchange:finished',
+      exchange: makeExchange({ url: 'http://127.0.0.1/?token=s3cret' }),
+    });
+    t.signal();
+    expect(await t.run).toBe(0);
+    expect(t.out.join('\n')).not.toContain('s3cret');
+    expect(t.out[1]).toContain('token=[redacted]');
+    expect(t.engine().exportedWith).toEqual({ redact: true });
+    expect(JSON.parse(readFileSync(har, 'utf8')).log.version).toBe('1.2');
+    expect(t.err.some((line) => line.startsWith('Wrote 0 entries to '))).toBe(true);
+  });
+
+  it('passes the flags to the engine as settings overrides', async () => {
+    const t = setup({ connectTimeoutMs: 100, passThrough: ['*.bank.example'], host: '::1', port: 9999 });
+    await t.ready;
+    expect(t.engine().options).toMatchObject({
+      host: '::1',
+      port: 9999,
+      settings: { connectTimeoutMs: 100, passThroughHosts: ['*.bank.example'] },
+    });
+    expect(JSON.parse(t.out[0]!).proxy).toBe('http://[::1]:9999');
+    t.signal();
+    await t.run;
+  });
+
+  it('turns a port in use into one line naming the port and its holder, exit 1', async () => {
+    const inUse = Object.assign(new Error('listen EADDRINUSE: address already in use 127.0.0.1:8899'), {
+      code: 'EADDRINUSE',
+    });
+    const t = setup({ port: 8899 }, inUse);
+    const error = await t.run.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).exitCode).toBe(1);
+    expect((error as CliError).message).toBe(
+      'Port 8899 on 127.0.0.1 is already in use by nginx (pid 4242). Stop it or choose another port with --port (0 picks a free one).',
+    );
+    expect(t.engine().closed).toBe(true);
+  });
+
+  it('refuses a HAR path in a folder that does not exist before starting, exit 2', async () => {
+    const t = setup({ har: path.join(os.tmpdir(), 'no-such-netlens-dir', 'x.har') });
+    const error = await t.run.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).exitCode).toBe(2);
+    expect((error as CliError).message).toContain('no-such-netlens-dir');
+  });
+});
+
+describe('flag parsing', () => {
+  it('accepts ports 0-65535 only', () => {
+    expect(parsePort('0')).toBe(0);
+    expect(parsePort('65535')).toBe(65535);
+    for (const bad of ['-1', '65536', 'abc', '80.5', ''])
+      expect(() => parsePort(bad)).toThrow(InvalidArgumentError);
+  });
+
+  it('accepts positive whole timeouts', () => {
+    expect(parseTimeoutMs('1500')).toBe(1500);
+    for (const bad of ['0', '-5', '1e3', 'x'])
+      expect(() => parseTimeoutMs(bad)).toThrow(InvalidArgumentError);
+  });
+
+  it('maps flags to settings and leaves the rest alone', () => {
+    const base = {
+      dataDir: '',
+      host: '',
+      port: 0,
+      redact: false,
+      json: false,
+      passThrough: [],
+      insecure: [],
+    };
+    expect(settingsOverrides(base)).toEqual({});
+    expect(settingsOverrides({ ...base, bodyTimeoutMs: 5, responseTimeoutMs: 6, insecure: ['a'] })).toEqual({
+      bodyIdleTimeoutMs: 5,
+      responseTimeoutMs: 6,
+      insecureHosts: ['a'],
+    });
+  });
+
+  it('says when the OS does not name the holder', () => {
+    expect(portInUseMessage('127.0.0.1', 80, undefined)).toMatch(
+      /^Port 80 on 127\.0\.0\.1 is already in use \(/,
+    );
+    expect(portInUseMessage('::1', 80, { protocol: 'tcp6', address: '::1', port: 80, pid: 9 })).toContain(
+      'by pid 9.',
+    );
+  });
+});
+
+describe('harChunks', () => {
+  const doc = (count: number): HarDocument => ({
+    log: {
+      version: '1.2',
+      creator: { name: 'NetLens', version: 'test' },
+      pages: [],
+      entries: Array.from(
+        { length: count },
+        (_, i) => ({ startedDateTime: `t${i}`, text: 'a"b\n}]' }) as never,
+      ),
+    },
+  });
+
+  it('joins into the same document, one entry per line', () => {
+    for (const count of [0, 1, 3]) {
+      const text = [...harChunks(doc(count))].join('');
+      expect(JSON.parse(text)).toEqual(doc(count));
+      expect(text.trimEnd().split('\n')).toHaveLength(count + 2);
+    }
+  });
+});

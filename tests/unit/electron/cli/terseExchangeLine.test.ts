@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { formatBytes, formatDurationMs, terseExchangeLine, terseRetryLine } from '@cli/terseExchangeLine.js';
+import { makeExchange, makeFailedExchange } from '@fixtures/exchangeFactory.js';
+
+describe('terseExchangeLine', () => {
+  it('prints status, method, URL, time and size', () => {
+    const exchange = makeExchange({ url: 'http://127.0.0.1:8080/a', durationMs: 42.4 });
+    expect(terseExchangeLine(exchange)).toBe('200 GET http://127.0.0.1:8080/a 42 ms 2 B');
+  });
+
+  it('prints ERR and the error class with its message for a failure', () => {
+    const exchange = makeFailedExchange({}, { url: 'http://127.0.0.1:1/x', durationMs: 3001 });
+    expect(terseExchangeLine(exchange)).toBe(
+      `ERR GET http://127.0.0.1:1/x 3.00 s connect_timeout: ${exchange.error!.message}`,
+    );
+  });
+
+  it('marks reuse, retries and tunnels', () => {
+    const reused = makeExchange({
+      connection: { id: 'c', reused: true },
+      retry: { chainId: 'c1', attempt: 3 },
+    });
+    expect(terseExchangeLine(reused)).toMatch(/\(reused\) \[retry #3\]$/);
+    const tunnel = makeExchange({
+      kind: 'tunnel',
+      method: 'CONNECT',
+      url: 'pinned.example:443',
+      response: null,
+      durationMs: 5020,
+      tunnel: { reason: 'client_rejected_certificate', bytesFromClient: 1126, bytesFromServer: 20480 },
+    });
+    expect(terseExchangeLine(tunnel)).toBe(
+      'TUNNEL CONNECT pinned.example:443 5.02 s ↑ 1.1 KiB ↓ 20 KiB (client_rejected_certificate)',
+    );
+  });
+
+  it('escapes control characters so one exchange stays one line', () => {
+    const exchange = makeExchange({ url: 'http://127.0.0.1/a\r\nforged', durationMs: 1 });
+    const line = terseExchangeLine(exchange);
+    expect(line).not.toMatch(/[\r\n]/);
+    expect(line).toContain('a\\x0d\\x0aforged');
+  });
+
+  it('describes a retry found later', () => {
+    const exchange = makeExchange({ url: 'http://127.0.0.1/r' });
+    expect(terseRetryLine(exchange, exchange.id, { chainId: 'ch', attempt: 1 })).toBe(
+      'RETRY GET http://127.0.0.1/r is attempt 1 of retry chain ch',
+    );
+  });
+});
+
+describe('units', () => {
+  it('formats durations and sizes', () => {
+    expect(formatDurationMs(undefined)).toBe('-');
+    expect(formatDurationMs(0.26)).toBe('0.3 ms');
+    expect(formatDurationMs(999.4)).toBe('999 ms');
+    expect(formatDurationMs(1500)).toBe('1.50 s');
+    expect(formatBytes(1023)).toBe('1023 B');
+    expect(formatBytes(1024)).toBe('1.0 KiB');
+    expect(formatBytes(1024 ** 3)).toBe('1.0 GiB');
+    expect(formatBytes(300 * 1024 * 1024)).toBe('300 MiB');
+  });
+});
