@@ -51,11 +51,14 @@ export class LeafCertCache {
   private readonly maxEntries: number;
   private readonly nowMs: () => number;
   private readonly publicKey: KeyObject;
+  /** Sent after each leaf, so clients that trust the CA (or its SPKI) can build the chain. */
+  private readonly caCertPem: string;
   readonly keyPem: string;
 
   constructor(ca: CertificateAuthority, options: LeafCertCacheOptions = {}) {
     this.issuer = caIssuer(ca);
     this.caNotAfterMs = ca.validToMs;
+    this.caCertPem = ca.certPem.endsWith('\n') ? ca.certPem : `${ca.certPem}\n`;
     this.maxEntries = Math.max(1, options.maxEntries ?? 1000);
     this.nowMs = options.nowMs ?? Date.now;
     const pair =
@@ -109,7 +112,13 @@ export class LeafCertCache {
     return {
       certPem: built.pem,
       keyPem: this.keyPem,
-      secureContext: createSecureContext({ key: this.keyPem, cert: built.pem }),
+      // RFC 8446 §4.4.2: the leaf first, then the certificate that certifies it. Without the CA in
+      // the chain, a client trusting only the CA's SPKI (Chromium's
+      // --ignore-certificate-errors-spki-list) cannot build a path and rejects the leaf.
+      secureContext: createSecureContext({
+        key: this.keyPem,
+        cert: `${built.pem.endsWith('\n') ? built.pem : `${built.pem}\n`}${this.caCertPem}`,
+      }),
       host,
       notAfterMs,
       serialNumberHex: built.serialNumberHex,

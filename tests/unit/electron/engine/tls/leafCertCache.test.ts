@@ -1,7 +1,9 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateCA, type CertificateAuthority } from '@engine/tls/certificateAuthority.js';
 import { LeafCertCache, normaliseHost } from '@engine/tls/leafCertCache.js';
@@ -30,6 +32,57 @@ describe('LeafCertCache', () => {
     expect(x509.checkHost('api.example.com')).toBe('api.example.com');
     expect(x509.checkHost('other.example.com')).toBeUndefined();
     expect(x509.checkPrivateKey(createPrivateKey(leaf.keyPem))).toBe(true);
+  });
+
+  it('serves the chain: the leaf, then the NetLens CA (a client trusting only the CA can build the path)', async () => {
+    const leaf = new LeafCertCache(ca).get('chain.example.com');
+    // As the proxy does: the minted context answers the client's SNI.
+    const server = tls.createServer(
+      { SNICallback: (_name, done) => done(null, leaf.secureContext) },
+      (socket) => socket.end(),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      // Trusting the CA alone (no system roots) verifies only if the server sends what chains to it.
+      const peer = await new Promise<tls.DetailedPeerCertificate>((resolve, reject) => {
+        const socket = tls.connect(
+          { host: '127.0.0.1', port, servername: 'chain.example.com', ca: [ca.certPem] },
+          () => {
+            resolve(socket.getPeerCertificate(true));
+            socket.destroy();
+          },
+        );
+        socket.once('error', reject);
+      });
+      expect(peer.subject.CN).toBe('chain.example.com');
+      // The chain as sent: the leaf's issuer is the CA itself (fingerprints match).
+      expect(peer.issuerCertificate.fingerprint256).toBe(caCert.fingerprint256);
+      const sent = await new Promise<number>((resolve, reject) => {
+        const socket = tls.connect(
+          { host: '127.0.0.1', port, servername: 'chain.example.com', rejectUnauthorized: false },
+          () => {
+            // OpenSSL's peer chain (SSL_get_peer_cert_chain) as Node exposes it: count distinct links.
+            let count = 0;
+            const seen = new Set<string>();
+            for (
+              let c: tls.DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
+              c && !seen.has(c.fingerprint256);
+              c = c.issuerCertificate
+            ) {
+              seen.add(c.fingerprint256);
+              count += 1;
+            }
+            resolve(count);
+            socket.destroy();
+          },
+        );
+        socket.once('error', reject);
+      });
+      expect(sent).toBe(2);
+    } finally {
+      server.close();
+    }
   });
 
   it('puts IPv4 and IPv6 literals in IP SANs', () => {
