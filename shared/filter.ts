@@ -9,6 +9,7 @@ import type { Exchange } from './model.js';
 import { ERROR_CLASSES, isErrorClass } from './errors.js';
 import { hostMatches } from './settings.js';
 import { traceIdOf } from './correlation.js';
+import { sourceKind } from './source.js';
 
 export type ExchangePredicate = (exchange: Exchange) => boolean;
 
@@ -221,6 +222,24 @@ export const FILTER_KEYS: Record<string, FilterKey> = {
     parse(value) {
       const needle = value.toLowerCase();
       return (e) => (e.response?.body.contentType ?? '').toLowerCase().includes(needle);
+    },
+  },
+  source: {
+    example: 'source:chromium',
+    description:
+      'Where it came from: a kind (chromium, firefox, terminal, docker, system, manual) or one client (chromium#1); comma list allowed',
+    parse(value) {
+      const wanted = value
+        .split(',')
+        .map((v) => v.trim().toLowerCase())
+        .filter((v) => v !== '');
+      if (wanted.length === 0) return 'source: needs a source, e.g. source:chromium or source:terminal#2';
+      return (e) => {
+        const source = e.source;
+        if (source === undefined) return false;
+        const kind = sourceKind(source);
+        return wanted.some((w) => (w.includes('#') ? w === source : w === kind));
+      };
     },
   },
   trace: {

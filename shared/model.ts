@@ -133,6 +133,12 @@ export interface Exchange {
   retry?: RetryInfo;
   /** Free-form tags set by analysis (e.g. trace id). */
   traceId?: string;
+  /**
+   * Where the exchange came from (see shared/source.ts): a client NetLens launched or configured
+   * (`chromium#1`, `firefox#2`, `terminal#3`, `docker#4`), the OS proxy (`system`), or a client
+   * pointed at the proxy by hand (`manual`). Absent in imported HAR files that do not carry it.
+   */
+  source?: string;
 }
 
 export type BodySide = 'request' | 'response';

@@ -3,13 +3,15 @@
  * per line, `type` first. This shape is a contract for scripts and CI — add fields, never rename
  * or remove one.
  *
- *   {"type":"listening","proxy":"http://HOST:PORT","caCert":"PATH"}
+ *   {"type":"listening","proxy":"http://HOST:PORT","caCert":"PATH"}   (+ "ui" in web mode,
+ *    + "proxyPassword" when the proxy listens beyond loopback and asks for authentication)
  *   {"type":"exchange", id, seq, kind, startedDateTime, method, url, httpVersion,
  *    status (null when no response), statusText?, durationMs, requestBodyBytes,
  *    responseBodyBytes?, timings {blocked?, dns?, connect?, ssl?, send?, wait?, receive?},
  *    connection {id, reused, serverIp?, serverPort?, tlsProtocol?},
  *    error? {class, phase, elapsedMs, message, detail?}, retry? {chainId, attempt},
- *    rule? {id, name, action}, tunnel? {reason, bytesFromClient, bytesFromServer}}
+ *    rule? {id, name, action}, tunnel? {reason, bytesFromClient, bytesFromServer},
+ *    source? (chromium#1, terminal#2, system, manual…)}
  *   {"type":"retry","id":ID,"retry":{"chainId":...,"attempt":N}}   when analysis later puts an
  *    already printed exchange in a retry chain
  *
@@ -27,6 +29,8 @@ export interface NdjsonListening {
   caCert: string;
   /** Set by `netlens web`. */
   ui?: string;
+  /** The secret to send as proxy password, when proxy authentication is on. */
+  proxyPassword?: string;
 }
 
 export interface NdjsonExchange {
@@ -49,6 +53,7 @@ export interface NdjsonExchange {
   retry?: RetryInfo;
   rule?: { id: string; name: string; action: string };
   tunnel?: { reason: string; bytesFromClient: number; bytesFromServer: number };
+  source?: string;
 }
 
 export interface NdjsonRetry {
@@ -67,8 +72,19 @@ export function proxyUrl(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-export function listeningLine(proxy: string, caCert: string, ui?: string): NdjsonListening {
-  return { type: 'listening', proxy, caCert, ...(ui !== undefined ? { ui } : {}) };
+export function listeningLine(
+  proxy: string,
+  caCert: string,
+  ui?: string,
+  proxyPassword?: string,
+): NdjsonListening {
+  return {
+    type: 'listening',
+    proxy,
+    caCert,
+    ...(ui !== undefined ? { ui } : {}),
+    ...(proxyPassword !== undefined ? { proxyPassword } : {}),
+  };
 }
 
 export function exchangeLine(exchange: Exchange): NdjsonExchange {
@@ -121,6 +137,7 @@ export function exchangeLine(exchange: Exchange): NdjsonExchange {
       bytesFromServer: exchange.tunnel.bytesFromServer,
     };
   }
+  if (exchange.source !== undefined) line.source = exchange.source;
   return line;
 }
 

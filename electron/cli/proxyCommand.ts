@@ -239,10 +239,16 @@ export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandD
   const address = engine.address() ?? { host: options.host, port: options.port };
   const url = proxyUrl(address.host, address.port);
   if (options.json) {
-    emit(listeningLine(url, engine.caCertPath));
+    emit(listeningLine(url, engine.caCertPath, undefined, engine.proxySecret));
   } else {
     deps.out(`NetLens proxy listening on ${url}`);
     deps.out(`CA certificate: ${engine.caCertPath}`);
+    if (engine.proxySecret !== undefined) {
+      // Beyond loopback the proxy must not be open to the LAN: clients send this as proxy password.
+      deps.out(
+        `Proxy authentication: on (listening beyond loopback). Proxy password: ${engine.proxySecret} (any user name)`,
+      );
+    }
     deps.err(
       options.har
         ? `Press Ctrl-C to stop; the session is then written to ${options.har}.`

@@ -5,8 +5,12 @@
  *   200 GET http://127.0.0.1:8080/api/items 42 ms 1.2 KiB
  *   ERR GET http://api.invalid/ 3.1 ms dns_not_found: Could not resolve api.invalid ...
  *   TUNNEL CONNECT pinned.example:443 5.02 s ↑ 1.1 KiB ↓ 20 KiB (pass_through_host)
+ *   200 GET https://127.0.0.1:8443/ 8.0 ms 312 B <chromium#1>
+ *
+ * The source is shown when it is not `manual` (a client NetLens launched or configured).
  */
 import type { Exchange, RetryInfo } from '../../shared/model.js';
+import { MANUAL_SOURCE } from '../../shared/source.js';
 
 export function formatDurationMs(durationMs: number | undefined): string {
   if (durationMs === undefined || !Number.isFinite(durationMs)) return '-';
@@ -44,6 +48,7 @@ export function terseExchangeLine(exchange: Exchange): string {
     if (response) parts.push(formatBytes(response.body.sizeBytes));
     if (exchange.connection.reused) parts.push('(reused)');
   }
+  if (exchange.source !== undefined && exchange.source !== MANUAL_SOURCE) parts.push(`<${exchange.source}>`);
   if (exchange.rule) parts.push(`[rule ${exchange.rule.ruleName}: ${exchange.rule.action}]`);
   if (exchange.retry && exchange.retry.attempt > 1) parts.push(`[retry #${exchange.retry.attempt}]`);
   if (error) parts.push(`${error.class}: ${error.message}`);

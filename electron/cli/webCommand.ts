@@ -66,13 +66,14 @@ export async function runWeb(options: WebCommandOptions, deps: WebCommandDeps): 
       await engine.close().catch(() => undefined);
       throw uiStartError(error, options.uiPort);
     }
+    await engine.announceUi(web.uiUrl);
     return withUiServer(engine, web);
   };
   // The proxy's lines are the contract of `netlens proxy`; web mode adds the UI to them.
   const out = (line: string): void => {
     if (options.json && web && line.startsWith('{"type":"listening"')) {
-      const parsed = JSON.parse(line) as { proxy: string; caCert: string };
-      deps.out(JSON.stringify(listeningLine(parsed.proxy, parsed.caCert, web.uiUrl)));
+      const parsed = JSON.parse(line) as { proxy: string; caCert: string; proxyPassword?: string };
+      deps.out(JSON.stringify(listeningLine(parsed.proxy, parsed.caCert, web.uiUrl, parsed.proxyPassword)));
       return;
     }
     deps.out(line);

@@ -3,7 +3,7 @@
  * exchange store, the settings, the CA, the monitors and the analysis, and emits typed events.
  * The CLI, the web transport and the Electron main process are thin clients of it.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppInfo, EngineEvent, HarExportOptions, HarImportSummary } from '../../shared/api.js';
@@ -19,8 +19,14 @@ import { toHar } from './capture/harExport.js';
 import { parseHar } from './capture/harImport.js';
 import { createMonitorService, type MonitorService } from './probes/monitorService.js';
 import type { ExchangeSink } from './proxy/exchangeSink.js';
+import { ControlError, type ControlHandler, type ControlRoutes } from './proxy/controlEndpoint.js';
+import { isLoopbackHost } from './proxy/loopbackHost.js';
 import { PinnedHosts } from './proxy/pinnedHosts.js';
+import { openedSource, sourceControlRoutes, type OpenedSource } from './proxy/sourceControlRoutes.js';
+import { SourceListeners } from './proxy/sourceListeners.js';
 import { ProxyServer } from './proxy/proxyServer.js';
+import { loadOrCreateProxySecret } from './system/proxySecret.js';
+import { removeRunningFile, writeRunningFile } from './system/runningFile.js';
 import { loadSettings, saveSettings, validateSettings } from './system/settingsFile.js';
 import { LeafCertCache } from './tls/leafCertCache.js';
 import { loadOrCreateCA } from './tls/certificateAuthority.js';
@@ -40,6 +46,23 @@ export interface EngineOptions {
   runMonitors?: boolean;
   /** Extra CA certificates (PEM) trusted for upstream servers, on top of Node's roots and NODE_EXTRA_CA_CERTS. */
   extraUpstreamCaCerts?: string[];
+  /**
+   * Proxy authentication: `auto` (the default) turns it on when the proxy listens beyond loopback,
+   * so NetLens never becomes an open proxy on a LAN; `on` always asks; `off` never does.
+   */
+  proxyAuth?: 'auto' | 'on' | 'off';
+  /** Write `DATA/running.json` while the proxy listens (default true). */
+  announce?: boolean;
+}
+
+/** Clients NetLens launched or configured, each with a label (shared/source.ts). */
+export interface EngineSources {
+  /** Opens a loopback proxy port for a new source of `kind` (`chromium` → `chromium#1`). */
+  open(kind: string, options?: { ownerPid?: number }): Promise<OpenedSource>;
+  /** Numbers a label for a client that names itself by proxy credentials (`terminal` → `terminal#2`). */
+  label(kind: string): string;
+  close(source: string): Promise<boolean>;
+  list(): OpenedSource[];
 }
 
 export interface Engine {
@@ -65,6 +88,14 @@ export interface Engine {
   readonly monitors: MonitorService;
   /** Live retry-chain tracking over the finished exchanges. */
   readonly retries: RetryTracker;
+  /** Per-source proxy ports (DESIGN.md, Interception: per-source attribution). */
+  readonly sources: EngineSources;
+  /** The secret clients must send as proxy password, when proxy authentication is on. */
+  readonly proxySecret: string | undefined;
+  /** Adds a route to the control endpoint other NetLens processes call (proxy/controlEndpoint.ts). */
+  addControlRoute(key: string, handler: ControlHandler): void;
+  /** Records the UI's address in running.json (web mode). */
+  announceUi(url: string): Promise<void>;
   /** Resolves once every finished exchange has been stored and reported (bodies written). */
   idle(): Promise<void>;
   /** Stop the proxy (closing every connection), the monitors and timers; flush what must be written. */
@@ -133,6 +164,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   };
 
   const pinnedHosts = new PinnedHosts();
+  const proxySecret =
+    options.proxyAuth === 'on' || (options.proxyAuth !== 'off' && !isLoopbackHost(host))
+      ? await loadOrCreateProxySecret(dataDir)
+      : undefined;
+  const controlToken = randomBytes(24).toString('base64url');
+  const controlRoutes: ControlRoutes = {};
   const makeProxy = (listenPort: number): ProxyServer =>
     new ProxyServer({
       host,
@@ -143,10 +180,42 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       caCertPem: ca.certPem,
       pinnedHosts,
       ...(options.extraUpstreamCaCerts ? { extraUpstreamCaCerts: options.extraUpstreamCaCerts } : {}),
+      ...(proxySecret ? { auth: { secret: proxySecret } } : {}),
+      control: { token: controlToken, routes: controlRoutes },
     });
   let proxy = makeProxy(port);
   let started = false;
   let closed = false;
+  // Source listeners hand their sockets to whichever proxy server is current (restartProxy swaps it).
+  const sourceListeners = new SourceListeners({
+    host: isLoopbackHost(host) && host !== 'localhost' ? host : '127.0.0.1',
+    accept: (socket, source) => proxy.acceptSocket(socket, source),
+  });
+  Object.assign(controlRoutes, sourceControlRoutes(sourceListeners), {
+    'GET /_netlens/info': () => ({ ...engine.info(), sources: sourceListeners.list().map(openedSource) }),
+  });
+  let uiUrl: string | undefined;
+  const announce = async (): Promise<void> => {
+    const url = proxyUrl();
+    if (options.announce === false || !url || closed) return;
+    try {
+      await writeRunningFile(dataDir, {
+        pid: process.pid,
+        proxy: url,
+        ...(uiUrl ? { ui: uiUrl } : {}),
+        controlToken,
+        proxyAuth: proxySecret !== undefined,
+        startedAtMs: Date.now(),
+        version: ENGINE_VERSION,
+      });
+    } catch (error) {
+      emit({
+        type: 'notice',
+        level: 'warning',
+        message: `Could not write running.json in ${dataDir}: ${(error as Error).message}. Other netlens commands will not find this proxy by themselves; pass --proxy.`,
+      });
+    }
+  };
 
   const proxyUrl = (): string | undefined => {
     const address = proxy.address();
@@ -161,6 +230,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       if (started) return;
       await proxy.listen();
       started = true;
+      await announce();
       if (options.runMonitors) monitors.start();
       for (const message of startupWarnings) emit({ type: 'notice', level: 'warning', message });
       emit({ type: 'proxy:changed', info: engine.info() });
@@ -258,10 +328,28 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       proxy = next;
       port = newPort;
       started = true;
+      await announce();
       emit({ type: 'proxy:changed', info: engine.info() });
     },
     monitors,
     retries,
+    sources: {
+      open: async (kind, openOptions = {}) => openedSource(await sourceListeners.add(kind, openOptions)),
+      label: (kind) => sourceListeners.nextLabel(kind),
+      close: (source) => sourceListeners.remove(source),
+      list: () => sourceListeners.list().map(openedSource),
+    },
+    proxySecret,
+    addControlRoute(key, handler) {
+      if (!/^(GET|POST|PUT|DELETE) \/_netlens\/[a-z0-9/_*-]+$/.test(key)) {
+        throw new ControlError(`Not a control route: ${key}`, 500);
+      }
+      controlRoutes[key] = handler;
+    },
+    async announceUi(url) {
+      uiUrl = url;
+      await announce();
+    },
     async idle() {
       await finisher.idle();
       // Retry chains are tagged once the request body is hashed: wait, so a HAR carries every `_netlens.retry`.
@@ -270,7 +358,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     async close() {
       if (closed) return;
       closed = true;
+      await sourceListeners.closeAll();
       await proxy.close();
+      if (options.announce !== false) await removeRunningFile(dataDir).catch(() => undefined);
       await monitors.stop();
       await engine.idle();
       store.close();

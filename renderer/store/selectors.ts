@@ -54,6 +54,8 @@ function sortValue(exchange: Exchange, column: SortColumn): string | number {
       return exchange.startedAtMs;
     case 'error':
       return exchange.error?.class ?? '';
+    case 'source':
+      return exchange.source ?? '';
   }
 }
 

@@ -4,7 +4,7 @@ export type ViewName =
   'traffic' | 'waterfall' | 'overview' | 'diff' | 'retries' | 'probes' | 'monitors' | 'settings';
 
 export type SortColumn =
-  'seq' | 'method' | 'host' | 'path' | 'status' | 'type' | 'size' | 'duration' | 'start' | 'error';
+  'seq' | 'method' | 'host' | 'path' | 'status' | 'type' | 'size' | 'duration' | 'start' | 'error' | 'source';
 
 export interface SortState {
   column: SortColumn;

@@ -42,6 +42,7 @@ export function handleClientError(
   socket: net.Socket,
   sink: ExchangeSink,
   proxyAuthority: string,
+  source?: string,
 ): void {
   const answer = clientErrorResponse(error.code);
   if (!answer) {
@@ -71,6 +72,7 @@ export function handleClientError(
       clientAddress: socket.remoteAddress,
       clientPort: socket.remotePort,
       captureRequestBody: false,
+      source,
     });
     let host = proxyAuthority;
     try {

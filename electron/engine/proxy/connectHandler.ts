@@ -40,11 +40,18 @@ export function handleConnect(
   clientSocket: net.Socket,
   head: Buffer,
   deps: ConnectDeps,
+  source?: string,
 ): void {
   clientSocket.on('error', () => undefined);
   const authority = parseAuthority(req.url);
   if (!authority) {
-    rejectConnect(req, clientSocket, deps, `CONNECT needs a host:port target, got "${req.url ?? ''}"`);
+    rejectConnect(
+      req,
+      clientSocket,
+      deps,
+      `CONNECT needs a host:port target, got "${req.url ?? ''}"`,
+      source,
+    );
     return;
   }
   const { host, port } = authority;
@@ -61,6 +68,7 @@ export function handleConnect(
         initialData: head,
         established: false,
         track,
+        source,
       },
       deps,
     );
@@ -79,14 +87,28 @@ export function handleConnect(
     clientSocket.pause();
     if (sniff.kind === 'tls') {
       clientSocket.unshift(buffered);
-      intercept(req, clientSocket, host, port, sniff.serverName, deps);
+      intercept(req, clientSocket, host, port, sniff.serverName, deps, source);
     } else if (sniff.kind === 'http') {
       clientSocket.unshift(buffered);
-      deps.serveInner(clientSocket, { rawSocket: clientSocket, tunnel: { scheme: 'http', host, port } });
+      deps.serveInner(clientSocket, {
+        rawSocket: clientSocket,
+        tunnel: { scheme: 'http', host, port },
+        source,
+      });
       clientSocket.resume();
     } else {
       openTunnel(
-        { req, clientSocket, host, port, reason: 'not_tls', initialData: buffered, established: true, track },
+        {
+          req,
+          clientSocket,
+          host,
+          port,
+          reason: 'not_tls',
+          initialData: buffered,
+          established: true,
+          track,
+          source,
+        },
         deps,
       );
     }
@@ -121,6 +143,7 @@ function intercept(
   port: number,
   serverName: string | undefined,
   deps: ConnectDeps,
+  source: string | undefined,
 ): void {
   const settings = deps.settings();
   const certHost = serverName ?? connectHost;
@@ -131,7 +154,16 @@ function intercept(
     // Not a name a certificate can carry: tunnel it rather than break the client.
     void error;
     openTunnel(
-      { req, clientSocket, host: connectHost, port, reason: 'not_tls', established: true, track: deps.track },
+      {
+        req,
+        clientSocket,
+        host: connectHost,
+        port,
+        reason: 'not_tls',
+        established: true,
+        track: deps.track,
+        source,
+      },
       deps,
     );
     return;
@@ -159,6 +191,7 @@ function intercept(
       rawSocket: clientSocket,
       tunnel: { scheme: 'https', host: connectHost, port },
       clientTls,
+      source,
     });
   });
   let handshakeError: (Error & { code?: string }) | undefined;
@@ -189,6 +222,7 @@ function intercept(
       clientAddress: clientSocket.remoteAddress,
       clientPort: clientSocket.remotePort,
       captureRequestBody: false,
+      source,
     });
     const detail = alert
       ? `The client rejected the NetLens certificate for ${certHost} (${alert}). Trust the NetLens CA in that ` +
@@ -211,6 +245,7 @@ function rejectConnect(
   clientSocket: net.Socket,
   deps: ConnectDeps,
   reason: string,
+  source: string | undefined,
 ): void {
   const recorder = new ExchangeRecorder(deps.sink, {
     kind: 'tunnel',
@@ -221,6 +256,7 @@ function rejectConnect(
     clientAddress: clientSocket.remoteAddress,
     clientPort: clientSocket.remotePort,
     captureRequestBody: false,
+    source,
   });
   const error = failure('protocol_error', {
     host: req.url ?? '',

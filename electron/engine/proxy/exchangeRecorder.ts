@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { NetlensError } from '../../../shared/errors.js';
 import type { BodyInfo, Exchange, ExchangeKind, Header, TlsInfo } from '../../../shared/model.js';
+import { MANUAL_SOURCE } from '../../../shared/source.js';
 import type { BodyCapture } from '../capture/bodyCapture.js';
 import type { ExchangeSink } from './exchangeSink.js';
 import { intern } from './internedStrings.js';
@@ -35,6 +36,8 @@ export interface RecorderInit {
   clientTls?: TlsInfo | undefined;
   /** Capture the request body (false for CONNECT and for bodiless requests). */
   captureRequestBody?: boolean;
+  /** Where the traffic comes from; `manual` when nothing says. */
+  source?: string | undefined;
 }
 
 /**
@@ -88,6 +91,7 @@ export class ExchangeRecorder {
         tls: undefined,
       },
       error: undefined,
+      source: init.source ?? MANUAL_SOURCE,
     };
     if (init.captureRequestBody !== false) this.requestCapture = sink.openBody();
     try {

@@ -28,6 +28,10 @@ export interface ClientContext {
   clientTls?: TlsInfo;
   /** The last request head recorded on this connection (see toHeaderList). */
   lastHead?: LastHead;
+  /** Where the traffic comes from (shared/source.ts): the source listener's label, or the credentials' user name. */
+  source?: string;
+  /** Arrived on a source listener (loopback only): admitted without proxy authentication. */
+  viaSourceListener?: boolean;
 }
 
 /** What the recorder of a request arriving from a client starts with (HTTP and WebSocket alike). */
@@ -48,6 +52,7 @@ export function recorderInit(
     clientPort: ctx.rawSocket.remotePort,
     clientTls: ctx.clientTls,
     captureRequestBody,
+    source: ctx.source,
   };
 }
 

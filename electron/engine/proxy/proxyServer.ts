@@ -17,7 +17,15 @@ import {
   type ForwarderDeps,
   type UpstreamTarget,
 } from './httpForwarder.js';
+import { isControlPath, serveControl, type ControlEndpoint } from './controlEndpoint.js';
 import { serveInfoPage } from './infoPage.js';
+import {
+  PROXY_AUTH_REQUIRED_MESSAGE,
+  parseProxyAuthorization,
+  passwordMatches,
+  proxyAuthRequiredHead,
+  proxyAuthorizationOf,
+} from './proxyCredentials.js';
 import { PinnedHosts } from './pinnedHosts.js';
 import { createUpstreamAgents, type UpstreamAgents } from './upstreamAgent.js';
 import { forwardUpgrade } from './webSocketForwarder.js';
@@ -36,6 +44,13 @@ export interface ProxyServerOptions {
   extraUpstreamCaCerts?: string[];
   /** Hosts whose clients rejected our certificate; shared so a restart keeps them. */
   pinnedHosts?: PinnedHosts;
+  /**
+   * Proxy authentication for the main listener (set when it listens beyond loopback): every
+   * proxied request must carry this secret as its Basic proxy password, else 407.
+   */
+  auth?: { secret: string };
+  /** The control endpoint other NetLens processes call (see controlEndpoint.ts). */
+  control?: ControlEndpoint;
 }
 
 /** An Error for a port that cannot be listened on; `code` is the OS code (EADDRINUSE...). */
@@ -122,7 +137,15 @@ export class ProxyServer {
       this.contain(socket, () => this.onUpgrade(req, socket, head)),
     );
     this.server.on('clientError', (error: Error & { code?: string }, socket: net.Socket) =>
-      this.contain(socket, () => handleClientError(error, socket, this.options.sink, this.authority())),
+      this.contain(socket, () =>
+        handleClientError(
+          error,
+          socket,
+          this.options.sink,
+          this.authority(),
+          this.contexts.get(socket)?.source,
+        ),
+      ),
     );
   }
 
@@ -146,13 +169,49 @@ export class ProxyServer {
       socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    handleConnect(req, socket, head, {
-      ...this.deps,
-      leafCerts: this.options.leafCerts,
-      pinnedHosts: this.pinnedHosts,
-      serveInner: (inner, ctx) => this.serveInner(inner, ctx),
-      track: (s) => this.track(s),
-    });
+    const ctx = this.contextOf(socket);
+    if (!this.admit(req, ctx)) {
+      socket.end(proxyAuthRequiredHead(req.httpVersion, PROXY_AUTH_REQUIRED_MESSAGE));
+      return;
+    }
+    handleConnect(
+      req,
+      socket,
+      head,
+      {
+        ...this.deps,
+        leafCerts: this.options.leafCerts,
+        pinnedHosts: this.pinnedHosts,
+        serveInner: (inner, innerCtx) => this.serveInner(inner, innerCtx),
+        track: (s) => this.track(s),
+      },
+      ctx.source,
+    );
+  }
+
+  /**
+   * Reads the request's proxy credentials: a source label as user name tags the connection's
+   * traffic; with authentication on, the password must be the secret. False: answer 407.
+   * Requests inside an admitted tunnel and on source listeners (loopback) are admitted as they are.
+   */
+  private admit(req: http.IncomingMessage, ctx: ClientContext): boolean {
+    if (ctx.tunnel) return true;
+    const value = proxyAuthorizationOf(req);
+    const auth = ctx.viaSourceListener ? undefined : this.options.auth;
+    if (value === undefined) return auth === undefined;
+    const credentials = parseProxyAuthorization(value);
+    if (auth && !passwordMatches(credentials?.password, auth.secret)) return false;
+    if (credentials?.source && !ctx.viaSourceListener) ctx.source = credentials.source;
+    return true;
+  }
+
+  /**
+   * A connection accepted by a source listener (a port NetLens opened for one launched client):
+   * served like any other, its exchanges tagged with the listener's source label.
+   */
+  acceptSocket(socket: net.Socket, source: string): void {
+    this.contexts.set(socket, { rawSocket: socket, source, viaSourceListener: true });
+    this.server.emit('connection', socket);
   }
 
   /** Applies settings that the server reads per connection. */
@@ -275,7 +334,24 @@ export class ProxyServer {
     const ctx = this.contextOf(req.socket);
     const target = this.resolveTarget(req, ctx);
     if (target === 'self') {
+      const path = (req.url ?? '/').replace(/^[a-z]+:\/\/[^/]*/i, '');
+      if (this.options.control && isControlPath(path)) {
+        req.url = path;
+        serveControl(req, res, this.options.control);
+        return;
+      }
       serveInfoPage(req, res, { caCertPem: this.options.caCertPem, proxyUrl: `http://${this.authority()}` });
+      return;
+    }
+    if (!this.admit(req, ctx)) {
+      req.resume();
+      res.writeHead(407, 'Proxy Authentication Required', {
+        'Proxy-Authenticate': 'Basic realm="NetLens", charset="UTF-8"',
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Content-Length': Buffer.byteLength(PROXY_AUTH_REQUIRED_MESSAGE),
+        Connection: 'close',
+      });
+      res.end(PROXY_AUTH_REQUIRED_MESSAGE);
       return;
     }
     if (typeof target === 'string') {
@@ -306,6 +382,7 @@ export class ProxyServer {
       clientAddress: ctx.rawSocket.remoteAddress,
       clientPort: ctx.rawSocket.remotePort,
       captureRequestBody: false,
+      source: ctx.source,
     });
     const error = failure('protocol_error', {
       host: this.options.host,
@@ -323,6 +400,10 @@ export class ProxyServer {
   private onUpgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
     const ctx = this.contextOf(socket);
     const target = this.resolveTarget(req, ctx);
+    if (target !== 'self' && !this.admit(req, ctx)) {
+      socket.end(proxyAuthRequiredHead(req.httpVersion, PROXY_AUTH_REQUIRED_MESSAGE));
+      return;
+    }
     if (typeof target === 'string') {
       const body = `${target === 'self' ? 'The NetLens proxy does not accept upgrades itself' : target}\n`;
       socket.end(

@@ -21,6 +21,8 @@ export interface TunnelRequest {
   established: boolean;
   /** Register upstream sockets so closing the proxy ends them. */
   track(socket: net.Socket): void;
+  /** Where the traffic comes from (shared/source.ts). */
+  source?: string | undefined;
 }
 
 /**
@@ -41,6 +43,7 @@ export function openTunnel(tunnel: TunnelRequest, deps: ForwarderDeps): void {
     clientAddress: clientSocket.remoteAddress,
     clientPort: clientSocket.remotePort,
     captureRequestBody: false,
+    source: tunnel.source,
   });
   const info: TunnelInfo = { reason: tunnel.reason, bytesFromClient: 0, bytesFromServer: 0 };
   recorder.patch((exchange) => {

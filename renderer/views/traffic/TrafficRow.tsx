@@ -84,6 +84,9 @@ export const TrafficRow = memo(function TrafficRow({
       <span role="cell" title={exchange.error?.message}>
         {exchange.error?.class ?? ''}
       </span>
+      <span role="cell" title={exchange.source}>
+        {exchange.source ?? ''}
+      </span>
     </div>
   );
 });

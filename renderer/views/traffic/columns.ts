@@ -1,7 +1,17 @@
 import type { SortColumn } from '../../store';
 
 export type ColumnId =
-  'method' | 'host' | 'path' | 'status' | 'type' | 'size' | 'duration' | 'start' | 'waterfall' | 'error';
+  | 'method'
+  | 'host'
+  | 'path'
+  | 'status'
+  | 'type'
+  | 'size'
+  | 'duration'
+  | 'start'
+  | 'waterfall'
+  | 'error'
+  | 'source';
 
 export interface Column {
   id: ColumnId;
@@ -24,6 +34,8 @@ export const COLUMNS: readonly Column[] = [
   { id: 'start', label: 'Start', widthPx: 96, minWidthPx: 60, sort: 'start' },
   { id: 'waterfall', label: 'Waterfall', widthPx: 140, minWidthPx: 60 },
   { id: 'error', label: 'Error', widthPx: 140, minWidthPx: 60, sort: 'error' },
+  // Where the exchange came from: chromium#1, terminal#2, system, manual (filter: source:).
+  { id: 'source', label: 'Source', widthPx: 90, minWidthPx: 50, sort: 'source' },
 ];
 
 export function gridTemplate(widths: Record<ColumnId, number>): string {

@@ -98,6 +98,20 @@ describe('parseFilter', () => {
     expect(matching('type:png', all)).toEqual([big.id]);
   });
 
+  it('source: a kind matches every client of that kind, a label only that client', () => {
+    const chromium1 = { ...makeExchange(), source: 'chromium#1' };
+    const chromium2 = { ...makeExchange(), source: 'chromium#2' };
+    const terminal = { ...makeExchange(), source: 'terminal#3' };
+    const manual = { ...makeExchange(), source: 'manual' };
+    const imported = makeExchange();
+    const sources = [chromium1, chromium2, terminal, manual, imported];
+    expect(matching('source:chromium', sources)).toEqual([chromium1.id, chromium2.id]);
+    expect(matching('source:Chromium#2', sources)).toEqual([chromium2.id]);
+    expect(matching('source:terminal,manual', sources)).toEqual([terminal.id, manual.id]);
+    expect(matching('-source:chromium', sources)).toEqual([terminal.id, manual.id, imported.id]);
+    expect(parseFilter('source:').errors).not.toEqual([]);
+  });
+
   it('negates any term with -', () => {
     expect(matching('-method:GET', all)).toEqual([post.id]);
     expect(matching('-is:failed -is:pending', all)).toEqual([get.id, post.id, big.id, traced.id]);

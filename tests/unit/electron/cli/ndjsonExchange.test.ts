@@ -93,6 +93,11 @@ describe('other lines', () => {
     expect(JSON.stringify(listeningLine('http://127.0.0.1:8899', '/d/ca.pem'))).toBe(
       '{"type":"listening","proxy":"http://127.0.0.1:8899","caCert":"/d/ca.pem"}',
     );
+    expect(JSON.stringify(listeningLine('http://0.0.0.0:8899', '/d/ca.pem', undefined, 'pw'))).toBe(
+      '{"type":"listening","proxy":"http://0.0.0.0:8899","caCert":"/d/ca.pem","proxyPassword":"pw"}',
+    );
+    expect(exchangeLine({ ...makeExchange(), source: 'terminal#2' }).source).toBe('terminal#2');
+    expect('source' in exchangeLine(makeExchange())).toBe(false);
     expect(JSON.stringify(retryLine('ex-1', { chainId: 'c', attempt: 1 }))).toBe(
       '{"type":"retry","id":"ex-1","retry":{"chainId":"c","attempt":1}}',
     );

@@ -8,6 +8,16 @@ describe('terseExchangeLine', () => {
     expect(terseExchangeLine(exchange)).toBe('200 GET http://127.0.0.1:8080/a 42 ms 2 B');
   });
 
+  it('names the source of a client NetLens launched, not of manual traffic', () => {
+    const exchange = makeExchange({ url: 'http://127.0.0.1:8080/a', durationMs: 8 });
+    expect(terseExchangeLine({ ...exchange, source: 'chromium#1' })).toBe(
+      '200 GET http://127.0.0.1:8080/a 8.0 ms 2 B <chromium#1>',
+    );
+    expect(terseExchangeLine({ ...exchange, source: 'manual' })).toBe(
+      '200 GET http://127.0.0.1:8080/a 8.0 ms 2 B',
+    );
+  });
+
   it('prints ERR and the error class with its message for a failure', () => {
     const exchange = makeFailedExchange({}, { url: 'http://127.0.0.1:1/x', durationMs: 3001 });
     expect(terseExchangeLine(exchange)).toBe(
