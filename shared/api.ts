@@ -21,6 +21,10 @@ import type {
 import type { MonitorDefinition, MonitorEventPayload, MonitorHistory } from './monitor.js';
 import type { ExchangeDiff } from './diff.js';
 import type { RetryChain } from './retry.js';
+import type { SystemProxyRequest, SystemProxyState } from './systemProxy.js';
+import type { BrowserInfo, BrowserLaunchRequest, LaunchedBrowser } from './browsers.js';
+import type { CaStore, CaTrustStatus } from './caTrust.js';
+import type { ShellKind, TerminalSetup } from './terminal.js';
 
 export interface AppInfo {
   version: string;
@@ -77,6 +81,19 @@ export interface ApiChannels {
   // Analysis
   'diff:exchanges': { args: [leftId: string, rightId: string]; value: ExchangeDiff };
   'retries:list': { args: []; value: RetryChain[] };
+
+  // Interception: ways to get a client's traffic in (the Intercept view)
+  'systemProxy:status': { args: []; value: SystemProxyState };
+  'systemProxy:set': { args: [request: SystemProxyRequest]; value: SystemProxyState };
+  'browsers:list': { args: []; value: BrowserInfo[] };
+  'browsers:launch': { args: [request: BrowserLaunchRequest]; value: LaunchedBrowser };
+  'ca:status': { args: []; value: CaTrustStatus };
+  'ca:install': { args: [store: CaStore]; value: CaTrustStatus };
+  'ca:uninstall': { args: [store: CaStore]; value: CaTrustStatus };
+  /** The lines that configure a terminal for this NetLens, in a shell's syntax. */
+  'terminal:env': { args: [shell: ShellKind]; value: TerminalSetup };
+  /** Opens a terminal window configured for NetLens (desktop app). */
+  'terminal:open': { args: []; value: { pid: number; source: string } };
 }
 
 export type Channel = keyof ApiChannels;
@@ -106,6 +123,15 @@ export const CHANNELS = [
   'monitors:history',
   'diff:exchanges',
   'retries:list',
+  'systemProxy:status',
+  'systemProxy:set',
+  'browsers:list',
+  'browsers:launch',
+  'ca:status',
+  'ca:install',
+  'ca:uninstall',
+  'terminal:env',
+  'terminal:open',
 ] as const satisfies readonly Channel[];
 
 export function isChannel(value: unknown): value is Channel {
