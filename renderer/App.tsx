@@ -6,6 +6,7 @@ import type { ViewName } from './store';
 import { StatusBar } from './views/traffic/StatusBar';
 import { FILTER_INPUT_ID } from './views/traffic/FilterBar';
 import { TrafficView } from './views/traffic/TrafficView';
+import { InterceptView } from './views/intercept/InterceptView';
 import { WaterfallView } from './views/waterfall/WaterfallView';
 import { OverviewView } from './views/overview/OverviewView';
 import { RetriesView } from './views/retries/RetriesView';
@@ -16,6 +17,7 @@ import { ensureMonitorFeed, loadMonitors } from './views/monitors/monitorFeed';
 
 const NAV: { view: ViewName; label: string }[] = [
   { view: 'traffic', label: 'Traffic' },
+  { view: 'intercept', label: 'Intercept' },
   { view: 'waterfall', label: 'Waterfall' },
   { view: 'overview', label: 'Overview' },
   { view: 'retries', label: 'Retries' },
@@ -44,6 +46,8 @@ function CurrentView() {
   switch (view) {
     case 'traffic':
       return <TrafficView />;
+    case 'intercept':
+      return <InterceptView />;
     case 'waterfall':
       return <WaterfallView />;
     case 'overview':

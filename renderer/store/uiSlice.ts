@@ -1,7 +1,15 @@
 import type { SliceCreator } from './';
 
 export type ViewName =
-  'traffic' | 'waterfall' | 'overview' | 'diff' | 'retries' | 'probes' | 'monitors' | 'settings';
+  | 'traffic'
+  | 'intercept'
+  | 'waterfall'
+  | 'overview'
+  | 'diff'
+  | 'retries'
+  | 'probes'
+  | 'monitors'
+  | 'settings';
 
 export type SortColumn =
   'seq' | 'method' | 'host' | 'path' | 'status' | 'type' | 'size' | 'duration' | 'start' | 'error' | 'source';

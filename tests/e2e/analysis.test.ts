@@ -90,7 +90,11 @@ afterAll(async () => {
 
 describe('analysis views in web mode', () => {
   it('diffs a failed signed request against the last success and names the key order', async () => {
-    await page.locator('[role="row"][data-id]', { hasText: '401' }).click();
+    // The status cell, not the whole row: a start time such as 09:26:53.401 contains "401" too.
+    await page
+      .locator('[role="row"][data-id]')
+      .filter({ has: page.locator('[role="cell"]:nth-child(4)', { hasText: '401' }) })
+      .click();
     const detail = page.getByRole('complementary', { name: 'Exchange detail' });
     await detail.getByRole('button', { name: 'Compare with last success' }).click();
     const summary = page.getByRole('region', { name: 'Diff summary' });

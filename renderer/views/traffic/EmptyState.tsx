@@ -6,13 +6,21 @@ import { setupSnippets } from './setupSnippets';
 export function EmptyState() {
   const info = useStore((s) => s.info);
   const capturing = useStore((s) => s.capturing);
+  const setView = useStore((s) => s.setView);
   const proxyUrl = info?.proxyUrl;
   return (
     <div className="empty-state" aria-label="Getting started">
       <h2>No traffic yet</h2>
+      <p>
+        <button type="button" className="primary" onClick={() => setView('intercept')}>
+          Intercept traffic…
+        </button>{' '}
+        Launch a browser or a terminal that goes through NetLens, or make NetLens the system proxy, in one
+        click.
+      </p>
       {proxyUrl ? (
         <p>
-          Point an HTTP client at the NetLens proxy <code>{proxyUrl}</code>{' '}
+          Or point an HTTP client at the NetLens proxy <code>{proxyUrl}</code>{' '}
           <CopyButton text={proxyUrl} label="Copy" title="Copy the proxy address" /> and trust its CA
           certificate <code>{info.caCertPath}</code>{' '}
           <CopyButton text={info.caCertPath} label="Copy" title="Copy the CA path" /> to see HTTPS. Every
