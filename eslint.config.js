@@ -15,6 +15,25 @@ const noElectron = {
   message: "Only electron/main and electron/preload import 'electron'.",
 };
 
+const NO_RENDERER = { group: ['**/renderer/**'], message: 'The engine never imports the renderer.' };
+const NO_CLI = {
+  group: ['**/cli/**', '@cli/*'],
+  message: 'The engine never imports the CLI (electron/cli).',
+};
+const NO_ASSEMBLY = {
+  group: ['**/api/*', '**/web/*', '**/engine.js', '**/engine'],
+  message: `Domain folders (${DOMAIN_FOLDERS.join(', ')}) never import api/, web/ or engine.ts.`,
+};
+
+/** One block of import rules for the Node side: no 'electron', and these patterns. */
+function importRules(files, ignores, patterns) {
+  return {
+    files,
+    ...(ignores.length > 0 ? { ignores } : {}),
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns }] },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'coverage/**'] },
   js.configs.recommended,
@@ -98,57 +117,17 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    // The engine (and everything but main/ and preload/) runs under plain Node.
-    files: ['electron/**/*.ts'],
-    ignores: ['electron/main/**', 'electron/preload/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [noElectron],
-          patterns: [{ group: ['**/renderer/**'], message: 'The engine never imports the renderer.' }],
-        },
-      ],
-    },
-  },
-  {
-    // The engine never imports the CLI; it is the CLI that is a client of the engine.
-    files: ['electron/engine/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [noElectron],
-          patterns: [
-            { group: ['**/renderer/**'], message: 'The engine never imports the renderer.' },
-            { group: ['**/cli/**', '@cli/*'], message: 'The engine never imports the CLI (electron/cli).' },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // Domain folders are the engine's parts; api/, web/ and engine.ts assemble them, never the reverse.
-    files: [`electron/engine/{${DOMAIN_FOLDERS.join(',')}}/**/*.ts`],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [noElectron],
-          patterns: [
-            { group: ['**/renderer/**'], message: 'The engine never imports the renderer.' },
-            { group: ['**/cli/**', '@cli/*'], message: 'The engine never imports the CLI (electron/cli).' },
-            {
-              group: ['**/api/*', '**/web/*', '**/engine.js', '**/engine'],
-              message:
-                'Domain folders (proxy, tls, capture, probes, analysis, rules, system) never import api/, web/ or engine.ts.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  // The engine (and everything but main/ and preload/) runs under plain Node; the engine never
+  // imports the CLI (the CLI is its client); domain folders are the engine's parts, and api/, web/
+  // and engine.ts assemble them, never the reverse. ESLint keeps one no-restricted-imports per
+  // file (the last matching block wins), so each block lists every rule that applies there.
+  importRules(['electron/**/*.ts'], ['electron/main/**', 'electron/preload/**'], [NO_RENDERER]),
+  importRules(['electron/engine/**/*.ts'], [], [NO_RENDERER, NO_CLI]),
+  importRules(
+    [`electron/engine/{${DOMAIN_FOLDERS.join(',')}}/**/*.ts`],
+    [],
+    [NO_RENDERER, NO_CLI, NO_ASSEMBLY],
+  ),
   {
     files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts'],
     rules: {

@@ -1,6 +1,6 @@
 import type { AppInfo } from '../../../shared/api';
 import { CopyButton } from '../../components/CopyButton';
-import { setupSnippets } from '../traffic/setupSnippets';
+import { SetupSnippetList } from '../traffic/SetupSnippetList';
 import { InterceptCard } from './InterceptCard';
 
 /** Any client, configured by hand: the proxy address, the CA, and recipes per client. */
@@ -25,16 +25,7 @@ export function ManualCard({ info }: { info: AppInfo | undefined }) {
           </p>
           <details>
             <summary>Recipes for curl, Python, Node, Chromium, Firefox</summary>
-            {setupSnippets(proxyUrl, info.caCertPath).map((snippet) => (
-              <section key={snippet.id} className="snippet" aria-label={`${snippet.title} setup`}>
-                <header>
-                  <strong>{snippet.title}</strong>
-                  <CopyButton text={snippet.code} label="Copy" title={`Copy the ${snippet.title} snippet`} />
-                </header>
-                <pre className="block">{snippet.code}</pre>
-                {snippet.note && <p className="muted">{snippet.note}</p>}
-              </section>
-            ))}
+            <SetupSnippetList proxyUrl={proxyUrl} caCertPath={info.caCertPath} />
           </details>
         </>
       ) : (

@@ -1,6 +1,6 @@
 import { useStore } from '../../store';
 import { CopyButton } from '../../components/CopyButton';
-import { setupSnippets } from './setupSnippets';
+import { SetupSnippetList } from './SetupSnippetList';
 
 /** What a new user sees before the first exchange: how to send traffic through NetLens. */
 export function EmptyState() {
@@ -30,18 +30,7 @@ export function EmptyState() {
         <p>The proxy is not listening. Start it from Settings or the command line (`netlens proxy`).</p>
       )}
       {!capturing && <p className="badge warn">Capture is paused: press Start capture to record.</p>}
-      {proxyUrl &&
-        info &&
-        setupSnippets(proxyUrl, info.caCertPath).map((snippet) => (
-          <section key={snippet.id} className="snippet" aria-label={`${snippet.title} setup`}>
-            <header>
-              <strong>{snippet.title}</strong>
-              <CopyButton text={snippet.code} label="Copy" title={`Copy the ${snippet.title} snippet`} />
-            </header>
-            <pre className="block">{snippet.code}</pre>
-            {snippet.note && <p className="muted">{snippet.note}</p>}
-          </section>
-        ))}
+      {proxyUrl && info && <SetupSnippetList proxyUrl={proxyUrl} caCertPath={info.caCertPath} />}
     </div>
   );
 }
