@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { monitorDefinitionProblem, type MonitorDefinition } from '../../../shared/monitor.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../system/dataDir.js';
 
 export const MONITORS_FILE = 'monitors.json';
 
@@ -77,9 +78,13 @@ export function normalizeDefinition(def: MonitorDefinition): MonitorDefinition {
 /** Atomic write (temp file + rename) so a crash mid-write leaves the previous file intact. */
 export async function saveMonitors(dataDir: string, monitors: readonly MonitorDefinition[]): Promise<void> {
   const file = monitorsFilePath(dataDir);
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(monitors, null, 2)}\n`, 'utf8');
+  // Targets may carry credentials (`https://user:token@host/`): the user's eyes only.
+  await writeFile(temp, `${JSON.stringify(monitors, null, 2)}\n`, {
+    encoding: 'utf8',
+    mode: PRIVATE_FILE_MODE,
+  });
   await rename(temp, file);
 }
 
