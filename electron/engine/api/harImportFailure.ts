@@ -29,7 +29,7 @@ export function contentFreeMessage(message: string): string {
     .replace(/"([^"]*)"/g, (quoted, inner: string) =>
       /^[A-Za-z_$][\w$.]{0,40}$/.test(inner) ? quoted : '"…"',
     )
-    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(/\p{Cc}/gu, ' ')
     .trim();
   return line.length > MAX_MESSAGE_LENGTH ? `${line.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : line;
 }
