@@ -32,7 +32,9 @@ describe('harImportFailure', () => {
     expect(failure.message).toMatch(/line 1, column \d+/);
     expect(failure.message).not.toContain('sekrit');
     expect(failure.message).not.toContain('\n');
-    expect(failure.message).toMatch(/^The file is not valid JSON: Unexpected character \(line 1, column \d+\)\.$/);
+    expect(failure.message).toMatch(
+      /^The file is not valid JSON: Unexpected character \(line 1, column \d+\)\.$/,
+    );
   });
 
   it('keeps the JSON path of a structural error', () => {
