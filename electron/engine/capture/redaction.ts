@@ -78,56 +78,54 @@ export const SECRET_RULES = {
   ],
   /** Secret only as the last word (`db_pass`, `x-auth`, `sig`, `pan`); elsewhere they mean other things (`pass_through`). */
   trailingSecretWords: ['pass', 'pin', 'sig', 'sid', 'otp', 'auth', 'pan', 'csc'],
-  /** Word sequences that make a name secret wherever they appear in it (`x_api_key`, `card_number`). */
+  /** `key` is secret after one of these (`X-Api-Key`, `Ocp-Apim-Subscription-Key`), or as the whole name (`?key=`). */
+  keyQualifiers: [
+    'api',
+    'access',
+    'secret',
+    'private',
+    'subscription',
+    'client',
+    'signing',
+    'master',
+    'license',
+    'encryption',
+    'app',
+    'consumer',
+    'account',
+    'auth',
+    'admin',
+    'service',
+    'ssh',
+    'pgp',
+    'gpg',
+    'hmac',
+    'shared',
+    'storage',
+  ],
+  /** `code` / `codes` are secret after one of these: one-time codes (`device_code` of RFC 8628, 2FA codes). */
+  codeQualifiers: [
+    'auth',
+    'authorization',
+    'device',
+    'user',
+    'otp',
+    'totp',
+    'mfa',
+    '2fa',
+    'sms',
+    'verification',
+    'recovery',
+    'backup',
+    'reset',
+    'activation',
+    'confirmation',
+    'login',
+    'security',
+  ],
+  /** Other word sequences that make a name secret wherever they appear in it (`card_number`, `cc_num`). */
   secretPhrases: [
-    // `key` after one of these, or a name that is `key` alone (`?key=`).
-    ...[
-      'api',
-      'access',
-      'secret',
-      'private',
-      'subscription',
-      'client',
-      'signing',
-      'master',
-      'license',
-      'encryption',
-      'app',
-      'consumer',
-      'account',
-      'auth',
-      'admin',
-      'service',
-      'ssh',
-      'pgp',
-      'gpg',
-      'hmac',
-      'shared',
-      'storage',
-    ].map((qualifier) => [qualifier, 'key']),
-    // One-time codes (`device_code` of RFC 8628, `code_verifier` of RFC 7636 PKCE, 2FA codes).
-    ...[
-      'auth',
-      'authorization',
-      'device',
-      'user',
-      'otp',
-      'totp',
-      'mfa',
-      '2fa',
-      'sms',
-      'verification',
-      'recovery',
-      'backup',
-      'reset',
-      'activation',
-      'confirmation',
-      'login',
-      'security',
-    ].flatMap((qualifier) => [
-      [qualifier, 'code'],
-      [qualifier, 'codes'],
-    ]),
+    // PKCE (RFC 7636): the verifier is the secret, the challenge is public.
     ['code', 'verifier'],
     // Payment cards (PCI DSS: the number and the verification value) and bank accounts.
     ...['card', 'cc'].flatMap((card) => ['number', 'num', 'no', 'nr'].map((number) => [card, number])),
@@ -226,7 +224,14 @@ const OAUTH_CODE_SIBLINGS = new Set<string>(SECRET_RULES.oauthCodeSiblings);
 const TOKEN_SHAPED_NAMES = new Set<string>(SECRET_RULES.tokenShapedNames);
 /** Phrases by their last word, for a lookup per word instead of a scan of every phrase. */
 const PHRASES_BY_LAST_WORD = new Map<string, (readonly string[])[]>();
-for (const phrase of SECRET_RULES.secretPhrases) {
+for (const phrase of [
+  ...SECRET_RULES.keyQualifiers.map((qualifier) => [qualifier, 'key']),
+  ...SECRET_RULES.codeQualifiers.flatMap((qualifier) => [
+    [qualifier, 'code'],
+    [qualifier, 'codes'],
+  ]),
+  ...SECRET_RULES.secretPhrases,
+]) {
   const last = phrase[phrase.length - 1]!;
   PHRASES_BY_LAST_WORD.set(last, [...(PHRASES_BY_LAST_WORD.get(last) ?? []), phrase]);
 }
@@ -499,6 +504,14 @@ function isJsonType(mimeType: string): boolean {
   return /^application\/([a-z0-9.+-]*\+)?json\b|^text\/json\b|^application\/x-ndjson\b/.test(mimeType);
 }
 
+/** No type, or one that says nothing (HAR's `x-unknown`, octet-stream, plain text): JSON is recognised by parsing. */
+function isUntyped(mimeType: string): boolean {
+  const essence = mimeType.split(';', 1)[0]!.trim();
+  return ['', 'x-unknown', 'application/x-unknown', 'application/octet-stream', 'text/plain'].includes(
+    essence,
+  );
+}
+
 function isXmlType(mimeType: string): boolean {
   return /^(application|text)\/([a-z0-9.+-]*\+)?xml\b/.test(mimeType);
 }
@@ -589,7 +602,7 @@ function redactXml(text: string): string {
 export function redactBodyText(text: string, mimeType: string | undefined): string {
   const type = (mimeType ?? '').toLowerCase().trim();
   if (type.startsWith('application/x-www-form-urlencoded')) return redactFormEncoded(text);
-  if (isJsonType(type) || (type === '' && /^\s*[{[]/.test(text))) {
+  if (isJsonType(type) || (isUntyped(type) && /^\s*[{[]/.test(text))) {
     const redacted = redactJsonText(text) ?? (type.includes('ndjson') ? redactJsonLines(text) : undefined);
     if (redacted !== undefined) return redacted;
   }

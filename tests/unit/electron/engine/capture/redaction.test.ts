@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   REDACTED,
+  SECRET_RULES,
+  SECRET_VALUE_PATTERNS,
   isSecretName,
   redactBodyText,
   redactExchange,
@@ -220,8 +224,11 @@ describe('redactBodyText', () => {
     expect(redactBodyText('{"password": broken', 'application/json')).toBe('{"password": broken');
   });
 
-  it('recognises JSON without a content type', () => {
+  it('recognises JSON without a content type, or under one that says nothing', () => {
     expect(redactBodyText('{"secret":"s"}', undefined)).toBe('{"secret":"[redacted]"}');
+    for (const type of ['x-unknown', 'text/plain; charset=utf-8', 'application/octet-stream']) {
+      expect(redactBodyText('{"secret":"s"}', type), type).toBe('{"secret":"[redacted]"}');
+    }
   });
 });
 
@@ -510,5 +517,33 @@ describe('redactExchange covers every header list and URL the record carries', (
     expect(redacted.request.originalUrl).toBe('http://h/?token=%5Bredacted%5D');
     expect(redacted.error.message).toBe('bad header ghp_[redacted]');
     expect(extended.request.clientHeaders[0]!.value).toBe('Basic dXNlcjpwYXNz');
+  });
+});
+
+describe('docs/redaction.md', () => {
+  const doc = readFileSync(path.resolve('docs/redaction.md'), 'utf8');
+
+  it('lists every name rule of SECRET_RULES', () => {
+    const listed = [
+      ...SECRET_RULES.credentialHeaders,
+      ...SECRET_RULES.urlHeaders,
+      ...SECRET_RULES.secretWords,
+      ...SECRET_RULES.trailingSecretWords,
+      ...SECRET_RULES.keyQualifiers,
+      ...SECRET_RULES.codeQualifiers,
+      ...SECRET_RULES.secretPhrases.map((phrase) => phrase.join('_')),
+      ...SECRET_RULES.descriptiveSuffixes,
+      ...SECRET_RULES.oauthCodeSiblings,
+      ...SECRET_RULES.tokenShapedNames,
+    ];
+    const missing = listed.filter((name) => !new RegExp(`\`${name}\``, 'i').test(doc));
+    expect(missing).toEqual([]);
+  });
+
+  it('lists every value pattern of SECRET_VALUE_PATTERNS', () => {
+    const missing = SECRET_VALUE_PATTERNS.filter(({ name }) => !doc.includes(`| ${name} `)).map(
+      (p) => p.name,
+    );
+    expect(missing).toEqual([]);
   });
 });
