@@ -5,6 +5,7 @@
  */
 import { app, dialog, Menu, nativeTheme, protocol, session, shell, type BrowserWindow } from 'electron';
 import { existsSync, readFileSync } from 'node:fs';
+import tls from 'node:tls';
 import path from 'node:path';
 import { createEngine, type Engine } from '../engine/engine.js';
 import { createApiDispatcher } from '../engine/api/apiHandlers.js';
@@ -19,6 +20,7 @@ import { buildAppMenu } from './menu.js';
 import { harSaveHandler, openHarWithDialog, saveHarWithDialog } from './harFiles.js';
 import { notifyMonitorEvents } from './notifications.js';
 import { safeExternalUrl } from './urlPolicy.js';
+import { applyExtraCaCertificates } from './extraCaCertificates.js';
 import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './appProtocol.js';
 
 // dist/electron/main.cjs → dist/electron/preload.cjs and dist/renderer/ (served as app://netlens/).
@@ -30,6 +32,9 @@ app.setName('NetLens');
 // The same folder the CLI uses by default (dataDir.ts), whatever package.json's name says.
 app.setPath('userData', path.join(app.getPath('appData'), 'NetLens'));
 const args = parseAppArgs(process.argv.slice(1));
+// Before any TLS connection: the packaged app's fuses stop Node from reading it (extraCaCertificates.ts).
+const extraCa = applyExtraCaCertificates(process.env, tls, (file) => readFileSync(file, 'utf8'));
+if (extraCa.status === 'failed') console.error(`netlens: ${extraCa.message}`);
 // DevTools are a development tool: in the shipped (packaged) app only with --devtools.
 const allowDevTools = !app.isPackaged || args.devTools === true;
 // Before `ready`, as Electron requires: the renderer's own origin (appProtocol.ts).
