@@ -4,7 +4,6 @@
  * The CLI, the web transport and the Electron main process are thin clients of it.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { AppInfo, EngineEvent, HarExportOptions, HarImportSummary } from '../../shared/api.js';
 import type { BodySide, Exchange } from '../../shared/model.js';
@@ -25,6 +24,7 @@ import { PinnedHosts } from './proxy/pinnedHosts.js';
 import { openedSource, sourceControlRoutes, type OpenedSource } from './proxy/sourceControlRoutes.js';
 import { SourceListeners } from './proxy/sourceListeners.js';
 import { ProxyServer } from './proxy/proxyServer.js';
+import { ensurePrivateDir } from './system/dataDir.js';
 import { loadOrCreateProxySecret } from './system/proxySecret.js';
 import { removeRunningFile, writeRunningFile } from './system/runningFile.js';
 import { loadSettings, saveSettings, validateSettings } from './system/settingsFile.js';
@@ -104,7 +104,7 @@ export interface Engine {
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   const dataDir = path.resolve(options.dataDir);
-  await fs.promises.mkdir(dataDir, { recursive: true });
+  await ensurePrivateDir(dataDir);
   const host = options.host ?? '127.0.0.1';
   let port = options.port ?? 8899;
   const listeners = new Set<(event: EngineEvent) => void>();

@@ -4,6 +4,8 @@
  */
 export interface AppArgs {
   dataDir?: string;
+  /** `--devtools`: allow DevTools in a packaged app (they are always there in development). */
+  devTools?: boolean;
 }
 
 export function parseAppArgs(argv: readonly string[]): AppArgs {
@@ -15,6 +17,8 @@ export function parseAppArgs(argv: readonly string[]): AppArgs {
       i += 1;
     } else if (arg.startsWith('--data-dir=')) {
       args.dataDir = arg.slice('--data-dir='.length);
+    } else if (arg === '--devtools') {
+      args.devTools = true;
     }
   }
   if (args.dataDir !== undefined && args.dataDir.trim() === '') delete args.dataDir;

@@ -10,7 +10,8 @@ import type { Engine } from '../engine/engine.js';
 import type { HandlerTable } from '../engine/api/apiHandlers.js';
 import { ApiFailure } from '../engine/api/apiFailure.js';
 import { argList } from '../engine/api/apiArguments.js';
-import { writeFileAtomically } from '../engine/system/atomicFileWrite.js';
+import { importHarSafely } from '../engine/api/harImportFailure.js';
+import { writeTextFileAtomically } from '../engine/system/atomicFileWrite.js';
 import { MAX_HAR_TEXT_LENGTH, parseHarExportOptions } from '../engine/api/captureHandlers.js';
 
 const HAR_FILTERS = [
@@ -43,8 +44,8 @@ export async function saveHarWithDialog(
   if (choice.canceled || !choice.filePath) return null;
   const har = await engine.exportHar(options);
   try {
-    const text = `${JSON.stringify(har, null, 2)}\n`;
-    await writeFileAtomically(choice.filePath, (handle) => handle.writeFile(text, 'utf8'));
+    // 0600 (writeTextFileAtomically's default): an unredacted HAR holds credentials.
+    await writeTextFileAtomically(choice.filePath, `${JSON.stringify(har, null, 2)}\n`);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ApiFailure('io_error', `Could not write ${choice.filePath}: ${reason}`, { cause: error });
@@ -72,7 +73,7 @@ export async function openHarWithDialog(
     throw new ApiFailure('too_large', `${path.basename(file)} is too large to import (${info.size} bytes).`);
   }
   const text = await readFile(file, 'utf8');
-  return { path: file, summary: await engine.importHar(text) };
+  return { path: file, summary: await importHarSafely(() => engine.importHar(text)) };
 }
 
 /** The Electron-only `har:save` channel (web mode has no handler: `unsupported`, the UI downloads). */

@@ -3,8 +3,9 @@
  * data dir and the monitors running), one window, the IPC bridge, menus and notifications.
  * Everything that is not window/menu/dialog glue lives in the engine.
  */
-import { app, dialog, Menu, nativeTheme, session, shell, type BrowserWindow } from 'electron';
+import { app, dialog, Menu, nativeTheme, protocol, session, shell, type BrowserWindow } from 'electron';
 import { existsSync, readFileSync } from 'node:fs';
+import tls from 'node:tls';
 import path from 'node:path';
 import { createEngine, type Engine } from '../engine/engine.js';
 import { createApiDispatcher } from '../engine/api/apiHandlers.js';
@@ -18,18 +19,26 @@ import { registerApiIpc, sendEvents } from './ipc.js';
 import { buildAppMenu } from './menu.js';
 import { harSaveHandler, openHarWithDialog, saveHarWithDialog } from './harFiles.js';
 import { notifyMonitorEvents } from './notifications.js';
-import { indexFileUrl, safeExternalUrl } from './urlPolicy.js';
+import { safeExternalUrl } from './urlPolicy.js';
+import { applyExtraCaCertificates } from './extraCaCertificates.js';
+import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './appProtocol.js';
 
-// dist/electron/main.cjs → dist/electron/preload.cjs and dist/renderer/index.html.
+// dist/electron/main.cjs → dist/electron/preload.cjs and dist/renderer/ (served as app://netlens/).
 const PRELOAD_PATH = path.join(__dirname, 'preload.cjs');
-const INDEX_HTML_PATH = path.join(__dirname, '..', 'renderer', 'index.html');
-const INDEX_URL = indexFileUrl(INDEX_HTML_PATH);
+const RENDERER_DIR = path.join(__dirname, '..', 'renderer');
 const SHUTDOWN_TIMEOUT_MS = 5000;
 
 app.setName('NetLens');
 // The same folder the CLI uses by default (dataDir.ts), whatever package.json's name says.
 app.setPath('userData', path.join(app.getPath('appData'), 'NetLens'));
 const args = parseAppArgs(process.argv.slice(1));
+// Before any TLS connection: the packaged app's fuses stop Node from reading it (extraCaCertificates.ts).
+const extraCa = applyExtraCaCertificates(process.env, tls, (file) => readFileSync(file, 'utf8'));
+if (extraCa.status === 'failed') console.error(`netlens: ${extraCa.message}`);
+// DevTools are a development tool: in the shipped (packaged) app only with --devtools.
+const allowDevTools = !app.isPackaged || args.devTools === true;
+// Before `ready`, as Electron requires: the renderer's own origin (appProtocol.ts).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 
 let engine: Engine | undefined;
 let mainWindow: BrowserWindow | undefined;
@@ -119,6 +128,7 @@ async function start(): Promise<void> {
   hardenAllWebContents(app);
   await app.whenReady();
   hardenSession(session.defaultSession);
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(RENDERER_DIR));
 
   // --data-dir, else NETLENS_HOME, else Electron's per-user dir (the CLI's default for "NetLens").
   const explicit = args.dataDir !== undefined || (process.env.NETLENS_HOME ?? '').trim() !== '';
@@ -143,25 +153,29 @@ async function start(): Promise<void> {
     theEngine,
     harSaveHandler(theEngine, () => mainWindow),
   );
-  registerApiIpc({ dispatch, getWindow: () => mainWindow, indexUrl: INDEX_URL });
+  registerApiIpc({ dispatch, getWindow: () => mainWindow, indexUrl: APP_INDEX_URL });
 
   const docs = docsUrl();
-  const menu = buildAppMenu({
-    openSession: () => void openFromMenu(),
-    exportHar: (redact) => void exportFromMenu(redact),
-    toggleTheme: () => {
-      nativeTheme.themeSource = nativeTheme.shouldUseDarkColors ? 'light' : 'dark';
+  const menu = buildAppMenu(
+    {
+      openSession: () => void openFromMenu(),
+      exportHar: (redact) => void exportFromMenu(redact),
+      toggleTheme: () => {
+        nativeTheme.themeSource = nativeTheme.shouldUseDarkColors ? 'light' : 'dark';
+      },
+      showAbout,
+      ...(docs ? { openDocs: () => void shell.openExternal(docs) } : {}),
     },
-    showAbout,
-    ...(docs ? { openDocs: () => void shell.openExternal(docs) } : {}),
-  });
+    { devTools: allowDevTools },
+  );
   Menu.setApplicationMenu(menu);
 
   const icon = iconPath();
   mainWindow = createMainWindow({
     preloadPath: PRELOAD_PATH,
-    indexHtmlPath: INDEX_HTML_PATH,
+    indexUrl: APP_INDEX_URL,
     dataDir,
+    devTools: allowDevTools,
     ...(icon ? { iconPath: icon } : {}),
   });
   mainWindow.on('closed', () => {

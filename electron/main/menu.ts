@@ -10,9 +10,25 @@ export interface MenuActions {
   openDocs?: () => void;
 }
 
-export function buildAppMenu(actions: MenuActions, platform: NodeJS.Platform = process.platform): Menu {
-  const isMac = platform === 'darwin';
-  const template: MenuItemConstructorOptions[] = [
+export interface MenuOptions {
+  platform?: NodeJS.Platform;
+  /** Offer Force Reload and Toggle Developer Tools (development only: main.ts decides). */
+  devTools?: boolean;
+}
+
+export function buildAppMenu(actions: MenuActions, options: MenuOptions = {}): Menu {
+  return Menu.buildFromTemplate(appMenuTemplate(actions, options));
+}
+
+export function appMenuTemplate(
+  actions: MenuActions,
+  options: MenuOptions = {},
+): MenuItemConstructorOptions[] {
+  const isMac = (options.platform ?? process.platform) === 'darwin';
+  const developer: MenuItemConstructorOptions[] = options.devTools
+    ? [{ role: 'forceReload' }, { role: 'toggleDevTools' }]
+    : [];
+  return [
     ...(isMac ? [{ role: 'appMenu' as const }] : []),
     {
       label: '&File',
@@ -35,8 +51,7 @@ export function buildAppMenu(actions: MenuActions, platform: NodeJS.Platform = p
       label: '&View',
       submenu: [
         { role: 'reload' },
-        { role: 'forceReload' },
-        { role: 'toggleDevTools' },
+        ...developer,
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },
@@ -55,5 +70,4 @@ export function buildAppMenu(actions: MenuActions, platform: NodeJS.Platform = p
       ],
     },
   ];
-  return Menu.buildFromTemplate(template);
 }

@@ -2,16 +2,11 @@
  * URL decisions of the shell, kept free of Electron so they are unit-tested: which frames may
  * call the API, and which links may leave the app for the user's browser.
  */
-import { pathToFileURL } from 'node:url';
-
-/** The file:// URL of the renderer's index.html, as Electron reports it for the main frame. */
-export function indexFileUrl(indexHtmlPath: string): string {
-  return pathToFileURL(indexHtmlPath).href;
-}
 
 /**
  * True when `frameUrl` is our index page (any query or hash, e.g. `#/traffic`). Anything
- * else — another file, a data: or http: page the window was somehow navigated to — is refused.
+ * else — another page of the app's protocol, a file:, data: or http: page the window was
+ * somehow navigated to — is refused.
  */
 export function isTrustedRendererUrl(frameUrl: string | undefined, indexUrl: string): boolean {
   if (!frameUrl) return false;
@@ -23,7 +18,7 @@ export function isTrustedRendererUrl(frameUrl: string | undefined, indexUrl: str
   } catch {
     return false;
   }
-  return frame.protocol === 'file:' && frame.host === index.host && frame.pathname === index.pathname;
+  return frame.protocol === index.protocol && frame.host === index.host && frame.pathname === index.pathname;
 }
 
 /**

@@ -7,9 +7,12 @@ import { loadWindowState, saveWindowState, MIN_HEIGHT, MIN_WIDTH, type WindowSta
 
 export interface MainWindowOptions {
   preloadPath: string;
-  indexHtmlPath: string;
+  /** `app://netlens/index.html` (appProtocol.ts). */
+  indexUrl: string;
   dataDir: string;
   iconPath?: string;
+  /** DevTools can be opened (development only: main.ts decides). */
+  devTools: boolean;
 }
 
 export function createMainWindow(options: MainWindowOptions): BrowserWindow {
@@ -37,6 +40,8 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      // Off in the shipped app: DevTools would let anyone at the keyboard script the page.
+      devTools: options.devTools,
     },
   });
 
@@ -69,6 +74,6 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     save();
   });
 
-  void window.loadFile(options.indexHtmlPath);
+  void window.loadURL(options.indexUrl);
   return window;
 }

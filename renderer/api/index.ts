@@ -2,9 +2,11 @@
  * The renderer's one door to the engine (DESIGN.md: renderer/api is the only code that
  * touches window.netlens or the WebSocket). In Electron the preload bridge provides
  * `window.netlens`; in web mode a WebSocket client talks to `netlens web`, authenticated by
- * the token in the page's URL (the page's cookie covers reloads without it).
+ * the token in the page's URL, which then leaves the address bar (the page's cookie covers
+ * reloads without it).
  */
 import type { Channel, ChannelArgs, ChannelValue, EngineEvent, NetlensApi } from '../../shared/api';
+import { forgetTokenInAddressBar } from './tokenInAddressBar';
 import { createWsClient, type ConnectionState, type WsClient } from './wsClient';
 
 export type { ConnectionState } from './wsClient';
@@ -45,7 +47,9 @@ export function getApi(): NetlensApi {
   if (bridge) {
     api = bridge;
   } else {
+    // The socket keeps the token in memory (it needs it to reconnect); the address bar loses it.
     wsClient = createWsClient({ url: webSocketUrl(window.location) });
+    forgetTokenInAddressBar(window.location, window.history);
     api = wsClient;
   }
   return api;

@@ -46,8 +46,8 @@ describe('netlens web', () => {
     expect(response?.status()).toBe(200);
     await page.waitForSelector('#root > *', { timeout: 30_000 });
     // The page's own WebSocket (opened by renderer/api) answers an app:info round trip.
-    const info = await page.evaluate(async () => {
-      const token = new URLSearchParams(location.search).get('token') ?? '';
+    // (The page has dropped the token from its address by now: webSecurity.test.ts.)
+    const info = await page.evaluate(async (token) => {
       const socket = new WebSocket(`ws://${location.host}/api?token=${encodeURIComponent(token)}`);
       return new Promise<unknown>((resolve, reject) => {
         socket.onerror = () => reject(new Error('socket error'));
@@ -60,7 +60,7 @@ describe('netlens web', () => {
           }
         };
       });
-    });
+    }, app.token);
     expect(info).toMatchObject({
       ok: true,
       value: { mode: 'web', proxyUrl: app.proxyUrl, dataDir: app.dataDir },

@@ -7,6 +7,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../../../shared/settings.js';
 import type { Engine } from '../engine.js';
 import type { HandlerTable } from './handlerTable.js';
 import { ApiFailure } from './apiFailure.js';
+import { importHarSafely } from './harImportFailure.js';
 import {
   ArgumentError,
   argList,
@@ -170,7 +171,8 @@ export function captureHandlers(engine: Engine): Partial<HandlerTable> {
         const [text] = argList(args, 1);
         return [stringArg(text, 'harText', { minLength: 1, maxLength: MAX_HAR_TEXT_LENGTH })];
       },
-      handle: (text) => engine.importHar(text),
+      // Coded, one line, no stack and no file content (harImportFailure.ts).
+      handle: (text) => importHarSafely(() => engine.importHar(text)),
     },
   };
 }

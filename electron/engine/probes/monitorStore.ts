@@ -4,9 +4,10 @@
  * so the user's definitions are never silently lost by the next save.
  */
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { monitorDefinitionProblem, type MonitorDefinition } from '../../../shared/monitor.js';
+import { writeTextFileAtomically } from '../system/atomicFileWrite.js';
+import { ensurePrivateDir } from '../system/dataDir.js';
 
 export const MONITORS_FILE = 'monitors.json';
 
@@ -74,13 +75,13 @@ export function normalizeDefinition(def: MonitorDefinition): MonitorDefinition {
   return clean;
 }
 
-/** Atomic write (temp file + rename) so a crash mid-write leaves the previous file intact. */
+/**
+ * Atomic write (atomicFileWrite.ts) so a crash mid-write leaves the previous file intact; 0600,
+ * since targets may carry credentials (`https://user:token@host/`).
+ */
 export async function saveMonitors(dataDir: string, monitors: readonly MonitorDefinition[]): Promise<void> {
-  const file = monitorsFilePath(dataDir);
-  await mkdir(dataDir, { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(monitors, null, 2)}\n`, 'utf8');
-  await rename(temp, file);
+  await ensurePrivateDir(dataDir);
+  await writeTextFileAtomically(monitorsFilePath(dataDir), `${JSON.stringify(monitors, null, 2)}\n`);
 }
 
 function setAside(file: string, problem: string): string {

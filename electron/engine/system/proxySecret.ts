@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomically } from './atomicFileWrite.js';
+import { writeTextFileAtomically } from './atomicFileWrite.js';
 
 export const PROXY_SECRET_FILE = 'proxy-secret';
 
@@ -20,9 +20,6 @@ export async function loadOrCreateProxySecret(dataDir: string): Promise<string> 
   }
   // 24 random bytes: base64url keeps it usable verbatim in a proxy URL's password.
   const secret = randomBytes(24).toString('base64url');
-  await writeFileAtomically(file, async (handle) => {
-    await handle.chmod(0o600);
-    await handle.writeFile(`${secret}\n`);
-  });
+  await writeTextFileAtomically(file, `${secret}\n`);
   return secret;
 }

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomically } from './atomicFileWrite.js';
+import { writeTextFileAtomically } from './atomicFileWrite.js';
 import { isProcessAlive } from './processAlive.js';
 
 export const RUNNING_FILE = 'running.json';
@@ -31,10 +31,8 @@ export function runningFilePath(dataDir: string): string {
 }
 
 export async function writeRunningFile(dataDir: string, info: RunningInfo): Promise<void> {
-  await writeFileAtomically(runningFilePath(dataDir), async (handle) => {
-    await handle.chmod(0o600);
-    await handle.writeFile(`${JSON.stringify(info, null, 2)}\n`);
-  });
+  // Private (atomicFileWrite's default mode): it holds the control token.
+  await writeTextFileAtomically(runningFilePath(dataDir), `${JSON.stringify(info, null, 2)}\n`);
 }
 
 /** Removes the file if it is still this process's (another NetLens may have started since). */

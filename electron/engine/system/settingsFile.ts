@@ -1,6 +1,8 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/settings.js';
+import { writeTextFileAtomically } from './atomicFileWrite.js';
+import { ensurePrivateDir } from './dataDir.js';
 
 export const SETTINGS_FILE = 'settings.json';
 
@@ -88,11 +90,8 @@ export async function loadSettings(dataDir: string): Promise<LoadedSettings> {
   return { settings: { ...DEFAULT_SETTINGS, ...patch }, warnings };
 }
 
-/** Writes the settings atomically (temp file + rename) so a crash never leaves half a file. */
+/** Writes the settings atomically (atomicFileWrite.ts, 0600) so a crash never leaves half a file. */
 export async function saveSettings(dataDir: string, settings: Settings): Promise<void> {
-  await fsp.mkdir(dataDir, { recursive: true });
-  const file = path.join(dataDir, SETTINGS_FILE);
-  const temp = `${file}.${process.pid}.tmp`;
-  await fsp.writeFile(temp, `${JSON.stringify(settings, null, 2)}\n`, 'utf8');
-  await fsp.rename(temp, file);
+  await ensurePrivateDir(dataDir);
+  await writeTextFileAtomically(path.join(dataDir, SETTINGS_FILE), `${JSON.stringify(settings, null, 2)}\n`);
 }

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { call } from '../../api';
+import { ApiCallError, call } from '../../api';
 import { useStore } from '../../store';
 import { ExportHarDialog } from './ExportHarDialog';
 import { FilterBar } from './FilterBar';
@@ -32,7 +32,13 @@ export function TrafficToolbar() {
       // The import may or may not be announced as events: reload the list to be sure.
       useStore.getState().setExchanges(await call('exchanges:list'));
     } catch (error) {
-      report(`Import of ${file.name} failed`)(error);
+      // The engine's message is one line naming where the file is wrong, never its content;
+      // the code says what kind of failure it was (har_invalid: the file; others: NetLens).
+      const code = error instanceof ApiCallError ? ` (${error.code})` : '';
+      pushNotice(
+        'error',
+        `Import of ${file.name} failed: ${error instanceof Error ? error.message : String(error)}${code}`,
+      );
     }
   }
 

@@ -11,4 +11,9 @@ describe('parseAppArgs', () => {
     expect(parseAppArgs(['--data-dir'])).toEqual({});
     expect(parseAppArgs(['--data-dir', '  '])).toEqual({});
   });
+
+  it('reads --devtools, which opens DevTools in a packaged app', () => {
+    expect(parseAppArgs(['main.cjs', '--devtools'])).toEqual({ devTools: true });
+    expect(parseAppArgs(['main.cjs', '--devtools=1'])).toEqual({});
+  });
 });

@@ -12,9 +12,7 @@ vi.mock('electron', () => ({
 
 const { registerApiIpc, isTrustedSender } = await import('@main/ipc.js');
 const { INVOKE_CHANNEL } = await import('@preload/bridgeChannels.js');
-const { indexFileUrl } = await import('@main/urlPolicy.js');
-
-const indexUrl = indexFileUrl('/app/dist/renderer/index.html');
+const { APP_INDEX_URL: indexUrl } = await import('@main/appProtocol.js');
 
 function fakeWindow() {
   const webContents = { id: 1 };
@@ -34,6 +32,9 @@ describe('isTrustedSender', () => {
     expect(isTrustedSender(event(window), window, indexUrl)).toBe(true);
     expect(isTrustedSender(event(window, { sender: { id: 2 } }), window, indexUrl)).toBe(false);
     expect(isTrustedSender(event(window, { url: 'https://evil.example/' }), window, indexUrl)).toBe(false);
+    expect(
+      isTrustedSender(event(window, { url: 'file:///app/dist/renderer/index.html' }), window, indexUrl),
+    ).toBe(false);
     expect(isTrustedSender(event(window, { parent: {} }), window, indexUrl)).toBe(false);
     expect(isTrustedSender(event(window), undefined, indexUrl)).toBe(false);
     const noFrame = {

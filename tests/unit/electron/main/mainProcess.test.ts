@@ -1,11 +1,11 @@
 /**
  * The main process wired end to end with Electron and the engine replaced by fakes: the
- * window's webPreferences, the IPC bridge serving the API (sender-checked), har:save being
- * served, events reaching the window in batches, monitor notifications, and before-quit
+ * window's webPreferences, the renderer served on app://netlens (not file:), DevTools absent
+ * from the shipped (packaged) app, the IPC bridge serving the API (sender-checked), har:save
+ * being served, events reaching the window in batches, monitor notifications, and before-quit
  * closing the engine. (The real Electron binary cannot run in CI; this proves the wiring.)
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { pathToFileURL } from 'node:url';
 import type { EngineEvent } from '@shared/api.js';
 import { createFakeEngine, type FakeEngine } from '@fixtures/fakeEngine.js';
 
@@ -21,6 +21,11 @@ const state = vi.hoisted(() => ({
   engineOptions: undefined as unknown,
   quitCalls: 0,
   menuSet: false,
+  menu: undefined as { template: { label?: string; submenu?: { role?: string }[] }[] } | undefined,
+  schemes: [] as { scheme: string; privileges: Record<string, boolean> }[],
+  schemesRegisteredBeforeReady: false,
+  ready: false,
+  protocolHandlers: new Map<string, (request: Request) => Promise<Response>>(),
 }));
 
 vi.mock('@engine/engine.js', () => ({
@@ -56,9 +61,12 @@ vi.mock('electron', async () => {
       contents.isDestroyed = () => false;
       this.webContents = contents;
     }
-    loadFile(file: string) {
-      this.record.loaded.push(file);
+    loadURL(url: string) {
+      this.record.loaded.push(url);
       return Promise.resolve();
+    }
+    static fromWebContents() {
+      return null;
     }
     isDestroyed() {
       return false;
@@ -93,9 +101,14 @@ vi.mock('electron', async () => {
       getPath: (name: string) => `/tmp/netlens-main-test/${name}`,
       getAppPath: () => '/tmp/netlens-main-test/app',
       getVersion: () => '0.1.0',
+      // The shipped app: DevTools must be off.
+      isPackaged: true,
       requestSingleInstanceLock: () => true,
       on,
-      whenReady: () => Promise.resolve(),
+      whenReady: () => {
+        state.ready = true;
+        return Promise.resolve();
+      },
       quit: () => {
         state.quitCalls += 1;
         for (const listener of state.appEvents.get('before-quit') ?? [])
@@ -106,8 +119,9 @@ vi.mock('electron', async () => {
     BrowserWindow,
     Menu: {
       buildFromTemplate: (template: unknown) => ({ template }),
-      setApplicationMenu: () => {
+      setApplicationMenu: (menu: typeof state.menu) => {
         state.menuSet = true;
+        state.menu = menu;
       },
     },
     Notification: class {
@@ -132,6 +146,14 @@ vi.mock('electron', async () => {
       removeHandler: (channel: string) => state.ipcHandlers.delete(channel),
     },
     nativeTheme: { shouldUseDarkColors: false, themeSource: 'system' },
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: typeof state.schemes) => {
+        state.schemes.push(...schemes);
+        state.schemesRegisteredBeforeReady = !state.ready;
+      },
+      handle: (scheme: string, handler: (request: Request) => Promise<Response>) =>
+        state.protocolHandlers.set(scheme, handler),
+    },
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     session: { defaultSession: session },
     shell: { openExternal: async () => undefined },
@@ -177,12 +199,35 @@ describe('the Electron main process', () => {
       allowRunningInsecureContent: false,
     });
     expect(String(prefs.preload)).toMatch(/preload\.cjs$/);
-    expect(window().loaded[0]).toMatch(/renderer[\\/]index\.html$/);
+  });
+
+  // Issue 11.14: the page came from file:, which was allowed for any path.
+  it('serves the renderer on app://netlens, a privileged scheme registered before ready, not from file:', async () => {
+    expect(window().loaded).toEqual(['app://netlens/index.html']);
+    expect(state.schemes).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+    ]);
+    expect(state.schemesRegisteredBeforeReady).toBe(true);
+    const handler = state.protocolHandlers.get('app');
+    expect(handler).toBeTypeOf('function');
+    expect((await handler!(new Request('app://elsewhere/index.html'))).status).toBe(404);
+  });
+
+  // Issue 11.14: DevTools were in the shipped menu.
+  it('ships without DevTools: not in the menu, not openable in the window', () => {
+    const prefs = window().options.webPreferences as Record<string, unknown>;
+    expect(prefs.devTools).toBe(false);
+    const roles = (state.menu?.template ?? []).flatMap((menu) =>
+      (menu.submenu ?? []).map((item) => item.role),
+    );
+    expect(roles).toContain('reload');
+    expect(roles).not.toContain('toggleDevTools');
+    expect(roles).not.toContain('forceReload');
   });
 
   it('serves the API over IPC to our page only, har:save included', async () => {
     const handler = [...state.ipcHandlers.values()][0]!;
-    const page = pathToFileURL(String(window().loaded[0])).href;
+    const page = String(window().loaded[0]);
     const contents = state.windowInstances[0]!.webContents;
     const trusted = { sender: contents, senderFrame: { url: `${page}#/traffic`, parent: null } };
     expect(await handler(trusted, 'app:info', [])).toMatchObject({ ok: true, value: { mode: 'electron' } });

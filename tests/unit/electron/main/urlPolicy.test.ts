@@ -1,22 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { indexFileUrl, isTrustedRendererUrl, safeExternalUrl } from '@main/urlPolicy.js';
+import { isTrustedRendererUrl, safeExternalUrl } from '@main/urlPolicy.js';
+import { APP_INDEX_URL } from '@main/appProtocol.js';
 
-const index = indexFileUrl('/opt/NetLens/resources/app/dist/renderer/index.html');
+const index = APP_INDEX_URL;
 
 describe('isTrustedRendererUrl', () => {
   it('trusts our index page, with any hash or query', () => {
+    expect(index).toBe('app://netlens/index.html');
     expect(isTrustedRendererUrl(index, index)).toBe(true);
     expect(isTrustedRendererUrl(`${index}#/traffic`, index)).toBe(true);
     expect(isTrustedRendererUrl(`${index}?x=1`, index)).toBe(true);
   });
 
-  it('refuses every other page', () => {
+  it('refuses every other page, the same file over file: included', () => {
     for (const url of [
       undefined,
       '',
-      'file:///opt/NetLens/resources/app/dist/renderer/other.html',
-      'file:///tmp/index.html',
-      'https://example.com/index.html',
+      'app://netlens/other.html',
+      'app://other/index.html',
+      'file:///opt/NetLens/resources/app.asar/dist/renderer/index.html',
+      'file:///index.html',
+      'https://netlens/index.html',
       'data:text/html,<script>1</script>',
       'about:blank',
       'devtools://devtools/bundled/inspector.html',
@@ -40,6 +44,7 @@ describe('safeExternalUrl', () => {
       'smb://host/share',
       'ms-settings:',
       'vscode://x',
+      'app://netlens/index.html',
       'https://user:pass@example.com/',
       'http://',
       `https://example.com/${'a'.repeat(5000)}`,

@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeFileAtomically } from '@engine/system/atomicFileWrite.js';
+import { writeFileAtomically, writeTextFileAtomically } from '@engine/system/atomicFileWrite.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -47,5 +47,31 @@ describe('writeFileAtomically', () => {
     const file = path.join(dir, 'missing', 'session.har');
     await expect(writeFileAtomically(file, async () => undefined)).rejects.toThrow(/ENOENT/);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  // Issue 11.12: a HAR holding Authorization headers was created 0644.
+  it('creates the file readable by its owner only (0600) unless told otherwise', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'session.har');
+    await writeTextFileAtomically(file, '{}');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8')).toBe('{}');
+  });
+
+  it('gives a replaced file the new mode, not the old one', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'monitors.json');
+    writeFileSync(file, 'old');
+    chmodSync(file, 0o644);
+    await writeTextFileAtomically(file, 'new');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('uses the mode it is given', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'ca.pem');
+    const umask = process.umask();
+    await writeTextFileAtomically(file, 'public', { mode: 0o644 });
+    expect(statSync(file).mode & 0o777).toBe(0o644 & ~umask);
   });
 });

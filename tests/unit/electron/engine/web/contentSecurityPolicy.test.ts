@@ -15,4 +15,9 @@ describe('RENDERER_CSP', () => {
     expect(RENDERER_CSP).toContain("object-src 'none'");
     expect(RENDERER_CSP_HEADER).toContain("frame-ancestors 'none'");
   });
+
+  // Issue 11.13: `connect-src 'self' ws: wss:` let a script open a WebSocket to any host.
+  it("connects to its own origin only ('self' covers the page's own ws:)", () => {
+    expect(/connect-src ([^;]*)/.exec(RENDERER_CSP)?.[1]).toBe("'self'");
+  });
 });
