@@ -18,6 +18,9 @@ import { makeTestPki, type TestPki } from '@fixtures/certificates.js';
 import { makeBareRepository, serveGitHttp } from '@fixtures/gitSmartHttp.js';
 import { readRunningFile } from '@engine/system/runningFile.js';
 import { controlRequest } from '@cli/runningNetlens.js';
+import { dockerBridgeAddress } from '@engine/system/terminal/dockerFlags.js';
+
+const dockerBridge = (): string => dockerBridgeAddress() ?? '172.17.0.1';
 import {
   buildCli,
   listening,
@@ -105,7 +108,9 @@ beforeAll(async () => {
   // A space in the data directory, as on macOS ("Application Support").
   dataDir = path.join(work, 'data dir');
   home = path.join(work, 'home');
-  fs.mkdirSync(home);
+  // Present, so fish's first interactive start does not generate completions from man pages in a
+  // background process that outlives the test (and its temporary HOME).
+  fs.mkdirSync(path.join(home, '.local', 'share', 'fish', 'generated_completions'), { recursive: true });
   proxy = spawnProxy(cli, ['--port', '0', '--data-dir', dataDir, '--json'], {
     ...process.env,
     NODE_EXTRA_CA_CERTS: rootsFile,
@@ -132,9 +137,6 @@ function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     NETLENS_SYSTEM_ROOTS: rootsFile,
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_TERMINAL_PROMPT: '0',
-    // fish's first interactive start otherwise generates completions in a background process
-    // that outlives the test (and its temporary HOME).
-    __fish_initialized: '9999',
     ...extra,
   };
 }
@@ -403,6 +405,43 @@ describe('netlens env', () => {
     expect(cmd.code).toBe(1);
     expect(cmd.stdout).toBe('');
     expect(cmd.stderr).toMatch(/cmd cannot set; use --shell powershell/);
+  });
+
+  it('--docker prints one line of docker run flags and says, on stderr, that loopback is out of reach', async () => {
+    const result = await runCli(cli, ['--data-dir', dataDir, 'env', '--docker'], { env: userEnv() });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toBe('');
+    // The data directory has a space: that flag is quoted, the others are bare words.
+    const ca = path.join(dataDir, 'ca', 'netlens-ca.pem');
+    expect(lines[0]).toContain(`'--volume=${ca}:/netlens/netlens-ca.pem:ro'`);
+    expect(lines[0]).toMatch(/ --env=HTTPS_PROXY=http:\/\/docker%23\d+@host\.docker\.internal:\d+ /);
+    expect(lines[0]).toContain(' --env=NO_PROXY=localhost,127.0.0.1,::1 ');
+    expect(result.stderr).toBe(
+      `netlens: NetLens listens on 127.0.0.1:${proxyPort} only, which a container on Docker Engine cannot reach: ` +
+        `start it with --host 0.0.0.0 (or --host ${dockerBridge()}, the docker0 bridge address) and run this again; ` +
+        'it then asks for its password, which these flags carry.\n',
+    );
+    // What sh makes of the line is exactly the flag list (as `eval "docker run $(netlens env --docker) …"` sees it).
+    const words = JSON.parse(
+      execFileSync(
+        '/bin/sh',
+        [
+          '-c',
+          `node="$2"; eval "set -- $1"; "$node" -e 'console.log(JSON.stringify(process.argv.slice(1)))' -- "$@"`,
+          'sh',
+          lines[0]!,
+          process.execPath,
+        ],
+        {
+          encoding: 'utf8',
+        },
+      ),
+    ) as string[];
+    expect(words[0]).toBe('--add-host=host.docker.internal:host-gateway');
+    expect(words[1]).toBe(`--volume=${ca}:/netlens/netlens-ca.pem:ro`);
+    expect(words.filter((word) => word.startsWith('--env='))).toHaveLength(19);
   });
 
   it("--unset prints the lines that undo it (NO_PROXY, the user's, is kept)", async () => {
