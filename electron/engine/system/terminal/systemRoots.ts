@@ -109,7 +109,7 @@ export async function readSystemRoots(options: SystemRootsOptions = {}): Promise
 }
 
 function defaultNodeRoots(): { pem: string; source: string } {
-  // Node 22.15+ and 23.5+ read the OS store (Windows' ROOT store among them); older Node only
+  // Node 22.15+ and 24+ read the OS store (Windows' ROOT store among them); older Node only
   // has its copy of Mozilla's list.
   const get = (tls as unknown as { getCACertificates?: (type: string) => string[] }).getCACertificates;
   if (typeof get === 'function') {

@@ -49,7 +49,8 @@ export const UNSET_VARIABLES: readonly string[] = [
 ];
 
 const WHY: Record<string, string> = {
-  HTTP_PROXY: 'the proxy for http:// URLs (Go, Python, Ruby, Node ≥ 24 with NODE_USE_ENV_PROXY, Deno, .NET…)',
+  HTTP_PROXY:
+    'the proxy for http:// URLs (Go, Python, Ruby, Deno, .NET; Node 24.5+ and 22.21+ with NODE_USE_ENV_PROXY)',
   HTTPS_PROXY: 'the proxy for https:// URLs (curl, git, pip, cargo, Go, Python, Ruby, Deno…)',
   http_proxy:
     'lower case: curl and wget read only this one for http:// (curl ignores HTTP_PROXY, a CGI hazard)',
