@@ -140,7 +140,9 @@ describe('terminal:open', () => {
     const empty = path.join(work, 'empty-bin');
     fs.mkdirSync(empty, { recursive: true });
     const table = handlers({ PATH: empty, HOME: work });
-    const error = await table['terminal:open']!.handle().catch((caught: unknown) => caught);
+    const error = await Promise.resolve()
+      .then(() => table['terminal:open']!.handle())
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ApiFailure);
     expect((error as ApiFailure).code).toBe('not_found');
     expect((error as ApiFailure).message).toMatch(
