@@ -7,13 +7,13 @@
  */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { EXIT_USAGE } from '../../shared/errors.js';
 import { terminalEnvironment } from '../engine/system/terminal/terminalEnvironment.js';
 import {
   defaultUserShell,
   prepareShellLaunch,
-  shellFamily,
   type ShellRun,
 } from '../engine/system/terminal/shellLaunch.js';
 import { findExecutable } from '../engine/system/terminal/terminalEmulator.js';
@@ -117,7 +117,7 @@ async function runShell(
   if (run.kind === 'interactive') {
     const via = target.listener ? target.listener.proxyUrl : target.proxy.url;
     warn(
-      `${shellFamily(shell)} shell with traffic through NetLens as ${target.source} (${via}); \`exit\` leaves it.`,
+      `${path.basename(shell)} with its traffic through NetLens as ${target.source} (${via}); \`exit\` leaves it.`,
     );
   }
 
