@@ -121,7 +121,9 @@ describe('terminal:open', () => {
     fs.writeFileSync(fakeTerminal, `#!/bin/sh\n[ "$1" = "-e" ] && shift\nsleep 60 | "$@" > '${log}' 2>&1\n`, {
       mode: 0o755,
     });
-    const opened = await handlers(userEnv({ TERMINAL: fakeTerminal }))['terminal:open']!.handle();
+    const opened = await handlers(userEnv({ TERMINAL: fakeTerminal, DISPLAY: ':99' }))[
+      'terminal:open'
+    ]!.handle();
     expect(opened.source).toMatch(/^terminal#\d+$/);
     const listener = proxy.engine.sources.list().find((source) => source.source === opened.source);
     expect(listener?.ownerPid).toBeGreaterThan(0);
@@ -136,10 +138,30 @@ describe('terminal:open', () => {
     );
   });
 
+  it('says so when the terminal fails before its shell starts, and when there is no graphical session', async () => {
+    const broken = path.join(work, 'broken-terminal');
+    fs.writeFileSync(broken, '#!/bin/sh\necho "cannot open display" >&2\nexit 3\n', { mode: 0o755 });
+    const failed = await Promise.resolve()
+      .then(() => handlers(userEnv({ TERMINAL: broken, DISPLAY: ':99' }))['terminal:open']!.handle())
+      .catch((caught: unknown) => caught);
+    expect((failed as ApiFailure).code).toBe('terminal_failed');
+    expect((failed as ApiFailure).message).toBe(
+      'broken-terminal exited with code 3 before its `netlens shell` started. Run `netlens shell` in a terminal instead.',
+    );
+
+    const headless = await Promise.resolve()
+      .then(() => handlers(userEnv({ TERMINAL: broken }))['terminal:open']!.handle())
+      .catch((caught: unknown) => caught);
+    expect((headless as ApiFailure).code).toBe('unsupported');
+    expect((headless as ApiFailure).message).toMatch(
+      /^No graphical session here \(neither DISPLAY nor WAYLAND_DISPLAY is set\)/,
+    );
+  });
+
   it('says which terminals it looked for when none is installed', async () => {
     const empty = path.join(work, 'empty-bin');
     fs.mkdirSync(empty, { recursive: true });
-    const table = handlers({ PATH: empty, HOME: work });
+    const table = handlers({ PATH: empty, HOME: work, DISPLAY: ':99' });
     const error = await Promise.resolve()
       .then(() => table['terminal:open']!.handle())
       .catch((caught: unknown) => caught);

@@ -10,6 +10,7 @@ import { terminalEnvironment, unsetSetup } from '../system/terminal/terminalEnvi
 import {
   emulatorSearchOrder,
   findTerminalEmulator,
+  graphicalSessionProblem,
   launchEmulator,
 } from '../system/terminal/terminalEmulator.js';
 import { currentCliInvocation, type CliInvocation } from '../system/terminal/netlensCommand.js';
@@ -97,6 +98,9 @@ export function terminalHandlers(
           );
         const platform = options.platform ?? process.platform;
         const command = [cli.command, ...cli.args, '--data-dir', engine.dataDir, 'shell'];
+        const noWindow = graphicalSessionProblem(platform, env);
+        if (noWindow)
+          throw new ApiFailure('unsupported', `${noWindow} Run \`netlens shell\` in your terminal.`);
         const launch = findTerminalEmulator(command, { platform, env });
         if (!launch) {
           throw new ApiFailure(
@@ -106,7 +110,9 @@ export function terminalHandlers(
           );
         }
         const before = new Set(engine.sources.list().map((source) => source.source));
-        const pid = await launchEmulator(launch, { ...env, ...cli.env });
+        const emulator = await launchEmulator(launch, { ...env, ...cli.env });
+        let exitCode: number | null | undefined;
+        void emulator.exited.then((code) => (exitCode = code));
         // The window's `netlens shell` asks this NetLens for a source port of its own; its label
         // is the answer. Emulators that hand the window to a server (gnome-terminal) exit at
         // once, so the wait is for the port, not for this pid.
@@ -118,12 +124,18 @@ export function terminalHandlers(
               (source) =>
                 !before.has(source.source) && source.source.startsWith('terminal#') && source.ownerPid,
             );
-          if (opened) return { pid, source: opened.source };
+          if (opened) return { pid: emulator.pid, source: opened.source };
+          if (exitCode !== undefined && exitCode !== 0) {
+            throw new ApiFailure(
+              'terminal_failed',
+              `${launch.name} exited with code ${exitCode ?? 'unknown'} before its \`netlens shell\` started. Run \`netlens shell\` in a terminal instead.`,
+            );
+          }
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
         throw new ApiFailure(
           'timeout',
-          `${launch.name} started (pid ${pid}), but no \`netlens shell\` reached this NetLens within ` +
+          `${launch.name} started (pid ${emulator.pid}), but no \`netlens shell\` reached this NetLens within ` +
             `${Math.round((options.openTimeoutMs ?? 15_000) / 1000)} s. Run \`netlens shell\` in a terminal instead.`,
         );
       },

@@ -152,14 +152,36 @@ export function findExecutable(
   return undefined;
 }
 
-/** Starts the emulator detached from this process; resolves with its pid once it has started. */
-export function launchEmulator(launch: EmulatorLaunch, env: NodeJS.ProcessEnv): Promise<number> {
+/**
+ * Why no terminal window can open here, if so: on Linux and the BSDs, a window needs a graphical
+ * session (X11's DISPLAY or WAYLAND_DISPLAY).
+ */
+export function graphicalSessionProblem(
+  platform: NodeJS.Platform,
+  env: NodeJS.ProcessEnv,
+): string | undefined {
+  if (platform === 'darwin' || platform === 'win32') return undefined;
+  if ((env.DISPLAY ?? '') !== '' || (env.WAYLAND_DISPLAY ?? '') !== '') return undefined;
+  return 'No graphical session here (neither DISPLAY nor WAYLAND_DISPLAY is set), so no terminal window can open.';
+}
+
+export interface LaunchedEmulator {
+  pid: number;
+  /** Resolves with the exit code when the emulator process ends (many hand the window to a server and exit 0 at once). */
+  exited: Promise<number | null>;
+}
+
+/** Starts the emulator detached from this process; resolves once it has started. */
+export function launchEmulator(launch: EmulatorLaunch, env: NodeJS.ProcessEnv): Promise<LaunchedEmulator> {
   return new Promise((resolve, reject) => {
     const child = spawn(launch.command, launch.args, { env, detached: true, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolveExit) =>
+      child.once('exit', (code) => resolveExit(code)),
+    );
     child.once('error', (error) => reject(new Error(`Cannot start ${launch.name}: ${error.message}`)));
     child.once('spawn', () => {
       child.unref();
-      resolve(child.pid!);
+      resolve({ pid: child.pid!, exited });
     });
   });
 }
