@@ -132,6 +132,23 @@ describe('fish syntax in the real fish: netlens env --shell fish | source', () =
   });
 });
 
+describe('fish unset in the real fish', () => {
+  it('set -e removes them again', () => {
+    const file = path.join(dir, 'unset.fish');
+    const names = HOSTILE.map((_v, i) => `NETLENS_Q${i}`);
+    fs.writeFileSync(file, `${linesFor('fish')}${unsetLines('fish', names).join('\n')}\n`);
+    const out = execFileSync(
+      need('fish'),
+      ['-c', `cat $argv[1] | source; and $argv[2] $argv[3]`, file, process.execPath, dump],
+      {
+        env,
+        encoding: 'utf8',
+      },
+    );
+    expect(JSON.parse(out)).toEqual({});
+  });
+});
+
 describe('PowerShell syntax', () => {
   it('as data: verbatim strings, every single quote (typographic ones too) doubled, newlines literal', () => {
     expect(assignmentLine('powershell', 'A', "it's")).toBe("$env:A = 'it''s'");
