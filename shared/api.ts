@@ -24,7 +24,7 @@ import type { RetryChain } from './retry.js';
 import type { SystemProxyRequest, SystemProxyState } from './systemProxy.js';
 import type { BrowserInfo, BrowserLaunchRequest, LaunchedBrowser } from './browsers.js';
 import type { CaStore, CaTrustStatus } from './caTrust.js';
-import type { ShellKind, TerminalSetup } from './terminal.js';
+import type { ShellKind, TerminalEnvOptions, TerminalSetup } from './terminal.js';
 
 export interface AppInfo {
   version: string;
@@ -91,7 +91,7 @@ export interface ApiChannels {
   'ca:install': { args: [store: CaStore]; value: CaTrustStatus };
   'ca:uninstall': { args: [store: CaStore]; value: CaTrustStatus };
   /** The lines that configure a terminal for this NetLens, in a shell's syntax. */
-  'terminal:env': { args: [shell: ShellKind]; value: TerminalSetup };
+  'terminal:env': { args: [shell: ShellKind, options?: TerminalEnvOptions]; value: TerminalSetup };
   /** Opens a terminal window configured for NetLens (desktop app). */
   'terminal:open': { args: []; value: { pid: number; source: string } };
 }

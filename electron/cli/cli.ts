@@ -12,6 +12,8 @@ import { registerTraceCommand } from './traceCommand.js';
 import { registerPortsCommand } from './portsCommand.js';
 import { registerDiffCommand } from './diffCommand.js';
 import { registerAppCommand } from './appCommand.js';
+import { registerEnvCommand } from './envCommand.js';
+import { registerShellCommand } from './shellCommand.js';
 import { EXIT_USAGE } from '../../shared/errors.js';
 import { CliError } from './cliError.js';
 
@@ -37,6 +39,8 @@ export function buildProgram(): Command {
   registerPortsCommand(program);
   registerDiffCommand(program);
   registerCaCommand(program);
+  registerEnvCommand(program);
+  registerShellCommand(program);
   return program;
 }
 
