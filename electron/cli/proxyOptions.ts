@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import { unbracketHost } from '../../shared/address.js';
 
 /** The options of `netlens proxy` (and the proxy part of `netlens web`), resolved from the flags. */
 export interface ProxyCommandOptions {
@@ -111,7 +112,7 @@ export function addProxyOptions(command: Command): Command {
 
 export function normaliseHost(host: string): string {
   const trimmed = host.trim();
-  return trimmed === '' ? DEFAULT_PROXY_HOST : trimmed.replace(/^\[|\]$/g, '');
+  return trimmed === '' ? DEFAULT_PROXY_HOST : unbracketHost(trimmed);
 }
 
 /** What runProxy is given for the parsed flags; `port` is the proxy's, whatever the flag's name. */

@@ -4,34 +4,16 @@
  *
  *   200 GET http://127.0.0.1:8080/api/items 42 ms 1.2 KiB
  *   ERR GET http://api.invalid/ 3.1 ms dns_not_found: Could not resolve api.invalid ...
- *   TUNNEL CONNECT pinned.example:443 5.02 s ↑ 1.1 KiB ↓ 20 KiB (pass_through_host)
+ *   TUNNEL CONNECT pinned.example:443 5020 ms ↑ 1.1 KiB ↓ 20 KiB (pass_through_host)
  */
 import type { Exchange, RetryInfo } from '../../shared/model.js';
-
-export function formatDurationMs(durationMs: number | undefined): string {
-  if (durationMs === undefined || !Number.isFinite(durationMs)) return '-';
-  if (durationMs < 10) return `${durationMs.toFixed(1)} ms`;
-  if (durationMs < 1000) return `${Math.round(durationMs)} ms`;
-  return `${(durationMs / 1000).toFixed(2)} s`;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
+import { formatBytes, formatDurationMs } from '../../shared/format.js';
 
 export function terseExchangeLine(exchange: Exchange): string {
   const { request, response, error } = exchange;
   const parts: string[] = [];
   if (exchange.kind === 'tunnel') {
-    parts.push('TUNNEL', request.method, request.url, formatDurationMs(exchange.durationMs));
+    parts.push('TUNNEL', request.method, request.url, formatDurationMs(exchange.durationMs, '-'));
     if (exchange.tunnel) {
       parts.push(
         `↑ ${formatBytes(exchange.tunnel.bytesFromClient)} ↓ ${formatBytes(exchange.tunnel.bytesFromServer)}`,
@@ -40,7 +22,7 @@ export function terseExchangeLine(exchange: Exchange): string {
     }
   } else {
     parts.push(response ? String(response.status) : 'ERR', request.method, request.url);
-    parts.push(formatDurationMs(exchange.durationMs));
+    parts.push(formatDurationMs(exchange.durationMs, '-'));
     if (response) parts.push(formatBytes(response.body.sizeBytes));
     if (exchange.connection.reused) parts.push('(reused)');
   }

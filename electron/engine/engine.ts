@@ -24,6 +24,7 @@ import { ProxyServer } from './proxy/proxyServer.js';
 import { loadSettings, saveSettings, validateSettings } from './system/settingsFile.js';
 import { LeafCertCache } from './tls/leafCertCache.js';
 import { loadOrCreateCA } from './tls/certificateAuthority.js';
+import { urlOf } from '../../shared/address.js';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -151,7 +152,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const proxyUrl = (): string | undefined => {
     const address = proxy.address();
     if (!address) return undefined;
-    return `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
+    return urlOf('http', address.host, address.port);
   };
 
   const engine: Engine = {

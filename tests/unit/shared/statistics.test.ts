@@ -1,25 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  bucketWidthMs,
-  computeStatistics,
-  endpointPath,
-  filterForSeries,
-  percentile,
-} from '@shared/statistics.js';
+import { bucketWidthMs, computeStatistics, endpointPath, filterForSeries } from '@shared/statistics.js';
 import { body, makeExchange, makeFailedExchange } from '@fixtures/exchangeFactory.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
-
-describe('percentile (nearest rank)', () => {
-  it('picks ranks from sorted values', () => {
-    const values = Array.from({ length: 100 }, (_, i) => i + 1);
-    expect(percentile(values, 50)).toBe(50);
-    expect(percentile(values, 95)).toBe(95);
-    expect(percentile(values, 99)).toBe(99);
-    expect(percentile([7], 99)).toBe(7);
-    expect(percentile([], 50)).toBe(0);
-  });
-});
 
 describe('bucketWidthMs', () => {
   it('rounds to readable steps', () => {
