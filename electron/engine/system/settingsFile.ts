@@ -1,7 +1,12 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Settings } from '../../../shared/settings.js';
-import { DEFAULT_SETTINGS, checkSetting, isSettingKey, SETTING_KEYS } from '../../../shared/settingsSchema.js';
+import {
+  DEFAULT_SETTINGS,
+  checkSetting,
+  isSettingKey,
+  SETTING_KEYS,
+} from '../../../shared/settingsSchema.js';
 import { unknownValueMessage } from '../../../shared/format.js';
 import { writeFileAtomically } from './atomicFileWrite.js';
 
