@@ -4,8 +4,9 @@
  * the window off-screen, so it is kept only if it overlaps a current display.
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomically } from '../engine/system/atomicFileWrite.js';
 
 export interface Rect {
   x: number;
@@ -73,9 +74,8 @@ export function loadWindowState(dataDir: string, workAreas: readonly Rect[]): Wi
 }
 
 export async function saveWindowState(dataDir: string, state: WindowState): Promise<void> {
-  const file = windowStateFile(dataDir);
   await mkdir(dataDir, { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(state, null, 2)}\n`, 'utf8');
-  await rename(temp, file);
+  await writeFileAtomically(windowStateFile(dataDir), (handle) =>
+    handle.writeFile(`${JSON.stringify(state, null, 2)}\n`, 'utf8'),
+  );
 }

@@ -4,9 +4,10 @@
  * so the user's definitions are never silently lost by the next save.
  */
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { monitorDefinitionProblem, type MonitorDefinition } from '../../../shared/monitor.js';
+import { writeFileAtomically } from '../system/atomicFileWrite.js';
 
 export const MONITORS_FILE = 'monitors.json';
 
@@ -74,13 +75,12 @@ export function normalizeDefinition(def: MonitorDefinition): MonitorDefinition {
   return clean;
 }
 
-/** Atomic write (temp file + rename) so a crash mid-write leaves the previous file intact. */
+/** Written whole or not at all, so a crash mid-write leaves the previous file intact. */
 export async function saveMonitors(dataDir: string, monitors: readonly MonitorDefinition[]): Promise<void> {
-  const file = monitorsFilePath(dataDir);
   await mkdir(dataDir, { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(monitors, null, 2)}\n`, 'utf8');
-  await rename(temp, file);
+  await writeFileAtomically(monitorsFilePath(dataDir), (handle) =>
+    handle.writeFile(`${JSON.stringify(monitors, null, 2)}\n`, 'utf8'),
+  );
 }
 
 function setAside(file: string, problem: string): string {
