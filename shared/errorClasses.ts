@@ -258,7 +258,7 @@ export const ERROR_CLASS_TABLE: Record<ErrorClass, ErrorClassFacts> = {
   },
   injected_fault: {
     family: 'injected',
-    meaning: 'a NetLens rule caused it, deliberately; the detail names the rule',
+    meaning: 'a NetLens rule caused it, deliberately; the message names the rule',
     exitCode: EXIT_HTTP,
     mirror: badGateway,
     mirrorAfterHead: 'close',

@@ -70,9 +70,8 @@ export const FILTER_SYNTAX: readonly { syntax: string; example: string; descript
   },
   {
     syntax: '"…"',
-    example: 'host:"my host" "http://a.test/x"',
-    description:
-      'Quotes keep spaces in one term; free text that contains a colon must be quoted (or it reads as key:value).',
+    example: 'host:"my host" "tag:v1"',
+    description: 'Quotes keep spaces in one term, and keep free text with a colon from reading as key:value.',
   },
 ];
 

@@ -4,9 +4,9 @@
  * and `netlens web`, the settings form of the UI and docs/settings.md are all made from it, so a
  * value one of them accepts, every one accepts.
  *
- * What 0 means is decided here, once. A timeout the user may switch off (long polls, server-sent
- * events, a debugger paused on a breakpoint upstream: a proxy must not cut what the client itself
- * would wait for, as mitmproxy and Charles do not) takes 0 for "no limit". The client-headers
+ * What 0 means is decided here, once. A timeout the user may switch off takes 0 for "no limit":
+ * long polls, server-sent events, a server paused on a breakpoint legitimately go quiet for long,
+ * and a debugging proxy must not cut what the client itself would wait for. The client-headers
  * timeout cannot be switched off: it is what stops a client that connects and never sends a
  * request from holding a socket forever.
  */
@@ -93,7 +93,7 @@ export const SETTINGS_SCHEMA: { readonly [K in SettingKey]: SpecOf<Settings[K]> 
     zeroMeans: 'no limit',
     label: 'Body idle timeout',
     summary: 'longest silence allowed in the middle of a body, either direction',
-    help: 'The longest silence allowed in the middle of a request or response body; any data restarts the clock, and the time a slow reader holds the flow does not count. On expiry the exchange fails as body_timeout. Set 0 for streams that may stay quiet for long (server-sent events, a long poll that sends its headers first).',
+    help: 'The longest silence allowed in the middle of a body, in either direction: a server that stops sending its response, or a client its request body, fails the exchange as body_timeout, and a client that stops reading a response for as long is cut off as client_aborted. Any data restarts the clock; while a slow reader holds the flow, the sender is not blamed. Set 0 for streams that may stay quiet for long (server-sent events, a long poll that sends its headers first).',
     group: 'Timeouts',
     flag: '--body-timeout-ms',
   },
