@@ -21,6 +21,11 @@ import { formatBytes, formatDurationMs } from '../../../shared/format';
 
 const GROUPS: SettingGroup[] = ['Timeouts', 'Limits', 'TLS interception'];
 
+/** The schema's help marks names and values with backticks, as Markdown does (it is also the docs' text). */
+function WithCode({ text }: { text: string }) {
+  return <>{text.split(/`([^`]+)`/).map((part, i) => (i % 2 === 1 ? <code key={i}>{part}</code> : part))}</>;
+}
+
 function SettingField({
   settingKey,
   text,
@@ -86,12 +91,17 @@ function SettingField({
         ) : null}
       </div>
       <p id={`${id}-hint`} className="setting-hint">
-        {spec.help}{' '}
+        <WithCode text={spec.help} />{' '}
         <span className="muted">
           {spec.type === 'integer'
             ? `${rangeText(spec)}; default ${formatSettingValue(spec, spec.default)}.`
             : 'One host per line.'}
-          {spec.flag ? ` Flag: ${spec.flag}.` : ''}
+          {spec.flag ? (
+            <>
+              {' '}
+              Flag: <code>{spec.flag}</code>.
+            </>
+          ) : null}
         </span>
       </p>
       {problem ? (
@@ -190,10 +200,23 @@ export function SettingsView() {
         </fieldset>
       ))}
       <div className="settings-actions">
-        <button type="submit" className="primary" disabled={saving || changed === 0}>
-          {saving ? 'Saving…' : changed > 0 ? `Save ${changed} change${changed === 1 ? '' : 's'}` : 'Saved'}
+        <button type="submit" className="primary" disabled={saving || (changed === 0 && invalid === 0)}>
+          {saving
+            ? 'Saving…'
+            : changed > 0
+              ? `Save ${changed} change${changed === 1 ? '' : 's'}`
+              : invalid > 0
+                ? 'Save'
+                : 'Saved'}
         </button>
-        <button type="button" disabled={saving || changed === 0} onClick={() => setFields(fieldsOf(saved))}>
+        <button
+          type="button"
+          disabled={saving || (changed === 0 && invalid === 0)}
+          onClick={() => {
+            setSubmitted(false);
+            setFields(fieldsOf(saved));
+          }}
+        >
           Discard changes
         </button>
         {status ? (
