@@ -187,7 +187,7 @@ describe('runProxy', () => {
       { type: 'retry', id: first.id, retry: { chainId: 'a', attempt: 1 } },
       { type: 'retry', id: 'newest', retry: { chainId: 'c', attempt: 2 } },
     ]);
-  });
+  }, 60_000); // PRINTED_RETRY_LIMIT exchanges: a bound for a loaded machine, not a speed claim
 
   it('prints the human lines without --json', async () => {
     const t = setup({ json: false, port: 8899 });
