@@ -91,7 +91,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const loaded = await loadSettings(dataDir);
   const startupWarnings = [...loaded.warnings];
   let persisted = loaded.settings;
-  const overrides = validateSettings(options.settings ?? {}, 'settings override');
+  const overrides = validateSettings(options.settings ?? {}, 'settings override', 'saved');
   startupWarnings.push(...overrides.warnings);
   let effective: Settings = { ...persisted, ...overrides.patch };
 
@@ -194,7 +194,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     },
     getSettings: () => ({ ...effective }),
     async updateSettings(patch) {
-      const { patch: valid, warnings } = validateSettings(patch, 'settings');
+      const { patch: valid, warnings } = validateSettings(patch, 'settings', 'saved');
       if (warnings.length > 0) throw new Error(warnings.join(' '));
       persisted = { ...persisted, ...valid };
       effective = { ...effective, ...valid };

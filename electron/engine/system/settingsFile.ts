@@ -21,11 +21,13 @@ export interface LoadedSettings {
 /**
  * Checks a partial settings object with the schema's rule (the API and the flags apply the same):
  * unknown keys and invalid values are dropped with a warning naming them and what is used
- * instead, valid ones kept. A timeout of 0 switches that timeout off where the schema allows it.
+ * instead (`instead`: the default for the file, the saved value for an override or an update),
+ * valid ones kept. A timeout of 0 switches that timeout off where the schema allows it.
  */
 export function validateSettings(
   input: unknown,
   source: string,
+  instead: 'default' | 'saved' = 'default',
 ): { patch: Partial<Settings>; warnings: string[] } {
   const warnings: string[] = [];
   const patch: Partial<Settings> = {};
@@ -39,7 +41,9 @@ export function validateSettings(
     }
     const checked = checkSetting(key, value);
     if (!checked.ok) {
-      warnings.push(`${source}: ${key} ${checked.problem}; using ${JSON.stringify(DEFAULT_SETTINGS[key])}.`);
+      const kept =
+        instead === 'default' ? `using ${JSON.stringify(DEFAULT_SETTINGS[key])}` : 'the saved value stays';
+      warnings.push(`${source}: ${key} ${checked.problem}; ${kept}.`);
       continue;
     }
     (patch as Record<string, unknown>)[key] = checked.value;
