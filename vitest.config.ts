@@ -12,6 +12,7 @@ const alias = {
   '@preload': dir('./electron/preload'),
   '@renderer': dir('./renderer'),
   '@fixtures': dir('./tests/fixtures'),
+  '@scripts': dir('./scripts'),
 };
 
 export default defineConfig({

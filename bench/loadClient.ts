@@ -9,6 +9,8 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
+import { hostPort } from '../shared/address.js';
+import { percentileOfSorted } from '../shared/percentile.js';
 
 export interface Origin {
   secure: boolean;
@@ -26,7 +28,7 @@ export interface ClientTls {
 const CRLF_CRLF = Buffer.from('\r\n\r\n');
 
 function authority(origin: Origin): string {
-  return `${origin.host.includes(':') ? `[${origin.host}]` : origin.host}:${origin.port}`;
+  return hostPort(origin.host, origin.port);
 }
 
 /** The request line target: absolute-form to a proxy for http://, origin-form otherwise. */
@@ -204,11 +206,6 @@ export interface LoadResult {
   meanMs: number;
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 /**
  * `connections` keep-alive connections, each with one request in flight at a time, for
  * warm-up then `durationMs`; latencies of the measured window only.
@@ -291,8 +288,8 @@ export async function runKeepAliveLoad(options: LoadOptions): Promise<LoadResult
     allRequests,
     errors,
     requestsPerSecond: latencies.length / (options.durationMs / 1000),
-    p50Ms: percentile(sorted, 50),
-    p99Ms: percentile(sorted, 99),
+    p50Ms: percentileOfSorted(sorted, 50) ?? NaN,
+    p99Ms: percentileOfSorted(sorted, 99) ?? NaN,
     meanMs: latencies.length > 0 ? total / latencies.length : NaN,
   };
 }

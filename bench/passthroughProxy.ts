@@ -10,6 +10,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
+import { parseHostPort, urlHostPort } from '../shared/address.js';
 
 export interface PassthroughProxyOptions {
   host: string;
@@ -47,11 +48,6 @@ interface Target {
   secure: boolean;
   host: string;
   port: number;
-}
-
-function splitAuthority(authority: string): { host: string; port: number } | undefined {
-  const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(authority);
-  return match ? { host: match[1]!, port: Number(match[2]) } : undefined;
 }
 
 export async function startPassthroughProxy(
@@ -114,15 +110,14 @@ export async function startPassthroughProxy(
       res,
       {
         secure: url.protocol === 'https:',
-        host: url.hostname.replace(/^\[|\]$/g, ''),
-        port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+        ...urlHostPort(url),
       },
       `${url.pathname}${url.search}`,
     );
   });
 
   server.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
-    const target = splitAuthority(req.url ?? '');
+    const target = parseHostPort(req.url ?? '');
     if (!target) {
       socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
       return;

@@ -22,6 +22,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { percentile } from '../shared/percentile.js';
 import { CHROMIUM_ARGS, chromiumPath, startWebApp, type WebApp } from '../tests/e2e/harness.js';
 
 const INGEST_TOTAL = 50_000;
@@ -160,17 +161,11 @@ function initScript(): void {
   requestAnimationFrame(tick);
 }
 
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 function summary(frames: number[]): { frames: number; p50: number; p95: number; max: number } {
   return {
     frames: frames.length,
-    p50: percentile(frames, 50),
-    p95: percentile(frames, 95),
+    p50: percentile(frames, 50) ?? NaN,
+    p95: percentile(frames, 95) ?? NaN,
     max: Math.max(...frames),
   };
 }

@@ -13,6 +13,7 @@ import { RetriesView } from './views/retries/RetriesView';
 import { DiffView } from './views/diff/DiffView';
 import { ProbesView } from './views/probes/ProbesView';
 import { MonitorsView } from './views/monitors/MonitorsView';
+import { SettingsView } from './views/settings/SettingsView';
 import { ensureMonitorFeed, loadMonitors } from './views/monitors/monitorFeed';
 
 const NAV: { view: ViewName; label: string }[] = [
@@ -24,6 +25,7 @@ const NAV: { view: ViewName; label: string }[] = [
   { view: 'diff', label: 'Diff' },
   { view: 'probes', label: 'Probes' },
   { view: 'monitors', label: 'Monitors' },
+  { view: 'settings', label: 'Settings' },
 ];
 
 function focusFilter(): void {
@@ -60,6 +62,8 @@ function CurrentView() {
       return <ProbesView />;
     case 'monitors':
       return <MonitorsView />;
+    case 'settings':
+      return <SettingsView />;
     default:
       return <TrafficView />;
   }

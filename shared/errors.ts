@@ -1,6 +1,7 @@
 /**
- * The error taxonomy (DESIGN.md, "Error taxonomy"). These names are a stable contract:
- * they appear in HAR `_error.class`, NDJSON, `x-netlens-error` and the filter language.
+ * The error taxonomy. These names are a stable contract: they appear in HAR `_error.class`,
+ * NDJSON, `x-netlens-error` and the filter language. Everything else known about each class
+ * (family, exit code, mirroring, label, message) is in shared/errorClasses.ts.
  */
 export const ERROR_CLASSES = [
   'dns_not_found',
@@ -35,8 +36,17 @@ export const FAILURE_PHASES = [
 export type FailurePhase = (typeof FAILURE_PHASES)[number];
 
 /** Why a certificate was rejected (`tls_cert_invalid.detail`). */
-export type CertProblem =
-  'expired' | 'not_yet_valid' | 'self_signed' | 'unknown_ca' | 'hostname_mismatch' | 'revoked' | 'other';
+export const CERT_PROBLEM_NAMES = [
+  'expired',
+  'not_yet_valid',
+  'self_signed',
+  'unknown_ca',
+  'hostname_mismatch',
+  'revoked',
+  'other',
+] as const;
+
+export type CertProblem = (typeof CERT_PROBLEM_NAMES)[number];
 
 export interface NetlensError {
   class: ErrorClass;
@@ -55,44 +65,11 @@ export function isErrorClass(value: unknown): value is ErrorClass {
   return typeof value === 'string' && (ERROR_CLASSES as readonly string[]).includes(value);
 }
 
-/** CLI exit codes of `netlens probe` by class family (DESIGN.md, "The command line"). */
+/** Exit codes of `netlens probe`: 0 ok, 2 usage, then one per class family (a stable contract). */
 export const EXIT_OK = 0;
 export const EXIT_USAGE = 2;
 export const EXIT_DNS = 3;
 export const EXIT_CONNECT = 4;
 export const EXIT_TLS = 5;
 export const EXIT_HTTP = 6;
-
-export function exitCodeForClass(errorClass: ErrorClass): number {
-  switch (errorClass) {
-    case 'dns_not_found':
-    case 'dns_timeout':
-      return EXIT_DNS;
-    case 'connect_refused':
-    case 'connect_timeout':
-    case 'host_unreachable':
-      return EXIT_CONNECT;
-    case 'tls_cert_invalid':
-    case 'tls_handshake_failed':
-      return EXIT_TLS;
-    default:
-      return EXIT_HTTP;
-  }
-}
-
-/** Errors a retry can plausibly fix (used by the probe retry runner and the retry analyser). */
-export function isRetryableClass(errorClass: ErrorClass): boolean {
-  switch (errorClass) {
-    case 'dns_timeout':
-    case 'connect_timeout':
-    case 'connect_refused':
-    case 'host_unreachable':
-    case 'connection_reset':
-    case 'response_timeout':
-    case 'body_timeout':
-    case 'incomplete_response':
-      return true;
-    default:
-      return false;
-  }
-}
+/** Each class's exit code is in the error-class table (shared/errorClasses.ts). */

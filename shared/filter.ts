@@ -10,6 +10,9 @@ import { ERROR_CLASSES, isErrorClass } from './errors.js';
 import { hostMatches } from './settings.js';
 import { traceIdOf } from './correlation.js';
 import { sourceKind } from './source.js';
+import { parseHostPort, unbracketHost } from './address.js';
+import { unknownValueMessage } from './format.js';
+import { ERROR_CLASS_TABLE } from './errorClasses.js';
 
 export type ExchangePredicate = (exchange: Exchange) => boolean;
 
@@ -40,8 +43,38 @@ export interface FilterKey {
   /** One line for the help table, e.g. `method:POST`. */
   example: string;
   description: string;
+  /** The forms a value may take, for the help and docs/filter.md. */
+  values?: readonly FilterValueForm[];
   parse(value: string): ExchangePredicate | string;
 }
+
+export interface FilterValueForm {
+  /** The value as typed, e.g. `4xx` or `>=400`. */
+  value: string;
+  description: string;
+}
+
+/** How terms are written and combined (the grammar around the keys), for the help and the docs. */
+export const FILTER_SYNTAX: readonly { syntax: string; example: string; description: string }[] = [
+  {
+    syntax: 'text',
+    example: 'api/items',
+    description:
+      'Free text: matches the URL, the method, the status code or the error class (case-insensitive).',
+  },
+  { syntax: 'key:value', example: 'status:5xx', description: 'A key from the table below and its value.' },
+  { syntax: '-term', example: '-method:GET', description: 'Negates the term: exchanges it does not match.' },
+  {
+    syntax: 'term term',
+    example: 'host:api.test is:error',
+    description: 'Terms separated by spaces are ANDed: an exchange must match all of them.',
+  },
+  {
+    syntax: '"…"',
+    example: 'host:"my host" "tag:v1"',
+    description: 'Quotes keep spaces in one term, and keep free text with a colon from reading as key:value.',
+  },
+];
 
 interface UrlParts {
   host: string;
@@ -62,12 +95,12 @@ export function urlParts(exchange: Exchange): UrlParts {
   }
   let parts: UrlParts;
   // CONNECT targets are `host:port` (which URL would read as a scheme), so they go first.
-  const authority = /^([^/:[\]]+|\[[^\]]+\]):\d+$/.exec(exchange.request.url);
-  if (authority) parts = { host: authority[1]!.replace(/^\[|\]$/g, ''), path: '' };
+  const authority = parseHostPort(exchange.request.url);
+  if (authority) parts = { host: authority.host, path: '' };
   else {
     try {
       const url = new URL(exchange.request.url);
-      parts = { host: url.hostname.replace(/^\[|\]$/g, ''), path: `${url.pathname}${url.search}` };
+      parts = { host: unbracketHost(url.hostname), path: `${url.pathname}${url.search}` };
     } catch {
       parts = { host: '', path: exchange.request.url };
     }
@@ -131,23 +164,34 @@ function parseStatus(value: string): ExchangePredicate | string {
   };
 }
 
-const IS_VALUES: Record<string, ExchangePredicate> = {
-  error: (e) => e.error !== undefined,
-  failed: isFailed,
-  pending: (e) => e.state === 'pending',
-  complete: (e) => e.state === 'complete' && e.error === undefined,
-  retry: (e) => e.retry !== undefined,
-  reused: (e) => e.connection.reused,
-  tunnel: (e) => e.kind === 'tunnel',
-  websocket: (e) => e.kind === 'websocket',
-  rule: (e) => e.rule !== undefined,
+const IS_VALUES: Record<string, { description: string; matches: ExchangePredicate }> = {
+  error: {
+    description: 'failed with a NetLens error (any error class)',
+    matches: (e) => e.error !== undefined,
+  },
+  failed: { description: 'an error, or an HTTP 4xx/5xx response', matches: isFailed },
+  pending: { description: 'still in progress', matches: (e) => e.state === 'pending' },
+  complete: {
+    description: 'finished without an error',
+    matches: (e) => e.state === 'complete' && e.error === undefined,
+  },
+  retry: { description: 'part of a retry chain', matches: (e) => e.retry !== undefined },
+  reused: { description: 'carried on a reused (keep-alive) connection', matches: (e) => e.connection.reused },
+  tunnel: { description: 'a CONNECT tunnel NetLens did not intercept', matches: (e) => e.kind === 'tunnel' },
+  websocket: { description: 'a WebSocket', matches: (e) => e.kind === 'websocket' },
+  rule: { description: 'a rule acted on it', matches: (e) => e.rule !== undefined },
 };
+const IS_NAMES = Object.keys(IS_VALUES);
 
 /** The keys of the language. Add a key here and it parses, negates and shows up in the help. */
 export const FILTER_KEYS: Record<string, FilterKey> = {
   method: {
     example: 'method:POST',
     description: 'Request method (comma list allowed: method:GET,HEAD)',
+    values: [
+      { value: 'POST', description: 'this method (case-insensitive)' },
+      { value: 'GET,HEAD', description: 'any of these methods' },
+    ],
     parse(value) {
       const methods = value
         .split(',')
@@ -160,11 +204,21 @@ export const FILTER_KEYS: Record<string, FilterKey> = {
   status: {
     example: 'status:5xx',
     description: 'Response status: 404, 4xx, 50x, >=400',
+    values: [
+      { value: '404', description: 'exactly this status' },
+      { value: '4xx', description: 'a class of statuses (x is any digit)' },
+      { value: '50x', description: 'a range within a class' },
+      { value: '>=400', description: 'a comparison: >, >=, < or <=' },
+    ],
     parse: parseStatus,
   },
   host: {
     example: 'host:*.example.com',
     description: 'Host name, exact or *.domain (domain and its sub-domains)',
+    values: [
+      { value: 'api.example.com', description: 'exactly this host (case-insensitive, no port)' },
+      { value: '*.example.com', description: 'example.com and all its sub-domains' },
+    ],
     parse(value) {
       const patterns = [value.toLowerCase()];
       return (e) => hostMatches(patterns, urlParts(e).host);
@@ -172,25 +226,33 @@ export const FILTER_KEYS: Record<string, FilterKey> = {
   },
   is: {
     example: 'is:error',
-    description: `State: ${Object.keys(IS_VALUES).join(', ')} (failed = 4xx/5xx or error)`,
+    description: `State: ${IS_NAMES.join(', ')} (failed = 4xx/5xx or error)`,
+    values: IS_NAMES.map((name) => ({ value: name, description: IS_VALUES[name]!.description })),
     parse(value) {
-      const predicate = IS_VALUES[value.toLowerCase()];
-      return predicate ?? `is:${value} is unknown; use one of ${Object.keys(IS_VALUES).join(', ')}.`;
+      const state = IS_VALUES[value.toLowerCase()];
+      return state?.matches ?? `is: ${unknownValueMessage('a state', value, IS_NAMES)}.`;
     },
   },
   error: {
     example: 'error:connect_timeout',
-    description: 'Error class of a failed exchange (see the error taxonomy)',
+    description: 'Error class of a failed exchange (see the error classes)',
+    values: ERROR_CLASSES.map((c) => ({ value: c, description: ERROR_CLASS_TABLE[c].meaning })),
     parse(value) {
       const wanted = value.toLowerCase();
       if (!isErrorClass(wanted))
-        return `"${value}" is not an error class; use one of ${ERROR_CLASSES.join(', ')}.`;
+        return `error: ${unknownValueMessage('an error class', value, ERROR_CLASSES)}.`;
       return (e) => e.error?.class === wanted;
     },
   },
   larger: {
     example: 'larger:100k',
     description: 'Response body larger than a size (units k, m, g; 1k = 1024 bytes)',
+    values: [
+      { value: '500', description: 'bytes' },
+      { value: '100k', description: 'KiB (also kb, kib)' },
+      { value: '1.5m', description: 'MiB (also mb, mib)' },
+      { value: '2g', description: 'GiB (also gb, gib)' },
+    ],
     parse(value) {
       const bytes = parseSizeBytes(value);
       if (bytes === undefined) return `"${value}" is not a size; use e.g. 500, 100k, 1.5m, 2g.`;
@@ -200,6 +262,12 @@ export const FILTER_KEYS: Record<string, FilterKey> = {
   slower: {
     example: 'slower:500ms',
     description: 'Total time longer than a duration (ms or s; a bare number is ms)',
+    values: [
+      { value: '500', description: 'milliseconds' },
+      { value: '500ms', description: 'milliseconds' },
+      { value: '1.5s', description: 'seconds' },
+      { value: '2m', description: 'minutes (also min)' },
+    ],
     parse(value) {
       const ms = parseDurationMs(value);
       if (ms === undefined) return `"${value}" is not a duration; use e.g. 500ms, 2s.`;
@@ -227,7 +295,15 @@ export const FILTER_KEYS: Record<string, FilterKey> = {
   source: {
     example: 'source:chromium',
     description:
-      'Where it came from: a kind (chromium, firefox, terminal, docker, system, manual) or one client (chromium#1); comma list allowed',
+      'Where it came from: a kind, or one client such as chromium#1 (the Source column); comma list allowed',
+    values: [
+      { value: 'chromium', description: 'browsers NetLens launched (also chrome, edge, brave, firefox)' },
+      { value: 'terminal', description: 'shells and terminals set up by netlens shell / env' },
+      { value: 'docker', description: 'containers started with netlens env --docker' },
+      { value: 'system', description: 'apps that follow the OS proxy setting NetLens set' },
+      { value: 'manual', description: 'clients pointed at the proxy by hand' },
+      { value: 'chromium#1', description: 'one launched client' },
+    ],
     parse(value) {
       const wanted = value
         .split(',')
@@ -316,7 +392,7 @@ export function parseFilter(text: string): ParsedFilter {
       if (!key) {
         errors.push({
           term: raw,
-          message: `Unknown filter key "${term.key}". Known keys: ${Object.keys(FILTER_KEYS).join(', ')}. Quote text that contains a colon.`,
+          message: `${unknownValueMessage('a filter key', term.key, Object.keys(FILTER_KEYS))}. Quote text that contains a colon.`,
         });
         continue;
       }

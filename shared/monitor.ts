@@ -75,14 +75,6 @@ export function uptimePercent(samples: readonly MonitorSample[]): number | undef
   return (up / samples.length) * 100;
 }
 
-/** Nearest-rank percentile (p in 0..100) of the values; undefined for none. */
-export function percentile(values: readonly number[], p: number): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.ceil((Math.min(Math.max(p, 0), 100) / 100) * sorted.length);
-  return sorted[Math.max(rank - 1, 0)];
-}
-
 /** Checks a definition coming from the UI or the file; returns the problem, or undefined. */
 export function monitorDefinitionProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return 'a monitor must be an object';

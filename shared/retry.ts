@@ -121,8 +121,3 @@ export function isRetryableStatus(status: number): boolean {
 export function isUnfixableStatus(status: number): boolean {
   return [400, 401, 403, 404, 405, 410, 411, 413, 414, 415, 422, 501, 505].includes(status);
 }
-
-/** Error classes a retry of the identical request cannot fix. */
-export function isUnfixableErrorClass(errorClass: ErrorClass): boolean {
-  return errorClass === 'dns_not_found' || errorClass === 'tls_cert_invalid';
-}

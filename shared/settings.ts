@@ -1,4 +1,8 @@
-/** Engine settings, persisted in the data directory (settings.json). */
+import { unbracketHost } from './address.js';
+/**
+ * Engine settings, persisted in the data directory (settings.json). Each one's default, range,
+ * unit, flag and help are in the schema (settingsSchema.ts).
+ */
 export interface Settings {
   /** TCP connect timeout towards the upstream server. */
   connectTimeoutMs: number;
@@ -20,17 +24,29 @@ export interface Settings {
   insecureHosts: string[];
 }
 
-export const DEFAULT_SETTINGS: Settings = {
-  connectTimeoutMs: 10_000,
-  responseTimeoutMs: 60_000,
-  bodyIdleTimeoutMs: 30_000,
-  clientHeadersTimeoutMs: 30_000,
-  maxHeaderBytes: 64 * 1024,
-  bodyMemoryLimitBytes: 1024 * 1024,
-  bodyCaptureCapBytes: 64 * 1024 * 1024,
-  passThroughHosts: [],
-  insecureHosts: [],
-};
+/** The longest host pattern: a DNS name is at most 253 characters, and `*.` makes 255. */
+export const MAX_HOST_PATTERN_LENGTH = 255;
+
+/**
+ * What is wrong with a host pattern (`api.example.com`, `*.example.com`, `10.0.0.1`, `::1`), or
+ * undefined. A port, a path, a URL or a `*` elsewhere than in front could never match a host.
+ */
+export function hostPatternProblem(pattern: string): string | undefined {
+  const p = normaliseHostPattern(pattern);
+  if (p === '') return 'a host name must not be empty';
+  if (p.length > MAX_HOST_PATTERN_LENGTH)
+    return `"${p.slice(0, 40)}…" is longer than ${MAX_HOST_PATTERN_LENGTH} characters`;
+  if (/[\s/\\@?#]/.test(p) || p.slice(p.startsWith('*.') ? 2 : 0).includes('*') || p === '*.') {
+    return `"${p}" is not a host name (write api.example.com, or *.example.com for it and its sub-domains)`;
+  }
+  if (/^[^:]+:\d+$/.test(p)) return `"${p}" has a port: host patterns match the host name only`;
+  return undefined;
+}
+
+/** Trimmed, IPv6 brackets taken off (hosts are matched without them). */
+export function normaliseHostPattern(pattern: string): string {
+  return unbracketHost(pattern.trim());
+}
 
 /** `*.example.com` matches sub-domains; other patterns match the host exactly (case-insensitive). */
 export function hostMatches(patterns: readonly string[], host: string): boolean {

@@ -7,6 +7,8 @@
 import type { Exchange } from './model.js';
 import type { TimingPhase } from './timing.js';
 import { TIMING_PHASES } from './timing.js';
+import { parseHostPort, unbracketHost } from './address.js';
+import { percentileOfSorted, percentiles } from './percentile.js';
 
 /** One time bucket; error counts are keyed by series (`4xx`, `5xx` or an error class) for stacking. */
 export interface TimeBucket {
@@ -106,24 +108,17 @@ export function bucketWidthMs(spanMs: number, maxBuckets: number): number {
   return STEPS_MS.find((step) => step >= raw) ?? Math.ceil(raw / 86_400_000) * 86_400_000;
 }
 
-/** Nearest-rank percentile of sorted values. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
-}
-
-function percentiles(values: number[]): Percentiles {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
+function percentilesOf(values: number[]): Percentiles {
+  const [p50 = 0, p95 = 0, p99 = 0] = percentiles(values, [50, 95, 99]);
+  return { p50, p95, p99 };
 }
 
 function hostAndPath(url: string): { host: string; path: string } {
-  const authority = /^([^/:[\]]+|\[[^\]]+\]):\d+$/.exec(url);
-  if (authority) return { host: authority[1]!.replace(/^\[|\]$/g, ''), path: '' };
+  const authority = parseHostPort(url);
+  if (authority) return { host: authority.host, path: '' };
   try {
     const parsed = new URL(url);
-    return { host: parsed.hostname.replace(/^\[|\]$/g, ''), path: parsed.pathname };
+    return { host: unbracketHost(parsed.hostname), path: parsed.pathname };
   } catch {
     return { host: '', path: url };
   }
@@ -210,9 +205,9 @@ export function computeStatistics(
         const values = list
           .map((e) => e.timings[phase])
           .filter((v): v is number => v !== undefined && v >= 0);
-        if (values.length > 0) phases[phase] = percentiles(values);
+        if (values.length > 0) phases[phase] = percentilesOf(values);
       }
-      return { host, count: list.length, total: percentiles(list.map((e) => e.durationMs!)), phases };
+      return { host, count: list.length, total: percentilesOf(list.map((e) => e.durationMs!)), phases };
     })
     .sort((a, b) => b.total.p95 - a.total.p95 || b.count - a.count);
 
@@ -263,8 +258,8 @@ export function computeStatistics(
         host: e.host,
         path: e.path,
         count: sorted.length,
-        p50Ms: percentile(sorted, 50),
-        p95Ms: percentile(sorted, 95),
+        p50Ms: percentileOfSorted(sorted, 50) ?? 0,
+        p95Ms: percentileOfSorted(sorted, 95) ?? 0,
         maxMs: sorted[sorted.length - 1]!,
         slowestId: e.slowest.id,
       };

@@ -1,3 +1,5 @@
+import type { FailurePhase } from './errors.js';
+
 /**
  * Phase timings of one exchange, in ms. `undefined` means the phase did not happen
  * (a reused connection has no dns/connect/ssl). Internally `connect` is the TCP handshake
@@ -65,4 +67,21 @@ export function timingRanges(timings: Timings): TimingRange[] {
 export function totalTimeMs(timings: Timings): number {
   const ranges = timingRanges(timings);
   return ranges.length === 0 ? 0 : ranges[ranges.length - 1]!.endMs;
+}
+
+/**
+ * The timing phase that holds the time of a failure in `phase` (a failed exchange counts the time
+ * spent in its failing phase in that phase, HAR-style). `tls` is HAR's `ssl`; `request` (reading
+ * the client's request, whose body streams upstream as it arrives) is `send`. The proxy's timings,
+ * the HAR import, the timing tab and the probe view all ask this one function.
+ */
+export function timingPhaseOf(phase: FailurePhase): Exclude<TimingPhase, 'blocked'> {
+  switch (phase) {
+    case 'tls':
+      return 'ssl';
+    case 'request':
+      return 'send';
+    default:
+      return phase;
+  }
 }

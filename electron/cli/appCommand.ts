@@ -141,8 +141,7 @@ export function registerAppCommand(program: Command): void {
         uiPort: DEFAULT_UI_PORT,
         redact: false,
         json: false,
-        passThrough: [],
-        insecure: [],
+        settings: {},
       });
     });
 }

@@ -22,6 +22,7 @@
 import type { Exchange, RetryInfo } from '../../shared/model.js';
 import type { ErrorClass, FailurePhase } from '../../shared/errors.js';
 import { TIMING_PHASES, type Timings } from '../../shared/timing.js';
+import { urlOf } from '../../shared/address.js';
 
 export interface NdjsonListening {
   type: 'listening';
@@ -69,7 +70,7 @@ function ms(value: number): number {
 }
 
 export function proxyUrl(host: string, port: number): string {
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return urlOf('http', host, port);
 }
 
 export function listeningLine(

@@ -4,14 +4,16 @@
  * resolve, 4 when every sample failed, 1 when the system tool is missing.
  */
 import type { Command } from 'commander';
-import { EXIT_CONNECT, EXIT_OK, EXIT_USAGE, exitCodeForClass } from '../../shared/errors.js';
+import { EXIT_CONNECT, EXIT_OK, EXIT_USAGE } from '../../shared/errors.js';
+import { exitCodeForClass } from '../../shared/errorClasses.js';
 import type { PingReport } from '../../shared/probe.js';
 import { CliError } from './cliError.js';
 import { tcpPing, PingResolveError, MAX_PING_COUNT } from '../engine/probes/tcpPing.js';
 import { icmpPing } from '../engine/probes/icmpPing.js';
 import { MissingToolError } from '../engine/probes/systemTool.js';
 import { integerOption } from './probeOptions.js';
-import { formatMs } from './probeReportText.js';
+import { hostPort } from '../../shared/address.js';
+import { formatDurationMs } from '../../shared/format.js';
 
 interface PingFlags {
   count?: string;
@@ -87,10 +89,10 @@ export function registerPingCommand(program: Command): void {
             timeoutMs,
             onSample: (sample, address) => {
               if (flags.json) return;
-              const where = address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+              const where = hostPort(address, port!);
               process.stdout.write(
                 sample.ok
-                  ? `connected to ${where}: seq=${sample.seq} time=${formatMs(sample.timeMs)}\n`
+                  ? `connected to ${where}: seq=${sample.seq} time=${formatDurationMs(sample.timeMs, '—')}\n`
                   : `no connection to ${where}: seq=${sample.seq} ${sample.error}\n`,
               );
             },

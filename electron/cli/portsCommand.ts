@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { listListeningSockets, type ListeningSocket } from '../engine/system/listeningSockets.js';
 import { integerOption } from './probeOptions.js';
+import { hostPort } from '../../shared/address.js';
 
 interface PortsFlags {
   json?: boolean;
@@ -16,7 +17,7 @@ function owner(s: ListeningSocket): string {
 }
 
 function where(s: ListeningSocket): string {
-  return s.address.includes(':') ? `[${s.address}]:${s.port}` : `${s.address}:${s.port}`;
+  return hostPort(s.address, s.port);
 }
 
 export function formatSockets(sockets: readonly ListeningSocket[]): string {

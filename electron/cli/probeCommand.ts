@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { EXIT_OK, EXIT_USAGE, exitCodeForClass } from '../../shared/errors.js';
+import { EXIT_OK, EXIT_USAGE } from '../../shared/errors.js';
+import { exitCodeForClass } from '../../shared/errorClasses.js';
 import { DEFAULT_PROBE_TIMEOUT_MS, MAX_PROBE_RETRIES, type ProbeRequest } from '../../shared/probe.js';
 import { CliError } from './cliError.js';
 import { runProbe, MAX_PROBE_TIMEOUT_MS } from '../engine/probes/probeRunner.js';

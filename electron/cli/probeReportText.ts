@@ -12,27 +12,15 @@ import type {
   TlsStep,
 } from '../../shared/probe.js';
 import { ADDRESS_FLAG_LABELS } from '../../shared/probe.js';
+import { hostPort } from '../../shared/address.js';
+import { formatBytes, formatDurationMs } from '../../shared/format.js';
 
 const BAR_WIDTH = 32;
 const MAX_HEADERS_SHOWN = 40;
 
-export function formatMs(ms: number | undefined): string {
-  if (ms === undefined) return '—';
-  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
-  if (ms >= 100) return `${ms.toFixed(0)} ms`;
-  if (ms >= 10) return `${ms.toFixed(1)} ms`;
-  if (ms >= 0.1 || ms === 0) return `${ms.toFixed(2)} ms`;
-  return `${ms.toFixed(3)} ms`;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-function hostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+/** Times in the report: the one duration rule, a dash for a time that was not measured. */
+function formatMs(ms: number | undefined): string {
+  return formatDurationMs(ms, '—');
 }
 
 function row(label: string, summary: string, ms: number | undefined): string {
@@ -174,7 +162,7 @@ function phaseBars(report: ProbeReport): string[] {
 export function formatProbeReport(report: ProbeReport, options: { verbose?: boolean } = {}): string {
   const lines: string[] = [];
   const what = report.url ?? `${report.scheme}://${hostPort(report.host, report.port)}`;
-  lines.push(`Probe ${what}  (timeout ${report.timeoutMs} ms per phase)`, '');
+  lines.push(`Probe ${what}  (timeout ${formatDurationMs(report.timeoutMs)} per phase)`, '');
   for (const step of report.steps) {
     if (step.kind === 'dns') lines.push(...dnsLines(step));
     else if (step.kind === 'tcp') lines.push(...tcpLines(step));

@@ -10,7 +10,6 @@ import type { Command } from 'commander';
 import type { Engine, EngineOptions } from '../engine/engine.js';
 import type { EngineEvent } from '../../shared/api.js';
 import type { Exchange } from '../../shared/model.js';
-import type { Settings } from '../../shared/settings.js';
 import type { HarDocument } from '../../shared/har.js';
 import { EXIT_USAGE } from '../../shared/errors.js';
 import { CliError } from './cliError.js';
@@ -42,19 +41,6 @@ export interface ProxyCommandDeps {
   err(line: string): void;
   /** Calls `handler` once on the first shutdown signal; returns the unsubscribe function. */
   onShutdownSignal(handler: (signal: string) => void): () => void;
-}
-
-// ───────────────────────────── settings ─────────────────────────────
-
-/** The settings the flags override for this run (never persisted). */
-export function settingsOverrides(options: ProxyCommandOptions): Partial<Settings> {
-  const settings: Partial<Settings> = {};
-  if (options.connectTimeoutMs !== undefined) settings.connectTimeoutMs = options.connectTimeoutMs;
-  if (options.responseTimeoutMs !== undefined) settings.responseTimeoutMs = options.responseTimeoutMs;
-  if (options.bodyTimeoutMs !== undefined) settings.bodyIdleTimeoutMs = options.bodyTimeoutMs;
-  if (options.passThrough.length > 0) settings.passThroughHosts = options.passThrough;
-  if (options.insecure.length > 0) settings.insecureHosts = options.insecure;
-  return settings;
 }
 
 // ───────────────────────────── errors ─────────────────────────────
@@ -173,7 +159,7 @@ export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandD
     dataDir: options.dataDir,
     host: options.host,
     port: options.port,
-    settings: settingsOverrides(options),
+    settings: options.settings,
   });
 
   const present = (exchange: Exchange): Exchange =>

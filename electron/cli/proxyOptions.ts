@@ -6,6 +6,16 @@
  */
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import { unbracketHost } from '../../shared/address.js';
+import type { Settings } from '../../shared/settings.js';
+import {
+  SETTING_KEYS,
+  SETTINGS_SCHEMA,
+  checkSetting,
+  parseSettingText,
+  rangeText,
+  type SettingKey,
+} from '../../shared/settingsSchema.js';
 
 /** The options of `netlens proxy` (and the proxy part of `netlens web`), resolved from the flags. */
 export interface ProxyCommandOptions {
@@ -16,11 +26,8 @@ export interface ProxyCommandOptions {
   har?: string;
   redact: boolean;
   json: boolean;
-  connectTimeoutMs?: number;
-  responseTimeoutMs?: number;
-  bodyTimeoutMs?: number;
-  passThrough: string[];
-  insecure: string[];
+  /** The settings the flags override for this run (never persisted). */
+  settings: Partial<Settings>;
 }
 
 export const DEFAULT_PROXY_PORT = 8899;
@@ -32,11 +39,8 @@ export interface SharedProxyFlags {
   har?: string;
   redact?: boolean;
   json?: boolean;
-  connectTimeoutMs?: number;
-  responseTimeoutMs?: number;
-  bodyTimeoutMs?: number;
-  passThrough: string[];
-  insecure: string[];
+  /** The setting flags, by commander's camel-cased name (`--body-timeout-ms` → bodyTimeoutMs). */
+  [settingFlag: string]: unknown;
 }
 
 export function parsePort(value: string): number {
@@ -47,20 +51,56 @@ export function parsePort(value: string): number {
   return port;
 }
 
-export function parseTimeoutMs(value: string): number {
-  const ms = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(ms) || ms <= 0) {
-    throw new InvalidArgumentError('a timeout is a whole number of milliseconds greater than 0.');
-  }
-  return ms;
+/** Commander's attribute name of a flag: `--body-timeout-ms` → `bodyTimeoutMs`. */
+function attributeOf(flag: string): string {
+  return flag.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-export function collectHostPattern(value: string, previous: string[]): string[] {
-  const host = value.trim();
-  if (host === '' || /[\s/]/.test(host)) {
-    throw new InvalidArgumentError(`"${value}" is not a host name (e.g. api.example.com or *.example.com).`);
+/** A setting flag's value, read with the schema's rule (the settings file and the API apply the same). */
+export function parseSettingFlag(key: SettingKey, text: string): number | string {
+  const parsed = parseSettingText(key, text);
+  if (!parsed.ok) throw new InvalidArgumentError(`${parsed.problem}.`);
+  return parsed.value;
+}
+
+/** Adds one option per setting that has a flag: `--connect-timeout-ms <ms>`, `--pass-through <host>`... */
+function addSettingOptions(command: Command): Command {
+  for (const key of SETTING_KEYS) {
+    const spec = SETTINGS_SCHEMA[key];
+    if (spec.flag === undefined) continue;
+    if (spec.type === 'integer') {
+      command.option(
+        `${spec.flag} <${spec.unit}>`,
+        `${spec.summary} (${rangeText(spec)}; default ${spec.default})`,
+        (text: string) => parseSettingFlag(key, text),
+      );
+    } else {
+      command.option(
+        `${spec.flag} <host>`,
+        `${spec.summary} (repeatable; *.example.com covers its sub-domains)`,
+        (text: string, previous: string[] | undefined) => [
+          ...(previous ?? []),
+          parseSettingFlag(key, text) as string,
+        ],
+      );
+    }
   }
-  return [...previous, host];
+  return command;
+}
+
+/** The settings given as flags; the schema checks the whole value again (a host list's length). */
+export function settingsFromFlags(flags: SharedProxyFlags): Partial<Settings> {
+  const settings: Partial<Settings> = {};
+  for (const key of SETTING_KEYS) {
+    const flag = SETTINGS_SCHEMA[key].flag;
+    if (flag === undefined) continue;
+    const value = flags[attributeOf(flag)];
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+    const checked = checkSetting(key, value);
+    if (!checked.ok) throw new InvalidArgumentError(`${flag}: ${checked.problem}.`);
+    (settings as Record<string, unknown>)[key] = checked.value;
+  }
+  return settings;
 }
 
 /** The help of the options whose wording depends on the command. */
@@ -71,26 +111,13 @@ export interface SharedProxyOptionsHelp {
 
 /** Adds every capture-proxy option except the proxy's port (each command names that its own way). */
 export function addSharedProxyOptions(command: Command, help: SharedProxyOptionsHelp): Command {
-  return command
-    .option('--host <host>', help.host, DEFAULT_PROXY_HOST)
-    .option('--har <file>', 'write the session as HAR 1.2 to FILE on Ctrl-C / SIGTERM')
-    .option('--redact', 'hide secrets (Authorization, cookies, tokens, keys) in everything written')
-    .option('--json', help.json)
-    .option('--connect-timeout-ms <ms>', 'upstream TCP connect timeout', parseTimeoutMs)
-    .option('--response-timeout-ms <ms>', 'request sent → response headers timeout', parseTimeoutMs)
-    .option('--body-timeout-ms <ms>', 'longest silence allowed mid-body', parseTimeoutMs)
-    .option(
-      '--pass-through <host>',
-      'tunnel HOST without TLS interception (repeatable, *.suffix ok)',
-      collectHostPattern,
-      [],
-    )
-    .option(
-      '--insecure <host>',
-      'do not verify the certificate of HOST (repeatable)',
-      collectHostPattern,
-      [],
-    );
+  return addSettingOptions(
+    command
+      .option('--host <host>', help.host, DEFAULT_PROXY_HOST)
+      .option('--har <file>', 'write the session as HAR 1.2 to FILE on Ctrl-C / SIGTERM')
+      .option('--redact', 'hide secrets (Authorization, cookies, tokens, keys) in everything written')
+      .option('--json', help.json),
+  );
 }
 
 /** Web mode's proxy options: `--proxy-port`, then every `netlens proxy` option except its `--port`. */
@@ -111,7 +138,7 @@ export function addProxyOptions(command: Command): Command {
 
 export function normaliseHost(host: string): string {
   const trimmed = host.trim();
-  return trimmed === '' ? DEFAULT_PROXY_HOST : trimmed.replace(/^\[|\]$/g, '');
+  return trimmed === '' ? DEFAULT_PROXY_HOST : unbracketHost(trimmed);
 }
 
 /** What runProxy is given for the parsed flags; `port` is the proxy's, whatever the flag's name. */
@@ -127,10 +154,6 @@ export function proxyOptionsFromFlags(
     ...(flags.har ? { har: path.resolve(flags.har) } : {}),
     redact: flags.redact === true,
     json: flags.json === true,
-    ...(flags.connectTimeoutMs !== undefined ? { connectTimeoutMs: flags.connectTimeoutMs } : {}),
-    ...(flags.responseTimeoutMs !== undefined ? { responseTimeoutMs: flags.responseTimeoutMs } : {}),
-    ...(flags.bodyTimeoutMs !== undefined ? { bodyTimeoutMs: flags.bodyTimeoutMs } : {}),
-    passThrough: flags.passThrough,
-    insecure: flags.insecure,
+    settings: settingsFromFlags(flags),
   };
 }

@@ -5,6 +5,7 @@
  * of its own for a browser or a shell) through its control endpoint.
  */
 import http from 'node:http';
+import { isLoopbackHost, unbracketHost, urlOf } from '../../shared/address.js';
 import { EXIT_USAGE } from '../../shared/errors.js';
 import { readRunningFile, type RunningInfo } from '../engine/system/runningFile.js';
 import { CliError } from './cliError.js';
@@ -36,19 +37,15 @@ export function parseProxyFlag(value: string): { host: string; port: number } {
   return { host, port };
 }
 
-export function proxyUrlOf(host: string, port: number): string {
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-}
-
 export function resolveProxyTarget(dataDir: string, flag?: string): ProxyTarget {
   const lookup = readRunningFile(dataDir);
   if (flag !== undefined) {
     const { host, port } = parseProxyFlag(flag);
-    const target: ProxyTarget = { host, port, url: proxyUrlOf(host, port) };
+    const target: ProxyTarget = { host, port, url: urlOf('http', host, port) };
     // The flag may name the running NetLens itself: then its control endpoint is usable too.
     if (lookup.info) {
       const running = new URL(lookup.info.proxy);
-      const runningHost = running.hostname.replace(/^\[|\]$/g, '');
+      const runningHost = unbracketHost(running.hostname);
       if (Number(running.port) === port && (runningHost === host || isAnyLoopback(runningHost, host))) {
         target.running = lookup.info;
       }
@@ -57,22 +54,21 @@ export function resolveProxyTarget(dataDir: string, flag?: string): ProxyTarget 
   }
   if (lookup.info) {
     const running = new URL(lookup.info.proxy);
-    const host = running.hostname.replace(/^\[|\]$/g, '');
+    const host = unbracketHost(running.hostname);
     const port = Number(running.port);
-    return { host, port, url: proxyUrlOf(host, port), running: lookup.info };
+    return { host, port, url: urlOf('http', host, port), running: lookup.info };
   }
   const target: ProxyTarget = {
     host: DEFAULT_PROXY_HOST,
     port: DEFAULT_PROXY_PORT,
-    url: proxyUrlOf(DEFAULT_PROXY_HOST, DEFAULT_PROXY_PORT),
+    url: urlOf('http', DEFAULT_PROXY_HOST, DEFAULT_PROXY_PORT),
   };
   if (lookup.problem) target.problem = lookup.problem;
   return target;
 }
 
 function isAnyLoopback(a: string, b: string): boolean {
-  const loopback = (h: string) => h === 'localhost' || h === '::1' || h.startsWith('127.');
-  return loopback(a) && loopback(b);
+  return isLoopbackHost(a) && isLoopbackHost(b);
 }
 
 /** An answer of the control endpoint that is not 200, with its message. */
@@ -100,7 +96,7 @@ export function controlRequest<T>(
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = http.request({
-      host: proxy.hostname.replace(/^\[|\]$/g, ''),
+      host: unbracketHost(proxy.hostname),
       port: Number(proxy.port),
       method,
       path,

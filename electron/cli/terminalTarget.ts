@@ -9,7 +9,7 @@ import path from 'node:path';
 import { resolveDataDir } from '../engine/system/dataDir.js';
 import { PROXY_SECRET_FILE, loadOrCreateProxySecret } from '../engine/system/proxySecret.js';
 import { checkProxyListening } from '../engine/system/terminal/proxyListening.js';
-import { isLoopbackAddress } from '../engine/system/terminal/dockerFlags.js';
+import { isLoopbackHost } from '../../shared/address.js';
 import { CliError } from './cliError.js';
 import { controlRequest, resolveProxyTarget, type ProxyTarget } from './runningNetlens.js';
 
@@ -103,7 +103,7 @@ export async function resolveTerminalTarget(
     secret = await loadOrCreateProxySecret(dataDir).catch((error: unknown) => {
       throw unwritable(dataDir, error);
     });
-  } else if (!proxy.running && !isLoopbackAddress(proxy.host)) {
+  } else if (!proxy.running && !isLoopbackHost(proxy.host)) {
     // A NetLens beyond loopback asks for its secret; this data directory's is the best guess.
     secret = readSecretIfPresent(dataDir);
   }

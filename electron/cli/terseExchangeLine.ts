@@ -4,38 +4,20 @@
  *
  *   200 GET http://127.0.0.1:8080/api/items 42 ms 1.2 KiB
  *   ERR GET http://api.invalid/ 3.1 ms dns_not_found: Could not resolve api.invalid ...
- *   TUNNEL CONNECT pinned.example:443 5.02 s ↑ 1.1 KiB ↓ 20 KiB (pass_through_host)
+ *   TUNNEL CONNECT pinned.example:443 5020 ms ↑ 1.1 KiB ↓ 20 KiB (pass_through_host)
  *   200 GET https://127.0.0.1:8443/ 8.0 ms 312 B <chromium#1>
  *
  * The source is shown when it is not `manual` (a client NetLens launched or configured).
  */
 import type { Exchange, RetryInfo } from '../../shared/model.js';
+import { formatBytes, formatDurationMs } from '../../shared/format.js';
 import { MANUAL_SOURCE } from '../../shared/source.js';
-
-export function formatDurationMs(durationMs: number | undefined): string {
-  if (durationMs === undefined || !Number.isFinite(durationMs)) return '-';
-  if (durationMs < 10) return `${durationMs.toFixed(1)} ms`;
-  if (durationMs < 1000) return `${Math.round(durationMs)} ms`;
-  return `${(durationMs / 1000).toFixed(2)} s`;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
 
 export function terseExchangeLine(exchange: Exchange): string {
   const { request, response, error } = exchange;
   const parts: string[] = [];
   if (exchange.kind === 'tunnel') {
-    parts.push('TUNNEL', request.method, request.url, formatDurationMs(exchange.durationMs));
+    parts.push('TUNNEL', request.method, request.url, formatDurationMs(exchange.durationMs, '-'));
     if (exchange.tunnel) {
       parts.push(
         `↑ ${formatBytes(exchange.tunnel.bytesFromClient)} ↓ ${formatBytes(exchange.tunnel.bytesFromServer)}`,
@@ -44,7 +26,7 @@ export function terseExchangeLine(exchange: Exchange): string {
     }
   } else {
     parts.push(response ? String(response.status) : 'ERR', request.method, request.url);
-    parts.push(formatDurationMs(exchange.durationMs));
+    parts.push(formatDurationMs(exchange.durationMs, '-'));
     if (response) parts.push(formatBytes(response.body.sizeBytes));
     if (exchange.connection.reused) parts.push('(reused)');
   }

@@ -8,7 +8,7 @@ import { CliError } from './cliError.js';
 import { traceRoute } from '../engine/probes/traceRoute.js';
 import { MissingToolError } from '../engine/probes/systemTool.js';
 import { integerOption } from './probeOptions.js';
-import { formatMs } from './probeReportText.js';
+import { formatDurationMs } from '../../shared/format.js';
 
 interface TraceFlags {
   maxHops?: string;
@@ -27,9 +27,10 @@ export function formatTrace(report: TraceReport): string {
       hop.addresses.length === 0
         ? '*'
         : hop.addresses.map((a, i) => (hop.hostnames[i] ? `${a} (${hop.hostnames[i]})` : a)).join(', ');
-    const times = [...hop.timesMs.map((t) => formatMs(t)), ...new Array<string>(hop.timeouts).fill('*')].join(
-      '  ',
-    );
+    const times = [
+      ...hop.timesMs.map((t) => formatDurationMs(t)),
+      ...new Array<string>(hop.timeouts).fill('*'),
+    ].join('  ');
     const notes = hop.notes.length > 0 ? `  ${hop.notes.join(' ')}` : '';
     lines.push(`${String(hop.hop).padStart(4)}  ${who.padEnd(44)} ${times}${notes}`);
   }

@@ -9,6 +9,7 @@ import type { AppInfo, EngineEvent, HarExportOptions, HarImportSummary } from '.
 import type { BodySide, Exchange } from '../../shared/model.js';
 import type { Settings } from '../../shared/settings.js';
 import type { HarDocument } from '../../shared/har.js';
+import { isLoopbackHost } from '../../shared/address.js';
 import { createRetryTracker, type RetryTracker } from './analysis/retryTracker.js';
 import { BodyStore } from './capture/bodyStore.js';
 import { ExchangeFinisher } from './capture/exchangeFinisher.js';
@@ -19,7 +20,6 @@ import { parseHar } from './capture/harImport.js';
 import { createMonitorService, type MonitorService } from './probes/monitorService.js';
 import type { ExchangeSink } from './proxy/exchangeSink.js';
 import { ControlError, type ControlHandler, type ControlRoutes } from './proxy/controlEndpoint.js';
-import { isLoopbackHost } from './proxy/loopbackHost.js';
 import { PinnedHosts } from './proxy/pinnedHosts.js';
 import { openedSource, sourceControlRoutes, type OpenedSource } from './proxy/sourceControlRoutes.js';
 import { SourceListeners } from './proxy/sourceListeners.js';
@@ -30,6 +30,7 @@ import { removeRunningFile, writeRunningFile } from './system/runningFile.js';
 import { loadSettings, saveSettings, validateSettings } from './system/settingsFile.js';
 import { LeafCertCache } from './tls/leafCertCache.js';
 import { loadOrCreateCA } from './tls/certificateAuthority.js';
+import { urlOf } from '../../shared/address.js';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -121,7 +122,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const loaded = await loadSettings(dataDir);
   const startupWarnings = [...loaded.warnings];
   let persisted = loaded.settings;
-  const overrides = validateSettings(options.settings ?? {}, 'settings override');
+  const overrides = validateSettings(options.settings ?? {}, 'settings override', 'saved');
   startupWarnings.push(...overrides.warnings);
   let effective: Settings = { ...persisted, ...overrides.patch };
 
@@ -220,7 +221,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const proxyUrl = (): string | undefined => {
     const address = proxy.address();
     if (!address) return undefined;
-    return `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
+    return urlOf('http', address.host, address.port);
   };
 
   const engine: Engine = {
@@ -263,7 +264,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     },
     getSettings: () => ({ ...effective }),
     async updateSettings(patch) {
-      const { patch: valid, warnings } = validateSettings(patch, 'settings');
+      const { patch: valid, warnings } = validateSettings(patch, 'settings', 'saved');
       if (warnings.length > 0) throw new Error(warnings.join(' '));
       persisted = { ...persisted, ...valid };
       effective = { ...effective, ...valid };

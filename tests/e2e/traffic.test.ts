@@ -119,7 +119,8 @@ describe('traffic UI in web mode', () => {
     expect(status).toContain('1 errors');
     const failedRow = page.locator('[role="row"][data-id]', { hasText: 'connect_refused' });
     expect(await failedRow.count()).toBe(1);
-    expect(await failedRow.innerText()).toContain('failed');
+    // The status column says what failed, with the error-class table's label.
+    expect(await failedRow.innerText()).toContain('✖ refused');
   });
 
   it('filters with the filter language and shows parse errors inline', async () => {
@@ -138,7 +139,7 @@ describe('traffic UI in web mode', () => {
     await filter.fill('colour:red');
     const errors = page.getByRole('alert', { name: 'Filter errors' });
     await errors.waitFor({ timeout: WAIT_MS });
-    expect(await errors.innerText()).toContain('Unknown filter key "colour"');
+    expect(await errors.innerText()).toContain('"colour" is not a filter key');
     // `/` focuses the filter, Esc clears it.
     await page.locator('body').click({ position: { x: 5, y: 500 } });
     await page.keyboard.press('/');

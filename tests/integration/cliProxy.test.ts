@@ -383,7 +383,10 @@ describe('netlens proxy, errors', () => {
     for (const args of [
       ['proxy', '--port', 'eighty'],
       ['proxy', '--no-such-flag'],
-      ['proxy', '--connect-timeout-ms', '0'],
+      // 0 switches a timeout off where the settings schema allows it; these are out of range.
+      ['proxy', '--connect-timeout-ms', '-1'],
+      ['proxy', '--client-headers-timeout-ms', '0'],
+      ['proxy', '--pass-through', 'https://bank.test/'],
       ['proxy', '--har', path.join(workDir, 'missing-folder', 'x.har'), '--data-dir', dataDir()],
     ]) {
       const result = await runCli(cli, args);

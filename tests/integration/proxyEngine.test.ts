@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '@shared/settings.js';
+import { DEFAULT_SETTINGS } from '@shared/settingsSchema.js';
 import { createEngine } from '@engine/engine.js';
 import { httpOrigin, startProxy, viaProxy, type Origin } from './proxyHarness.js';
 

@@ -274,7 +274,7 @@ describe('diagnose on real socket errors', () => {
         });
         const result = diagnose(error, { host: 'localhost', port, phase: 'tls', elapsedMs: 5 });
         expect(result).toMatchObject({ class: 'tls_cert_invalid', detail, phase: 'tls' });
-        expect(result.message).toContain(`TLS handshake with localhost:${port} failed after 5 ms`);
+        expect(result.message).toContain(`TLS handshake with localhost:${port} failed after 5.0 ms`);
         if (name === 'wrongHost') expect(result.message).toContain('(it lists wrong.example.invalid)');
       } finally {
         await close(server);

@@ -8,6 +8,7 @@
  * carry a few ms of noise, so the deterministic fits allow a tolerance before calling it jitter.
  */
 import type { BackoffVerdict, JitterStyle } from '../../../shared/retry.js';
+import { formatDurationMs } from '../../../shared/format.js';
 
 /** Below this every retry counts as immediate. */
 export const IMMEDIATE_MS = 50;
@@ -50,12 +51,6 @@ function linearFit(ys: readonly number[]): Fit {
 
 function mean(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
-}
-
-function ms(value: number): string {
-  if (value >= 10_000) return `${(value / 1000).toFixed(0)} s`;
-  if (value >= 1000) return `${(value / 1000).toFixed(1)} s`;
-  return `${Math.round(value)} ms`;
 }
 
 function isConstant(waits: readonly number[]): boolean {
@@ -142,7 +137,7 @@ export function classifyBackoff(waits: readonly number[]): BackoffVerdict {
   if (waits.length === 0) return { shape: 'single', jitter: false, description: 'no retry' };
   const min = Math.min(...waits);
   const max = Math.max(...waits);
-  const range = min === max ? ms(min) : `${ms(min)}–${ms(max)}`;
+  const range = min === max ? formatDurationMs(min) : `${formatDurationMs(min)}–${formatDurationMs(max)}`;
 
   if (max < IMMEDIATE_MS) {
     return { shape: 'none', jitter: false, description: `no backoff: retried immediately (waits ${range})` };
@@ -152,7 +147,7 @@ export function classifyBackoff(waits: readonly number[]): BackoffVerdict {
       shape: 'single',
       jitter: false,
       baseMs: waits[0]!,
-      description: `one retry after ${ms(waits[0]!)}`,
+      description: `one retry after ${formatDurationMs(waits[0]!)}`,
     };
   }
   if (min < IMMEDIATE_MS && mean(waits) < IMMEDIATE_MS * 2) {
@@ -168,7 +163,7 @@ export function classifyBackoff(waits: readonly number[]): BackoffVerdict {
       shape: 'constant',
       jitter: false,
       baseMs: base,
-      description: `constant backoff: ${ms(base)} between attempts, no jitter`,
+      description: `constant backoff: ${formatDurationMs(base)} between attempts, no jitter`,
     };
   }
 
@@ -187,7 +182,7 @@ export function classifyBackoff(waits: readonly number[]): BackoffVerdict {
         shape: 'increasing',
         jitter: false,
         baseMs: first,
-        description: `increasing backoff (${ms(first)}, then ${ms(second)}); too few attempts to tell linear from exponential`,
+        description: `increasing backoff (${formatDurationMs(first)}, then ${formatDurationMs(second)}); too few attempts to tell linear from exponential`,
       };
     }
     if (max <= min * 2) {
@@ -196,13 +191,13 @@ export function classifyBackoff(waits: readonly number[]): BackoffVerdict {
         jitter: true,
         jitterStyle: 'unknown',
         baseMs: mean(waits),
-        description: `constant backoff of about ${ms(mean(waits))}, with jitter (waits ${range})`,
+        description: `constant backoff of about ${formatDurationMs(mean(waits))}, with jitter (waits ${range})`,
       };
     }
     return {
       shape: 'irregular',
       jitter: false,
-      description: `irregular waits (${waits.map(ms).join(', ')})`,
+      description: `irregular waits (${waits.map((w) => formatDurationMs(w)).join(', ')})`,
     };
   }
 
@@ -219,7 +214,7 @@ export function classifyBackoff(waits: readonly number[]): BackoffVerdict {
         jitter: false,
         baseMs: growth[0]!,
         factor: best.factor!,
-        description: `exponential backoff ×${best.factor!.toFixed(1)} from ${ms(growth[0]!)}${capMs !== undefined ? `, capped at ${ms(capMs)}` : ''}, no jitter`,
+        description: `exponential backoff ×${best.factor!.toFixed(1)} from ${formatDurationMs(growth[0]!)}${capMs !== undefined ? `, capped at ${formatDurationMs(capMs)}` : ''}, no jitter`,
       };
       if (capMs !== undefined) verdict.capMs = capMs;
       return verdict;
@@ -230,7 +225,7 @@ export function classifyBackoff(waits: readonly number[]): BackoffVerdict {
         jitter: false,
         baseMs: waits[0]!,
         stepMs: best.stepMs!,
-        description: `linear backoff: +${ms(best.stepMs!)} per attempt from ${ms(waits[0]!)}, no jitter`,
+        description: `linear backoff: +${formatDurationMs(best.stepMs!)} per attempt from ${formatDurationMs(waits[0]!)}, no jitter`,
       };
     }
   }
@@ -251,7 +246,7 @@ export function classifyBackoff(waits: readonly number[]): BackoffVerdict {
       jitterStyle: style,
       baseMs: exponential.baseMs,
       factor: exponential.factor!,
-      description: `exponential backoff ≈×${exponential.factor!.toFixed(1)}, ${jitterText(style)} (waits ${waits.map(ms).join(', ')})`,
+      description: `exponential backoff ≈×${exponential.factor!.toFixed(1)}, ${jitterText(style)} (waits ${waits.map((w) => formatDurationMs(w)).join(', ')})`,
     };
   }
   if (linear && linear.residual <= LINEAR_JITTER_FIT) {
@@ -261,7 +256,7 @@ export function classifyBackoff(waits: readonly number[]): BackoffVerdict {
       jitterStyle: 'unknown',
       baseMs: linear.baseMs,
       stepMs: linear.stepMs!,
-      description: `linear backoff ≈+${ms(linear.stepMs!)} per attempt, with jitter (waits ${waits.map(ms).join(', ')})`,
+      description: `linear backoff ≈+${formatDurationMs(linear.stepMs!)} per attempt, with jitter (waits ${waits.map((w) => formatDurationMs(w)).join(', ')})`,
     };
   }
   const avg = mean(waits);
@@ -272,12 +267,12 @@ export function classifyBackoff(waits: readonly number[]): BackoffVerdict {
       jitter: true,
       jitterStyle: 'unknown',
       baseMs: avg,
-      description: `constant backoff of about ${ms(avg)}, with jitter (waits ${range})`,
+      description: `constant backoff of about ${formatDurationMs(avg)}, with jitter (waits ${range})`,
     };
   }
   return {
     shape: 'irregular',
     jitter: false,
-    description: `irregular waits (${waits.map(ms).join(', ')}): no backoff model fits`,
+    description: `irregular waits (${waits.map((w) => formatDurationMs(w)).join(', ')}): no backoff model fits`,
   };
 }

@@ -18,6 +18,7 @@ import { BYTE_VERDICT_TEXT } from '../../../shared/diff.js';
 import type { BodyInfo } from '../../../shared/model.js';
 import { compareJson, jsonStructuralDiff, parseJsonSyntax } from './jsonSyntax.js';
 import { diffLines } from './lineDiff.js';
+import { formatBytes } from '../../../shared/format.js';
 
 export interface BodyInput {
   /** The body bytes (decoded from gzip/br/deflate when the engine could); undefined when not captured. */
@@ -223,12 +224,6 @@ function combineKinds(a: BodyKind, b: BodyKind): BodyKind {
   if (a === 'binary' || b === 'binary') return 'binary';
   if (a === 'json' && b === 'json') return 'json';
   return a === 'form' || b === 'form' ? 'form' : 'text';
-}
-
-function formatBytes(size: number): string {
-  if (size < 1024) return `${size} B`;
-  if (size < 1024 * 1024) return `${(size / 1024).toFixed(1)} KiB`;
-  return `${(size / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 function offsetText(diff: FirstDifference | undefined): string {

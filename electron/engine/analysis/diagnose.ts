@@ -1,30 +1,12 @@
 /**
  * Error diagnosis for the proxy and the probes: turns what Node, OpenSSL, llhttp or undici
- * threw into one of the stable classes of the taxonomy (DESIGN.md, "Error taxonomy") and a
- * message that names host, port, phase and time, and says what to check.
+ * threw into one of the stable classes of the taxonomy and its message (the message templates
+ * are in the error-class table, shared/errorClasses.ts).
  */
 import type { CertProblem, ErrorClass, FailurePhase, NetlensError } from '../../../shared/errors.js';
 import { isErrorClass } from '../../../shared/errors.js';
-import type { CertificateSummary } from '../../../shared/model.js';
-
-export interface FailureContext {
-  host: string;
-  port: number;
-  phase: FailurePhase;
-  /** Time from the start of the exchange (or probe step) to the failure. */
-  elapsedMs: number;
-  /** The limit that expired, for timeouts: the message quotes it rather than the elapsed time. */
-  timeoutMs?: number;
-  /** A CertProblem for tls_cert_invalid, a reason for the rest; overrides what classifyError found. */
-  detail?: string;
-  /** The rule that acted, for injected_fault. */
-  ruleName?: string;
-  protocol?: 'http' | 'https' | 'tcp';
-  /** The OS / library error code, when known. */
-  code?: string;
-  /** The peer's certificate, when known: lets the message say e.g. when it expired. */
-  certificate?: Pick<CertificateSummary, 'validFromMs' | 'validToMs'> & Partial<CertificateSummary>;
-}
+import { describeFailure } from '../../../shared/errorClasses.js';
+import type { FailureContext } from '../../../shared/failureMessage.js';
 
 export interface Classification {
   errorClass: ErrorClass;
@@ -137,12 +119,12 @@ function factsOf(error: unknown, depth = 0): ErrorFacts {
   return facts;
 }
 
-/** The class a timeout belongs to, by the phase it expired in. */
 /** The certificate problem an OpenSSL/Node verification code stands for; undefined if it is not one. */
 export function certProblemForCode(code: string | undefined): CertProblem | undefined {
   return code !== undefined && Object.hasOwn(CERT_CODES, code) ? CERT_CODES[code] : undefined;
 }
 
+/** The class a timeout belongs to, by the phase it expired in. */
 export function timeoutClass(phase: FailurePhase): ErrorClass {
   switch (phase) {
     case 'dns':
@@ -262,278 +244,19 @@ function fallbackClass(phase: FailurePhase): ErrorClass {
   }
 }
 
-const PHASE_LABELS: Record<FailurePhase, string> = {
-  request: 'reading the request',
-  dns: 'DNS lookup',
-  connect: 'TCP connect',
-  tls: 'TLS handshake',
-  send: 'sending the request',
-  wait: 'waiting for the response',
-  receive: 'receiving the response body',
-};
-
-export function phaseLabel(phase: FailurePhase): string {
-  return PHASE_LABELS[phase];
-}
-
-/** `host:port`, IPv6 in brackets (RFC 3986 §3.2.2). */
-export function hostPort(host: string, port: number): string {
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
-function ms(value: number): string {
-  return `${Math.max(0, Math.round(value))} ms`;
-}
-
-function day(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 10);
-}
-
-function codeSuffix(context: FailureContext): string {
-  return context.code ? ` (${context.code})` : '';
-}
-
-function certificateSentence(problem: string, context: FailureContext): { what: string; fix: string } {
-  const cert = context.certificate;
-  switch (problem as CertProblem) {
-    case 'expired':
-      return {
-        what: cert
-          ? `the server's certificate expired on ${day(cert.validToMs)}`
-          : "the server's certificate has expired",
-        fix: "Renew the certificate on the server, or check this machine's clock.",
-      };
-    case 'not_yet_valid':
-      return {
-        what: cert
-          ? `the server's certificate is not valid until ${day(cert.validFromMs)}`
-          : "the server's certificate is not valid yet",
-        fix: "Check this machine's clock, and the dates of the server's certificate.",
-      };
-    case 'self_signed':
-      return {
-        what: "the server's certificate is self-signed",
-        fix: 'Trust that certificate explicitly (CA bundle, or list the host in insecure hosts), or install one from a trusted CA on the server.',
-      };
-    case 'unknown_ca':
-      return {
-        what: "the server's certificate was issued by a CA this machine does not trust",
-        fix: 'Make the server send its full chain (intermediate certificates), or trust the issuing CA.',
-      };
-    case 'hostname_mismatch': {
-      const names = cert?.subjectAltNames?.length ? ` (it lists ${cert.subjectAltNames.join(', ')})` : '';
-      return {
-        what: `the server's certificate is not valid for ${context.host}${names}`,
-        fix: 'Connect with a name the certificate lists, or fix the certificate on the server.',
-      };
-    }
-    case 'revoked':
-      return {
-        what: "the server's certificate has been revoked by its issuer",
-        fix: 'The server needs a new certificate.',
-      };
-    default:
-      return {
-        what: `the server's certificate was rejected${problem && problem !== 'other' ? ` (${problem})` : ''}`,
-        fix: "Inspect the server's certificate chain (netlens probe, or openssl s_client).",
-      };
-  }
-}
-
-function handshakeSentence(
-  detail: string | undefined,
-  context: FailureContext,
-): { what: string; fix: string } {
-  const d = (detail ?? '').toLowerCase();
-  if (d === 'timeout') {
-    return {
-      what: `the handshake did not complete within ${ms(context.timeoutMs ?? context.elapsedMs)}`,
-      fix: 'Is the port really a TLS port, and is the server overloaded?',
-    };
-  }
-  if (d === 'reset') {
-    return {
-      what: 'the peer closed the connection during the handshake',
-      fix: 'The server may reject this SNI name or require a client certificate, or a middlebox cut it: check the server logs.',
-    };
-  }
-  if (
-    d.includes('wrong version number') ||
-    d.includes('packet length too long') ||
-    d.includes('http request')
-  ) {
-    return {
-      what: 'the peer did not answer with TLS',
-      fix: 'Is this a plain-HTTP port? Try http:// instead of https://.',
-    };
-  }
-  if (d.startsWith('alert: ')) {
-    const alert = d.slice('alert: '.length);
-    if (
-      [
-        'unknown ca',
-        'bad certificate',
-        'certificate unknown',
-        'certificate expired',
-        'decrypt error',
-      ].includes(alert)
-    ) {
-      return {
-        what: `the peer rejected the certificate it was shown (TLS alert "${alert}")`,
-        fix: 'If the peer is a client of NetLens, trust the NetLens CA there (netlens ca prints its path).',
-      };
-    }
-    if (alert === 'protocol version') {
-      return {
-        what: 'no TLS version is supported by both sides (TLS alert "protocol version")',
-        fix: 'The server may offer only old TLS (1.0/1.1), or only TLS 1.3 to an old client.',
-      };
-    }
-    if (alert === 'handshake failure' || alert === 'insufficient security') {
-      return {
-        what: `no cipher suite or parameters in common (TLS alert "${alert}")`,
-        fix: "Compare the server's TLS configuration with what the client offers (netlens probe shows it).",
-      };
-    }
-    if (alert === 'certificate required') {
-      return {
-        what: 'the server requires a client certificate (TLS alert "certificate required")',
-        fix: 'Configure a client certificate for this host.',
-      };
-    }
-    return {
-      what: `the peer sent TLS alert "${alert}"`,
-      fix: "Check the server's TLS configuration and logs.",
-    };
-  }
-  if (
-    d.includes('unsupported protocol') ||
-    d.includes('no protocols available') ||
-    d.includes('version too low')
-  ) {
-    return {
-      what: `no TLS version is supported by both sides (${detail})`,
-      fix: 'The server may offer only old TLS (1.0/1.1).',
-    };
-  }
-  return {
-    what: detail ? `the handshake failed (${detail})` : 'the handshake failed',
-    fix: "Check the server's TLS configuration (netlens probe shows the handshake).",
-  };
-}
-
-function unreachableReason(detail: string | undefined): string {
-  switch (detail) {
-    case 'ENETUNREACH':
-      return 'the network is unreachable';
-    case 'EADDRNOTAVAIL':
-      return 'the address is not available from this machine';
-    case 'ENETDOWN':
-      return 'the network is down';
-    case 'EAFNOSUPPORT':
-      return 'this machine has no route for that address family (IPv6?)';
-    default:
-      return 'there is no route to the host';
-  }
-}
-
-/** The sentence for a class: names host, port, phase and time, and says what to check. */
-export function describeFailure(errorClass: ErrorClass, context: FailureContext): string {
-  const target = hostPort(context.host, context.port);
-  const phase = phaseLabel(context.phase);
-  const elapsed = ms(context.elapsedMs);
-  const limit = ms(context.timeoutMs ?? context.elapsedMs);
-  const detail = context.detail;
-  switch (errorClass) {
-    case 'dns_not_found':
-      return (
-        `Failed to resolve ${context.host} (port ${context.port}): the DNS lookup found no such host after ${elapsed}${codeSuffix(context)}. ` +
-        'Check the spelling of the host name, your DNS or VPN settings, and /etc/hosts.'
-      );
-    case 'dns_timeout':
-      return (
-        `Failed to resolve ${context.host} (port ${context.port}): the DNS lookup got no answer after ${limit}${codeSuffix(context)}. ` +
-        'Is the DNS server reachable (VPN, resolver settings), or is the network down?'
-      );
-    case 'connect_refused':
-      return (
-        `Failed to connect to ${target}: the TCP connect was refused after ${elapsed}. ` +
-        `Nothing is listening on port ${context.port} there: is the service running, on this port and address?`
-      );
-    case 'connect_timeout':
-      return (
-        `Failed to connect to ${target}: TCP connect timed out after ${limit}. ` +
-        'Is a firewall dropping packets, or is the host down?'
-      );
-    case 'host_unreachable':
-      return (
-        `Failed to connect to ${target}: ${unreachableReason(detail ?? context.code)} (TCP connect failed after ${elapsed}). ` +
-        'Check the network connection, VPN and routes, and that the address is right.'
-      );
-    case 'tls_cert_invalid': {
-      const sentence = certificateSentence(detail ?? 'other', context);
-      return `TLS handshake with ${target} failed after ${elapsed}: ${sentence.what}. ${sentence.fix}`;
-    }
-    case 'tls_handshake_failed': {
-      const sentence = handshakeSentence(detail, context);
-      return `TLS handshake with ${target} failed after ${elapsed}: ${sentence.what}. ${sentence.fix}`;
-    }
-    case 'connection_reset':
-      if (detail === 'closed' && context.phase === 'wait') {
-        return (
-          `${target} closed the connection without sending a response (while ${phase}, after ${elapsed}). ` +
-          'The server may have crashed, or dropped an idle keep-alive connection: check its logs.'
-        );
-      }
-      return (
-        `The connection to ${target} was reset while ${phase}, after ${elapsed}${codeSuffix(context)}. ` +
-        'The server, or a proxy or load balancer in between, closed it: check their logs and idle timeouts.'
-      );
-    case 'response_timeout':
-      return (
-        `No response from ${target}: the request was sent but no response headers arrived within ${limit} (while ${phase}). ` +
-        'The server is slow or stuck: check its logs, or raise the response timeout.'
-      );
-    case 'body_timeout':
-      return context.phase === 'send'
-        ? `${target} stopped reading the request body: no progress for ${limit} while ${phase}. ` +
-            'The server may be stuck or refusing large uploads: check its logs.'
-        : `The response from ${target} stalled: no data for ${limit} while ${phase} (after ${elapsed} in all). ` +
-            'The server or the network stalled mid-transfer: check the server, or raise the body idle timeout.';
-    case 'incomplete_response':
-      return (
-        `The response from ${target} ended early: the server closed the connection before the declared body length, after ${elapsed} (while ${phase}). ` +
-        'The server may have crashed mid-response, or a proxy cut it: check its logs.'
-      );
-    case 'protocol_error':
-      return context.phase === 'request'
-        ? `The client sent NetLens a malformed HTTP request for ${target} (while ${phase}, after ${elapsed})${detail ? `: ${detail}` : ''}. ` +
-            "Check the client's HTTP implementation, or the size of its headers."
-        : `${target} sent a malformed HTTP response (while ${phase}, after ${elapsed})${detail ? `: ${detail}` : ''}. ` +
-            'Is it an HTTP server on this port (not TLS, not another protocol)?';
-    case 'client_aborted':
-      return (
-        `The client closed its connection to NetLens while ${phase} (request to ${target}, after ${elapsed}). ` +
-        'Usually the client gave up (its own timeout) or was cancelled; check the client if that was not intended.'
-      );
-    case 'injected_fault': {
-      const rule = context.ruleName ? `NetLens rule "${context.ruleName}"` : 'A NetLens rule';
-      return (
-        `${rule} failed the request to ${target} on purpose while ${phase}, after ${elapsed}${detail ? ` (${detail})` : ''}. ` +
-        'Disable the rule to let the request through.'
-      );
-    }
-  }
-}
-
-/** A NetlensError for a class the caller already knows (e.g. a timeout it detected itself). */
+/**
+ * A NetlensError for a class the caller already knows (e.g. a timeout it detected itself). The
+ * elapsed time is kept to the microsecond, as the phase timings are, and the message is written
+ * from that same value: the message, the UI and the CLI then all read the same time.
+ */
 export function failure(errorClass: ErrorClass, context: FailureContext): NetlensError {
   const detail = context.detail ?? (errorClass === 'injected_fault' ? context.ruleName : undefined);
+  const elapsedMs = Math.max(0, Math.round(context.elapsedMs * 1000) / 1000);
   return {
     class: errorClass,
     phase: context.phase,
-    elapsedMs: Math.max(0, Math.round(context.elapsedMs)),
-    message: describeFailure(errorClass, context),
+    elapsedMs,
+    message: describeFailure(errorClass, { ...context, elapsedMs }),
     ...(detail !== undefined ? { detail } : {}),
     ...(context.code !== undefined ? { code: context.code } : {}),
   };

@@ -18,6 +18,7 @@ import { TIMING_LABELS, TIMING_PHASES, totalTimeMs } from '../../../shared/timin
 import { diffBodies } from './bodyDiff.js';
 import { diffHeaders } from './headerDiff.js';
 import { diffUrls } from './urlDiff.js';
+import { formatDurationMs } from '../../../shared/format.js';
 
 export interface ExchangeBodies {
   request?: Uint8Array;
@@ -69,10 +70,6 @@ function rawQuery(url: string): string {
   } catch {
     return '';
   }
-}
-
-function ms(value: number): string {
-  return `${Math.round(value)} ms`;
 }
 
 const VOLATILE_TEXT = {
@@ -249,8 +246,8 @@ export function diffExchanges(
     const lo = Math.min(l ?? 0, r ?? 0);
     const hi = Math.max(l ?? 0, r ?? 0);
     if (hi - lo >= TIMING_MIN_DELTA_MS && hi >= lo * TIMING_MIN_RATIO) {
-      const from = l === undefined ? 'none' : ms(l);
-      const to = r === undefined ? 'none' : ms(r);
+      const from = formatDurationMs(l, 'none');
+      const to = formatDurationMs(r, 'none');
       add({ area: 'timing', material: false, text: `Timing ${TIMING_LABELS[phase]}: ${from} → ${to}` });
     }
   }

@@ -12,8 +12,10 @@ import type {
   RetryChain,
   RetryFlag,
 } from '../../../shared/retry.js';
-import { isRetryableStatus, isUnfixableErrorClass, isUnfixableStatus } from '../../../shared/retry.js';
+import { isRetryableStatus, isUnfixableStatus } from '../../../shared/retry.js';
 import { classifyBackoff } from './backoffClassifier.js';
+import { formatDurationMs } from '../../../shared/format.js';
+import { ERROR_CLASS_TABLE } from '../../../shared/errorClasses.js';
 
 export interface RetryChainOptions {
   /** Longest wait between the end of one attempt and the start of the next that still counts as a retry. */
@@ -102,12 +104,6 @@ function honours(waitMs: number, retryAfterMs: number): boolean {
   return waitMs >= retryAfterMs * 0.9 - 50;
 }
 
-function formatMs(ms: number): string {
-  if (ms >= 10_000) return `${(ms / 1000).toFixed(0)} s`;
-  if (ms >= 1000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.round(ms)} ms`;
-}
-
 function pathOf(url: string): string {
   try {
     const parsed = new URL(url);
@@ -141,11 +137,8 @@ function unfixableAdvice(outcome: AttemptOutcome): string | undefined {
         return `${outcome.status} (a client error the server will repeat for the same request)`;
     }
   }
-  if (outcome.kind === 'error' && isUnfixableErrorClass(outcome.errorClass)) {
-    return outcome.errorClass === 'dns_not_found'
-      ? 'dns_not_found (the name does not resolve: check the host name or the DNS configuration)'
-      : 'tls_cert_invalid (the certificate is rejected: fix the certificate or the trust store)';
-  }
+  const unfixable = outcome.kind === 'error' ? ERROR_CLASS_TABLE[outcome.errorClass].unfixable : undefined;
+  if (outcome.kind === 'error' && unfixable !== undefined) return `${outcome.errorClass} (${unfixable})`;
   return undefined;
 }
 
@@ -253,7 +246,7 @@ function chainFlags(
     const spanMs = attempts[attempts.length - 1]!.endedAtMs - attempts[0]!.startedAtMs;
     flags.push({
       kind: 'retry_storm',
-      message: `Retry storm: ${attempts.length} attempts in ${formatMs(spanMs)}, median wait ${formatMs(median(waits))}.`,
+      message: `Retry storm: ${attempts.length} attempts in ${formatDurationMs(spanMs)}, median wait ${formatDurationMs(median(waits))}.`,
       advice:
         'Back off exponentially with jitter (e.g. 100 ms × 2ⁿ, full jitter) and cap the attempts, so a struggling server gets time to recover.',
     });
@@ -291,7 +284,7 @@ function chainFlags(
     const asked = attempts[worst.attempt - 2]!.retryAfterMs ?? 0;
     flags.push({
       kind: 'retry_after_ignored',
-      message: `Ignored Retry-After: the server asked for ${formatMs(asked)}, the client came back after ${formatMs(worst.waitBeforeMs ?? 0)}${ignored.length > 1 ? ` (${ignored.length} times)` : ''}.`,
+      message: `Ignored Retry-After: the server asked for ${formatDurationMs(asked)}, the client came back after ${formatDurationMs(worst.waitBeforeMs ?? 0)}${ignored.length > 1 ? ` (${ignored.length} times)` : ''}.`,
       advice:
         'Wait at least the Retry-After delay (RFC 9110 §10.2.3) before the next attempt; use it instead of your backoff when it is longer.',
     });

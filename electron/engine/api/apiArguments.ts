@@ -1,3 +1,4 @@
+import { formatChoices, unknownValueMessage } from '../../../shared/format.js';
 /**
  * Argument checks for the API channels. Everything arriving over IPC or the WebSocket is
  * untrusted: each handler's `parse` turns `unknown[]` into its typed arguments with these
@@ -74,8 +75,11 @@ export function booleanArg(value: unknown, name: string): boolean {
 }
 
 export function enumArg<T extends string>(value: unknown, name: string, allowed: readonly T[]): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new ArgumentError(`${name} must be one of ${allowed.join(', ')}`);
+  if (typeof value !== 'string') {
+    throw new ArgumentError(`${name} must be ${formatChoices(allowed)}, got ${describe(value)}`);
+  }
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ArgumentError(`${name}: ${unknownValueMessage('allowed', value, allowed)}`);
   }
   return value as T;
 }

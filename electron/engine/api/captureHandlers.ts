@@ -3,7 +3,8 @@
  * Each handler validates its untrusted arguments (apiArguments.ts) before touching the engine.
  */
 import type { AppInfo, HarExportOptions } from '../../../shared/api.js';
-import { DEFAULT_SETTINGS, type Settings } from '../../../shared/settings.js';
+import type { Settings } from '../../../shared/settings.js';
+import { SETTING_KEYS, checkSetting, isSettingKey } from '../../../shared/settingsSchema.js';
 import type { Engine } from '../engine.js';
 import type { HandlerTable } from './handlerTable.js';
 import { ApiFailure } from './apiFailure.js';
@@ -24,52 +25,20 @@ import {
 export const MAX_HAR_TEXT_LENGTH = 256 * 1024 * 1024;
 /** How many ids an export may name. */
 export const MAX_EXPORT_IDS = 1_000_000;
-/** DNS names are at most 253 characters; `*.` makes 255. */
-const MAX_HOST_PATTERN_LENGTH = 255;
-const MAX_HOST_PATTERNS = 10_000;
-
-type NumericSetting = {
-  [K in keyof Settings]: Settings[K] extends number ? K : never;
-}[keyof Settings];
-
-/** Sensible bounds for the numeric settings (ms and bytes). */
-const NUMERIC_RANGES: Partial<Record<NumericSetting, { min: number; max: number }>> = {
-  connectTimeoutMs: { min: 1, max: 10 * 60_000 },
-  responseTimeoutMs: { min: 1, max: 60 * 60_000 },
-  bodyIdleTimeoutMs: { min: 1, max: 60 * 60_000 },
-  clientHeadersTimeoutMs: { min: 1, max: 10 * 60_000 },
-  maxHeaderBytes: { min: 1024, max: 16 * 1024 * 1024 },
-  bodyMemoryLimitBytes: { min: 0, max: 1024 * 1024 * 1024 },
-  bodyCaptureCapBytes: { min: 0, max: 64 * 1024 * 1024 * 1024 },
-};
-
-/** Validates a settings patch: known keys only, each with the type (and range) of its default. */
+/**
+ * Validates a settings patch with the schema's rule (the settings file and the flags apply the
+ * same): known keys only, each value checked; host lists come back trimmed.
+ */
 export function parseSettingsPatch(value: unknown): Partial<Settings> {
-  const defaults = DEFAULT_SETTINGS as unknown as Record<string, unknown>;
-  const patch = objectArg(value, 'settings', Object.keys(defaults));
-  const out: Record<string, unknown> = {};
+  const patch = objectArg(value, 'settings', SETTING_KEYS);
+  const out: Partial<Settings> = {};
   for (const [key, raw] of Object.entries(patch)) {
-    if (raw === undefined) continue;
-    const reference = defaults[key];
-    const name = `settings.${key}`;
-    if (typeof reference === 'number') {
-      const range = NUMERIC_RANGES[key as NumericSetting] ?? { min: 0, max: Number.MAX_SAFE_INTEGER };
-      out[key] = integerArg(raw, name, range);
-    } else if (typeof reference === 'boolean') {
-      out[key] = booleanArg(raw, name);
-    } else if (typeof reference === 'string') {
-      out[key] = stringArg(raw, name, { maxLength: 4096 });
-    } else if (Array.isArray(reference)) {
-      out[key] = stringArrayArg(raw, name, {
-        maxItems: MAX_HOST_PATTERNS,
-        minLength: 1,
-        maxLength: MAX_HOST_PATTERN_LENGTH,
-      }).map((item) => item.trim());
-    } else {
-      throw new ArgumentError(`${name} cannot be changed from the UI`);
-    }
+    if (raw === undefined || !isSettingKey(key)) continue;
+    const checked = checkSetting(key, raw);
+    if (!checked.ok) throw new ArgumentError(`settings.${key} ${checked.problem}`);
+    (out as Record<string, unknown>)[key] = checked.value;
   }
-  return out as Partial<Settings>;
+  return out;
 }
 
 /** Validates HarExportOptions; a missing argument means "everything, unredacted". */

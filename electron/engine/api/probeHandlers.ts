@@ -32,6 +32,7 @@ import { icmpPing } from '../probes/icmpPing.js';
 import { traceRoute } from '../probes/traceRoute.js';
 import { isSafeHostArgument, MissingToolError } from '../probes/systemTool.js';
 import { listListeningSockets } from '../system/listeningSockets.js';
+import { unbracketHost } from '../../../shared/address.js';
 
 const MAX_TARGET_LENGTH = 2048;
 
@@ -117,9 +118,9 @@ export function parseMonitorDefinition(value: unknown): MonitorDefinition {
 
 function hostArg(value: unknown, name: string): string {
   const host = stringArg(value, name, { minLength: 1, maxLength: 253 }).trim();
-  if (!isSafeHostArgument(host.replace(/^\[|\]$/g, '')))
+  if (!isSafeHostArgument(unbracketHost(host)))
     throw new ArgumentError(`${name} must be a host name or IP address`);
-  return host.replace(/^\[|\]$/g, '');
+  return unbracketHost(host);
 }
 
 export function parsePingRequest(value: unknown): PingRequest {

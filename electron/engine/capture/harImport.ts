@@ -27,6 +27,9 @@ import type {
 import { headerValue } from '../../../shared/model.js';
 import type { Timings } from '../../../shared/timing.js';
 import { failure } from '../analysis/diagnose.js';
+import { hostPort, parseHostPort, unbracketHost, urlHostPort } from '../../../shared/address.js';
+import { timingPhaseOf } from '../../../shared/timing.js';
+import { formatDurationMs } from '../../../shared/format.js';
 
 export class HarImportError extends Error {
   constructor(message: string) {
@@ -284,14 +287,12 @@ function timingsOf(raw: unknown, sslInsideConnect: boolean): Timings {
 }
 
 function hostAndPort(url: string): { host: string; port: number } {
+  // CONNECT targets are `host:port` (which URL would read as a scheme), so they go first.
+  const authority = parseHostPort(url);
+  if (authority) return authority;
   try {
-    const parsed = new URL(url);
-    const host = parsed.hostname.replace(/^\[|\]$/g, '');
-    const port = parsed.port !== '' ? Number(parsed.port) : /^(https|wss):$/.test(parsed.protocol) ? 443 : 80;
-    return { host, port };
+    return urlHostPort(new URL(url));
   } catch {
-    const authority = /^([^/:]+|\[[^\]]+\]):(\d+)$/.exec(url);
-    if (authority) return { host: authority[1]!.replace(/^\[|\]$/g, ''), port: Number(authority[2]) };
     return { host: url, port: 0 };
   }
 }
@@ -401,13 +402,13 @@ function errorOf(
 /** HAR has no response (status 0) and no reason: say so, rather than guess a cause. */
 function unknownFailure(url: string, elapsedMs: number): NetlensError {
   const { host, port } = hostAndPort(url);
-  const target = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  const target = hostPort(host, port);
   return {
     class: 'client_aborted',
     phase: 'wait',
     elapsedMs,
     message:
-      `The HAR file has no response for this request to ${target} and no error (after ${Math.round(elapsedMs)} ms while waiting for the response). ` +
+      `The HAR file has no response for this request to ${target} and no error (after ${formatDurationMs(elapsedMs)} while waiting for the response). ` +
       'The recording tool saw none: the request was cancelled, blocked, or still pending when the file was saved.',
     detail: 'no response in HAR',
   };
@@ -430,7 +431,7 @@ function stripIp(value: unknown): string | undefined {
   const ip = str(value);
   if (!ip || ip.trim() === '') return undefined;
   // Chrome writes IPv6 in brackets ("[::1]").
-  return ip.trim().replace(/^\[|\]$/g, '');
+  return unbracketHost(ip.trim());
 }
 
 function formText(params: unknown): string | undefined {
@@ -608,10 +609,7 @@ function toExchange(
 const PHASE_ORDER: (keyof Timings)[] = ['dns', 'connect', 'ssl', 'send', 'wait', 'receive'];
 
 function dropUnreachedPhases(timings: Timings, failedIn: FailurePhase | undefined): void {
-  const failedAt =
-    failedIn === undefined || failedIn === 'request'
-      ? -1
-      : PHASE_ORDER.indexOf(failedIn === 'tls' ? 'ssl' : failedIn);
+  const failedAt = failedIn === undefined ? -1 : PHASE_ORDER.indexOf(timingPhaseOf(failedIn));
   for (let i = Math.max(failedAt + 1, 3); i < PHASE_ORDER.length; i++) {
     const key = PHASE_ORDER[i]!;
     if (timings[key] === 0) delete timings[key];

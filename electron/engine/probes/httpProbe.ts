@@ -12,6 +12,8 @@ import type { NetlensError } from '../../../shared/errors.js';
 import { probeErrorFrom, probeFailure } from './probeFailure.js';
 import { monotonicMs, roundMs } from './probeClock.js';
 import { VERSION } from './probeVersion.js';
+import { urlHostPort } from '../../../shared/address.js';
+import { formatDurationMs } from '../../../shared/format.js';
 
 export interface HttpHopOptions {
   socket: net.Socket;
@@ -37,8 +39,7 @@ export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export function httpHop(options: HttpHopOptions): Promise<HttpHopResult> {
   const { url } = options;
-  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const { host, port } = urlHostPort(url);
   const maxDownloadMs = options.maxDownloadMs ?? Math.max(options.timeoutMs * 10, 60_000);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return new Promise((resolve) => {
@@ -138,7 +139,10 @@ export function httpHop(options: HttpHopOptions): Promise<HttpHopResult> {
       downloadTimer = setTimeout(
         () =>
           finish(
-            probeFailure('body_timeout', ctx({ detail: `download still running after ${maxDownloadMs} ms` })),
+            probeFailure(
+              'body_timeout',
+              ctx({ detail: `download still running after ${formatDurationMs(maxDownloadMs)}` }),
+            ),
           ),
         maxDownloadMs,
       );

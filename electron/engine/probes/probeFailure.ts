@@ -2,7 +2,8 @@
  * The probes' one door to the diagnosis (analysis/diagnose.ts), so the proxy and the probes
  * classify and word every failure the same way.
  */
-import { diagnose, failure, type FailureContext } from '../analysis/diagnose.js';
+import { diagnose, failure } from '../analysis/diagnose.js';
+import type { FailureContext } from '../../../shared/failureMessage.js';
 import type { ErrorClass, NetlensError } from '../../../shared/errors.js';
 
 export type ProbeFailureContext = FailureContext;

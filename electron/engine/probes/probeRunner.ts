@@ -26,6 +26,7 @@ import { httpHop } from './httpProbe.js';
 import { parseProbeTarget, type ProbeTarget } from './probeTarget.js';
 import { runWithRetries, type RetryClock } from './retryRunner.js';
 import { monotonicMs, roundMs } from './probeClock.js';
+import { urlHostPort } from '../../../shared/address.js';
 
 export const MIN_PROBE_TIMEOUT_MS = 1;
 export const MAX_PROBE_TIMEOUT_MS = 300_000;
@@ -175,8 +176,7 @@ export async function runProbeAttempt(
   let steps: ProbeStep[] = [];
   let error: NetlensError | undefined;
   for (let hopIndex = 0; ; hopIndex += 1) {
-    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const { host, port } = urlHostPort(url);
     const connection = await openConnection(
       host,
       port,

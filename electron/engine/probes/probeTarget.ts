@@ -4,6 +4,7 @@
  * `https://host/`, the common case today.
  */
 import { isIP } from 'node:net';
+import { unbracketHost, urlHostPort } from '../../../shared/address.js';
 
 export interface ProbeTarget {
   scheme: 'http' | 'https' | 'tls' | 'tcp';
@@ -32,13 +33,13 @@ export function parseProbeTarget(raw: string): ProbeTarget {
     } catch {
       throw new TargetError(`Not a valid URL: ${text}.`);
     }
-    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const host = unbracketHost(url.hostname);
     if (host === '') throw new TargetError(`No host in ${text}.`);
     if (scheme === 'tls') {
       if (url.port === '') throw new TargetError(`tls:// needs a port: tls://${host}:443.`);
       return { scheme, host, port: Number(url.port) };
     }
-    const port = Number(url.port) || (scheme === 'https' ? 443 : 80);
+    const port = urlHostPort(url).port;
     return { scheme, host, port, url };
   }
   // [v6]:port, host:port, or a bare host.

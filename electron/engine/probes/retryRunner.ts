@@ -6,7 +6,7 @@
  * certificate errors: the answer would be the same. Every attempt, its outcome and the wait
  * before it are kept in the report. Time is injected, so tests never sleep.
  */
-import { isRetryableClass } from '../../../shared/errors.js';
+import { isRetryableClass } from '../../../shared/errorClasses.js';
 import { MAX_PROBE_RETRIES, type ProbeAttempt, type ProbeReport } from '../../../shared/probe.js';
 
 export interface RetryClock {

@@ -18,6 +18,7 @@ import {
   type UpstreamAgents,
   type UpstreamConnection,
 } from './upstreamAgent.js';
+import { originOf, urlHostPort } from '../../../shared/address.js';
 
 /** Everything about the client connection a request arrived on. */
 export interface ClientContext {
@@ -110,8 +111,7 @@ export function upstreamTarget(url: URL): UpstreamTarget {
     path: `${url.pathname}${url.search}`,
     authority: url.host,
     tls,
-    host: url.hostname.replace(/^\[|\]$/g, ''),
-    port: url.port ? Number(url.port) : tls ? 443 : 80,
+    ...urlHostPort(url),
   };
 }
 
@@ -189,9 +189,7 @@ export function hasRequestBody(req: http.IncomingMessage): boolean {
 /** scheme://host[:port] of a tunnel, built once per tunnel: every request on it shares it. */
 function tunnelOrigin(tunnel: NonNullable<ClientContext['tunnel']>): string {
   if (tunnel.origin === undefined) {
-    const { scheme, host, port } = tunnel;
-    const defaultPort = scheme === 'https' ? 443 : 80;
-    tunnel.origin = `${scheme}://${net.isIPv6(host) ? `[${host}]` : host}${port === defaultPort ? '' : `:${port}`}`;
+    tunnel.origin = originOf(tunnel.scheme, tunnel.host, tunnel.port);
   }
   return tunnel.origin;
 }

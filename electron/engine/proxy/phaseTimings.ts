@@ -1,5 +1,6 @@
 import type { FailurePhase } from '../../../shared/errors.js';
 import type { Timings } from '../../../shared/timing.js';
+import { timingPhaseOf } from '../../../shared/timing.js';
 
 /**
  * Monotonic instants (performance.now(), ms) observed on the sockets of one exchange. The pure
@@ -41,8 +42,7 @@ export function computeTimings(marks: PhaseMarks): Timings {
   if (connectionStart === undefined) {
     // Never got as far as a socket: the whole time went to the failing phase.
     if (marks.failedMs !== undefined && marks.failedPhase !== undefined && marks.failedPhase !== 'request') {
-      const phase = toTimedPhase(marks.failedPhase);
-      timings[phase] = round(marks.failedMs - marks.startMs);
+      timings[timingPhaseOf(marks.failedPhase)] = round(marks.failedMs - marks.startMs);
     }
     return timings;
   }
@@ -85,15 +85,9 @@ function step(
   if (
     marks.failedMs !== undefined &&
     marks.failedPhase !== undefined &&
-    toTimedPhase(marks.failedPhase) === phase
+    timingPhaseOf(marks.failedPhase) === phase
   ) {
     timings[phase] = round(marks.failedMs - cursor);
   }
   return Number.NaN;
-}
-
-function toTimedPhase(phase: FailurePhase): TimedPhase {
-  if (phase === 'tls') return 'ssl';
-  if (phase === 'request') return 'send';
-  return phase;
 }

@@ -29,6 +29,7 @@ import {
 import { PinnedHosts } from './pinnedHosts.js';
 import { createUpstreamAgents, type UpstreamAgents } from './upstreamAgent.js';
 import { forwardUpgrade } from './webSocketForwarder.js';
+import { hostPort } from '../../../shared/address.js';
 
 export interface ProxyServerOptions {
   host: string;
@@ -227,7 +228,7 @@ export class ProxyServer {
       const onError = (error: NodeJS.ErrnoException): void => {
         this.server.off('listening', onListening);
         const code = error.code ?? 'ELISTEN';
-        const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+        const where = hostPort(host, port);
         const message =
           code === 'EADDRINUSE'
             ? `Cannot listen on ${where}: the port is already in use. Stop the other process or choose another port.`
@@ -271,7 +272,7 @@ export class ProxyServer {
 
   private authority(): string {
     const address = this.listening ?? { host: this.options.host, port: this.options.port };
-    return `${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
+    return hostPort(address.host, address.port);
   }
 
   private track(socket: net.Socket): void {

@@ -1,3 +1,4 @@
+import { urlOf } from '../../../shared/address.js';
 import { isSourceKind, isSourceLabel } from '../../../shared/source.js';
 import { ControlError, type ControlRoutes } from './controlEndpoint.js';
 import type { SourceListener, SourceListeners } from './sourceListeners.js';
@@ -8,8 +9,7 @@ export interface OpenedSource extends SourceListener {
 }
 
 export function openedSource(listener: SourceListener): OpenedSource {
-  const host = listener.host.includes(':') ? `[${listener.host}]` : listener.host;
-  return { ...listener, proxyUrl: `http://${host}:${listener.port}` };
+  return { ...listener, proxyUrl: urlOf('http', listener.host, listener.port) };
 }
 
 /**

@@ -8,6 +8,7 @@ import { failureStatusText, mirrorFor } from './failureMirror.js';
 import { resetSocket, type ForwarderDeps } from './httpForwarder.js';
 import { toHeaderList } from './hopByHop.js';
 import { ConnectTimeoutError, instrumentSocket } from './upstreamAgent.js';
+import { urlOf } from '../../../shared/address.js';
 
 export interface TunnelRequest {
   req: http.IncomingMessage;
@@ -37,7 +38,7 @@ export function openTunnel(tunnel: TunnelRequest, deps: ForwarderDeps): void {
   const recorder = new ExchangeRecorder(deps.sink, {
     kind: 'tunnel',
     method: 'CONNECT',
-    url: `${scheme}://${net.isIPv6(host) ? `[${host}]` : host}:${port}`,
+    url: urlOf(scheme, host, port),
     httpVersion: `HTTP/${req.httpVersion}`,
     headers: toHeaderList(req.rawHeaders),
     clientAddress: clientSocket.remoteAddress,

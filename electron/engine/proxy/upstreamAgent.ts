@@ -8,6 +8,7 @@ import type { ErrorClass, FailurePhase } from '../../../shared/errors.js';
 import type { CertificateSummary, TlsInfo } from '../../../shared/model.js';
 import type { LastHead } from './hopByHop.js';
 import { poolKey } from './poolKey.js';
+import { timeoutClass } from '../analysis/diagnose.js';
 
 /** What NetLens knows about one upstream connection; shared by every exchange it carries. */
 export interface UpstreamConnection {
@@ -95,9 +96,7 @@ export function instrumentSocket(
     if (connectTimeoutMs <= 0) return;
     timer = setTimeout(() => {
       const phase = conn.phase === 'ready' ? 'connect' : conn.phase;
-      const errorClass: ErrorClass =
-        phase === 'dns' ? 'dns_timeout' : phase === 'tls' ? 'tls_handshake_failed' : 'connect_timeout';
-      conn.failure = { errorClass, phase, timeoutMs: connectTimeoutMs };
+      conn.failure = { errorClass: timeoutClass(phase), phase, timeoutMs: connectTimeoutMs };
       socket.destroy(new ConnectTimeoutError(phase, connectTimeoutMs));
     }, connectTimeoutMs);
     timer.unref();

@@ -15,6 +15,7 @@
 import { execFile } from 'node:child_process';
 import { readFile, readdir, readlink } from 'node:fs/promises';
 import os from 'node:os';
+import { unbracketHost } from '../../../shared/address.js';
 
 export interface ListeningSocket {
   protocol: 'tcp' | 'tcp6' | 'udp' | 'udp6';
@@ -414,7 +415,7 @@ export function pickPortOwner(
   port: number,
   host?: string,
 ): ListeningSocket | undefined {
-  const wanted = host?.replace(/^\[|\]$/g, '').toLowerCase();
+  const wanted = host === undefined ? undefined : unbracketHost(host).toLowerCase();
   const candidates = sockets.filter(
     (s) =>
       (s.protocol === 'tcp' || s.protocol === 'tcp6') &&

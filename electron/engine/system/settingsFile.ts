@@ -1,6 +1,13 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { DEFAULT_SETTINGS, type Settings } from '../../../shared/settings.js';
+import type { Settings } from '../../../shared/settings.js';
+import {
+  DEFAULT_SETTINGS,
+  checkSetting,
+  isSettingKey,
+  SETTING_KEYS,
+} from '../../../shared/settingsSchema.js';
+import { unknownValueMessage } from '../../../shared/format.js';
 import { writeTextFileAtomically } from './atomicFileWrite.js';
 import { ensurePrivateDir } from './dataDir.js';
 
@@ -12,30 +19,16 @@ export interface LoadedSettings {
   warnings: string[];
 }
 
-type Validator = (value: unknown) => boolean;
-
-const positiveInteger: Validator = (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-const hostList: Validator = (v) => Array.isArray(v) && v.every((h) => typeof h === 'string');
-
-const VALIDATORS: Record<keyof Settings, Validator> = {
-  connectTimeoutMs: positiveInteger,
-  responseTimeoutMs: positiveInteger,
-  bodyIdleTimeoutMs: positiveInteger,
-  clientHeadersTimeoutMs: (v) => positiveInteger(v) && (v as number) > 0,
-  maxHeaderBytes: (v) => positiveInteger(v) && (v as number) >= 1024,
-  bodyMemoryLimitBytes: positiveInteger,
-  bodyCaptureCapBytes: positiveInteger,
-  passThroughHosts: hostList,
-  insecureHosts: hostList,
-};
-
 /**
- * Checks a partial settings object: unknown keys and invalid values are dropped with a warning
- * naming them, valid ones kept. Timeouts of 0 disable that timeout.
+ * Checks a partial settings object with the schema's rule (the API and the flags apply the same):
+ * unknown keys and invalid values are dropped with a warning naming them and what is used
+ * instead (`instead`: the default for the file, the saved value for an override or an update),
+ * valid ones kept. A timeout of 0 switches that timeout off where the schema allows it.
  */
 export function validateSettings(
   input: unknown,
   source: string,
+  instead: 'default' | 'saved' = 'default',
 ): { patch: Partial<Settings>; warnings: string[] } {
   const warnings: string[] = [];
   const patch: Partial<Settings> = {};
@@ -43,20 +36,18 @@ export function validateSettings(
     return { patch, warnings: [`${source}: expected a JSON object of settings; using the defaults.`] };
   }
   for (const [key, value] of Object.entries(input)) {
-    if (!(key in VALIDATORS)) {
-      warnings.push(`${source}: unknown setting "${key}" ignored.`);
+    if (!isSettingKey(key)) {
+      warnings.push(`${source}: ${unknownValueMessage('a setting', key, SETTING_KEYS)}; ignored.`);
       continue;
     }
-    const name = key as keyof Settings;
-    if (!VALIDATORS[name](value)) {
-      warnings.push(
-        `${source}: invalid value for "${key}" (${JSON.stringify(value)}); using ${JSON.stringify(DEFAULT_SETTINGS[name])}.`,
-      );
+    const checked = checkSetting(key, value);
+    if (!checked.ok) {
+      const kept =
+        instead === 'default' ? `using ${JSON.stringify(DEFAULT_SETTINGS[key])}` : 'the saved value stays';
+      warnings.push(`${source}: ${key} ${checked.problem}; ${kept}.`);
       continue;
     }
-    (patch as Record<string, unknown>)[name] = Array.isArray(value)
-      ? value.map((h: string) => h.trim()).filter(Boolean)
-      : value;
+    (patch as Record<string, unknown>)[key] = checked.value;
   }
   return { patch, warnings };
 }

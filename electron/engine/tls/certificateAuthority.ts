@@ -5,9 +5,9 @@
  * appears atomically (temp + rename), the key before the certificate, so a reader that sees the
  * certificate always finds its key.
  */
-import { X509Certificate, createPrivateKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
+import { X509Certificate, createPrivateKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
-import { chmod, mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -17,6 +17,7 @@ import {
   subjectNameOf,
   type CertificateIssuer,
 } from './certificateBuilder.js';
+import { writeFileAtomically } from '../system/atomicFileWrite.js';
 
 export const CA_DIR_NAME = 'ca';
 export const CA_CERT_FILE = 'netlens-ca.pem';
@@ -160,16 +161,13 @@ async function create(paths: ReturnType<typeof caPaths>, nowMs: number): Promise
   };
 }
 
+/** Written whole or not at all, with its mode set before a byte of it is written. */
 async function writeAtomically(filePath: string, content: string, mode: number): Promise<void> {
-  const temp = `${filePath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temp, content, { mode, flag: 'wx' });
-  await restrictMode(temp, mode);
-  try {
-    await rename(temp, filePath);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
+  await writeFileAtomically(filePath, async (handle) => {
+    // Windows has no POSIX modes; the user profile's ACLs protect the data dir there.
+    if (process.platform !== 'win32') await handle.chmod(mode);
+    await handle.writeFile(content, 'utf8');
+  });
 }
 
 /** `undefined` when there is no CA yet; throws CertificateAuthorityError when one is unusable. */

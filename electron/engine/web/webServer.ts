@@ -16,6 +16,7 @@ import { RENDERER_CSP_HEADER } from './contentSecurityPolicy.js';
 import { mimeTypeFor, resolveStaticPath } from './staticFiles.js';
 import { authorizeHttp, authorizeUpgrade, createToken, sessionCookie } from './webAuth.js';
 import { serveApiSocket } from './wsTransport.js';
+import { urlOf } from '../../../shared/address.js';
 
 export const API_PATH = '/api';
 
@@ -248,8 +249,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     throw error;
   }
   port = (server.address() as AddressInfo).port;
-  const hostInUrl = host.includes(':') ? `[${host}]` : host;
-  const origin = `http://${hostInUrl}:${port}`;
+  const origin = urlOf('http', host, port);
 
   let closing: Promise<void> | undefined;
   return {

@@ -1,8 +1,9 @@
 import { useMemo } from 'react';
 import { sameTrace, traceRefOf } from '../../../shared/correlation';
 import type { Exchange } from '../../../shared/model';
-import { formatClock, formatMs } from '../../format';
+import { formatClock } from '../../format';
 import { useStore } from '../../store';
+import { formatDurationMs } from '../../../shared/format';
 
 const SOURCE_LABEL = {
   traceparent: 'W3C traceparent',
@@ -87,7 +88,7 @@ export function TracePanel({ exchange }: { exchange: Exchange }) {
                   </button>
                 </td>
                 <td>{outcome(other)}</td>
-                <td>{formatMs(other.durationMs)}</td>
+                <td>{formatDurationMs(other.durationMs)}</td>
               </tr>
             ))}
           </tbody>

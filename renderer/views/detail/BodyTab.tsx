@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { BodyPayload, BodySide, Exchange } from '../../../shared/model';
 import { call } from '../../api';
-import { formatBytes } from '../../format';
 import { base64ToBytes, bytesToText, hexDump, isPreviewableImage, prettyJson } from './bodyFormat';
+import { formatBytes } from '../../../shared/format';
 
 type Mode = 'pretty' | 'text' | 'hex' | 'image';
 /** Text beyond this is cut in the view (the whole body is still in the engine and the HAR). */

@@ -11,6 +11,7 @@ import { HeadersTab } from './HeadersTab';
 import { findLastSuccess } from './lastSuccess';
 import { TimingTab } from './TimingTab';
 import { TlsTab } from './TlsTab';
+import { errorLabel } from '../../../shared/errorClasses';
 
 const TABS: { id: DetailTab; label: string }[] = [
   { id: 'headers', label: 'Headers' },
@@ -58,7 +59,7 @@ export function DetailPane() {
   const status = exchange.response
     ? `${exchange.response.status} ${exchange.response.statusText}`
     : exchange.error
-      ? exchange.error.class
+      ? `${errorLabel(exchange.error)} (${exchange.error.class})`
       : exchange.state;
   return (
     <aside className="detail" aria-label="Exchange detail" style={widthPx ? { width: widthPx } : undefined}>

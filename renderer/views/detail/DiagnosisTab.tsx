@@ -1,5 +1,6 @@
 import type { Exchange } from '../../../shared/model';
-import { formatMs } from '../../format';
+import { formatDurationMs } from '../../../shared/format';
+import { errorLabel } from '../../../shared/errorClasses';
 
 /** The prominent failure summary: error class, phase, time and the actionable message. */
 export function DiagnosisBanner({ exchange }: { exchange: Exchange }) {
@@ -8,8 +9,8 @@ export function DiagnosisBanner({ exchange }: { exchange: Exchange }) {
     return (
       <div className="diagnosis" role="alert" aria-label="Diagnosis">
         <div>
-          ✖ <strong>{error.class}</strong> in phase <strong>{error.phase}</strong> after{' '}
-          {formatMs(error.elapsedMs)}
+          ✖ {errorLabel(error)}: <strong>{error.class}</strong> in phase <strong>{error.phase}</strong> after{' '}
+          {formatDurationMs(error.elapsedMs)}
           {error.code ? <span className="muted"> ({error.code})</span> : null}
         </div>
         <p>{error.message}</p>
@@ -59,7 +60,7 @@ export function DiagnosisTab({ exchange }: { exchange: Exchange }) {
             </tr>
             <tr>
               <th scope="row">Elapsed</th>
-              <td>{formatMs(error.elapsedMs)}</td>
+              <td>{formatDurationMs(error.elapsedMs)}</td>
             </tr>
             <tr>
               <th scope="row">Message</th>

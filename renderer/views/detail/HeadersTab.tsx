@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { Exchange, Header } from '../../../shared/model';
-import { formatBytes } from '../../format';
+import { formatBytes } from '../../../shared/format';
 
 function HeaderTable({ headers, label }: { headers: Header[]; label: string }) {
   if (headers.length === 0) return <p className="muted">No headers.</p>;

@@ -6,8 +6,10 @@ import {
   TIMING_PHASES,
   timingRanges,
   totalTimeMs,
+  timingPhaseOf,
 } from '../../../shared/timing';
-import { formatClock, formatMs } from '../../format';
+import { formatClock } from '../../format';
+import { formatDurationMs } from '../../../shared/format';
 
 /** Why a phase has no bar: said in words, so "0 ms" never hides "did not happen". */
 function skippedReason(exchange: Exchange, phase: TimingPhase): string {
@@ -51,9 +53,7 @@ export function TimingTab({ exchange }: { exchange: Exchange }) {
       <div role="list" aria-label="Timing phases">
         {TIMING_PHASES.map((phase) => {
           const range = byPhase.get(phase);
-          const failedHere =
-            failedPhase !== undefined &&
-            (failedPhase === phase || (failedPhase === 'tls' && phase === 'ssl'));
+          const failedHere = failedPhase !== undefined && timingPhaseOf(failedPhase) === phase;
           if (!range) {
             return (
               <div
@@ -74,7 +74,7 @@ export function TimingTab({ exchange }: { exchange: Exchange }) {
               key={phase}
               role="listitem"
               className="timing-row"
-              aria-label={`${TIMING_LABELS[phase]}: ${formatMs(ms)}`}
+              aria-label={`${TIMING_LABELS[phase]}: ${formatDurationMs(ms)}`}
             >
               <span>
                 <i
@@ -100,7 +100,7 @@ export function TimingTab({ exchange }: { exchange: Exchange }) {
                 />
               </span>
               <span className="num">
-                {formatMs(ms)}
+                {formatDurationMs(ms)}
                 {failedHere ? ' ✖' : ''}
               </span>
             </div>
@@ -109,24 +109,24 @@ export function TimingTab({ exchange }: { exchange: Exchange }) {
         <div
           role="listitem"
           className="timing-row"
-          aria-label={`Total: ${formatMs(totalMs)}`}
+          aria-label={`Total: ${formatDurationMs(totalMs)}`}
           style={{ fontWeight: 600 }}
         >
           <span>Total</span>
           <span />
-          <span className="num">{formatMs(totalMs)}</span>
+          <span className="num">{formatDurationMs(totalMs)}</span>
         </div>
       </div>
       {exchange.error && (
         <p>
           Failed in the <strong>{exchange.error.phase}</strong> phase after{' '}
-          {formatMs(exchange.error.elapsedMs)}; the time spent in that phase is counted in it.
+          {formatDurationMs(exchange.error.elapsedMs)}; the time spent in that phase is counted in it.
         </p>
       )}
       {exchange.durationMs !== undefined && Math.abs(exchange.durationMs - totalMs) > 1 && (
         <p className="muted">
-          Wall-clock duration {formatMs(exchange.durationMs)} (includes time between phases, e.g. the client
-          sending its body slowly).
+          Wall-clock duration {formatDurationMs(exchange.durationMs)} (includes time between phases, e.g. the
+          client sending its body slowly).
         </p>
       )}
     </div>

@@ -1,7 +1,7 @@
 import type { BodyDiff, ByteWindow, LineOp } from '../../../shared/diff';
 import { BYTE_VERDICT_TEXT } from '../../../shared/diff';
-import { formatBytes } from '../../format';
 import { ChangeTable } from './ChangeTable';
+import { formatBytes } from '../../../shared/format';
 
 const MAX_LINES_SHOWN = 400;
 /** Unchanged lines kept around each change; longer runs fold into one row. */

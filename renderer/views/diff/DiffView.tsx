@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react';
 import type { ExchangeDiff, TimingRow } from '../../../shared/diff';
 import { call } from '../../api';
-import { formatMs } from '../../format';
 import { useStore } from '../../store';
 import { BodyDiffSection } from './BodyDiffSection';
 import { ChangeTable } from './ChangeTable';
 import { ExchangePicker } from './ExchangePicker';
 import './diff.css';
+import { formatDurationMs } from '../../../shared/format';
 
 type Load =
   | { state: 'idle' }
@@ -34,10 +34,12 @@ function TimingTable({ rows }: { rows: readonly TimingRow[] }) {
         {rows.map((row) => (
           <tr key={row.phase} className={row.phase === 'Total' ? 'total' : undefined}>
             <td>{row.phase}</td>
-            <td className="num">{row.leftMs === undefined ? '—' : formatMs(row.leftMs)}</td>
-            <td className="num">{row.rightMs === undefined ? '—' : formatMs(row.rightMs)}</td>
+            <td className="num">{row.leftMs === undefined ? '—' : formatDurationMs(row.leftMs)}</td>
+            <td className="num">{row.rightMs === undefined ? '—' : formatDurationMs(row.rightMs)}</td>
             <td className={`num ${row.deltaMs !== undefined && row.deltaMs > 0 ? 'slower' : 'faster'}`}>
-              {row.deltaMs === undefined ? '' : `${row.deltaMs > 0 ? '+' : ''}${formatMs(row.deltaMs)}`}
+              {row.deltaMs === undefined
+                ? ''
+                : `${row.deltaMs > 0 ? '+' : ''}${formatDurationMs(row.deltaMs)}`}
             </td>
             <td className="timing-bars">
               {row.phase === 'Total' ? null : (

@@ -15,8 +15,9 @@ import {
 } from 'recharts';
 import type { MonitorSample } from '../../../shared/monitor';
 import { TIMING_COLORS, TIMING_LABELS } from '../../../shared/timing';
-import { formatClock, formatMs } from '../../format';
+import { formatClock } from '../../format';
 import { CHART_PHASES, chartRows, type ChartRow, type MonitorSummary } from './monitorChartData';
+import { formatDurationMs } from '../../../shared/format';
 
 const FAIL_COLOR = '#c62828';
 const OK_COLOR = '#2e7d32';
@@ -45,12 +46,13 @@ function SampleTooltip({
   return (
     <div className="chart-tooltip">
       <div>
-        <strong>{formatClock(row.atMs)}</strong> · {row.ok ? 'passed' : 'failed'} · {formatMs(row.durationMs)}
+        <strong>{formatClock(row.atMs)}</strong> · {row.ok ? 'passed' : 'failed'} ·{' '}
+        {formatDurationMs(row.durationMs)}
       </div>
       {CHART_PHASES.filter((phase) => (row[phase] ?? 0) > 0).map((phase) => (
         <div key={phase}>
           <span className="phase-swatch" style={{ background: TIMING_COLORS[phase] }} />
-          {TIMING_LABELS[phase]} {formatMs(row[phase])}
+          {TIMING_LABELS[phase]} {formatDurationMs(row[phase])}
         </div>
       ))}
     </div>
@@ -80,7 +82,7 @@ export function MonitorChart({ samples, summary }: { samples: MonitorSample[]; s
             fontSize={11}
           />
           <YAxis
-            tickFormatter={(v: number) => formatMs(v)}
+            tickFormatter={(v: number) => formatDurationMs(v)}
             stroke="var(--fg-muted)"
             fontSize={11}
             width={64}

@@ -1,5 +1,6 @@
 /** Chart rows and summary figures of a monitor's samples. Pure, so it is tested without a DOM. */
-import { percentile, uptimePercent, type MonitorSample } from '../../../shared/monitor';
+import { uptimePercent, type MonitorSample } from '../../../shared/monitor';
+import { percentile } from '../../../shared/percentile';
 import type { TimingPhase } from '../../../shared/timing';
 
 /** The phases a probe has (no `blocked`): the stacked series of the chart, bottom to top. */

@@ -4,12 +4,12 @@ import type { Exchange } from '../../../shared/model';
 import { computeStatistics, filterForSeries } from '../../../shared/statistics';
 import type { Percentiles, SessionStatistics } from '../../../shared/statistics';
 import { TIMING_COLORS, TIMING_LABELS, TIMING_PHASES } from '../../../shared/timing';
-import { formatBytes, formatMs } from '../../format';
 import { useStore } from '../../store';
 import { selectParsedFilter } from '../../store/selectors';
 import { seriesColor } from './chartColors';
 import { renderClickableBar } from './ClickableBar';
 import './overview.css';
+import { formatBytes, formatDurationMs } from '../../../shared/format';
 
 type Scope = 'session' | 'filtered';
 type Quantile = keyof Percentiles;
@@ -125,7 +125,8 @@ export function OverviewView() {
         <div className="overview-grid">
           <Card title="Requests and errors over time" className="wide">
             <p className="muted chart-hint">
-              Per {formatMs(stats.bucketMs)}; errors stacked by class. Click a segment to filter the traffic.
+              Per {formatDurationMs(stats.bucketMs)}; errors stacked by class. Click a segment to filter the
+              traffic.
             </p>
             <ResponsiveContainer width="100%" height={240}>
               <BarChart data={timeData}>
@@ -252,9 +253,9 @@ export function OverviewView() {
                   <tr key={h.host} onClick={() => applyFilter(`host:${quote(h.host)}`)} className="clickable">
                     <td>{h.host}</td>
                     <td className="num">{h.count}</td>
-                    <td className="num">{formatMs(h.total.p50)}</td>
-                    <td className="num">{formatMs(h.total.p95)}</td>
-                    <td className="num">{formatMs(h.total.p99)}</td>
+                    <td className="num">{formatDurationMs(h.total.p50)}</td>
+                    <td className="num">{formatDurationMs(h.total.p95)}</td>
+                    <td className="num">{formatDurationMs(h.total.p99)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -289,8 +290,8 @@ export function OverviewView() {
                       {e.path}
                     </td>
                     <td className="num">{e.count}</td>
-                    <td className="num">{formatMs(e.p50Ms)}</td>
-                    <td className="num">{formatMs(e.p95Ms)}</td>
+                    <td className="num">{formatDurationMs(e.p50Ms)}</td>
+                    <td className="num">{formatDurationMs(e.p95Ms)}</td>
                     <td className="num">
                       <button
                         type="button"
@@ -300,7 +301,7 @@ export function OverviewView() {
                           openExchange(e.slowestId);
                         }}
                       >
-                        {formatMs(e.maxMs)}
+                        {formatDurationMs(e.maxMs)}
                       </button>
                     </td>
                   </tr>

@@ -3,20 +3,20 @@
  * (shared/timing), each segment labelled for screen readers and in its tooltip.
  */
 import { TIMING_COLORS, TIMING_LABELS, timingRanges, type Timings } from '../../../shared/timing';
-import { formatMs } from '../../format';
+import { formatDurationMs } from '../../../shared/format';
 
 export function PhaseBar({ timings, label }: { timings: Timings; label?: string }) {
   const ranges = timingRanges(timings);
   const total = ranges.length > 0 ? ranges[ranges.length - 1]!.endMs : 0;
   if (ranges.length === 0 || total <= 0) return null;
   return (
-    <div className="phase-bar" role="img" aria-label={label ?? `Phases, ${formatMs(total)} in all`}>
+    <div className="phase-bar" role="img" aria-label={label ?? `Phases, ${formatDurationMs(total)} in all`}>
       {ranges.map((r) => (
         <span
           key={r.phase}
           className="phase-bar-segment"
           data-phase={r.phase}
-          title={`${TIMING_LABELS[r.phase]}: ${formatMs(r.endMs - r.startMs)}`}
+          title={`${TIMING_LABELS[r.phase]}: ${formatDurationMs(r.endMs - r.startMs)}`}
           style={{
             left: `${(r.startMs / total) * 100}%`,
             width: `max(2px, ${((r.endMs - r.startMs) / total) * 100}%)`,
@@ -35,7 +35,7 @@ export function PhaseLegend({ timings }: { timings: Timings }) {
       {ranges.map((r) => (
         <li key={r.phase} data-phase={r.phase}>
           <span className="phase-swatch" style={{ background: TIMING_COLORS[r.phase] }} />
-          {TIMING_LABELS[r.phase]} <span className="num">{formatMs(r.endMs - r.startMs)}</span>
+          {TIMING_LABELS[r.phase]} <span className="num">{formatDurationMs(r.endMs - r.startMs)}</span>
         </li>
       ))}
     </ul>

@@ -2,9 +2,9 @@
 import { useState, type FormEvent } from 'react';
 import { MAX_UI_PING_COUNT, type PingReport } from '../../../shared/probe';
 import { call } from '../../api';
-import { formatMs } from '../../format';
 import { ProbeTargetField } from './ProbeTargetField';
 import { ProbeProblem, ProbeVerdict } from './ProbeVerdict';
+import { formatDurationMs } from '../../../shared/format';
 
 /** `host:port`, `[v6]:port` or, for ICMP, a bare host. */
 export function splitHostPort(text: string): { host: string; port?: number } {
@@ -113,7 +113,7 @@ export function PingPanel() {
             {report.port ? ` port ${report.port}` : ''}: {stats.sent} sent, {stats.received} received,{' '}
             {stats.lossPercent}% loss
             {stats.minMs !== undefined
-              ? ` · min/avg/max/stddev ${[stats.minMs, stats.avgMs, stats.maxMs, stats.stddevMs].map((v) => formatMs(v ?? 0)).join(' / ')}`
+              ? ` · min/avg/max/stddev ${[stats.minMs, stats.avgMs, stats.maxMs, stats.stddevMs].map((v) => formatDurationMs(v ?? 0)).join(' / ')}`
               : ''}
           </ProbeVerdict>
           <table className="plain">
@@ -129,7 +129,7 @@ export function PingPanel() {
                 <tr key={s.seq} className={s.ok ? '' : 'failed'}>
                   <td>{s.seq}</td>
                   <td>{s.ok ? 'reply' : (s.error ?? 'no reply')}</td>
-                  <td className="num">{formatMs(s.timeMs)}</td>
+                  <td className="num">{formatDurationMs(s.timeMs)}</td>
                 </tr>
               ))}
             </tbody>

@@ -4,9 +4,10 @@ import type { ListeningSocketInfo } from '../../../shared/probe';
 import { call } from '../../api';
 import { ProbeTargetField } from './ProbeTargetField';
 import { ProbeProblem, ProbeVerdict } from './ProbeVerdict';
+import { hostPort } from '../../../shared/address';
 
 function where(s: ListeningSocketInfo): string {
-  return s.address.includes(':') ? `[${s.address}]:${s.port}` : `${s.address}:${s.port}`;
+  return hostPort(s.address, s.port);
 }
 
 export function PortsPanel() {

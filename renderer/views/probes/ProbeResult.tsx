@@ -4,23 +4,23 @@
  */
 import type { DnsStep, HttpStep, ProbeReport, ProbeStep, TcpStep, TlsStep } from '../../../shared/probe';
 import { ADDRESS_FLAG_LABELS } from '../../../shared/probe';
-import { TIMING_COLORS, type TimingPhase } from '../../../shared/timing';
-import { formatBytes, formatClock, formatMs } from '../../format';
+import { TIMING_COLORS, timingPhaseOf } from '../../../shared/timing';
+import type { FailurePhase } from '../../../shared/errors';
+import { formatClock } from '../../format';
 import { CertificateChain } from './CertificateChain';
 import { PhaseBar, PhaseLegend } from './PhaseBar';
 import { ProbeVerdict } from './ProbeVerdict';
+import { hostPort } from '../../../shared/address';
+import { formatBytes, formatDurationMs } from '../../../shared/format';
 
 const STEP_LABELS: Record<ProbeStep['kind'], string> = { dns: 'DNS', tcp: 'TCP', tls: 'TLS', http: 'HTTP' };
-const STEP_COLORS: Record<ProbeStep['kind'], TimingPhase> = {
+/** The failure phase each probe step is; its colour is that phase's timing phase's. */
+const STEP_PHASES: Record<ProbeStep['kind'], FailurePhase> = {
   dns: 'dns',
   tcp: 'connect',
-  tls: 'ssl',
+  tls: 'tls',
   http: 'wait',
 };
-
-function hostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
 
 function stepSummary(step: ProbeStep): string {
   switch (step.kind) {
@@ -54,7 +54,10 @@ function PhaseRows({ report }: { report: ProbeReport }) {
         {report.steps.map((step) => (
           <tr key={step.kind} data-step={step.kind} className={step.ok ? '' : 'failed'}>
             <th scope="row">
-              <span className="phase-swatch" style={{ background: TIMING_COLORS[STEP_COLORS[step.kind]] }} />
+              <span
+                className="phase-swatch"
+                style={{ background: TIMING_COLORS[timingPhaseOf(STEP_PHASES[step.kind])] }}
+              />
               {STEP_LABELS[step.kind]}
             </th>
             <td className="probe-step-mark" aria-label={step.ok ? 'ok' : 'failed'}>
@@ -62,7 +65,7 @@ function PhaseRows({ report }: { report: ProbeReport }) {
             </td>
             <td>{stepSummary(step)}</td>
             <td className="num" data-testid={`phase-time-${step.kind}`}>
-              {step.kind === 'dns' && step.literal ? '—' : formatMs(step.durationMs)}
+              {step.kind === 'dns' && step.literal ? '—' : formatDurationMs(step.durationMs)}
             </td>
           </tr>
         ))}
@@ -136,7 +139,7 @@ function TcpDetail({ step }: { step: TcpStep }) {
                     ? 'cancelled: another address answered first'
                     : (a.error?.class ?? 'failed')}
               </td>
-              <td className="num">{formatMs(a.durationMs)}</td>
+              <td className="num">{formatDurationMs(a.durationMs)}</td>
             </tr>
           ))}
         </tbody>
@@ -203,8 +206,8 @@ function HttpDetail({ step }: { step: HttpStep }) {
                 {hop.method} {hop.url}
                 {hop.location ? <div className="muted">→ {hop.location}</div> : null}
               </td>
-              <td className="num">{formatMs(hop.ttfbMs)}</td>
-              <td className="num">{formatMs(hop.downloadMs)}</td>
+              <td className="num">{formatDurationMs(hop.ttfbMs)}</td>
+              <td className="num">{formatDurationMs(hop.downloadMs)}</td>
               <td className="num">{formatBytes(hop.sizeBytes)}</td>
             </tr>
           ))}
@@ -255,10 +258,10 @@ function Attempts({ report }: { report: ProbeReport }) {
               <td className="num">
                 {a.attempt === 1
                   ? '—'
-                  : `${formatMs(a.waitBeforeMs) || '0 ms'}${a.waitReason ? ` (${a.waitReason})` : ''}`}
+                  : `${formatDurationMs(a.waitBeforeMs) || '0 ms'}${a.waitReason ? ` (${a.waitReason})` : ''}`}
               </td>
               <td>{a.outcome}</td>
-              <td className="num">{formatMs(a.durationMs)}</td>
+              <td className="num">{formatDurationMs(a.durationMs)}</td>
             </tr>
           ))}
         </tbody>
@@ -277,7 +280,7 @@ export function ProbeResult({ report }: { report: ProbeReport }) {
       {report.error ? (
         <ProbeVerdict ok={false} alert>
           <strong className="mono">{report.error.class}</strong> in {report.error.phase} after{' '}
-          {formatMs(report.error.elapsedMs) || '0 ms'}
+          {formatDurationMs(report.error.elapsedMs) || '0 ms'}
           {report.error.detail ? <span className="muted"> ({report.error.detail})</span> : null}
           <p className="probe-message">{report.error.message}</p>
         </ProbeVerdict>
@@ -289,7 +292,7 @@ export function ProbeResult({ report }: { report: ProbeReport }) {
             : report.scheme === 'tls'
               ? 'TLS handshake completed'
               : 'TCP connection established'}{' '}
-          in {formatMs(report.totalMs)}
+          in {formatDurationMs(report.totalMs)}
         </ProbeVerdict>
       )}
       <PhaseBar timings={report.timings} />

@@ -2,9 +2,9 @@
 import { useState, type FormEvent } from 'react';
 import type { TraceReport } from '../../../shared/probe';
 import { call } from '../../api';
-import { formatMs } from '../../format';
 import { ProbeTargetField } from './ProbeTargetField';
 import { ProbeProblem, ProbeVerdict } from './ProbeVerdict';
+import { formatDurationMs } from '../../../shared/format';
 
 export function RoutePanel() {
   const [host, setHost] = useState('');
@@ -70,7 +70,7 @@ export function RoutePanel() {
                   </td>
                   <td>
                     {[
-                      ...hop.timesMs.map((t) => formatMs(t)),
+                      ...hop.timesMs.map((t) => formatDurationMs(t)),
                       ...new Array<string>(hop.timeouts).fill('*'),
                     ].join('  ')}
                   </td>

@@ -1,5 +1,5 @@
 import type { RetryAttempt, RetryChain } from '../../../shared/retry';
-import { formatMs } from '../../format';
+import { formatDurationMs } from '../../../shared/format';
 
 function outcomeClass(attempt: RetryAttempt): string {
   switch (attempt.outcome.kind) {
@@ -34,7 +34,7 @@ export function ChainTimeline({ chain, onOpen }: { chain: RetryChain; onOpen: (i
           >
             <button
               type="button"
-              title={`Attempt ${attempt.attempt}: ${attempt.label} (${formatMs(attempt.endedAtMs - attempt.startedAtMs)})`}
+              title={`Attempt ${attempt.attempt}: ${attempt.label} (${formatDurationMs(attempt.endedAtMs - attempt.startedAtMs)})`}
               aria-label={`Attempt ${attempt.attempt}: ${attempt.label}`}
               onClick={() => onOpen(attempt.exchangeId)}
             >
@@ -53,14 +53,14 @@ export function ChainTimeline({ chain, onOpen }: { chain: RetryChain; onOpen: (i
                 width: `${x(attempt.startedAtMs) - x(previous.endedAtMs)}%`,
               }}
             >
-              {formatMs(attempt.waitBeforeMs ?? 0)}
+              {formatDurationMs(attempt.waitBeforeMs ?? 0)}
             </span>
           );
         })}
       </div>
       <div className="timeline-axis muted">
         <span>0</span>
-        <span>{formatMs(spanMs)}</span>
+        <span>{formatDurationMs(spanMs)}</span>
       </div>
     </div>
   );

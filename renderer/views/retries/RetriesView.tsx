@@ -1,10 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { RetryAfterVerdict, RetryChain } from '../../../shared/retry';
 import { call } from '../../api';
-import { formatClock, formatMs } from '../../format';
+import { formatClock } from '../../format';
 import { useStore } from '../../store';
 import { ChainTimeline } from './ChainTimeline';
 import './retries.css';
+import { formatDurationMs } from '../../../shared/format';
 
 /** Chains are recomputed in the engine; at most this often while traffic flows. */
 const REFRESH_MS = 1000;
@@ -58,7 +59,7 @@ function ChainDetail({ chain }: { chain: RetryChain }) {
         ) : null}
         <dt>Total</dt>
         <dd>
-          {chain.attempts.length} attempts over {formatMs(chain.totalDurationMs)}
+          {chain.attempts.length} attempts over {formatDurationMs(chain.totalDurationMs)}
         </dd>
       </dl>
       {chain.flags.length > 0 ? (
@@ -91,11 +92,11 @@ function ChainDetail({ chain }: { chain: RetryChain }) {
             <tr key={a.exchangeId} className={a.outcome.kind === 'success' ? 'attempt-ok' : 'attempt-failed'}>
               <td className="num">{a.attempt}</td>
               <td className="mono">{formatClock(a.startedAtMs)}</td>
-              <td className="num">{a.waitBeforeMs === undefined ? '—' : formatMs(a.waitBeforeMs)}</td>
-              <td className="num">{formatMs(a.endedAtMs - a.startedAtMs)}</td>
+              <td className="num">{a.waitBeforeMs === undefined ? '—' : formatDurationMs(a.waitBeforeMs)}</td>
+              <td className="num">{formatDurationMs(a.endedAtMs - a.startedAtMs)}</td>
               <td>{a.label}</td>
               <td className="num">
-                {a.retryAfterMs === undefined ? '' : formatMs(a.retryAfterMs)}
+                {a.retryAfterMs === undefined ? '' : formatDurationMs(a.retryAfterMs)}
                 {a.honouredRetryAfter === false ? ' (previous ignored)' : ''}
               </td>
               <td>

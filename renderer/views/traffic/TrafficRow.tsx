@@ -1,10 +1,12 @@
 import { memo } from 'react';
 import type { Exchange } from '../../../shared/model';
 import { urlParts } from '../../../shared/filter';
-import { formatBytes, formatClock, formatMs, shortContentType } from '../../format';
+import { formatClock, shortContentType } from '../../format';
 import { useStore } from '../../store';
 import { MiniWaterfall } from './MiniWaterfall';
 import type { TimeBounds } from './sessionBounds';
+import { formatBytes, formatDurationMs } from '../../../shared/format';
+import { errorLabel } from '../../../shared/errorClasses';
 
 export interface TrafficRowProps {
   id: string;
@@ -18,7 +20,7 @@ export interface TrafficRowProps {
 
 function statusText(exchange: Exchange): string {
   if (exchange.response) return `${exchange.response.status}`;
-  if (exchange.error) return 'failed';
+  if (exchange.error) return errorLabel(exchange.error);
   if (exchange.state === 'pending') return 'pending';
   if (exchange.kind === 'tunnel') return 'tunnel';
   return '';
@@ -73,7 +75,7 @@ export const TrafficRow = memo(function TrafficRow({
         {formatBytes(size)}
       </span>
       <span role="cell" className="num">
-        {exchange.state === 'pending' ? '…' : formatMs(exchange.durationMs)}
+        {exchange.state === 'pending' ? '…' : formatDurationMs(exchange.durationMs)}
       </span>
       <span role="cell" className="num">
         {formatClock(exchange.startedAtMs)}

@@ -7,7 +7,6 @@ import {
   timingRanges,
   totalTimeMs,
 } from '../../../shared/timing';
-import { formatMs } from '../../format';
 import { useStore } from '../../store';
 import { selectVisibleRows } from '../../store/selectors';
 import { DetailPane } from '../detail/DetailPane';
@@ -16,6 +15,8 @@ import { memoTimeBounds } from '../traffic/sessionBounds';
 import { AXIS_HEIGHT_PX, LABEL_WIDTH_PX, ROW_HEIGHT_PX, drawWaterfall, readPalette } from './drawWaterfall';
 import type { Viewport } from './waterfallScale';
 import { fitViewport, panBy, zoomAt } from './waterfallScale';
+import { formatDurationMs } from '../../../shared/format';
+import { errorLabel } from '../../../shared/errorClasses';
 
 interface Hover {
   id: string;
@@ -52,19 +53,20 @@ function Tooltip({ exchange, x, y }: { exchange: Exchange; x: number; y: number 
             />
             {TIMING_LABELS[r.phase]}
           </span>
-          <span className="num">{formatMs(r.endMs - r.startMs)}</span>
+          <span className="num">{formatDurationMs(r.endMs - r.startMs)}</span>
         </div>
       ))}
       <div style={{ display: 'flex', justifyContent: 'space-between', fontWeight: 600, marginTop: 2 }}>
         <span>Total</span>
-        <span className="num">{formatMs(totalTimeMs(exchange.timings))}</span>
+        <span className="num">{formatDurationMs(totalTimeMs(exchange.timings))}</span>
       </div>
       {exchange.connection.reused && (
         <div className="muted">Connection reused (#{exchange.connection.id})</div>
       )}
       {exchange.error && (
         <div style={{ color: 'var(--danger)' }}>
-          ✖ {exchange.error.class} ({exchange.error.phase}, {formatMs(exchange.error.elapsedMs)})
+          ✖ {errorLabel(exchange.error)}: {exchange.error.class} ({exchange.error.phase},{' '}
+          {formatDurationMs(exchange.error.elapsedMs)})
         </div>
       )}
     </div>

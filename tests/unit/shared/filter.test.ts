@@ -137,7 +137,7 @@ describe('parseFilter', () => {
   it('reports unknown keys, missing values, a lone dash and an unclosed quote', () => {
     const parsed = parseFilter('colour:red method: - "open');
     expect(parsed.errors.map((e) => e.term)).toEqual(['"open', 'colour:red', 'method:', '-']);
-    expect(parsed.errors[1]!.message).toContain('Unknown filter key "colour"');
+    expect(parsed.errors[1]!.message).toContain('"colour" is not a filter key');
     expect(parsed.errors[2]!.message).toContain('needs a value');
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { monitorDefinitionProblem, percentile, uptimePercent, type MonitorSample } from '@shared/monitor.js';
+import { monitorDefinitionProblem, uptimePercent, type MonitorSample } from '@shared/monitor.js';
 
 const sample = (ok: boolean): MonitorSample => ({
   monitorId: 'm',
@@ -11,14 +11,6 @@ const sample = (ok: boolean): MonitorSample => ({
 });
 
 describe('monitor contract', () => {
-  it('computes nearest-rank percentiles', () => {
-    const values = [5, 1, 4, 2, 3, 10, 9, 8, 7, 6];
-    expect(percentile(values, 50)).toBe(5);
-    expect(percentile(values, 95)).toBe(10);
-    expect(percentile(values, 0)).toBe(1);
-    expect(percentile([], 50)).toBeUndefined();
-  });
-
   it('computes uptime over samples', () => {
     expect(uptimePercent([sample(true), sample(true), sample(false), sample(true)])).toBe(75);
     expect(uptimePercent([])).toBeUndefined();

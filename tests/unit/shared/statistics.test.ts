@@ -1,25 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  bucketWidthMs,
-  computeStatistics,
-  endpointPath,
-  filterForSeries,
-  percentile,
-} from '@shared/statistics.js';
+import { bucketWidthMs, computeStatistics, endpointPath, filterForSeries } from '@shared/statistics.js';
 import { body, makeExchange, makeFailedExchange } from '@fixtures/exchangeFactory.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
-
-describe('percentile (nearest rank)', () => {
-  it('picks ranks from sorted values', () => {
-    const values = Array.from({ length: 100 }, (_, i) => i + 1);
-    expect(percentile(values, 50)).toBe(50);
-    expect(percentile(values, 95)).toBe(95);
-    expect(percentile(values, 99)).toBe(99);
-    expect(percentile([7], 99)).toBe(7);
-    expect(percentile([], 50)).toBe(0);
-  });
-});
 
 describe('bucketWidthMs', () => {
   it('rounds to readable steps', () => {
@@ -148,7 +131,7 @@ describe('computeStatistics', () => {
     const big = computeStatistics(many);
     expect(big.total).toBe(150_000);
     expect(big.buckets.reduce((n, b) => n + b.requests, 0)).toBe(150_000);
-  });
+  }, 60_000); // 150,000 exchanges: a bound for a loaded machine, not a speed claim
 });
 
 describe('filterForSeries', () => {

@@ -9,6 +9,7 @@
 import os from 'node:os';
 import { CONTAINER_NO_PROXY, proxyUrlOf, terminalVariables } from './terminalVariables.js';
 import type { TerminalVariable } from '../../../../shared/terminal.js';
+import { isLoopbackHost, isWildcardHost } from '../../../../shared/address.js';
 
 /** Where the CA files appear inside the container (mounted read-only). */
 export const CONTAINER_CA_PATH = '/netlens/netlens-ca.pem';
@@ -36,22 +37,12 @@ export interface DockerFlags {
   proxyHost: string;
 }
 
-export function isLoopbackAddress(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || h.startsWith('127.') || h === '::ffff:127.0.0.1';
-}
-
-export function isWildcardAddress(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '');
-  return h === '0.0.0.0' || h === '::' || h === '';
-}
-
 /**
  * How a container reaches the proxy: `host.docker.internal` when NetLens listens on every
  * address (or on loopback, which the note below explains), else the one address it listens on.
  */
 export function containerProxyHost(listenHost: string): string {
-  return isWildcardAddress(listenHost) || isLoopbackAddress(listenHost) ? DOCKER_HOST_NAME : listenHost;
+  return isWildcardHost(listenHost) || isLoopbackHost(listenHost) ? DOCKER_HOST_NAME : listenHost;
 }
 
 export function dockerFlags(input: DockerFlagsInput): DockerFlags {
@@ -100,7 +91,7 @@ export function dockerReachabilityNote(
   port: number,
   bridgeAddress?: string,
 ): string | undefined {
-  if (!isLoopbackAddress(listenHost)) return undefined;
+  if (!isLoopbackHost(listenHost)) return undefined;
   const bridge = bridgeAddress ?? '172.17.0.1';
   return (
     `NetLens listens on ${listenHost}:${port} only, which a container on Docker Engine cannot reach: ` +

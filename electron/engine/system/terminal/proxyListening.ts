@@ -3,10 +3,11 @@
  * nobody listens on fails every request, so `netlens env` and `netlens shell` check first.
  */
 import net from 'node:net';
+import { unbracketHost } from '../../../../shared/address.js';
 
 /** A wildcard listen address is reached through loopback from this machine. */
 export function connectableHost(host: string): string {
-  const h = host.replace(/^\[|\]$/g, '');
+  const h = unbracketHost(host);
   if (h === '0.0.0.0' || h === '') return '127.0.0.1';
   if (h === '::') return '::1';
   return h;

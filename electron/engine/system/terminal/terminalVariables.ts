@@ -7,6 +7,7 @@
  * plus the NetLens CA (caBundle.ts), so HTTPS to hosts that bypass the proxy still verifies.
  */
 import type { TerminalVariable } from '../../../../shared/terminal.js';
+import { hostPort } from '../../../../shared/address.js';
 
 export interface TerminalVariablesInput {
   /** The proxy URL, credentials included (`http://terminal%233@127.0.0.1:8899`). */
@@ -134,12 +135,11 @@ export interface ProxyUrlParts {
 
 /** `http://terminal%233:SECRET@127.0.0.1:8899`: user info percent-encoded (RFC 3986 §3.2.1). */
 export function proxyUrlOf(parts: ProxyUrlParts): string {
-  const host = parts.host.includes(':') ? `[${parts.host}]` : parts.host;
   let userInfo = '';
   if (parts.user !== undefined || parts.password !== undefined) {
     userInfo = encodeURIComponent(parts.user ?? 'netlens');
     if (parts.password !== undefined) userInfo += `:${encodeURIComponent(parts.password)}`;
     userInfo += '@';
   }
-  return `http://${userInfo}${host}:${parts.port}`;
+  return `http://${userInfo}${hostPort(parts.host, parts.port)}`;
 }

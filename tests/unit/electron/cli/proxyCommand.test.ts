@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from 'commander';
 import type { Engine, EngineOptions } from '@engine/engine.js';
 import type { EngineEvent } from '@shared/api.js';
 import type { Exchange } from '@shared/model.js';
@@ -12,11 +11,16 @@ import {
   portInUseMessage,
   PRINTED_RETRY_LIMIT,
   runProxy,
-  settingsOverrides,
   type ProxyCommandDeps,
   type ProxyCommandOptions,
 } from '@cli/proxyCommand.js';
-import { parsePort, parseTimeoutMs } from '@cli/proxyOptions.js';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import {
+  addSharedProxyOptions,
+  parsePort,
+  proxyOptionsFromFlags,
+  type SharedProxyFlags,
+} from '@cli/proxyOptions.js';
 import { CliError } from '@cli/cliError.js';
 import { makeExchange, makeFailedExchange } from '@fixtures/exchangeFactory.js';
 
@@ -98,8 +102,7 @@ function setup(overrides: Partial<ProxyCommandOptions> = {}, startError?: Error)
     port: 0,
     redact: false,
     json: true,
-    passThrough: [],
-    insecure: [],
+    settings: {},
     ...overrides,
   };
   const run = runProxy(options, deps);
@@ -184,7 +187,7 @@ describe('runProxy', () => {
       { type: 'retry', id: first.id, retry: { chainId: 'a', attempt: 1 } },
       { type: 'retry', id: 'newest', retry: { chainId: 'c', attempt: 2 } },
     ]);
-  });
+  }, 60_000); // PRINTED_RETRY_LIMIT exchanges: a bound for a loaded machine, not a speed claim
 
   it('prints the human lines without --json', async () => {
     const t = setup({ json: false, port: 8899 });
@@ -224,7 +227,11 @@ describe('runProxy', () => {
   });
 
   it('passes the flags to the engine as settings overrides', async () => {
-    const t = setup({ connectTimeoutMs: 100, passThrough: ['*.bank.example'], host: '::1', port: 9999 });
+    const t = setup({
+      settings: { connectTimeoutMs: 100, passThroughHosts: ['*.bank.example'] },
+      host: '::1',
+      port: 9999,
+    });
     await t.ready;
     expect(t.engine().options).toMatchObject({
       host: '::1',
@@ -267,28 +274,71 @@ describe('flag parsing', () => {
       expect(() => parsePort(bad)).toThrow(InvalidArgumentError);
   });
 
-  it('accepts positive whole timeouts', () => {
-    expect(parseTimeoutMs('1500')).toBe(1500);
-    for (const bad of ['0', '-5', '1e3', 'x'])
-      expect(() => parseTimeoutMs(bad)).toThrow(InvalidArgumentError);
+  const parse = (args: string[]) => {
+    const command = addSharedProxyOptions(new Command('proxy').exitOverride(), { host: 'h', json: 'j' });
+    command.configureOutput({ writeErr: () => undefined });
+    command.parse(args, { from: 'user' });
+    return proxyOptionsFromFlags(command.opts<SharedProxyFlags>(), 0, '/data').settings;
+  };
+
+  it('maps the setting flags to settings, every existing flag name included, and leaves the rest alone', () => {
+    expect(parse([])).toEqual({});
+    expect(
+      parse([
+        '--body-timeout-ms',
+        '5',
+        '--response-timeout-ms',
+        '0',
+        '--connect-timeout-ms',
+        '1500',
+        '--insecure',
+        'a.test',
+        '--insecure',
+        '[::1]',
+        '--pass-through',
+        '*.bank.test',
+        '--client-headers-timeout-ms',
+        '2000',
+        '--max-header-bytes',
+        '32768',
+        '--body-memory-limit-bytes',
+        '0',
+        '--body-capture-cap-bytes',
+        '1048576',
+      ]),
+    ).toEqual({
+      bodyIdleTimeoutMs: 5,
+      responseTimeoutMs: 0,
+      connectTimeoutMs: 1500,
+      insecureHosts: ['a.test', '::1'],
+      passThroughHosts: ['*.bank.test'],
+      clientHeadersTimeoutMs: 2000,
+      maxHeaderBytes: 32768,
+      bodyMemoryLimitBytes: 0,
+      bodyCaptureCapBytes: 1048576,
+    });
   });
 
-  it('maps flags to settings and leaves the rest alone', () => {
-    const base = {
-      dataDir: '',
-      host: '',
-      port: 0,
-      redact: false,
-      json: false,
-      passThrough: [],
-      insecure: [],
-    };
-    expect(settingsOverrides(base)).toEqual({});
-    expect(settingsOverrides({ ...base, bodyTimeoutMs: 5, responseTimeoutMs: 6, insecure: ['a'] })).toEqual({
-      bodyIdleTimeoutMs: 5,
-      responseTimeoutMs: 6,
-      insecureHosts: ['a'],
-    });
+  it('refuses a bad setting flag as a usage error naming the range', () => {
+    for (const args of [
+      ['--connect-timeout-ms', '-5'],
+      ['--connect-timeout-ms', '1e3'],
+      ['--client-headers-timeout-ms', '0'],
+      ['--max-header-bytes', '10'],
+      ['--pass-through', ''],
+      ['--insecure', 'https://a.test/'],
+    ]) {
+      const error = (() => {
+        try {
+          parse(args);
+          return undefined;
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error, args.join(' ')).toBeInstanceOf(CommanderError);
+      expect((error as CommanderError).code).toBe('commander.invalidArgument');
+    }
   });
 
   it('says when the OS does not name the holder', () => {

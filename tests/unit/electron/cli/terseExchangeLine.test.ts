@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDurationMs, terseExchangeLine, terseRetryLine } from '@cli/terseExchangeLine.js';
+import { terseExchangeLine, terseRetryLine } from '@cli/terseExchangeLine.js';
 import { makeExchange, makeFailedExchange } from '@fixtures/exchangeFactory.js';
 
 describe('terseExchangeLine', () => {
@@ -21,7 +21,7 @@ describe('terseExchangeLine', () => {
   it('prints ERR and the error class with its message for a failure', () => {
     const exchange = makeFailedExchange({}, { url: 'http://127.0.0.1:1/x', durationMs: 3001 });
     expect(terseExchangeLine(exchange)).toBe(
-      `ERR GET http://127.0.0.1:1/x 3.00 s connect_timeout: ${exchange.error!.message}`,
+      `ERR GET http://127.0.0.1:1/x 3001 ms connect_timeout: ${exchange.error!.message}`,
     );
   });
 
@@ -40,7 +40,7 @@ describe('terseExchangeLine', () => {
       tunnel: { reason: 'client_rejected_certificate', bytesFromClient: 1126, bytesFromServer: 20480 },
     });
     expect(terseExchangeLine(tunnel)).toBe(
-      'TUNNEL CONNECT pinned.example:443 5.02 s ↑ 1.1 KiB ↓ 20 KiB (client_rejected_certificate)',
+      'TUNNEL CONNECT pinned.example:443 5020 ms ↑ 1.1 KiB ↓ 20 KiB (client_rejected_certificate)',
     );
   });
 
@@ -56,18 +56,5 @@ describe('terseExchangeLine', () => {
     expect(terseRetryLine(exchange, exchange.id, { chainId: 'ch', attempt: 1 })).toBe(
       'RETRY GET http://127.0.0.1/r is attempt 1 of retry chain ch',
     );
-  });
-});
-
-describe('units', () => {
-  it('formats durations and sizes', () => {
-    expect(formatDurationMs(undefined)).toBe('-');
-    expect(formatDurationMs(0.26)).toBe('0.3 ms');
-    expect(formatDurationMs(999.4)).toBe('999 ms');
-    expect(formatDurationMs(1500)).toBe('1.50 s');
-    expect(formatBytes(1023)).toBe('1023 B');
-    expect(formatBytes(1024)).toBe('1.0 KiB');
-    expect(formatBytes(1024 ** 3)).toBe('1.0 GiB');
-    expect(formatBytes(300 * 1024 * 1024)).toBe('300 MiB');
   });
 });

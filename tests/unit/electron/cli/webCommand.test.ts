@@ -15,8 +15,7 @@ function options(overrides: Partial<WebCommandOptions> = {}): WebCommandOptions 
     uiPort: 0,
     redact: false,
     json: false,
-    passThrough: [],
-    insecure: [],
+    settings: {},
     ...overrides,
   };
 }

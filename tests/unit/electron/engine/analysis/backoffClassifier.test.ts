@@ -38,14 +38,14 @@ describe('classifyBackoff', () => {
     expect(classifyBackoff([100, 200, 400, 800]).factor).toBeCloseTo(2, 5);
     expect(classifyBackoff([500, 1000, 1500, 2000]).stepMs).toBeCloseTo(500, 5);
     expect(classifyBackoff([1000, 1003, 998, 1001]).description).toBe(
-      'constant backoff: 1.0 s between attempts, no jitter',
+      'constant backoff: 1001 ms between attempts, no jitter',
     );
   });
 
   it('recognises a cap on exponential growth', () => {
     const verdict = classifyBackoff([100, 200, 400, 800, 1000, 1000]);
     expect(verdict).toMatchObject({ shape: 'exponential', jitter: false, capMs: 1000 });
-    expect(verdict.description).toContain('capped at 1.0 s');
+    expect(verdict.description).toContain('capped at 1000 ms');
   });
 
   it('guesses the jitter formula from where waits sit under the envelope', () => {

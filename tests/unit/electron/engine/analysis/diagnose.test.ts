@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CLASSES, type ErrorClass, type FailurePhase } from '@shared/errors.js';
-import {
-  classifyError,
-  describeFailure,
-  diagnose,
-  failure,
-  hostPort,
-  timeoutClass,
-  type FailureContext,
-} from '@engine/analysis/diagnose.js';
+import { classifyError, diagnose, failure, timeoutClass } from '@engine/analysis/diagnose.js';
+import { describeFailure } from '@shared/errorClasses.js';
+import type { FailureContext } from '@shared/failureMessage.js';
+import { hostPort } from '@shared/address.js';
+import { formatDurationMs } from '@shared/format.js';
 
 /** An error shaped like the ones Node throws: message plus code (and extras). */
 function nodeError(
@@ -311,13 +307,13 @@ describe('describeFailure', () => {
   it('quotes the limit, not the elapsed time, for timeouts', () => {
     expect(
       describeFailure('response_timeout', ctx({ phase: 'wait', elapsedMs: 60_123, timeoutMs: 60_000 })),
-    ).toContain('within 60000 ms');
+    ).toContain('within 60.0 s');
     expect(describeFailure('dns_timeout', ctx({ phase: 'dns', elapsedMs: 5003, timeoutMs: 5000 }))).toContain(
       'no answer after 5000 ms',
     );
     expect(
       describeFailure('body_timeout', ctx({ phase: 'receive', elapsedMs: 31_000, timeoutMs: 30_000 })),
-    ).toContain('no data for 30000 ms');
+    ).toContain('no data for 30.0 s');
   });
 
   it('brackets IPv6 literals', () => {
@@ -377,7 +373,7 @@ describe('describeFailure', () => {
       expect(hs('alert: handshake failure')).toContain('no cipher suite');
       expect(hs('alert: certificate required')).toContain('client certificate');
       expect(hs('reset')).toContain('closed the connection during the handshake');
-      expect(hs('timeout', { timeoutMs: 10_000 })).toContain('did not complete within 10000 ms');
+      expect(hs('timeout', { timeoutMs: 10_000 })).toContain('did not complete within 10.0 s');
       expect(hs('alert: internal error')).toContain('TLS alert "internal error"');
       expect(hs(undefined)).toContain('the handshake failed.');
     });
@@ -422,7 +418,7 @@ describe('failure and diagnose', () => {
     expect(failure('connect_timeout', ctx({ elapsedMs: 3000.7, timeoutMs: 3000 }))).toEqual({
       class: 'connect_timeout',
       phase: 'connect',
-      elapsedMs: 3001,
+      elapsedMs: 3000.7,
       message:
         'Failed to connect to auth.internal:443: TCP connect timed out after 3000 ms. Is a firewall dropping packets, or is the host down?',
     });
@@ -444,7 +440,7 @@ describe('failure and diagnose', () => {
       code: 'ECONNREFUSED',
     });
     expect(error.message).toBe(
-      'Failed to connect to 127.0.0.1:9: the TCP connect was refused after 2 ms. Nothing is listening on port 9 there: is the service running, on this port and address?',
+      'Failed to connect to 127.0.0.1:9: the TCP connect was refused after 2.0 ms. Nothing is listening on port 9 there: is the service running, on this port and address?',
     );
   });
 
@@ -478,7 +474,16 @@ describe('failure and diagnose', () => {
     );
     expect(result.class).toBe('dns_not_found');
     expect(result.message).toBe(
-      'Failed to resolve nothing.invalid (port 80): the DNS lookup found no such host after 3 ms (ENOTFOUND). Check the spelling of the host name, your DNS or VPN settings, and /etc/hosts.',
+      'Failed to resolve nothing.invalid (port 80): the DNS lookup found no such host after 3.0 ms (ENOTFOUND). Check the spelling of the host name, your DNS or VPN settings, and /etc/hosts.',
     );
+  });
+});
+
+describe('the time of a failure', () => {
+  it('is stored to the microsecond and written in the message exactly as the UI and CLI write it', () => {
+    const error = failure('connect_refused', ctx({ elapsedMs: 1.63449 }));
+    expect(error.elapsedMs).toBe(1.634);
+    expect(error.message).toContain(`after ${formatDurationMs(error.elapsedMs)}.`);
+    expect(error.message).toContain('after 1.6 ms.');
   });
 });

@@ -204,7 +204,7 @@ describe('Retry-After', () => {
     expect(chain.retryAfter).toBe('ignored');
     const flag = chain.flags.find((f) => f.kind === 'retry_after_ignored');
     expect(flag?.message).toBe(
-      'Ignored Retry-After: the server asked for 5.0 s, the client came back after 120 ms (2 times).',
+      'Ignored Retry-After: the server asked for 5000 ms, the client came back after 120 ms (2 times).',
     );
     expect(flag?.advice).toMatch(/RFC 9110/);
   });
@@ -231,7 +231,7 @@ describe('flags', () => {
     expect(chain.outcome).toBe('failing');
     expect(chain.summary).toMatch(/still failing \(last: 503 OK\)/);
     const storm = chain.flags.find((f) => f.kind === 'retry_storm');
-    expect(storm?.message).toMatch(/^Retry storm: 8 attempts in \d+ ms, median wait 2 ms\.$/);
+    expect(storm?.message).toMatch(/^Retry storm: 8 attempts in \d+ ms, median wait 2\.0 ms\.$/);
     expect(storm?.advice).toMatch(/exponentially with jitter/);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseProxyAuthorization, passwordMatches } from '@engine/proxy/proxyCredentials.js';
-import { isLoopbackHost } from '@engine/proxy/loopbackHost.js';
+import { isLoopbackHost, isWildcardHost } from '@shared/address.js';
 import { isSourceLabel, sourceKind } from '@shared/source.js';
 
 const basic = (userPass: string): string => `Basic ${Buffer.from(userPass).toString('base64')}`;
@@ -40,9 +40,18 @@ describe('isLoopbackHost', () => {
     for (const host of ['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost', '::ffff:127.0.0.1']) {
       expect(isLoopbackHost(host), host).toBe(true);
     }
-    for (const host of ['0.0.0.0', '::', '192.168.1.5', '10.0.0.1', 'example.com', '::2']) {
+    for (const host of [
+      '0.0.0.0',
+      '::',
+      '192.168.1.5',
+      '10.0.0.1',
+      'example.com',
+      '::2',
+      '127.example.com',
+    ]) {
       expect(isLoopbackHost(host), host).toBe(false);
     }
+    expect(['0.0.0.0', '[::]', '::', '127.0.0.1'].map(isWildcardHost)).toEqual([true, true, true, false]);
   });
 });
 

@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '@shared/settings.js';
+import { DEFAULT_SETTINGS } from '@shared/settingsSchema.js';
 import { saveSettings } from '@engine/system/settingsFile.js';
 import { saveMonitors } from '@engine/probes/monitorStore.js';
 import { BodyStore } from '@engine/capture/bodyStore.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '@shared/settings.js';
+import { DEFAULT_SETTINGS } from '@shared/settingsSchema.js';
 import { loadSettings, saveSettings, validateSettings } from '@engine/system/settingsFile.js';
 
 describe('settings file', () => {
@@ -44,9 +44,24 @@ describe('settings file', () => {
     expect((await loadSettings(dataDir)).settings).toEqual(settings);
   });
 
-  it('validateSettings trims host lists', () => {
-    expect(validateSettings({ passThroughHosts: [' a.test ', ''] }, 'x').patch).toEqual({
-      passThroughHosts: ['a.test'],
+  it('validateSettings trims host lists and takes IPv6 brackets off', () => {
+    expect(validateSettings({ passThroughHosts: [' a.test ', '[::1]'] }, 'x').patch).toEqual({
+      passThroughHosts: ['a.test', '::1'],
     });
+  });
+
+  it('refuses a host list with a blank entry, as the API and the flags do, naming the item', () => {
+    const result = validateSettings({ passThroughHosts: ['a.test', ' '] }, 'x');
+    expect(result.patch).toEqual({});
+    expect(result.warnings).toEqual(['x: passThroughHosts item 1: a host name must not be empty; using [].']);
+  });
+
+  it('accepts 0 for the timeouts that can be switched off, and not for the client headers timeout', () => {
+    expect(
+      validateSettings({ connectTimeoutMs: 0, responseTimeoutMs: 0, bodyIdleTimeoutMs: 0 }, 'x').patch,
+    ).toEqual({ connectTimeoutMs: 0, responseTimeoutMs: 0, bodyIdleTimeoutMs: 0 });
+    expect(validateSettings({ clientHeadersTimeoutMs: 0 }, 'x').warnings[0]).toMatch(
+      /clientHeadersTimeoutMs must be a whole number of milliseconds from 100 to 600000 ms; got 0; using 30000\./,
+    );
   });
 });
