@@ -66,6 +66,8 @@ export interface RequestInfo {
   /** e.g. `HTTP/1.1` */
   httpVersion: string;
   headers: Header[];
+  /** The head as the client sent it, when it differs from `headers` (what went upstream). */
+  clientHeaders?: Header[];
   body: BodyInfo;
 }
 
@@ -131,6 +133,8 @@ export interface Exchange {
   websocket?: WebSocketInfo;
   rule?: RuleActionInfo;
   retry?: RetryInfo;
+  /** Which client sent it, as NetLens knows it: `chromium#1`, `terminal#2`, `system`, `manual`… */
+  source?: string;
   /** Free-form tags set by analysis (e.g. trace id). */
   traceId?: string;
 }

@@ -523,6 +523,11 @@ export function describeFailure(errorClass: ErrorClass, context: FailureContext)
         'Disable the rule to let the request through.'
       );
     }
+    case 'unclassified':
+      return (
+        `The request to ${target} failed while ${phase}, after ${elapsed}, and the record does not say why for certain${detail ? `: "${detail}"` : ''}. ` +
+        'NetLens names a class only on unambiguous evidence (an exact error name or errno); capture it through NetLens to get a diagnosis.'
+      );
   }
 }
 
