@@ -375,7 +375,7 @@ function harResponse(
     content:
       exchange.kind === 'http'
         ? content(response0.body, mimeType, body, redact, maxBodyBytes)
-        : { size: 0, mimeType },
+        : { size: 0, mimeType, compression: 0 },
     redirectURL: redirectUrl(headerValue(response.headers, 'location'), exchange.request.url),
     headersSize: headBytes(
       `${response0.httpVersion} ${response0.status} ${response0.statusText}`,

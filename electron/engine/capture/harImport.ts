@@ -13,7 +13,13 @@ import type { HarLogHead } from '../../../shared/har.js';
 import type { Exchange } from '../../../shared/model.js';
 import { jsonSyntaxProblem } from '../analysis/jsonSyntax.js';
 import { harEntryToExchange, toolName, type HarImportContext } from './harToExchange.js';
-import { describeJsonValue, HarPathError, validateHarEntry, validateHarLogHead } from './harValidation.js';
+import {
+  describeJsonValue,
+  HarPathError,
+  mismatch,
+  validateHarEntry,
+  validateHarLogHead,
+} from './harValidation.js';
 
 /** The file as a whole is not HAR. `code` makes it a coded API failure (no stack, no content). */
 export class HarImportError extends Error {
@@ -118,10 +124,9 @@ export function parseHar(text: string, options: HarImportOptions = {}): HarImpor
     throw new HarImportError(
       'log: missing; this JSON is not a HAR file (a HAR file is {"log": {"entries": [...]}}).',
     );
-  if (!isObject(log)) throw new HarImportError(`log: expected an object, got ${describeJsonValue(log)}.`);
+  if (!isObject(log)) throw new HarImportError(`log: ${mismatch('an object', log)}.`);
   const entries = log.entries;
-  if (!Array.isArray(entries))
-    throw new HarImportError(`log.entries: expected an array, got ${describeJsonValue(entries)}.`);
+  if (!Array.isArray(entries)) throw new HarImportError(`log.entries: ${mismatch('an array', entries)}.`);
 
   const importer = new HarImporter(log, options);
   const result: HarImportResult = { exchanges: [], bodies: new Map(), skipped: importer.skipped };

@@ -63,13 +63,15 @@ export function describeJsonValue(value: unknown): string {
   return String(value);
 }
 
+/** `expected a number, got "abc"`, or `missing (expected a number)`. */
+export function mismatch(expected: string, value: unknown): string {
+  return value === undefined
+    ? `missing (expected ${expected})`
+    : `expected ${expected}, got ${describeJsonValue(value)}`;
+}
+
 function fail(path: string, expected: string, value: unknown): never {
-  throw new HarPathError(
-    path,
-    value === undefined
-      ? `missing (expected ${expected})`
-      : `expected ${expected}, got ${describeJsonValue(value)}`,
-  );
+  throw new HarPathError(path, mismatch(expected, value));
 }
 
 const at = (path: string, key: string) => `${path}.${key}`;

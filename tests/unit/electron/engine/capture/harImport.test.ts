@@ -366,7 +366,7 @@ describe('parseHar: malformed files', () => {
     rejects('[1, 2]', 'The file is an array, not a HAR object');
     rejects('{"entries": []}', /^log: missing; this JSON is not a HAR file/);
     rejects('{"log": "x"}', 'log: expected an object, got "x".');
-    rejects('{"log": {"version": "1.2"}}', 'log.entries: expected an array, got nothing.');
+    rejects('{"log": {"version": "1.2"}}', 'log.entries: missing (expected an array).');
     rejects('{"log": {"entries": {}}}', 'log.entries: expected an array, got an object.');
     rejects('{"log": {"creator": 7, "entries": []}}', 'log.creator: expected an object, got 7.');
   });
