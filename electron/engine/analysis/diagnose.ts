@@ -525,7 +525,7 @@ export function describeFailure(errorClass: ErrorClass, context: FailureContext)
     }
     case 'unclassified':
       return (
-        `The request to ${target} failed while ${phase}, after ${elapsed}, and the record does not say why for certain${detail ? `: "${detail}"` : ''}. ` +
+        `The request to ${target} failed after ${elapsed} (phase: ${phase}), and the record does not say why for certain${detail ? `: "${detail}"` : ''}. ` +
         'NetLens names a class only on unambiguous evidence (an exact error name or errno); capture it through NetLens to get a diagnosis.'
       );
   }
