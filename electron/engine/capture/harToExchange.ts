@@ -337,8 +337,9 @@ function connectionOf(
   if (extra.clientPort !== undefined) connection.clientPort = extra.clientPort;
   const serverIp = extra.serverIp ?? entry.serverIPAddress;
   if (serverIp !== undefined) connection.serverIp = serverIp;
-  const serverPort = extra.serverPort ?? hostAndPort(entry.request.url).port;
-  if (serverPort > 0) connection.serverPort = serverPort;
+  // NetLens' own files say which port it connected to (none, if it never got that far).
+  const serverPort = netlens ? extra.serverPort : hostAndPort(entry.request.url).port;
+  if (serverPort !== undefined && serverPort > 0) connection.serverPort = serverPort;
   if (extra.tls) connection.tls = tlsOf(extra.tls);
   if (extra.clientTls) connection.clientTls = tlsOf(extra.clientTls);
   return connection;

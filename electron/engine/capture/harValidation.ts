@@ -91,9 +91,17 @@ function optionalObject(parent: JsonObject, key: string, path: string): JsonObje
   return present(value) ? requiredObject(value, at(path, key)) : undefined;
 }
 
+/** A string with something in it (a URL, a method, an id). */
 function requiredString(parent: JsonObject, key: string, path: string, what = 'a string'): string {
   const value = parent[key];
   if (typeof value !== 'string' || value === '') fail(at(path, key), what, value);
+  return value;
+}
+
+/** A string that may be empty (a name, a certificate subject). */
+function requiredText(parent: JsonObject, key: string, path: string): string {
+  const value = parent[key];
+  if (typeof value !== 'string') fail(at(path, key), 'a string', value);
   return value;
 }
 
@@ -147,6 +155,35 @@ function optionalOneOf<T extends string>(
   if (typeof value !== 'string' || !(values as readonly string[]).includes(value))
     fail(at(path, key), `one of ${values.join(', ')}`, value);
   return value as T;
+}
+
+function requiredInteger(parent: JsonObject, key: string, path: string, min = 0): number {
+  const value = optionalInteger(parent, key, path, min);
+  if (value === undefined) fail(at(path, key), `a whole number ≥ ${min}`, parent[key]);
+  return value;
+}
+
+function requiredBoolean(parent: JsonObject, key: string, path: string): boolean {
+  const value = optionalBoolean(parent, key, path);
+  if (value === undefined) fail(at(path, key), 'true or false', parent[key]);
+  return value;
+}
+
+function requiredOneOf<T extends string>(
+  parent: JsonObject,
+  key: string,
+  path: string,
+  values: readonly T[],
+): T {
+  const value = optionalOneOf(parent, key, path, values);
+  if (value === undefined) fail(at(path, key), `one of ${values.join(', ')}`, parent[key]);
+  return value;
+}
+
+/** One string of an array of strings. */
+function strings(value: unknown, path: string): string {
+  if (typeof value !== 'string') fail(path, 'a string', value);
+  return value;
 }
 
 function optionalArray<T>(
@@ -314,13 +351,9 @@ function webSocketMessage(value: unknown, path: string): HarWebSocketMessage {
 // --- NetLens' fields ------------------------------------------------------------------------
 
 function harError(object: JsonObject, path: string): HarError {
-  const errorClass = optionalOneOf(object, 'class', path, ERROR_CLASSES);
-  if (errorClass === undefined) fail(at(path, 'class'), `one of ${ERROR_CLASSES.join(', ')}`, object.class);
-  const phase = optionalOneOf(object, 'phase', path, FAILURE_PHASES);
-  if (phase === undefined) fail(at(path, 'phase'), `one of ${FAILURE_PHASES.join(', ')}`, object.phase);
   return defined({
-    class: errorClass,
-    phase,
+    class: requiredOneOf(object, 'class', path, ERROR_CLASSES),
+    phase: requiredOneOf(object, 'phase', path, FAILURE_PHASES),
     elapsedMs: requiredNumber(object, 'elapsedMs', path),
     message: optionalString(object, 'message', path) ?? '',
     detail: optionalString(object, 'detail', path),
@@ -330,8 +363,7 @@ function harError(object: JsonObject, path: string): HarError {
 
 function body(value: unknown, path: string): HarNetlensBody {
   const object = requiredObject(value, path);
-  const sizeBytes = optionalInteger(object, 'sizeBytes', path);
-  if (sizeBytes === undefined) fail(at(path, 'sizeBytes'), 'a whole number ≥ 0', object.sizeBytes);
+  const sizeBytes = requiredInteger(object, 'sizeBytes', path);
   return defined({
     sizeBytes,
     decodedSizeBytes: optionalInteger(object, 'decodedSizeBytes', path),
@@ -344,13 +376,9 @@ function body(value: unknown, path: string): HarNetlensBody {
 
 function certificate(object: JsonObject, path: string): HarNetlensCertificate {
   return defined({
-    subject: requiredString(object, 'subject', path),
-    issuer: requiredString(object, 'issuer', path),
-    subjectAltNames:
-      optionalArray(object, 'subjectAltNames', path, (value, where) => {
-        if (typeof value !== 'string') fail(where, 'a string', value);
-        return value;
-      }) ?? [],
+    subject: requiredText(object, 'subject', path),
+    issuer: requiredText(object, 'issuer', path),
+    subjectAltNames: optionalArray(object, 'subjectAltNames', path, strings) ?? [],
     validFromMs: requiredNumber(object, 'validFromMs', path),
     validToMs: requiredNumber(object, 'validToMs', path),
     fingerprint256: optionalString(object, 'fingerprint256', path),
@@ -391,12 +419,9 @@ function netlens(object: JsonObject, path: string): HarNetlens {
   const bodies = optionalObject(object, 'bodies', path);
   const tunnel = optionalObject(object, 'tunnel', path);
   const websocket = optionalObject(object, 'websocket', path);
-  const connectionReused = optionalBoolean(object, 'connectionReused', path);
-  if (connectionReused === undefined)
-    fail(at(path, 'connectionReused'), 'true or false', object.connectionReused);
   return defined({
     id: requiredString(object, 'id', path, 'an exchange id'),
-    connectionReused,
+    connectionReused: requiredBoolean(object, 'connectionReused', path),
     kind: optionalOneOf(object, 'kind', path, HAR_EXCHANGE_KINDS),
     state: optionalOneOf(object, 'state', path, HAR_EXCHANGE_STATES),
     seq: optionalInteger(object, 'seq', path),
@@ -405,9 +430,7 @@ function netlens(object: JsonObject, path: string): HarNetlens {
     retry: retry
       ? {
           chainId: requiredString(retry, 'chainId', at(path, 'retry')),
-          attempt:
-            optionalInteger(retry, 'attempt', at(path, 'retry'), 1) ??
-            fail(at(path, 'retry.attempt'), 'a whole number ≥ 1', retry.attempt),
+          attempt: requiredInteger(retry, 'attempt', at(path, 'retry'), 1),
         }
       : undefined,
     rule: rule ? ruleOf(rule, at(path, 'rule')) : undefined,
@@ -457,14 +480,11 @@ function ruleOf(object: JsonObject, path: string) {
   // Files of NetLens 0.1 wrote one `action` string; `actions` is the list.
   const legacy = optionalString(object, 'action', path);
   const actions =
-    optionalArray(object, 'actions', path, (value, where) => {
-      if (typeof value !== 'string') fail(where, 'a string', value);
-      return value;
-    }) ?? (legacy !== undefined ? [legacy] : undefined);
+    optionalArray(object, 'actions', path, strings) ?? (legacy !== undefined ? [legacy] : undefined);
   if (actions === undefined) fail(at(path, 'actions'), 'an array of strings', object.actions);
   return {
-    id: requiredString(object, 'id', path),
-    name: optionalString(object, 'name', path) ?? fail(at(path, 'name'), 'a string', object.name),
+    id: requiredText(object, 'id', path),
+    name: requiredText(object, 'name', path),
     actions,
   };
 }

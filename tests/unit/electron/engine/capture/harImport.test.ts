@@ -208,6 +208,32 @@ describe('parseHar: NetLens round trip', () => {
   });
 });
 
+describe('parseHar: what NetLens may write', () => {
+  it('reads back empty names: a rule without a name, a certificate without a subject', async () => {
+    const exchange = makeExchange({
+      rule: { ruleId: '', ruleName: '', action: 'delay 5 ms' },
+      connection: {
+        id: 'c',
+        reused: false,
+        tls: {
+          certificate: {
+            subject: '',
+            issuer: 'CN=CA',
+            subjectAltNames: ['DNS:h'],
+            validFromMs: 1,
+            validToMs: 2,
+          },
+        },
+      },
+    });
+    const imported = parseHar(
+      JSON.stringify(await toHar([exchange], { creatorVersion: '1', loadBody: async () => null })),
+    );
+    expect(imported.skipped).toEqual([]);
+    expect(imported.exchanges[0]).toEqual(exchange);
+  });
+});
+
 /** A body as the engine's store gives it back after an import: decoded bytes. */
 function importedPayload(
   imported: ReturnType<typeof parseHar>,
