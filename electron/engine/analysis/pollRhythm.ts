@@ -9,7 +9,25 @@
  * after successes (three successful polls).
  */
 
+/** Who polls: one URL can be polled by several clients, and with several methods. */
+export interface Poller {
+  method: string;
+  clientAddress: string;
+  source: string;
+  userAgent: string;
+}
+
+function samePoller(a: Poller, b: Poller): boolean {
+  return (
+    a.userAgent === b.userAgent &&
+    a.clientAddress === b.clientAddress &&
+    a.method === b.method &&
+    a.source === b.source
+  );
+}
+
 interface Rhythm {
+  poller: Poller;
   lastStartMs: number;
   lastEndMs: number;
   lastOk: boolean;
@@ -25,16 +43,29 @@ function near(intervalMs: number, periodMs: number): boolean {
 }
 
 const DEFAULT_MAX_KEYS = 10_000;
+/** Clients remembered per URL; more is a crowd, not a poller (the oldest is forgotten). */
+const MAX_CLIENTS_PER_URL = 8;
 
 export class PollRhythms {
-  /** By request key, least recently seen first. */
-  private readonly byKey = new Map<string, Rhythm>();
+  /**
+   * By URL (the URL string the exchange already holds, so the lookup costs no new key), oldest
+   * first. Not re-ordered on use (that costs on every exchange): past maxKeys the oldest URL
+   * goes even if it is still polled, and its schedule is learnt again.
+   */
+  private readonly byUrl = new Map<string, Rhythm[]>();
 
   constructor(private readonly maxKeys = DEFAULT_MAX_KEYS) {}
 
-  /** Whether a request starting at `startedAtMs` comes on its key's established schedule. */
-  onSchedule(key: string, startedAtMs: number): boolean {
-    const rhythm = this.byKey.get(key);
+  private find(url: string, poller: Poller): Rhythm | undefined {
+    const rhythms = this.byUrl.get(url);
+    if (!rhythms) return undefined;
+    for (const rhythm of rhythms) if (samePoller(rhythm.poller, poller)) return rhythm;
+    return undefined;
+  }
+
+  /** Whether `poller`'s request to `url` starting at `startedAtMs` comes on its established schedule. */
+  onSchedule(url: string, poller: Poller, startedAtMs: number): boolean {
+    const rhythm = this.find(url, poller);
     if (!rhythm) return false;
     return (
       (rhythm.startPeriodMs !== undefined &&
@@ -46,22 +77,18 @@ export class PollRhythms {
     );
   }
 
-  /** Remembers a request of `key`: when it ran and whether it succeeded. */
-  note(key: string, startedAtMs: number, endedAtMs: number, ok: boolean): void {
-    const rhythm = this.byKey.get(key);
+  /** Remembers a request of `poller` to `url`: when it ran and whether it succeeded. */
+  note(url: string, poller: Poller, startedAtMs: number, endedAtMs: number, ok: boolean): void {
+    const rhythm = this.find(url, poller);
     if (!rhythm) {
-      this.byKey.set(key, {
+      this.add(url, {
+        poller,
         lastStartMs: startedAtMs,
         lastEndMs: endedAtMs,
         lastOk: ok,
         startRepeats: 0,
         gapRepeats: 0,
       });
-      while (this.byKey.size > this.maxKeys) {
-        const oldest = this.byKey.keys().next().value;
-        if (oldest === undefined) break;
-        this.byKey.delete(oldest);
-      }
       return;
     }
     // Only the interval after a success is a schedule: after a failure it may be a retry's wait.
@@ -83,16 +110,29 @@ export class PollRhythms {
     rhythm.lastStartMs = startedAtMs;
     rhythm.lastEndMs = endedAtMs;
     rhythm.lastOk = ok;
-    // Re-insert: the Map stays ordered by last activity, so the oldest is dropped first.
-    this.byKey.delete(key);
-    this.byKey.set(key, rhythm);
+  }
+
+  private add(url: string, rhythm: Rhythm): void {
+    const rhythms = this.byUrl.get(url);
+    if (rhythms) {
+      rhythms.push(rhythm);
+      if (rhythms.length > MAX_CLIENTS_PER_URL) rhythms.shift();
+      return;
+    }
+    this.byUrl.set(url, [rhythm]);
+    while (this.byUrl.size > this.maxKeys) {
+      const oldest = this.byUrl.keys().next().value;
+      if (oldest === undefined) break;
+      this.byUrl.delete(oldest);
+    }
   }
 
   clear(): void {
-    this.byKey.clear();
+    this.byUrl.clear();
   }
 
+  /** URLs remembered. */
   get size(): number {
-    return this.byKey.size;
+    return this.byUrl.size;
   }
 }

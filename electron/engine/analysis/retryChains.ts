@@ -5,7 +5,7 @@
  * The same algorithm runs live (retryTracker.ts feeds it finished exchanges one by one) and
  * over a whole session (groupRetryChains), so the UI, the HAR export and the tests agree.
  */
-import type { Exchange } from '../../../shared/model.js';
+import type { Exchange, Header } from '../../../shared/model.js';
 import { headerValue } from '../../../shared/model.js';
 import type {
   AttemptOutcome,
@@ -16,7 +16,7 @@ import type {
 } from '../../../shared/retry.js';
 import { isRetryableStatus, isUnfixableErrorClass, isUnfixableStatus } from '../../../shared/retry.js';
 import { classifyBackoff } from './backoffClassifier.js';
-import { PollRhythms } from './pollRhythm.js';
+import { PollRhythms, type Poller } from './pollRhythm.js';
 
 export interface RetryChainOptions {
   /** Longest wait between the end of one attempt and the start of the next that still counts as a retry. */
@@ -27,8 +27,8 @@ export interface RetryChainOptions {
   maxChains?: number;
   /** Attempts kept per chain; a longer storm goes on in a new chain (memory stays bounded). */
   maxAttemptsPerChain?: number;
-  /** How many requests' poll rhythms are remembered at most (least recently seen dropped first). */
-  maxPollKeys?: number;
+  /** How many URLs' poll rhythms are remembered at most (the oldest dropped first). */
+  maxPollUrls?: number;
 }
 
 export const DEFAULT_RETRY_WINDOW_MS = 60_000;
@@ -76,10 +76,31 @@ function outcomeLabel(exchange: Exchange, outcome: AttemptOutcome): string {
  * and its User-Agent. curl and Python's requests on one machine share the address, not the rest.
  */
 export function clientIdentity(exchange: Exchange): string {
+  return `${clientAddressOf(exchange)}\n${exchange.source ?? ''}\n${userAgentOf(exchange.request.headers)}`;
+}
+
+function clientAddressOf(exchange: Exchange): string {
+  const address = exchange.connection.clientAddress ?? '';
   // An IPv4 client on a dual-stack listener shows up as ::ffff:a.b.c.d: the same client.
-  const address = (exchange.connection.clientAddress ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
-  const userAgent = headerValue(exchange.request.headers, 'user-agent') ?? '';
-  return `${address}\n${exchange.source ?? ''}\n${userAgent}`;
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
+
+/** The User-Agent, or ''. Runs for every exchange: names of another length are not lower-cased. */
+function userAgentOf(headers: readonly Header[]): string {
+  for (const { name, value } of headers) {
+    if (name.length === 10 && name.toLowerCase() === 'user-agent') return value;
+  }
+  return '';
+}
+
+/** Who polls a URL (pollRhythm.ts): the method and the client of clientIdentity. */
+function pollerOf(exchange: Exchange): Poller {
+  return {
+    method: exchange.request.method,
+    clientAddress: clientAddressOf(exchange),
+    source: exchange.source ?? '',
+    userAgent: userAgentOf(exchange.request.headers),
+  };
 }
 
 /** The part of a retry's identity that needs no body: the same client, method and URL. */
@@ -355,19 +376,19 @@ export class RetryChainBuilder {
     this.maxCandidates = options.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
     this.maxChains = options.maxChains ?? DEFAULT_MAX_CHAINS;
     this.maxAttempts = options.maxAttemptsPerChain ?? DEFAULT_MAX_ATTEMPTS;
-    this.rhythms = new PollRhythms(options.maxPollKeys);
+    this.rhythms = new PollRhythms(options.maxPollUrls);
   }
 
   /** Adds one finished exchange. Returns what changed when it joined (or formed) a chain. */
   add(exchange: Exchange, requestBodyHash?: string): RetryAssignment | undefined {
     if (exchange.kind !== 'http' || exchange.state === 'pending') return undefined;
     this.expire(exchange.startedAtMs);
-    const prefix = requestPrefix(exchange);
     const key = retryKey(exchange, requestBodyHash);
     const failed = isFailure(attemptOutcome(exchange));
     const candidate = this.candidates.get(key);
-    const onSchedule = this.rhythms.onSchedule(prefix, exchange.startedAtMs);
-    this.rhythms.note(prefix, exchange.startedAtMs, endedAtMs(exchange), !failed);
+    const poller = pollerOf(exchange);
+    const onSchedule = this.rhythms.onSchedule(exchange.request.url, poller, exchange.startedAtMs);
+    this.rhythms.note(exchange.request.url, poller, exchange.startedAtMs, endedAtMs(exchange), !failed);
 
     if (candidate) {
       const gapMs = exchange.startedAtMs - candidate.lastEndedAtMs;
@@ -402,7 +423,13 @@ export class RetryChainBuilder {
    */
   observeUnchained(exchange: Exchange): void {
     if (exchange.kind !== 'http' || exchange.state === 'pending') return;
-    this.rhythms.note(requestPrefix(exchange), exchange.startedAtMs, endedAtMs(exchange), true);
+    this.rhythms.note(
+      exchange.request.url,
+      pollerOf(exchange),
+      exchange.startedAtMs,
+      endedAtMs(exchange),
+      true,
+    );
   }
 
   private assign(candidate: Candidate, exchange: Exchange): RetryAssignment {
