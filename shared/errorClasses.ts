@@ -23,7 +23,7 @@ import { hostPort } from './address.js';
 import { isErrorClass } from './errors.js';
 
 /** Where in the stack a class comes from. */
-export type ErrorFamily = 'dns' | 'connect' | 'tls' | 'http' | 'client' | 'injected';
+export type ErrorFamily = 'dns' | 'connect' | 'tls' | 'http' | 'client' | 'injected' | 'recorded';
 
 export const ERROR_FAMILIES: Record<ErrorFamily, string> = {
   dns: 'the name did not resolve',
@@ -32,6 +32,7 @@ export const ERROR_FAMILIES: Record<ErrorFamily, string> = {
   http: 'the HTTP exchange broke',
   client: 'the client of the proxy gave up',
   injected: 'a NetLens rule failed it on purpose',
+  recorded: 'another tool recorded a failure without saying why for certain',
 };
 
 /**
@@ -272,6 +273,23 @@ export const ERROR_CLASS_TABLE: Record<ErrorClass, ErrorClassFacts> = {
         'Disable the rule to let the request through.'
       );
     },
+  },
+  // Only imported HAR files carry it: NetLens's own proxy and probes always know the class. Its
+  // exit code and mirroring are never used; nothing is claimed about retries (not retryable, and
+  // not unfixable either).
+  unclassified: {
+    family: 'recorded',
+    meaning:
+      "a failure another tool recorded (an imported HAR) whose cause its words do not make certain; the tool's text is kept in the detail",
+    exitCode: EXIT_HTTP,
+    mirror: badGateway,
+    mirrorAfterHead: 'close',
+    phase: 'wait',
+    label: 'failed',
+    retryable: false,
+    message: (c) =>
+      `The request to ${target(c)} failed after ${elapsedText(c)} (while ${phaseWords(c)}), and the record does not say why for certain${c.detail ? `: "${c.detail}"` : ''}. ` +
+      'NetLens names a class only on unambiguous evidence (an exact error name or errno); capture it through NetLens to get a diagnosis.',
   },
 };
 

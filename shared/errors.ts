@@ -18,6 +18,9 @@ export const ERROR_CLASSES = [
   'protocol_error',
   'client_aborted',
   'injected_fault',
+  // A failure another tool recorded (an imported HAR) whose cause its words do not make certain:
+  // NetLens keeps the tool's text in `detail` rather than guess a class.
+  'unclassified',
 ] as const;
 
 export type ErrorClass = (typeof ERROR_CLASSES)[number];

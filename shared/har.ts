@@ -1,4 +1,10 @@
-/** HAR 1.2 types (http://www.softwareishard.com/blog/har-12-spec/) plus NetLens' underscore fields. */
+/**
+ * HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/) as NetLens writes it and reads it
+ * back after validation, plus the underscore fields of the tools it imports from and its own
+ * `_error` and `_netlens`. These are the HAR contract: the export writes exactly these types,
+ * the import validates a file into them before anything maps them to exchanges, so the two
+ * cannot drift. No index signatures: a field NetLens writes or reads is listed here.
+ */
 import type { ErrorClass, FailurePhase } from './errors.js';
 
 export interface HarNameValue {
@@ -7,10 +13,28 @@ export interface HarNameValue {
   comment?: string;
 }
 
+export interface HarCookie extends HarNameValue {
+  path?: string;
+  domain?: string;
+  expires?: string;
+  httpOnly?: boolean;
+  secure?: boolean;
+  sameSite?: string;
+}
+
+export interface HarParam {
+  name: string;
+  value?: string;
+  fileName?: string;
+  contentType?: string;
+  comment?: string;
+}
+
 export interface HarPostData {
   mimeType: string;
   text?: string;
-  params?: { name: string; value?: string; fileName?: string; contentType?: string }[];
+  params?: HarParam[];
+  /** `base64` for a binary body (HAR 1.2 allows it on content; Chrome and NetLens use it here too). */
   encoding?: string;
   comment?: string;
 }
@@ -19,17 +43,21 @@ export interface HarRequest {
   method: string;
   url: string;
   httpVersion: string;
-  cookies: HarNameValue[];
+  cookies: HarCookie[];
   headers: HarNameValue[];
   queryString: HarNameValue[];
   postData?: HarPostData;
+  /** `-1` when unknown. */
   headersSize: number;
+  /** `-1` when unknown. */
   bodySize: number;
   comment?: string;
 }
 
 export interface HarContent {
+  /** The decoded body's length; `-1` when an imported file does not say. */
   size: number;
+  /** Bytes saved by Content-Encoding; absent when not known. */
   compression?: number;
   mimeType: string;
   text?: string;
@@ -38,18 +66,27 @@ export interface HarContent {
 }
 
 export interface HarResponse {
+  /** `0` when there was no response (Chrome's convention). */
   status: number;
   statusText: string;
   httpVersion: string;
-  cookies: HarNameValue[];
+  cookies: HarCookie[];
   headers: HarNameValue[];
   content: HarContent;
   redirectURL: string;
   headersSize: number;
   bodySize: number;
   comment?: string;
+  /** Chrome and mitmproxy: why there is no response, in their words (`net::ERR_…`, `[Errno 111] …`). */
+  _error?: string;
+  /** Chrome: bytes received for headers and body. */
+  _transferSize?: number;
 }
 
+/**
+ * Phase durations in ms. `-1` is HAR's "did not happen / not available"; on import the send,
+ * wait and receive a file leaves out are `-1` too (HAR requires them, not every tool writes them).
+ */
 export interface HarTimings {
   blocked?: number;
   dns?: number;
@@ -61,22 +98,119 @@ export interface HarTimings {
   comment?: string;
 }
 
-export interface HarErrorField {
+export interface HarCache {
+  comment?: string;
+}
+
+/** `_error` of a failed entry: NetLens' diagnosis (see the error taxonomy). */
+export interface HarError {
   class: ErrorClass;
   phase: FailurePhase;
   elapsedMs: number;
   message: string;
   detail?: string;
+  /** The OS or library error code, e.g. `ECONNREFUSED`, `ERR_CONNECTION_REFUSED`. */
+  code?: string;
 }
 
-export interface HarNetlensField {
+export interface HarNetlensRule {
   id: string;
+  name: string;
+  /** What the rule did, e.g. `delay 500 ms`, `mock 503`. */
+  actions: string[];
+}
+
+/** What NetLens measured of one body (the standard fields keep only part of it). */
+export interface HarNetlensBody {
+  sizeBytes: number;
+  decodedSizeBytes?: number;
+  capturedBytes: number;
+  truncated: boolean;
+  contentType?: string;
+  contentEncoding?: string;
+}
+
+export interface HarNetlensCertificate {
+  subject: string;
+  issuer: string;
+  subjectAltNames: string[];
+  validFromMs: number;
+  validToMs: number;
+  fingerprint256?: string;
+  serialNumber?: string;
+}
+
+export interface HarNetlensTls {
+  protocol?: string;
+  cipher?: string;
+  alpn?: string;
+  servername?: string;
+  certificate?: HarNetlensCertificate;
+  verificationDisabled?: boolean;
+}
+
+export interface HarNetlensConnection {
+  clientAddress?: string;
+  clientPort?: number;
+  serverIp?: string;
+  serverPort?: number;
+  tls?: HarNetlensTls;
+  clientTls?: HarNetlensTls;
+}
+
+export const HAR_TUNNEL_REASONS = ['pass_through_host', 'client_rejected_certificate', 'not_tls'] as const;
+
+export interface HarNetlensTunnel {
+  reason: (typeof HAR_TUNNEL_REASONS)[number];
+  bytesFromClient: number;
+  bytesFromServer: number;
+}
+
+export interface HarNetlensWebSocket {
+  messagesFromClient: number;
+  messagesFromServer: number;
+  bytesFromClient: number;
+  bytesFromServer: number;
+  closedAtMs?: number;
+}
+
+export const HAR_EXCHANGE_KINDS = ['http', 'tunnel', 'websocket'] as const;
+export const HAR_EXCHANGE_STATES = ['pending', 'complete', 'failed'] as const;
+
+/** `_netlens`: what NetLens recorded beyond HAR, so that its own files import back without loss. */
+export interface HarNetlens {
+  /** The exchange id (`netlens diff FILE.har A B` accepts it). */
+  id: string;
+  /** The exchange ran on an upstream connection an earlier exchange opened. */
   connectionReused: boolean;
+  /** Always written; optional on import (files written by hand or by older versions). */
+  kind?: (typeof HAR_EXCHANGE_KINDS)[number];
+  state?: (typeof HAR_EXCHANGE_STATES)[number];
+  seq?: number;
+  durationMs?: number;
+  /** Which client sent it: `chromium#1`, `terminal#2`, `system`, `manual`… */
+  source?: string;
+  /** On every exchange of a retry chain, the first attempt (1) included. */
   retry?: { chainId: string; attempt: number };
-  rule?: { id: string; name: string; action: string };
-  truncated?: { request?: boolean; response?: boolean };
-  kind?: 'http' | 'tunnel' | 'websocket';
-  [key: string]: unknown;
+  /** When a NetLens rule acted. */
+  rule?: HarNetlensRule;
+  /** When a body hit the capture limit and is cut. */
+  truncated?: { request?: true; response?: true };
+  /** The request head as the client sent it, when it differs from `request.headers` (what went upstream). */
+  clientHeaders?: HarNameValue[];
+  traceId?: string;
+  connectionInfo?: HarNetlensConnection;
+  bodies?: { request: HarNetlensBody; response?: HarNetlensBody };
+  tunnel?: HarNetlensTunnel;
+  websocket?: HarNetlensWebSocket;
+}
+
+/** Chrome's and mitmproxy's record of one WebSocket message. */
+export interface HarWebSocketMessage {
+  type: string;
+  time?: number;
+  opcode?: number;
+  data: string;
 }
 
 export interface HarEntry {
@@ -85,23 +219,45 @@ export interface HarEntry {
   time: number;
   request: HarRequest;
   response: HarResponse;
-  cache: Record<string, unknown>;
+  cache: HarCache;
   timings: HarTimings;
   serverIPAddress?: string;
   connection?: string;
   comment?: string;
-  _error?: HarErrorField;
-  _netlens?: HarNetlensField;
-  [key: `_${string}`]: unknown;
+  /** NetLens: the diagnosis of a failed exchange. */
+  _error?: HarError;
+  _netlens?: HarNetlens;
+  /** Chrome (and NetLens, for WebSocket handshakes): `document`, `fetch`, `websocket`… */
+  _resourceType?: string;
+  /** Chrome, mitmproxy. */
+  _webSocketMessages?: HarWebSocketMessage[];
 }
 
-export interface HarLog {
+export interface HarCreator {
+  name: string;
   version: string;
-  creator: { name: string; version: string; comment?: string };
-  browser?: { name: string; version: string };
-  pages?: { startedDateTime: string; id: string; title: string; pageTimings: Record<string, unknown> }[];
-  entries: HarEntry[];
   comment?: string;
+}
+
+export interface HarPage {
+  startedDateTime: string;
+  id: string;
+  title: string;
+  pageTimings: { onContentLoad?: number; onLoad?: number; comment?: string };
+  comment?: string;
+}
+
+/** `log` without its entries: what an importer needs before the first entry. */
+export interface HarLogHead {
+  version: string;
+  creator: HarCreator;
+  browser?: HarCreator;
+  pages?: HarPage[];
+  comment?: string;
+}
+
+export interface HarLog extends HarLogHead {
+  entries: HarEntry[];
 }
 
 export interface HarDocument {

@@ -66,6 +66,8 @@ export interface RequestInfo {
   /** e.g. `HTTP/1.1` */
   httpVersion: string;
   headers: Header[];
+  /** The head as the client sent it, when it differs from `headers` (what went upstream). */
+  clientHeaders?: Header[];
   body: BodyInfo;
 }
 

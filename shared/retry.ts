@@ -91,6 +91,10 @@ export interface RetryChain {
   url: string;
   host: string;
   clientAddress?: string;
+  /** NetLens' name for the client (`chromium#1`, `terminal#2`), when it knows it. */
+  source?: string;
+  /** The client's User-Agent, when it sent one: every attempt of a chain has the same. */
+  userAgent?: string;
   /** Value of Idempotency-Key when the requests carried one. */
   idempotencyKey?: string;
   attempts: RetryAttempt[];

@@ -240,6 +240,12 @@ describe('netlens proxy --json, retries and other clients', () => {
     expect(retryOfFirst.retry).toMatchObject({ attempt: 1 });
     const chainId = (retryOfFirst.retry as Line).chainId;
     expect(typeof chainId).toBe('string');
+    // The third attempt joins the chain once its own analysis ran, which may be after its line.
+    const inChain = (line: string, attempt: number) =>
+      (line.startsWith('{"type":"retry"') || line.startsWith('{"type":"exchange"')) &&
+      ((JSON.parse(line) as Line).retry as Line | undefined)?.chainId === chainId &&
+      ((JSON.parse(line) as Line).retry as Line).attempt === attempt;
+    await child.waitForLine((l) => inChain(l, 3));
     const attempts = child.lines
       .filter((l) => l.startsWith('{"type":"retry"') || l.startsWith('{"type":"exchange"'))
       .map((l) => JSON.parse(l) as Line)

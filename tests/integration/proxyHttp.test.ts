@@ -194,6 +194,9 @@ describe('forward proxy, HTTP/1.1', () => {
     const res = await viaProxy(proxy, `${origin.url}/chunked`);
     expect(res.body.toString()).toBe('part1-part2');
     expect(res.headers['transfer-encoding']).toBe('chunked');
+    // The body as received, without the chunk framing (docs/har.md: response.bodySize).
+    const chunked = await proxy.finished((e) => e.request.url.endsWith('/chunked'));
+    expect(chunked.response!.body.sizeBytes).toBe('part1-part2'.length);
 
     const body = await new Promise<string>((resolve, reject) => {
       const req = http.request({

@@ -1,7 +1,9 @@
 /**
- * A JSON parser (RFC 8259) that keeps what JSON.parse throws away: each number's and string's
- * exact spelling, key order, duplicate keys and the whitespace between tokens. Those are the
- * differences that change a signature over the raw bytes while the data stays "the same".
+ * The one JSON scanner (RFC 8259) of the engine. It parses keeping what JSON.parse throws away
+ * (each number's and string's exact spelling, key order, duplicate keys, the whitespace between
+ * tokens: the differences that change a signature over the raw bytes while the data stays "the
+ * same"), and it says where and why a text is not JSON (JSON.parse's message depends on the
+ * Node version and quotes the text).
  */
 
 export type JsonNode =
@@ -17,17 +19,38 @@ export interface ParsedJson {
   layout: string[];
 }
 
+/** Where a text stops being JSON, and what the scanner expected there. */
+export interface JsonSyntaxProblem {
+  /** Offset in UTF-16 code units. */
+  offset: number;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  /** e.g. `expected ',' or ']'`; never quotes the text. */
+  problem: string;
+}
+
 const MAX_DEPTH = 512;
 
-class JsonSyntaxError extends Error {}
+class JsonSyntaxError extends Error {
+  constructor(
+    readonly offset: number,
+    readonly problem: string,
+  ) {
+    super(`${problem} at ${offset}`);
+  }
+}
 
-/** Parses `text`, or returns undefined when it is not exactly one JSON value. */
-export function parseJsonSyntax(text: string): ParsedJson | undefined {
+/** Placeholder returned when only checking: no tree is built. */
+const UNBUILT: JsonNode = { type: 'literal', raw: 'null' };
+
+function scan(text: string, build: boolean): ParsedJson {
   let pos = 0;
   const layout: string[] = [];
 
-  const fail = (): never => {
-    throw new JsonSyntaxError(`invalid JSON at ${pos}`);
+  const fail = (problem: string): never => {
+    throw new JsonSyntaxError(pos, pos >= text.length ? `the text ends early (${problem})` : problem);
   };
 
   // The common case, compact JSON: no whitespace at all between two tokens.
@@ -38,7 +61,7 @@ export function parseJsonSyntax(text: string): ParsedJson | undefined {
   function whitespace(): void {
     const next = text.charCodeAt(pos);
     if (next !== 0x20 && next !== 0x09 && next !== 0x0a && next !== 0x0d) {
-      layout.push('');
+      if (build) layout.push('');
       return;
     }
     const start = pos;
@@ -48,38 +71,40 @@ export function parseJsonSyntax(text: string): ParsedJson | undefined {
       if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) pos += 1;
       else break;
     }
-    layout.push(text.slice(start, pos));
+    if (build) layout.push(text.slice(start, pos));
   }
 
-  function string(): { value: string; raw: string } {
+  function string(what: string): { value: string; raw: string } {
     const start = pos;
-    if (text[pos] !== '"') fail();
+    if (text[pos] !== '"') fail(`expected ${what}`);
     // Fast path: no escapes, so the value is the text between the quotes.
     SIMPLE_STRING.lastIndex = pos;
     const simple = SIMPLE_STRING.exec(text);
     if (simple) {
       pos += simple[0].length;
-      return { value: simple[0].slice(1, -1), raw: simple[0] };
+      return build ? { value: simple[0].slice(1, -1), raw: simple[0] } : { value: '', raw: '' };
     }
     pos += 1;
     while (pos < text.length) {
       const c = text.charCodeAt(pos);
       if (c === 0x22) {
         pos += 1;
+        if (!build) return { value: '', raw: '' };
         const raw = text.slice(start, pos);
         return { value: JSON.parse(raw) as string, raw };
       }
-      if (c < 0x20) fail();
+      if (c < 0x20) fail('a control character inside a string (RFC 8259 §7: it must be escaped)');
       if (c === 0x5c) {
         const next = text[pos + 1];
         if (next === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(pos + 2, pos + 6))) fail();
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(pos + 2, pos + 6)))
+            fail('an invalid \\u escape in a string');
           pos += 6;
         } else if (next !== undefined && '"\\/bfnrt'.includes(next)) pos += 2;
-        else fail();
+        else fail('an invalid escape in a string');
       } else pos += 1;
     }
-    return fail();
+    return fail('a string is not closed');
   }
 
   // Sticky: matches at `pos` without copying the rest of the text.
@@ -88,14 +113,14 @@ export function parseJsonSyntax(text: string): ParsedJson | undefined {
   function number(): string {
     NUMBER.lastIndex = pos;
     const match = NUMBER.exec(text);
-    if (!match || match[0].length === 0) fail();
+    if (!match || match[0].length === 0) fail('expected a value');
     const raw = match![0];
     pos += raw.length;
     return raw;
   }
 
   function value(depth: number): JsonNode {
-    if (depth > MAX_DEPTH) fail();
+    if (depth > MAX_DEPTH) fail(`nesting deeper than ${MAX_DEPTH} levels`);
     const c = text[pos];
     if (c === '{') {
       pos += 1;
@@ -103,16 +128,18 @@ export function parseJsonSyntax(text: string): ParsedJson | undefined {
       whitespace();
       if (text[pos] === '}') {
         pos += 1;
-        return { type: 'object', entries };
+        return build ? { type: 'object', entries } : UNBUILT;
       }
-      for (;;) {
-        const key = string();
+      for (let first = true; ; first = false) {
+        const key = string(
+          first ? "a property name in double quotes or '}'" : 'a property name in double quotes',
+        );
         whitespace();
-        if (text[pos] !== ':') fail();
+        if (text[pos] !== ':') fail("expected ':' after a property name");
         pos += 1;
         whitespace();
         const item = value(depth + 1);
-        entries.push({ key: key.value, keyRaw: key.raw, value: item });
+        if (build) entries.push({ key: key.value, keyRaw: key.raw, value: item });
         whitespace();
         if (text[pos] === ',') {
           pos += 1;
@@ -121,9 +148,9 @@ export function parseJsonSyntax(text: string): ParsedJson | undefined {
         }
         if (text[pos] === '}') {
           pos += 1;
-          return { type: 'object', entries };
+          return build ? { type: 'object', entries } : UNBUILT;
         }
-        fail();
+        fail("expected ',' or '}'");
       }
     }
     if (c === '[') {
@@ -132,10 +159,11 @@ export function parseJsonSyntax(text: string): ParsedJson | undefined {
       whitespace();
       if (text[pos] === ']') {
         pos += 1;
-        return { type: 'array', items };
+        return build ? { type: 'array', items } : UNBUILT;
       }
       for (;;) {
-        items.push(value(depth + 1));
+        const item = value(depth + 1);
+        if (build) items.push(item);
         whitespace();
         if (text[pos] === ',') {
           pos += 1;
@@ -144,30 +172,54 @@ export function parseJsonSyntax(text: string): ParsedJson | undefined {
         }
         if (text[pos] === ']') {
           pos += 1;
-          return { type: 'array', items };
+          return build ? { type: 'array', items } : UNBUILT;
         }
-        fail();
+        fail("expected ',' or ']'");
       }
     }
-    if (c === '"') return { type: 'string', ...string() };
+    if (c === '"') return build ? { type: 'string', ...string('a string') } : (string('a string'), UNBUILT);
     const literal = c === 't' ? 'true' : c === 'f' ? 'false' : c === 'n' ? 'null' : undefined;
     if (literal !== undefined) {
-      if (!text.startsWith(literal, pos)) fail();
+      if (!text.startsWith(literal, pos))
+        fail('expected a value (true, false and null are lower case and unquoted)');
       pos += literal.length;
-      return { type: 'literal', raw: literal };
+      return build ? { type: 'literal', raw: literal } : UNBUILT;
     }
-    return { type: 'number', raw: number() };
+    const raw = number();
+    return build ? { type: 'number', raw } : UNBUILT;
   }
 
+  whitespace();
+  const root = value(0);
+  whitespace();
+  if (pos !== text.length) fail('unexpected text after the end of the JSON value');
+  return { root, layout };
+}
+
+/** Parses `text`, or returns undefined when it is not exactly one JSON value. */
+export function parseJsonSyntax(text: string): ParsedJson | undefined {
   try {
-    whitespace();
-    const root = value(0);
-    whitespace();
-    if (pos !== text.length) return undefined;
-    return { root, layout };
+    return scan(text, true);
   } catch (error) {
     if (error instanceof JsonSyntaxError || error instanceof SyntaxError) return undefined;
     throw error;
+  }
+}
+
+/** Where and why `text` is not one JSON value; undefined when it is. Builds no tree. */
+export function jsonSyntaxProblem(text: string): JsonSyntaxProblem | undefined {
+  try {
+    scan(text, false);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    let line = 1;
+    let lineStart = 0;
+    for (let i = text.indexOf('\n'); i !== -1 && i < error.offset; i = text.indexOf('\n', i + 1)) {
+      line += 1;
+      lineStart = i + 1;
+    }
+    return { offset: error.offset, line, column: error.offset - lineStart + 1, problem: error.problem };
   }
 }
 

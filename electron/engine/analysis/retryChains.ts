@@ -1,9 +1,11 @@
 /**
  * Retry chains, pure: which exchanges are one client retrying one request, and how it retried.
+ * A chain needs the same client (clientIdentity) sending the same request (retryKey) after a
+ * failure, within the window, and off any poll schedule the client keeps (pollRhythm.ts).
  * The same algorithm runs live (retryTracker.ts feeds it finished exchanges one by one) and
  * over a whole session (groupRetryChains), so the UI, the HAR export and the tests agree.
  */
-import type { Exchange } from '../../../shared/model.js';
+import type { Exchange, Header } from '../../../shared/model.js';
 import { headerValue } from '../../../shared/model.js';
 import type {
   AttemptOutcome,
@@ -16,6 +18,7 @@ import { isRetryableStatus, isUnfixableStatus } from '../../../shared/retry.js';
 import { classifyBackoff } from './backoffClassifier.js';
 import { formatDurationMs } from '../../../shared/format.js';
 import { ERROR_CLASS_TABLE } from '../../../shared/errorClasses.js';
+import { PollRhythms, type Poller } from './pollRhythm.js';
 
 export interface RetryChainOptions {
   /** Longest wait between the end of one attempt and the start of the next that still counts as a retry. */
@@ -26,6 +29,8 @@ export interface RetryChainOptions {
   maxChains?: number;
   /** Attempts kept per chain; a longer storm goes on in a new chain (memory stays bounded). */
   maxAttemptsPerChain?: number;
+  /** How many URLs' poll rhythms are remembered at most (the oldest dropped first). */
+  maxPollUrls?: number;
 }
 
 export const DEFAULT_RETRY_WINDOW_MS = 60_000;
@@ -68,11 +73,48 @@ function outcomeLabel(exchange: Exchange, outcome: AttemptOutcome): string {
 }
 
 /**
- * The identity of "the same request": same client host (its port changes with each new
- * connection), method, URL, and either the same Idempotency-Key or the same body.
+ * Who sent an exchange, as far as a proxy can tell: the client's address (not its port: a retry
+ * often opens a new connection), the source NetLens knows it by (`chromium#1`, `terminal#2`),
+ * and its User-Agent. curl and Python's requests on one machine share the address, not the rest.
+ */
+export function clientIdentity(exchange: Exchange): string {
+  return `${clientAddressOf(exchange)}\n${exchange.source ?? ''}\n${userAgentOf(exchange.request.headers)}`;
+}
+
+function clientAddressOf(exchange: Exchange): string {
+  const address = exchange.connection.clientAddress ?? '';
+  // An IPv4 client on a dual-stack listener shows up as ::ffff:a.b.c.d: the same client.
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
+
+/** The User-Agent, or ''. Runs for every exchange: names of another length are not lower-cased. */
+function userAgentOf(headers: readonly Header[]): string {
+  for (const { name, value } of headers) {
+    if (name.length === 10 && name.toLowerCase() === 'user-agent') return value;
+  }
+  return '';
+}
+
+/** Who polls a URL (pollRhythm.ts): the method and the client of clientIdentity. */
+function pollerOf(exchange: Exchange): Poller {
+  return {
+    method: exchange.request.method,
+    clientAddress: clientAddressOf(exchange),
+    source: exchange.source ?? '',
+    userAgent: userAgentOf(exchange.request.headers),
+  };
+}
+
+/** The part of a retry's identity that needs no body: the same client, method and URL. */
+export function requestPrefix(exchange: Exchange): string {
+  return `${clientIdentity(exchange)}\n${exchange.request.method.toUpperCase()}\n${exchange.request.url}`;
+}
+
+/**
+ * The identity of "the same request from the same client": the same client (clientIdentity),
+ * method, URL, and either the same Idempotency-Key or the same body.
  */
 export function retryKey(exchange: Exchange, requestBodyHash: string | undefined): string {
-  const client = exchange.connection.clientAddress ?? '';
   const idempotencyKey = headerValue(exchange.request.headers, 'idempotency-key');
   const identity =
     idempotencyKey !== undefined
@@ -80,7 +122,7 @@ export function retryKey(exchange: Exchange, requestBodyHash: string | undefined
       : requestBodyHash !== undefined
         ? `body:${requestBodyHash}`
         : `size:${exchange.request.body.sizeBytes}`;
-  return `${client}\n${exchange.request.method.toUpperCase()}\n${exchange.request.url}\n${identity}`;
+  return `${requestPrefix(exchange)}\n${identity}`;
 }
 
 /** Retry-After in ms (RFC 9110 §10.2.3: delay-seconds or an HTTP-date). */
@@ -208,6 +250,9 @@ export function analyseChain(chainId: string, exchanges: readonly Exchange[]): R
     summary: `${method} ${pathOf(first.request.url)}: ${attempts.length} attempts, ${result}; ${backoff.description}${flagText}`,
   };
   if (first.connection.clientAddress !== undefined) chain.clientAddress = first.connection.clientAddress;
+  if (first.source !== undefined) chain.source = first.source;
+  const userAgent = headerValue(first.request.headers, 'user-agent');
+  if (userAgent !== undefined) chain.userAgent = userAgent;
   if (idempotencyKey !== undefined) chain.idempotencyKey = idempotencyKey;
   return chain;
 }
@@ -317,12 +362,14 @@ export class RetryChainBuilder {
   /** Open candidates by retry key; Map order is insertion order, so the oldest come first. */
   private readonly candidates = new Map<string, Candidate>();
   private readonly chainsById = new Map<string, Exchange[]>();
+  private readonly rhythms: PollRhythms;
 
   constructor(options: RetryChainOptions = {}) {
     this.windowMs = options.windowMs ?? DEFAULT_RETRY_WINDOW_MS;
     this.maxCandidates = options.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
     this.maxChains = options.maxChains ?? DEFAULT_MAX_CHAINS;
     this.maxAttempts = options.maxAttemptsPerChain ?? DEFAULT_MAX_ATTEMPTS;
+    this.rhythms = new PollRhythms(options.maxPollUrls);
   }
 
   /** Adds one finished exchange. Returns what changed when it joined (or formed) a chain. */
@@ -332,11 +379,15 @@ export class RetryChainBuilder {
     const key = retryKey(exchange, requestBodyHash);
     const failed = isFailure(attemptOutcome(exchange));
     const candidate = this.candidates.get(key);
+    const poller = pollerOf(exchange);
+    const onSchedule = this.rhythms.onSchedule(exchange.request.url, poller, exchange.startedAtMs);
+    this.rhythms.note(exchange.request.url, poller, exchange.startedAtMs, endedAtMs(exchange), !failed);
 
     if (candidate) {
       const gapMs = exchange.startedAtMs - candidate.lastEndedAtMs;
       const full = candidate.exchanges.length >= this.maxAttempts;
-      if (!full && gapMs >= -CLOCK_SLACK_MS && gapMs <= this.windowMs) {
+      // A poll that comes on its schedule after a failed poll is the schedule, not a retry.
+      if (!full && !onSchedule && gapMs >= -CLOCK_SLACK_MS && gapMs <= this.windowMs) {
         candidate.exchanges.push(exchange);
         candidate.lastEndedAtMs = endedAtMs(exchange);
         // Re-insert so the Map stays ordered by last activity.
@@ -344,7 +395,8 @@ export class RetryChainBuilder {
         if (failed) this.candidates.set(key, candidate);
         return this.assign(candidate, exchange);
       }
-      // Too far apart, overlapping (a concurrent duplicate, not a retry) or full: the old chain is over.
+      // Too far apart, overlapping (a concurrent duplicate, not a retry), on a poll schedule or
+      // full: the old chain is over.
       this.candidates.delete(key);
     }
     if (failed) {
@@ -356,6 +408,21 @@ export class RetryChainBuilder {
       }
     }
     return undefined;
+  }
+
+  /**
+   * An exchange the caller knows cannot join a chain (a success no failure of its client and
+   * request precedes): only its place in a poll schedule is remembered.
+   */
+  observeUnchained(exchange: Exchange): void {
+    if (exchange.kind !== 'http' || exchange.state === 'pending') return;
+    this.rhythms.note(
+      exchange.request.url,
+      pollerOf(exchange),
+      exchange.startedAtMs,
+      endedAtMs(exchange),
+      true,
+    );
   }
 
   private assign(candidate: Candidate, exchange: Exchange): RetryAssignment {
@@ -398,6 +465,7 @@ export class RetryChainBuilder {
   clear(): void {
     this.candidates.clear();
     this.chainsById.clear();
+    this.rhythms.clear();
   }
 
   /** Open candidates right now (for tests of bounded memory). */

@@ -15,6 +15,7 @@ import {
   attemptOutcome,
   endedAtMs,
   isFailure,
+  requestPrefix,
   type RetryChainOptions,
 } from './retryChains.js';
 
@@ -38,14 +39,6 @@ async function requestBodyHash(store: ExchangeStoreView, exchange: Exchange): Pr
     // No body available (evicted, spill file gone): fall back to matching on the size.
     return undefined;
   }
-}
-
-/**
- * The part of the retry key that needs no body: client host, method and URL. A request can join
- * a chain only when an earlier attempt with this prefix failed within the window.
- */
-function requestPrefix(exchange: Exchange): string {
-  return `${exchange.connection.clientAddress ?? ''}\n${exchange.request.method.toUpperCase()}\n${exchange.request.url}`;
 }
 
 /**
@@ -99,7 +92,10 @@ export function createRetryTracker(store: ExchangeStoreView, options: RetryChain
     }
   }
 
-  /** Whether the exchange could join a chain (or open a candidate), so it needs the full key. */
+  /**
+   * Whether the exchange could join a chain (or open a candidate), so it needs the full key: a
+   * failure, or a request whose client sent the same method and URL and failed within the window.
+   */
   function mayChain(exchange: Exchange): boolean {
     if (isFailure(attemptOutcome(exchange))) {
       rememberFailure(requestPrefix(exchange), exchange);
@@ -126,7 +122,10 @@ export function createRetryTracker(store: ExchangeStoreView, options: RetryChain
         if (trace) store.update(exchange.id, { traceId: trace.traceId });
       }
       if (exchange.kind !== 'http' || exchange.state === 'pending') return;
-      if (!mayChain(exchange)) return;
+      if (!mayChain(exchange)) {
+        builder.observeUnchained(exchange);
+        return;
+      }
       // Hash bodies asynchronously but process in observe order: a chain's attempts finish in order.
       const hash = requestBodyHash(store, exchange);
       queue = queue.then(async () => {

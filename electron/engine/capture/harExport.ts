@@ -7,16 +7,28 @@
 import { isIP } from 'node:net';
 import type {
   HarContent,
+  HarCookie,
   HarDocument,
   HarEntry,
+  HarError,
   HarNameValue,
-  HarNetlensField,
+  HarNetlens,
+  HarNetlensBody,
+  HarNetlensConnection,
   HarPostData,
   HarRequest,
   HarResponse,
   HarTimings,
 } from '../../../shared/har.js';
-import type { BodyInfo, BodyPayload, BodySide, Exchange, Header } from '../../../shared/model.js';
+import type { NetlensError } from '../../../shared/errors.js';
+import type {
+  BodyInfo,
+  BodyPayload,
+  BodySide,
+  ConnectionInfo,
+  Exchange,
+  Header,
+} from '../../../shared/model.js';
 import { headerValue } from '../../../shared/model.js';
 import { totalTimeMs } from '../../../shared/timing.js';
 import { redactBodyText, redactExchange, redactFormEncoded } from './redaction.js';
@@ -70,15 +82,7 @@ export async function toHarEntry(original: Exchange, options: HarExportSettings)
   const serverIp = harIpAddress(exchange.connection.serverIp);
   if (serverIp) entry.serverIPAddress = serverIp;
   entry.connection = exchange.connection.id;
-  if (exchange.error) {
-    entry._error = {
-      class: exchange.error.class,
-      phase: exchange.error.phase,
-      elapsedMs: exchange.error.elapsedMs,
-      message: exchange.error.message,
-      ...(exchange.error.detail !== undefined ? { detail: exchange.error.detail } : {}),
-    };
-  }
+  if (exchange.error) entry._error = harError(exchange.error);
   entry._netlens = netlensField(exchange, requestBody.payload, responseBody.payload);
   // Chrome's DevTools shows WebSocket handshakes by this field; harmless to other readers.
   if (exchange.kind === 'websocket') entry._resourceType = 'websocket';
@@ -200,15 +204,6 @@ export function requestCookies(headers: readonly Header[]): HarNameValue[] {
     }
   }
   return cookies;
-}
-
-export interface HarCookie extends HarNameValue {
-  path?: string;
-  domain?: string;
-  expires?: string;
-  httpOnly?: boolean;
-  secure?: boolean;
-  sameSite?: string;
 }
 
 /** Cookies of the response's Set-Cookie headers, with their attributes (RFC 6265 §5.2). */
@@ -380,8 +375,8 @@ function harResponse(
     content:
       exchange.kind === 'http'
         ? content(response0.body, mimeType, body, redact, maxBodyBytes)
-        : { size: 0, mimeType },
-    redirectURL: headerValue(response.headers, 'location') ?? '',
+        : { size: 0, mimeType, compression: 0 },
+    redirectURL: redirectUrl(headerValue(response.headers, 'location'), exchange.request.url),
     headersSize: headBytes(
       `${response0.httpVersion} ${response0.status} ${response0.statusText}`,
       response0.headers,
@@ -389,6 +384,32 @@ function harResponse(
     ),
     bodySize: exchange.kind === 'http' ? response0.body.sizeBytes : 0,
   };
+}
+
+/**
+ * HAR 1.2 `redirectURL`: "Redirection target URL from the Location response header". NetLens
+ * writes it resolved against the request URL (RFC 9110 §10.2.2: a relative Location is relative
+ * to the target URI), so a reader can follow it as it is; the header keeps the text as sent.
+ * Chrome writes the header's text, relative or not. A Location that does not resolve is kept as is.
+ */
+export function redirectUrl(location: string | undefined, requestUrl: string): string {
+  if (location === undefined || location.trim() === '') return '';
+  try {
+    return harUrl(new URL(location.trim(), requestUrl).href);
+  } catch {
+    return location;
+  }
+}
+
+/**
+ * HAR 1.2 `compression`: "Number of bytes saved. Leave out this field if the information is not
+ * available." It is available, and 0, when the body had no Content-Encoding, so it is written
+ * then (as Chrome does); it is left out when the body was encoded and could not be decoded.
+ */
+function compressionOf(info: BodyInfo): number | undefined {
+  const encoding = info.contentEncoding?.trim().toLowerCase();
+  if (encoding === undefined || encoding === '' || encoding === 'identity') return 0;
+  return info.decodedSizeBytes === undefined ? undefined : info.decodedSizeBytes - info.sizeBytes;
 }
 
 /** HAR content: size is the decoded size, compression the bytes saved by Content-Encoding. */
@@ -401,9 +422,8 @@ function content(
 ): HarContent {
   const decodedSize = info.decodedSizeBytes ?? info.sizeBytes;
   const result: HarContent = { size: decodedSize, mimeType };
-  if (info.decodedSizeBytes !== undefined && info.decodedSizeBytes !== info.sizeBytes) {
-    result.compression = info.decodedSizeBytes - info.sizeBytes;
-  }
+  const compression = compressionOf(info);
+  if (compression !== undefined) result.compression = compression;
   if (info.sizeBytes === 0) return result;
   const payload = body.payload;
   if (!payload) {
@@ -432,40 +452,76 @@ function content(
   return result;
 }
 
+function harError(error: NetlensError): HarError {
+  const field: HarError = {
+    class: error.class,
+    phase: error.phase,
+    elapsedMs: error.elapsedMs,
+    message: error.message,
+  };
+  if (error.detail !== undefined) field.detail = error.detail;
+  if (error.code !== undefined) field.code = error.code;
+  return field;
+}
+
+function harBody(info: BodyInfo): HarNetlensBody {
+  const body: HarNetlensBody = {
+    sizeBytes: info.sizeBytes,
+    capturedBytes: info.capturedBytes,
+    truncated: info.truncated,
+  };
+  if (info.decodedSizeBytes !== undefined) body.decodedSizeBytes = info.decodedSizeBytes;
+  if (info.contentType !== undefined) body.contentType = info.contentType;
+  if (info.contentEncoding !== undefined) body.contentEncoding = info.contentEncoding;
+  return body;
+}
+
+function harConnection(connection: ConnectionInfo): HarNetlensConnection | undefined {
+  const field: HarNetlensConnection = {};
+  if (connection.clientAddress !== undefined) field.clientAddress = connection.clientAddress;
+  if (connection.clientPort !== undefined) field.clientPort = connection.clientPort;
+  if (connection.serverIp !== undefined) field.serverIp = connection.serverIp;
+  if (connection.serverPort !== undefined) field.serverPort = connection.serverPort;
+  if (connection.tls) field.tls = { ...connection.tls };
+  if (connection.clientTls) field.clientTls = { ...connection.clientTls };
+  return Object.keys(field).length > 0 ? field : undefined;
+}
+
 function netlensField(
   exchange: Exchange,
   request: BodyPayload | null,
   response: BodyPayload | null,
-): HarNetlensField {
-  const field: HarNetlensField = {
+): HarNetlens {
+  const field: HarNetlens = {
     id: exchange.id,
     connectionReused: exchange.connection.reused,
     kind: exchange.kind,
-    seq: exchange.seq,
     state: exchange.state,
+    seq: exchange.seq,
   };
   if (exchange.durationMs !== undefined) field.durationMs = exchange.durationMs;
+  if (exchange.source !== undefined) field.source = exchange.source;
   if (exchange.retry) field.retry = { chainId: exchange.retry.chainId, attempt: exchange.retry.attempt };
   if (exchange.rule)
-    field.rule = { id: exchange.rule.ruleId, name: exchange.rule.ruleName, action: exchange.rule.action };
+    field.rule = { id: exchange.rule.ruleId, name: exchange.rule.ruleName, actions: [exchange.rule.action] };
   const requestTruncated = exchange.request.body.truncated || request?.truncated === true;
   const responseTruncated = exchange.response?.body.truncated === true || response?.truncated === true;
   if (requestTruncated || responseTruncated) {
     field.truncated = {
-      ...(requestTruncated ? { request: true } : {}),
-      ...(responseTruncated ? { response: true } : {}),
+      ...(requestTruncated ? { request: true as const } : {}),
+      ...(responseTruncated ? { response: true as const } : {}),
     };
   }
-  // What standard HAR fields cannot carry, so a NetLens HAR imports back without loss.
-  const { id: _id, reused: _reused, ...connection } = exchange.connection;
-  if (Object.keys(connection).length > 0) field.connectionInfo = connection;
-  field.bodies = {
-    request: exchange.request.body,
-    ...(exchange.response ? { response: exchange.response.body } : {}),
-  };
-  if (exchange.tunnel) field.tunnel = exchange.tunnel;
-  if (exchange.websocket) field.websocket = exchange.websocket;
+  if (exchange.request.clientHeaders) field.clientHeaders = nameValues(exchange.request.clientHeaders);
   if (exchange.traceId !== undefined) field.traceId = exchange.traceId;
-  if (exchange.error?.code !== undefined) field.errorCode = exchange.error.code;
+  // What standard HAR fields cannot carry, so a NetLens HAR imports back without loss.
+  const connection = harConnection(exchange.connection);
+  if (connection) field.connectionInfo = connection;
+  field.bodies = {
+    request: harBody(exchange.request.body),
+    ...(exchange.response ? { response: harBody(exchange.response.body) } : {}),
+  };
+  if (exchange.tunnel) field.tunnel = { ...exchange.tunnel };
+  if (exchange.websocket) field.websocket = { ...exchange.websocket };
   return field;
 }

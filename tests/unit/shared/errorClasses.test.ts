@@ -67,6 +67,7 @@ describe('the error-class table', () => {
       http: EXIT_HTTP,
       client: EXIT_HTTP,
       injected: EXIT_HTTP,
+      recorded: EXIT_HTTP,
     };
     for (const errorClass of ERROR_CLASSES) {
       expect(exitCodeForClass(errorClass), errorClass).toBe(expected[ERROR_CLASS_TABLE[errorClass].family]);

@@ -280,6 +280,7 @@ describe('describeFailure', () => {
     protocol_error: 'wait',
     client_aborted: 'request',
     injected_fault: 'receive',
+    unclassified: 'connect',
   };
   const phaseWords: Record<FailurePhase, RegExp> = {
     request: /reading the request/,

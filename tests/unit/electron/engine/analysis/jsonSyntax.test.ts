@@ -3,6 +3,7 @@ import {
   canonicalNumber,
   compareJson,
   jsonStructuralDiff,
+  jsonSyntaxProblem,
   parseJsonSyntax,
 } from '@engine/analysis/jsonSyntax.js';
 
@@ -44,6 +45,48 @@ describe('parseJsonSyntax', () => {
   it('survives deep nesting without overflowing the stack', () => {
     expect(parseJsonSyntax('['.repeat(100_000) + ']'.repeat(100_000))).toBeUndefined();
     expect(parseJsonSyntax('['.repeat(100) + ']'.repeat(100))).toBeDefined();
+  });
+});
+
+describe('jsonSyntaxProblem', () => {
+  it('finds no problem in valid JSON', () => {
+    for (const text of ['{}', '[]', ' {"a": [1, -2.5e3, true, false, null, "x\\n\\u00e9"]} ', '"s"', '0']) {
+      expect(jsonSyntaxProblem(text)).toBeUndefined();
+    }
+  });
+
+  it('points at the first character that makes JSON invalid, and says what was expected', () => {
+    const at = (text: string) => {
+      const problem = jsonSyntaxProblem(text);
+      return problem && [problem.offset, problem.problem];
+    };
+    expect(at('{"a": [}')).toEqual([7, 'expected a value']);
+    expect(at('{"a": 1,}')).toEqual([8, 'expected a property name in double quotes']);
+    expect(at('{"a" 1}')).toEqual([5, "expected ':' after a property name"]);
+    expect(at("{'a': 1}")).toEqual([1, "expected a property name in double quotes or '}'"]);
+    expect(at('[1, 2] x')).toEqual([7, 'unexpected text after the end of the JSON value']);
+    expect(at('[1 2]')).toEqual([3, "expected ',' or ']'"]);
+    expect(at('{"a": tru}')).toEqual([
+      6,
+      'expected a value (true, false and null are lower case and unquoted)',
+    ]);
+    expect(at('{"a": "unterminated')).toEqual([19, 'the text ends early (a string is not closed)']);
+    expect(at('{"a": 1')).toEqual([7, "the text ends early (expected ',' or '}')"]);
+    expect(at('["\u0001"]')).toEqual([
+      2,
+      'a control character inside a string (RFC 8259 §7: it must be escaped)',
+    ]);
+  });
+
+  it('gives 1-based line and column, and never quotes the text', () => {
+    const problem = jsonSyntaxProblem('{\n  "log": {\n    "entries": [,]\n  }\n}');
+    expect(problem).toMatchObject({ line: 3, column: 17, problem: 'expected a value' });
+    const secret = jsonSyntaxProblem('{"password": "hunter2" x}');
+    expect(secret!.problem).not.toContain('hunter2');
+  });
+
+  it('says where nesting is too deep instead of overflowing the stack', () => {
+    expect(jsonSyntaxProblem('['.repeat(100_000))!.problem).toBe('nesting deeper than 512 levels');
   });
 });
 

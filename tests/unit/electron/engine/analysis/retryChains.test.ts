@@ -17,6 +17,8 @@ interface AttemptSpec {
   bodyHash?: string;
   requestHeaders?: Header[];
   clientAddress?: string;
+  userAgent?: string;
+  source?: string;
 }
 
 const T0 = 1_750_000_000_000;
@@ -36,7 +38,11 @@ function session(specs: AttemptSpec[]): { exchanges: Exchange[]; hashes: Map<str
       url: spec.url ?? 'http://127.0.0.1:9000/api/orders',
       startedAtMs,
       durationMs,
-      requestHeaders: spec.requestHeaders ?? headers({ Host: '127.0.0.1:9000' }),
+      requestHeaders: [
+        ...(spec.requestHeaders ?? headers({ Host: '127.0.0.1:9000' })),
+        ...(spec.userAgent !== undefined ? headers({ 'User-Agent': spec.userAgent }) : []),
+      ],
+      ...(spec.source !== undefined ? { source: spec.source } : {}),
       connection: {
         id: `c${port}`,
         reused: false,
@@ -133,7 +139,8 @@ describe('grouping exchanges into retry chains', () => {
     const chains = chainsOf([
       { status: 503 },
       { wait: 100 },
-      { wait: 100 },
+      // Not the same interval again: this client does not poll on a schedule (see below).
+      { wait: 700 },
       { wait: 100, status: 503 },
       { wait: 100, status: 503 },
       { wait: 100 },
@@ -164,6 +171,109 @@ describe('grouping exchanges into retry chains', () => {
   it('accepts exchanges in any order', () => {
     const { exchanges } = session([{ status: 503 }, { wait: 100, status: 503 }, { wait: 100 }]);
     expect(groupRetryChains([...exchanges].reverse())[0]?.exchangeIds).toEqual(exchanges.map((e) => e.id));
+  });
+});
+
+describe('the same client (issue: curl then Python requests became attempts 1 and 2)', () => {
+  const CURL = 'curl/8.5.0';
+  const REQUESTS = 'python-requests/2.31.0';
+
+  it('does NOT chain two clients on one URL from one address', () => {
+    expect(
+      chainsOf([
+        { status: 503, userAgent: CURL },
+        { wait: 300, userAgent: REQUESTS },
+      ]),
+    ).toEqual([]);
+    expect(
+      chainsOf([
+        { error: 'connect_refused', userAgent: CURL },
+        { wait: 50, error: 'connect_refused', userAgent: REQUESTS },
+        { wait: 50, error: 'connect_refused', userAgent: CURL },
+      ]).map((chain) => chain.attempts.length),
+    ).toEqual([2]);
+  });
+
+  it('does NOT chain two sources NetLens tells apart, even with one User-Agent', () => {
+    expect(
+      chainsOf([
+        { status: 503, userAgent: CURL, source: 'terminal#1' },
+        { wait: 100, userAgent: CURL, source: 'terminal#2' },
+      ]),
+    ).toEqual([]);
+  });
+
+  it('chains one client across new connections, and names it in the chain', () => {
+    const [chain] = chainsOf([
+      { status: 503, userAgent: REQUESTS, source: 'terminal#1' },
+      { wait: 100, status: 503, userAgent: REQUESTS, source: 'terminal#1' },
+      { wait: 200, userAgent: REQUESTS, source: 'terminal#1' },
+    ]);
+    expect(chain?.attempts).toHaveLength(3);
+    expect(chain).toMatchObject({ userAgent: REQUESTS, source: 'terminal#1', clientAddress: '127.0.0.1' });
+  });
+
+  it('treats an IPv4 client seen through a dual-stack listener as the same client', () => {
+    expect(
+      chainsOf([
+        { status: 503, clientAddress: '::ffff:127.0.0.1' },
+        { wait: 100, clientAddress: '127.0.0.1' },
+      ]),
+    ).toHaveLength(1);
+  });
+});
+
+describe('polling is not retrying', () => {
+  it('does NOT chain steady polling: success, success, success at a fixed interval', () => {
+    expect(chainsOf(Array.from({ length: 6 }, (_, i) => ({ wait: i === 0 ? 0 : 980 })))).toEqual([]);
+  });
+
+  it('does NOT chain a failed poll with the next poll on the schedule', () => {
+    expect(
+      chainsOf([{}, { wait: 980 }, { wait: 980 }, { wait: 980, status: 503 }, { wait: 980 }, { wait: 980 }]),
+    ).toEqual([]);
+    // Several failed polls in a row, still on the schedule (start to start: 1 s).
+    expect(
+      chainsOf([
+        {},
+        { wait: 980 },
+        { wait: 980 },
+        { wait: 980, status: 503 },
+        { wait: 980, status: 503 },
+        { wait: 980 },
+      ]),
+    ).toEqual([]);
+  });
+
+  it('keeps the schedule of a poller that waits after each response, however long the failed poll took', () => {
+    // setTimeout-style: 2 s after each response; the failed poll hung for 10 s.
+    expect(
+      chainsOf([
+        { durationMs: 30 },
+        { wait: 2000, durationMs: 80 },
+        { wait: 2000, durationMs: 45 },
+        { wait: 2000, durationMs: 10_000, error: 'response_timeout', errorPhase: 'wait' },
+        { wait: 2000, durationMs: 35 },
+      ]),
+    ).toEqual([]);
+  });
+
+  it('still chains a poller that retries off its schedule', () => {
+    const chains = chainsOf([{}, { wait: 980 }, { wait: 980 }, { wait: 980, status: 503 }, { wait: 150 }]);
+    expect(chains).toHaveLength(1);
+    expect(chains[0]!.attempts.map((a) => a.waitBeforeMs)).toEqual([undefined, 150]);
+  });
+
+  it('still chains a client retrying with a constant backoff (no schedule of successes before)', () => {
+    const [chain] = chainsOf([
+      { status: 503 },
+      { wait: 1000, status: 503 },
+      { wait: 1000, status: 503 },
+      { wait: 1000, status: 503 },
+      { wait: 1000 },
+    ]);
+    expect(chain?.attempts).toHaveLength(5);
+    expect(chain?.backoff.shape).toBe('constant');
   });
 });
 

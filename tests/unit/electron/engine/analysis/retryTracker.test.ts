@@ -60,6 +60,17 @@ function post(
   return exchange;
 }
 
+/** A PUT of the fixture's shape, sent by a client with this User-Agent. */
+function requestOf(userAgent: string): Exchange['request'] {
+  return {
+    method: 'PUT',
+    url: 'http://127.0.0.1:9000/api/items/7',
+    httpVersion: 'HTTP/1.1',
+    headers: headers({ Host: '127.0.0.1:9000', 'User-Agent': userAgent }),
+    body: body(2, 'application/json'),
+  };
+}
+
 describe('createRetryTracker', () => {
   it('sets retry {chainId, attempt} on every attempt through store.update', async () => {
     const { store, byId, updates, bodies } = memoryStore();
@@ -155,6 +166,39 @@ describe('createRetryTracker', () => {
     await tracker.settled();
     expect(reads).toEqual([failed.id, retried.id]);
     expect(byId.get(retried.id)!.retry).toEqual({ chainId: `chain-${failed.id}`, attempt: 2 });
+  });
+
+  it('does not chain two clients on one URL (curl, then Python requests)', async () => {
+    const { store, byId, bodies } = memoryStore();
+    const tracker = createRetryTracker(store);
+    const curl = post(T0, 503, '{}', bodies, { request: { ...requestOf('curl/8.5.0') } });
+    const python = post(T0 + 200, 200, '{}', bodies, { request: { ...requestOf('python-requests/2.31.0') } });
+    for (const exchange of [curl, python]) {
+      byId.set(exchange.id, exchange);
+      tracker.observe(exchange);
+    }
+    await tracker.settled();
+    expect(tracker.chains()).toEqual([]);
+    expect(byId.get(python.id)!.retry).toBeUndefined();
+  });
+
+  it('knows the poll schedule from successes it skipped: the poll after a failed one is no retry', async () => {
+    const { store, byId, bodies } = memoryStore();
+    const tracker = createRetryTracker(store);
+    const polls = [200, 200, 200, 503, 200].map((status, i) => post(T0 + i * 1000, status, '{}', bodies));
+    for (const exchange of polls) {
+      byId.set(exchange.id, exchange);
+      tracker.observe(exchange);
+    }
+    await tracker.settled();
+    expect(tracker.chains()).toEqual([]);
+    expect(polls.map((e) => byId.get(e.id)!.retry)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('does not chain a success that comes after the window of the last failure', async () => {

@@ -33,7 +33,7 @@ describe('harImportFailure', () => {
     expect(failure.message).not.toContain('sekrit');
     expect(failure.message).not.toContain('\n');
     expect(failure.message).toMatch(
-      /^The file is not valid JSON: Unexpected character \(line 1, column \d+\)\.$/,
+      /^The file is not valid JSON: expected a value \(line 1, column \d+\)\.$/,
     );
   });
 

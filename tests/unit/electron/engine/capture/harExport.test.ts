@@ -105,7 +105,9 @@ describe('toHar', () => {
     expect(entry.request.headersSize).toBe(Buffer.byteLength(requestHead));
 
     expect(entry.response.status).toBe(201);
-    expect(entry.response.redirectURL).toBe('/v1/items/9');
+    // Resolved against the request URL (the Location header keeps the text as sent).
+    expect(entry.response.redirectURL).toBe('https://api.example.com/v1/items/9');
+    expect(entry.response.headers).toContainEqual({ name: 'Location', value: '/v1/items/9' });
     expect(entry.response.content).toEqual({
       size: 17,
       compression: 5,
@@ -200,8 +202,9 @@ describe('toHar', () => {
       elapsedMs: 3001,
       message: exchange.error!.message,
       detail: 'ETIMEDOUT',
+      code: 'ETIMEDOUT',
     });
-    expect(entry._netlens).toMatchObject({ state: 'failed', errorCode: 'ETIMEDOUT' });
+    expect(entry._netlens).toMatchObject({ state: 'failed' });
   });
 
   it('keeps the response of an exchange that failed mid-body, with its _error', async () => {
@@ -350,7 +353,7 @@ describe('toHar', () => {
     );
     expect(entry._netlens).toMatchObject({
       retry: { chainId: 'chain-1', attempt: 1 },
-      rule: { id: 'r1', name: 'flaky', action: 'reset after headers' },
+      rule: { id: 'r1', name: 'flaky', actions: ['reset after headers'] },
       traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
     });
   });
@@ -418,6 +421,97 @@ describe('toHar', () => {
     expect(entry.response.status).toBe(0);
     expect(entry._error).toBeUndefined();
     expect(entry._netlens!.state).toBe('pending');
+  });
+});
+
+describe('HAR details (docs/har.md, "Decisions")', () => {
+  it('bodySize is the body as received, content-coded, without chunked framing (HAR 1.2: equal to content.size when not compressed)', async () => {
+    const chunked = makeExchange({
+      responseHeaders: headers({ 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' }),
+      response: { body: body(11, 'text/plain') },
+    });
+    const entry = await exportOne(chunked, { [chunked.id]: { response: payload('hello world') } });
+    expect(entry.response.bodySize).toBe(11);
+    expect(entry.response.content.size).toBe(11);
+    expect(entry.response.content.compression).toBe(0);
+  });
+
+  it('writes compression 0 for a body without Content-Encoding, the bytes saved for a decoded one, nothing when unknown', async () => {
+    const plain = await exportOne(makeExchange({ response: { body: body(2, 'application/json') } }));
+    expect(plain.response.content.compression).toBe(0);
+    const gzip = await exportOne(completeExchange());
+    expect(gzip.response.content).toMatchObject({ size: 17, compression: 5 });
+    expect(gzip.response.bodySize).toBe(12);
+    const undecodable = await exportOne(
+      makeExchange({
+        response: { body: { sizeBytes: 4, capturedBytes: 4, truncated: false, contentEncoding: 'br' } },
+      }),
+    );
+    expect(undecodable.response.content).not.toHaveProperty('compression');
+    expect(undecodable.response.content.size).toBe(4);
+    const none = await exportOne(makeFailedExchange());
+    expect(none.response.content).toEqual({ size: 0, mimeType: 'x-unknown' });
+  });
+
+  it('resolves a relative Location into an absolute redirectURL, and keeps an unresolvable one as sent', async () => {
+    const redirect = (url: string, location: string) =>
+      exportOne(
+        makeExchange({
+          url,
+          status: 302,
+          responseHeaders: headers({ Location: location }),
+          response: { body: body(0) },
+        }),
+      ).then((entry) => entry.response.redirectURL);
+    expect(await redirect('https://h.example/a/b?q=1', 'c')).toBe('https://h.example/a/c');
+    expect(await redirect('https://h.example/a/b', '../x y')).toBe('https://h.example/x%20y');
+    expect(await redirect('http://127.0.0.1:8080/a', '//cdn.example/z')).toBe('http://cdn.example/z');
+    expect(await redirect('http://127.0.0.1:8080/a', 'https://other.example/')).toBe(
+      'https://other.example/',
+    );
+    expect(await redirect('http://127.0.0.1:8080/a', 'http://[bad')).toBe('http://[bad');
+    expect(await redirect('http://127.0.0.1:8080/a', '')).toBe('');
+  });
+
+  it('writes source and, when they differ from what went upstream, the client headers (redacted too)', async () => {
+    const exchange = makeExchange({
+      source: 'terminal#2',
+      requestHeaders: headers({ Host: '127.0.0.1:8080', Authorization: 'Bearer abc' }),
+    });
+    exchange.request.clientHeaders = headers({
+      Host: '127.0.0.1:8080',
+      'Proxy-Connection': 'keep-alive',
+      'Proxy-Authorization': 'Basic c2VjcmV0',
+      Authorization: 'Bearer abc',
+    });
+    const entry = await exportOne(exchange);
+    expect(entry._netlens).toMatchObject({
+      source: 'terminal#2',
+      clientHeaders: exchange.request.clientHeaders,
+    });
+    expect(entry.request.headers).toEqual(exchange.request.headers);
+    const redacted = await exportOne(exchange, {}, { redact: true });
+    expect(JSON.stringify(redacted)).not.toContain('c2VjcmV0');
+    expect(JSON.stringify(redacted)).not.toContain('Bearer abc');
+    expect(redacted._netlens!.clientHeaders).toContainEqual({
+      name: 'Proxy-Connection',
+      value: 'keep-alive',
+    });
+  });
+
+  it('writes an unclassified failure with its class and the recorded words', async () => {
+    const entry = await exportOne(
+      makeFailedExchange({
+        class: 'unclassified',
+        detail: 'net::ERR_INTERNET_DISCONNECTED',
+        code: 'ERR_INTERNET_DISCONNECTED',
+      }),
+    );
+    expect(entry._error).toMatchObject({
+      class: 'unclassified',
+      detail: 'net::ERR_INTERNET_DISCONNECTED',
+      code: 'ERR_INTERNET_DISCONNECTED',
+    });
   });
 });
 

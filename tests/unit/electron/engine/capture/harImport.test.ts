@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BodyPayload, BodySide, Exchange } from '@shared/model.js';
 import { toHar } from '@engine/capture/harExport.js';
-import { HarImportError, jsonErrorOffset, parseHar } from '@engine/capture/harImport.js';
+import { HarImportError, HarImporter, parseHar } from '@engine/capture/harImport.js';
 import { body, headers, makeExchange, makeFailedExchange } from '@fixtures/exchangeFactory.js';
 import { harSchemaErrors } from '@fixtures/har/harSchema.js';
 import { fixturePath } from '@fixtures/paths.js';
@@ -94,7 +94,14 @@ describe('parseHar: NetLens round trip', () => {
       },
       retry: { chainId: 'chain-9', attempt: 2 },
       traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      source: 'chromium#1',
     });
+    ok.request.clientHeaders = headers({
+      Host: 'api.example.com',
+      'Proxy-Connection': 'keep-alive',
+      'Content-Type': 'application/json',
+    });
+    ok.response!.headers.push({ name: 'Location', value: '/v1/items/9' });
     const reused = makeExchange({
       timings: { send: 1, wait: 9, receive: 1 },
       durationMs: 11,
@@ -165,8 +172,80 @@ describe('parseHar: NetLens round trip', () => {
     expect(imported.bodies.get(ok.id)?.response?.toString()).toBe('{"items":[1,2,3]}');
     expect(imported.bodies.get(truncated.id)?.response?.toString()).toBe('0123456789');
     expect(imported.bodies.has(failed.id)).toBe(false);
+
+    // export → import → export gives the same file.
+    const again = await toHar(imported.exchanges, {
+      creatorVersion: '0.1.0',
+      loadBody: async (id, side) => importedPayload(imported, id, side),
+    });
+    expect(JSON.stringify(again, null, 2)).toBe(JSON.stringify(document, null, 2));
+  });
+
+  it('round-trips exactly apart from ids that collide, and a foreign failure keeps its class', async () => {
+    const first = makeExchange({ durationMs: 5 });
+    const second = makeExchange({ durationMs: 6 });
+    second.id = first.id;
+    const imported = parseHar(
+      JSON.stringify(await toHar([first, second], { creatorVersion: '1', loadBody: async () => null })),
+    );
+    expect(imported.exchanges.map((e) => e.id)).toEqual([first.id, `${first.id}-1`]);
+
+    const chrome = parseHar(fixture('chrome.har'));
+    const once = await toHar(chrome.exchanges, {
+      creatorVersion: '1',
+      loadBody: async (id, side) => importedPayload(chrome, id, side),
+    });
+    expect(harSchemaErrors(once)).toEqual([]);
+    const twice = await toHar(parseHar(JSON.stringify(once)).exchanges, {
+      creatorVersion: '1',
+      loadBody: async (id, side) => importedPayload(chrome, id, side),
+    });
+    expect(twice).toEqual(once);
+    expect(once.log.entries[3]!._error).toMatchObject({
+      class: 'connect_refused',
+      code: 'ERR_CONNECTION_REFUSED',
+    });
   });
 });
+
+describe('parseHar: what NetLens may write', () => {
+  it('reads back empty names: a rule without a name, a certificate without a subject', async () => {
+    const exchange = makeExchange({
+      rule: { ruleId: '', ruleName: '', action: 'delay 5 ms' },
+      connection: {
+        id: 'c',
+        reused: false,
+        tls: {
+          certificate: {
+            subject: '',
+            issuer: 'CN=CA',
+            subjectAltNames: ['DNS:h'],
+            validFromMs: 1,
+            validToMs: 2,
+          },
+        },
+      },
+    });
+    const imported = parseHar(
+      JSON.stringify(await toHar([exchange], { creatorVersion: '1', loadBody: async () => null })),
+    );
+    expect(imported.skipped).toEqual([]);
+    expect(imported.exchanges[0]).toEqual(exchange);
+  });
+});
+
+/** A body as the engine's store gives it back after an import: decoded bytes. */
+function importedPayload(
+  imported: ReturnType<typeof parseHar>,
+  id: string,
+  side: BodySide,
+): BodyPayload | null {
+  const bytes = imported.bodies.get(id)?.[side];
+  if (!bytes) return null;
+  const exchange = imported.exchanges.find((e) => e.id === id)!;
+  const truncated = (side === 'request' ? exchange.request.body : exchange.response!.body).truncated;
+  return { base64: bytes.toString('base64'), decoded: true, truncated, sizeBytes: bytes.length };
+}
 
 describe('parseHar: other tools', () => {
   it("imports Chrome's HAR: h2, bracketed IPv6, ssl inside connect, net::ERR strings, base64, WebSockets", () => {
@@ -227,12 +306,16 @@ describe('parseHar: other tools', () => {
     const [doc, cached, blocked] = exchanges as [Exchange, Exchange, Exchange];
     expect(doc.startedAtMs).toBe(Date.parse('2025-03-14T09:26:53.118Z'));
     expect(doc.timings).toEqual({ blocked: 0, dns: 14, connect: 9, ssl: 22, send: 0, wait: 73, receive: 4 });
-    expect(doc.response!.body.sizeBytes).toBe(5308);
+    // Firefox's bodySize (5308) counts the head too (5120 + headersSize 188): content.size is the body.
+    expect(doc.response!.body.sizeBytes).toBe(5120);
+    expect(doc.response!.body.decodedSizeBytes).toBeUndefined();
     expect(bodies.has(doc.id)).toBe(false);
     expect(cached.response!.status).toBe(304);
+    // No response and no error: Firefox saw none, and NetLens does not guess why.
     expect(blocked.state).toBe('failed');
-    expect(blocked.error).toMatchObject({ class: 'client_aborted', detail: 'no response in HAR' });
+    expect(blocked.error).toMatchObject({ class: 'unclassified', detail: 'no response in HAR' });
     expect(blocked.error!.message).toContain('tracker.example.net:443');
+    expect(blocked.error!.message).toContain('Firefox recorded no response and no error');
   });
 
   it("imports mitmproxy's HAR: null timings, ssl outside connect, microsecond dates, form params, error text", () => {
@@ -248,7 +331,19 @@ describe('parseHar: other tools', () => {
     expect(me.timings.connect).toBeUndefined();
     expect(refused.state).toBe('failed');
     expect(refused.timings).toEqual({});
-    expect(refused.error).toMatchObject({ class: 'connect_refused', phase: 'connect' });
+    // [Errno 111] from asyncio's connect is Linux' ECONNREFUSED.
+    expect(refused.error).toMatchObject({
+      class: 'connect_refused',
+      phase: 'connect',
+      code: 'ECONNREFUSED',
+      detail: "[Errno 111] Connect call failed ('127.0.0.1', 9)",
+    });
+    // mitmproxy's content.size is the encoded size; the decoded text says what it decodes to.
+    expect(login.response!.body).toMatchObject({
+      sizeBytes: 34,
+      decodedSizeBytes: 32,
+      contentEncoding: 'gzip',
+    });
   });
 
   it("imports Charles' HAR: null redirectURL, offsets, postData with params only, no connection id", () => {
@@ -286,44 +381,93 @@ describe('parseHar: malformed files', () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(HarImportError);
+    expect((caught as HarImportError).code).toBe('bad_har');
     expect((caught as Error).message).toMatch(message);
   };
 
-  it('names what is wrong with the file as a whole', () => {
+  it('names what is wrong with the file as a whole, by its JSON path', () => {
     rejects('', 'The file is empty');
-    rejects('{"log": {"entries": [}', /^The file is not valid JSON: .*\(line 1, column \d+\)\.$/);
+    rejects('{"log": {"entries": [}', 'The file is not valid JSON: expected a value (line 1, column 22).');
+    rejects('{"log": {"entries": [', /^The file is not valid JSON: the text ends early \(expected a value\)/);
     rejects('[1, 2]', 'The file is an array, not a HAR object');
-    rejects('{"entries": []}', /^log is missing: this JSON is not a HAR file/);
-    rejects('{"log": "x"}', 'log is a string, not an object.');
-    rejects('{"log": {"version": "1.2"}}', 'log.entries is missing.');
-    rejects('{"log": {"entries": {}}}', 'log.entries is an object, not an array.');
+    rejects('{"entries": []}', /^log: missing; this JSON is not a HAR file/);
+    rejects('{"log": "x"}', 'log: expected an object, got "x".');
+    rejects('{"log": {"version": "1.2"}}', 'log.entries: missing (expected an array).');
+    rejects('{"log": {"entries": {}}}', 'log.entries: expected an array, got an object.');
+    rejects('{"log": {"creator": 7, "entries": []}}', 'log.creator: expected an object, got 7.');
   });
 
-  it('skips a bad entry with the reason and where, and imports the rest', () => {
+  it('never quotes the file in a JSON error (it may hold secrets)', () => {
+    let message = '';
+    try {
+      parseHar(
+        '{"log": {"entries": [{"request": {"headers": [{"name": "Authorization", "value": "Bearer s3cr3t"}]}} x]}}',
+      );
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^The file is not valid JSON: expected ',' or '\]' \(line 1, column \d+\)\.$/);
+    expect(message).not.toContain('s3cr3t');
+  });
+
+  it('skips a bad entry with the JSON path and what is wrong, and imports the rest', () => {
     const noUrl = minimalEntry();
     delete (noUrl.request as Record<string, unknown>).url;
     const badDate = minimalEntry({ startedDateTime: 'yesterday' });
     const badHeaders = minimalEntry();
     (badHeaders.request as Record<string, unknown>).headers = 'Accept: */*';
+    const badWait = minimalEntry({ timings: { send: 1, wait: 'abc', receive: 1 } });
+    const badHeader = minimalEntry();
+    (badHeader.response as Record<string, unknown>).headers = [{ name: 'X', value: 5 }];
+    const badStatus = minimalEntry();
+    (badStatus.response as Record<string, unknown>).status = '200';
     const result = parseHar(
-      har([minimalEntry(), noUrl, 42, badDate, minimalEntry({ request: null }), badHeaders, minimalEntry()]),
+      har([
+        minimalEntry(),
+        noUrl,
+        42,
+        badDate,
+        minimalEntry({ request: null }),
+        badHeaders,
+        badWait,
+        badHeader,
+        badStatus,
+        minimalEntry(),
+      ]),
     );
-    expect(result.exchanges.map((e) => e.id)).toEqual(['har-0', 'har-6']);
+    expect(result.exchanges.map((e) => e.id)).toEqual(['har-0', 'har-9']);
     expect(result.skipped).toEqual([
-      { index: 1, reason: 'log.entries[1].request.url is missing' },
-      { index: 2, reason: 'log.entries[2] is a number, not an object' },
-      { index: 3, reason: 'log.entries[3].startedDateTime "yesterday" is not a date' },
-      { index: 4, reason: 'log.entries[4].request is missing' },
-      { index: 5, reason: 'log.entries[5].request.headers is a string, not an array' },
+      { index: 1, reason: 'log.entries[1].request.url: missing (expected a URL)' },
+      { index: 2, reason: 'log.entries[2]: expected an object, got 42' },
+      {
+        index: 3,
+        reason: 'log.entries[3].startedDateTime: expected an ISO 8601 date and time, got "yesterday"',
+      },
+      { index: 4, reason: 'log.entries[4].request: expected an object, got null' },
+      { index: 5, reason: 'log.entries[5].request.headers: expected an array, got "Accept: */*"' },
+      { index: 6, reason: 'log.entries[6].timings.wait: expected a number, got "abc"' },
+      { index: 7, reason: 'log.entries[7].response.headers[0].value: expected a string, got 5' },
+      { index: 8, reason: 'log.entries[8].response.status: expected a whole number ≥ 0, got "200"' },
     ]);
   });
 
-  it('tolerates missing optional parts: response, timings, headers, content', () => {
+  it('shortens a long bad value in the reason', () => {
+    const [skipped] = parseHar(har([minimalEntry({ startedDateTime: 'x'.repeat(10_000) })])).skipped;
+    expect(skipped!.reason.length).toBeLessThan(120);
+  });
+
+  it('tolerates missing optional parts and nulls: response, timings, headers, content', () => {
     const bare = minimalEntry({ response: undefined, timings: undefined });
     delete (bare.request as Record<string, unknown>).headers;
-    const [exchange] = parseHar(har([bare])).exchanges;
-    expect(exchange).toMatchObject({ state: 'failed', timings: {}, request: { headers: [] } });
-    expect(exchange!.durationMs).toBe(10);
+    const nulls = minimalEntry({ timings: { send: null, wait: 8, receive: null }, serverIPAddress: null });
+    (nulls.response as Record<string, unknown>).content = {};
+    (nulls.response as Record<string, unknown>).redirectURL = null;
+    const { exchanges, skipped } = parseHar(har([bare, nulls]));
+    expect(skipped).toEqual([]);
+    expect(exchanges[0]).toMatchObject({ state: 'failed', timings: {}, request: { headers: [] } });
+    expect(exchanges[0]!.durationMs).toBe(10);
+    expect(exchanges[1]!.timings).toEqual({ wait: 8 });
+    expect(exchanges[1]!.connection.serverIp).toBeUndefined();
   });
 
   it('keeps ids unique when a file repeats an _netlens.id', () => {
@@ -332,46 +476,76 @@ describe('parseHar: malformed files', () => {
     expect(parseHar(har([a, b])).exchanges.map((e) => e.id)).toEqual(['same', 'same-1']);
   });
 
-  it('copies only well-typed NetLens fields from a crafted file', () => {
-    const crafted = minimalEntry({
-      _netlens: {
-        id: 'x',
-        connectionReused: false,
-        seq: 'nine',
-        state: 'exploded',
-        connectionInfo: {
-          serverIp: { toString: 'x' },
-          clientPort: '80',
-          tls: { protocol: 7, cipher: 'AES' },
+  it('rejects an entry whose NetLens fields are not what NetLens writes, naming the field', () => {
+    const crafted: [Record<string, unknown>, string][] = [
+      [
+        { _netlens: { id: 'x', connectionReused: false, seq: 'nine' } },
+        '_netlens.seq: expected a whole number ≥ 0, got "nine"',
+      ],
+      [
+        { _netlens: { id: 'x', connectionReused: false, state: 'exploded' } },
+        '_netlens.state: expected one of pending, complete, failed, got "exploded"',
+      ],
+      [
+        { _netlens: { id: 'x', connectionReused: false, connectionInfo: { serverIp: { toString: 'x' } } } },
+        '_netlens.connectionInfo.serverIp: expected a string, got an object',
+      ],
+      [
+        { _netlens: { id: 'x', connectionReused: false, connectionInfo: { tls: { protocol: 7 } } } },
+        '_netlens.connectionInfo.tls.protocol: expected a string, got 7',
+      ],
+      [
+        { _netlens: { id: 'x', connectionReused: false, tunnel: { reason: 'because' } } },
+        '_netlens.tunnel.reason: expected one of pass_through_host, client_rejected_certificate, not_tls, got "because"',
+      ],
+      [
+        {
+          _netlens: {
+            id: 'x',
+            connectionReused: false,
+            rule: { id: 'r', name: { evil: true }, actions: [] },
+          },
         },
-        tunnel: { reason: 'because', bytesFromClient: 1 },
-        websocket: { messagesFromClient: 'many', bytesFromServer: 10 },
-        rule: { id: 'r', name: { evil: true }, action: 'x' },
-        retry: { chainId: 'c', attempt: 'first' },
-        traceId: 42,
+        '_netlens.rule.name: expected a string, got an object',
+      ],
+      [
+        { _netlens: { id: 'x', connectionReused: false, retry: { chainId: 'c', attempt: 'first' } } },
+        '_netlens.retry.attempt: expected a whole number ≥ 1, got "first"',
+      ],
+      [
+        { _netlens: { id: 'x', connectionReused: false, traceId: 42 } },
+        '_netlens.traceId: expected a string, got 42',
+      ],
+      [{ _netlens: { connectionReused: false } }, '_netlens.id: missing (expected an exchange id)'],
+      [{ _netlens: 'x' }, '_netlens: expected an object, got "x"'],
+      [
+        { _error: { class: 'not_a_class', phase: 'wait', elapsedMs: 1 } },
+        '_error.class: expected one of dns_not_found',
+      ],
+      [
+        { _error: 5 },
+        "_error: expected an object (NetLens' diagnosis) or a string (Chrome's error name), got 5",
+      ],
+    ];
+    const { exchanges, skipped } = parseHar(har(crafted.map(([fields]) => minimalEntry(fields))));
+    expect(exchanges).toEqual([]);
+    expect(skipped).toHaveLength(crafted.length);
+    crafted.forEach(([, reason], i) => expect(skipped[i]!.reason).toContain(`log.entries[${i}].${reason}`));
+  });
+
+  it('reads the fields of NetLens 0.1 files: rule.action and _netlens.errorCode', () => {
+    const old = minimalEntry({
+      _netlens: {
+        id: 'old',
+        connectionReused: false,
+        rule: { id: 'r', name: 'slow', action: 'delay 5 ms' },
+        errorCode: 'ECONNRESET',
       },
-      _error: { class: 'not_a_class', message: 'x' },
+      _error: { class: 'connection_reset', phase: 'wait', elapsedMs: 3, message: 'reset' },
     });
-    const [exchange] = parseHar(har([crafted])).exchanges;
-    expect(exchange!.seq).toBe(1);
-    expect(exchange!.state).toBe('complete');
-    expect(exchange!.connection).toEqual({
-      id: 'har-conn-0',
-      reused: false,
-      tls: { cipher: 'AES' },
-      serverPort: 8080,
-    });
-    expect(exchange!.tunnel).toBeUndefined();
-    expect(exchange!.websocket).toEqual({
-      messagesFromClient: 0,
-      messagesFromServer: 0,
-      bytesFromClient: 0,
-      bytesFromServer: 10,
-    });
-    expect(exchange!.rule).toBeUndefined();
-    expect(exchange!.retry).toBeUndefined();
-    expect(exchange!.traceId).toBeUndefined();
-    expect(exchange!.error).toBeUndefined();
+    const [exchange] = parseHar(har([old])).exchanges;
+    expect(exchange!.rule).toEqual({ ruleId: 'r', ruleName: 'slow', action: 'delay 5 ms' });
+    expect(exchange!.error).toMatchObject({ class: 'connection_reset', code: 'ECONNRESET' });
   });
 
   it('uses the given id prefix for entries without a NetLens id', () => {
@@ -379,24 +553,131 @@ describe('parseHar: malformed files', () => {
   });
 });
 
-describe('jsonErrorOffset', () => {
-  it('returns -1 for valid JSON', () => {
-    for (const text of ['{}', '[]', ' {"a": [1, -2.5e3, true, false, null, "x\\n\\u00e9"]} ', '"s"', '0']) {
-      expect(jsonErrorOffset(text)).toBe(-1);
-    }
+describe('parseHar: failures recorded by other tools', () => {
+  function failed(
+    tool: string,
+    error: string,
+    timings: Record<string, unknown> = { connect: 3, send: 0, wait: 0, receive: 0 },
+  ) {
+    const entry = minimalEntry({ timings, time: 3 });
+    entry.response = {
+      status: 0,
+      statusText: '',
+      httpVersion: '',
+      cookies: [],
+      headers: [],
+      content: {},
+      redirectURL: '',
+      headersSize: -1,
+      bodySize: -1,
+      _error: error,
+    };
+    const text = JSON.stringify({
+      log: { version: '1.2', creator: { name: tool, version: '1' }, entries: [entry] },
+    });
+    return parseHar(text).exchanges[0]!;
+  }
+
+  it("maps mitmproxy's [Errno 60] Connect call failed to a connect timeout (ETIMEDOUT on macOS), not a refusal", () => {
+    const exchange = failed('mitmproxy exporthar', "[Errno 60] Connect call failed ('203.0.113.7', 443)");
+    expect(exchange.error).toMatchObject({ class: 'connect_timeout', phase: 'connect', code: 'ETIMEDOUT' });
+    expect(exchange.error!.detail).toBe("[Errno 60] Connect call failed ('203.0.113.7', 443)");
   });
 
-  it('points at the first character that makes JSON invalid', () => {
-    expect(jsonErrorOffset('{"a": [}')).toBe(7);
-    expect(jsonErrorOffset('{"a": 1,}')).toBe(8);
-    expect(jsonErrorOffset('{"a" 1}')).toBe(5);
-    expect(jsonErrorOffset("{'a': 1}")).toBe(1);
-    expect(jsonErrorOffset('[1, 2] x')).toBe(7);
-    expect(jsonErrorOffset('{"a": tru}')).toBe(6);
-    expect(jsonErrorOffset('{"a": "unterminated')).toBe(19);
+  it("keeps Chrome's ERR_INTERNET_DISCONNECTED unclassified, with its name and words", () => {
+    const exchange = failed('WebInspector', 'net::ERR_INTERNET_DISCONNECTED', {
+      blocked: 1.5,
+      dns: -1,
+      connect: -1,
+      ssl: -1,
+      send: 0,
+      wait: 0,
+      receive: 0,
+    });
+    expect(exchange.state).toBe('failed');
+    expect(exchange.error).toMatchObject({
+      class: 'unclassified',
+      code: 'ERR_INTERNET_DISCONNECTED',
+      detail: 'net::ERR_INTERNET_DISCONNECTED',
+      phase: 'dns',
+    });
+    expect(exchange.error!.message).toContain('does not say why for certain');
+    expect(exchange.error!.message).toContain('net::ERR_INTERNET_DISCONNECTED');
   });
 
-  it('gives line and column in the import error', () => {
-    expect(() => parseHar('{\n  "log": {\n    "entries": [,]\n  }\n}')).toThrow(/\(line 3, column 17\)\.$/);
+  it('keeps a free text that names no cause unclassified, in the phase the timings show', () => {
+    const exchange = failed('some tool', 'connection failed somehow', {
+      dns: 2,
+      connect: 40,
+      send: 0,
+      wait: 0,
+      receive: 0,
+    });
+    expect(exchange.error).toMatchObject({
+      class: 'unclassified',
+      phase: 'connect',
+      detail: 'connection failed somehow',
+    });
+    expect(exchange.error!.code).toBeUndefined();
+  });
+
+  it('keeps the certificate problem as the detail and the Chrome name as the code', () => {
+    const exchange = failed('WebInspector', 'net::ERR_CERT_COMMON_NAME_INVALID');
+    expect(exchange.error).toMatchObject({
+      class: 'tls_cert_invalid',
+      phase: 'tls',
+      detail: 'hostname_mismatch',
+      code: 'ERR_CERT_COMMON_NAME_INVALID',
+    });
+  });
+
+  it('reads an entry-level _error string (older Chrome) as the failure', () => {
+    const entry = minimalEntry({
+      _error: 'net::ERR_NAME_NOT_RESOLVED',
+      timings: { send: 0, wait: 0, receive: 0 },
+    });
+    entry.response = {
+      status: 0,
+      statusText: '',
+      httpVersion: '',
+      cookies: [],
+      headers: [],
+      content: {},
+      redirectURL: '',
+      headersSize: -1,
+      bodySize: -1,
+    };
+    const [exchange] = parseHar(har([entry])).exchanges;
+    expect(exchange!.error).toMatchObject({
+      class: 'dns_not_found',
+      phase: 'dns',
+      code: 'ERR_NAME_NOT_RESOLVED',
+    });
+  });
+});
+
+describe('HarImporter', () => {
+  it('imports entry by entry, holding only the log head (a streaming reader feeds it the same way)', () => {
+    const importer = new HarImporter({
+      version: '1.2',
+      creator: { name: 'mitmproxy exporthar', version: '0.1' },
+    });
+    expect(importer.head.creator.name).toBe('mitmproxy exporthar');
+    const first = importer.add(
+      minimalEntry({ timings: { connect: 40, ssl: 25, send: 1, wait: 2, receive: 3 } }),
+    );
+    // mitmproxy: ssl is outside connect, so connect stays 40.
+    expect(first!.exchange.timings).toMatchObject({ connect: 40, ssl: 25 });
+    expect(importer.add('not an entry')).toBeUndefined();
+    expect(importer.add(minimalEntry())!.exchange.id).toBe('har-2');
+    expect(importer.skipped).toEqual([
+      { index: 1, reason: 'log.entries[1]: expected an object, got "not an entry"' },
+    ]);
+  });
+
+  it("rejects a log head that is not HAR's", () => {
+    expect(() => new HarImporter({ creator: { name: 5 } })).toThrow(
+      'log.creator.name: expected a string, got 5.',
+    );
   });
 });
