@@ -14,6 +14,8 @@ import { ArgumentError } from './apiArguments.js';
 import { captureHandlers } from './captureHandlers.js';
 import { probeHandlers } from './probeHandlers.js';
 import { analysisHandlers } from './analysisHandlers.js';
+import { browserHandlers } from './browserHandlers.js';
+import { caHandlers } from './caHandlers.js';
 import type { ChannelHandler, HandlerTable } from './handlerTable.js';
 
 export type { ChannelHandler, HandlerTable } from './handlerTable.js';
@@ -57,6 +59,8 @@ export function buildHandlerTable(engine: Engine, extra: Partial<HandlerTable> =
     ...captureHandlers(engine),
     ...probeHandlers(engine),
     ...analysisHandlers(engine),
+    ...browserHandlers(engine),
+    ...caHandlers(engine),
     ...extra,
   };
 }

@@ -29,11 +29,19 @@ const ENTERPRISE_ROOTS_NOTE =
 function firefoxStores(env: TrustEnvironment, ca: CaIdentity): TrustStore[] {
   const roots = firefoxProfileRoots(env.platform, env.homeDir, env.env);
   if (env.platform !== 'linux' && !env.findExecutable('certutil')) {
-    return [absentStore('firefox', roots[0]!, `NSS certutil is not installed here; ${ENTERPRISE_ROOTS_NOTE}`)];
+    return [
+      absentStore('firefox', roots[0]!, `NSS certutil is not installed here; ${ENTERPRISE_ROOTS_NOTE}`),
+    ];
   }
   const profiles = discoverFirefoxProfiles(roots, env.readText, env.platform);
   if (profiles.length === 0) {
-    return [absentStore('firefox', roots[0]!, `no Firefox profile found (looked for profiles.ini in ${roots.join(', ')}).`)];
+    return [
+      absentStore(
+        'firefox',
+        roots[0]!,
+        `no Firefox profile found (looked for profiles.ini in ${roots.join(', ')}).`,
+      ),
+    ];
   }
   return profiles.map((profile) => nssStore(env, ca, 'firefox', profile.dir));
 }
@@ -185,7 +193,11 @@ export async function changeCaTrust(
     finalStatus.push(after.status);
     const done = action === 'install' ? after.status.trusted : after.uninstall.length === 0;
     if (done) {
-      changes.push({ ...base, location: after.status.location, outcome: action === 'install' ? 'installed' : 'removed' });
+      changes.push({
+        ...base,
+        location: after.status.location,
+        outcome: action === 'install' ? 'installed' : 'removed',
+      });
     } else {
       changes.push({
         ...base,

@@ -14,7 +14,11 @@ export interface FirefoxProfile {
 }
 
 /** Parses profiles.ini: every `[ProfileN]` section with a `Path` (relative to `root` when IsRelative=1). */
-export function parseProfilesIni(text: string, root: string, platform: NodeJS.Platform = process.platform): FirefoxProfile[] {
+export function parseProfilesIni(
+  text: string,
+  root: string,
+  platform: NodeJS.Platform = process.platform,
+): FirefoxProfile[] {
   const paths = platform === 'win32' ? path.win32 : path.posix;
   const profiles: FirefoxProfile[] = [];
   let section: Record<string, string> | undefined;
@@ -48,7 +52,11 @@ export function parseProfilesIni(text: string, root: string, platform: NodeJS.Pl
 }
 
 /** Where Firefox keeps profiles.ini, per OS; the first ones are the most common. */
-export function firefoxProfileRoots(platform: NodeJS.Platform, homeDir: string, env: NodeJS.ProcessEnv): string[] {
+export function firefoxProfileRoots(
+  platform: NodeJS.Platform,
+  homeDir: string,
+  env: NodeJS.ProcessEnv,
+): string[] {
   if (platform === 'darwin') return [path.posix.join(homeDir, 'Library', 'Application Support', 'Firefox')];
   if (platform === 'win32') {
     const appData = env.APPDATA ?? path.win32.join(homeDir, 'AppData', 'Roaming');

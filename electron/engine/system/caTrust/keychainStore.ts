@@ -19,7 +19,8 @@ export function loginKeychain(homeDir: string): string {
 /** The SHA-1 hashes (lower-case hex) in `security find-certificate -a -Z` output. */
 export function parseKeychainSha1s(text: string): Set<string> {
   const hashes = new Set<string>();
-  for (const match of text.matchAll(/^SHA-1 hash:\s*([0-9A-Fa-f]{40})\s*$/gm)) hashes.add(match[1]!.toLowerCase());
+  for (const match of text.matchAll(/^SHA-1 hash:\s*([0-9A-Fa-f]{40})\s*$/gm))
+    hashes.add(match[1]!.toLowerCase());
   return hashes;
 }
 
@@ -35,8 +36,16 @@ export function keychainInstallPlan(keychain: string, ca: CaIdentity, admin: boo
 
 export function keychainUninstallPlan(keychain: string, ca: CaIdentity, admin: boolean): TrustStep[] {
   return [
-    { kind: 'run', command: 'security', args: ['remove-trusted-cert', ...(admin ? ['-d'] : []), ca.certPath] },
-    { kind: 'run', command: 'security', args: ['delete-certificate', '-Z', ca.sha1Hex.toUpperCase(), keychain] },
+    {
+      kind: 'run',
+      command: 'security',
+      args: ['remove-trusted-cert', ...(admin ? ['-d'] : []), ca.certPath],
+    },
+    {
+      kind: 'run',
+      command: 'security',
+      args: ['delete-certificate', '-Z', ca.sha1Hex.toUpperCase(), keychain],
+    },
   ];
 }
 
@@ -56,7 +65,11 @@ export function keychainStore(env: TrustEnvironment, ca: CaIdentity, which: 'log
       const present = parseKeychainSha1s(listing.stdout).has(ca.sha1Hex);
       if (admin && !env.isAdmin) {
         const reason = 'needs root: run `sudo netlens ca --install --store system`.';
-        return { status: { store: kind, location: keychain, trusted: present, available: false, reason }, install: [], uninstall: [] };
+        return {
+          status: { store: kind, location: keychain, trusted: present, available: false, reason },
+          install: [],
+          uninstall: [],
+        };
       }
       return {
         status: { store: kind, location: keychain, trusted: present, available: true },

@@ -90,7 +90,12 @@ export function nssInstallPlan(options: {
   return steps;
 }
 
-export function nssUninstallPlan(options: { certutil: string; dir: string; listed: boolean; ca: CaIdentity }): TrustStep[] {
+export function nssUninstallPlan(options: {
+  certutil: string;
+  dir: string;
+  listed: boolean;
+  ca: CaIdentity;
+}): TrustStep[] {
   if (!options.listed) return [];
   return [
     {

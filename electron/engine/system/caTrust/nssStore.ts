@@ -23,7 +23,12 @@ export function sharedNssDir(homeDir: string): string {
  * One NSS database as a trust store: `nss` (~/.pki/nssdb, created when missing) or `firefox`
  * (a profile's, never created: Firefox makes it on the profile's first start).
  */
-export function nssStore(env: TrustEnvironment, ca: CaIdentity, kind: 'nss' | 'firefox', dir: string): TrustStore {
+export function nssStore(
+  env: TrustEnvironment,
+  ca: CaIdentity,
+  kind: 'nss' | 'firefox',
+  dir: string,
+): TrustStore {
   return {
     kind,
     location: dir,
@@ -45,15 +50,26 @@ export function nssStore(env: TrustEnvironment, ca: CaIdentity, kind: 'nss' | 'f
         }
         if (!env.canWrite(dir)) return unavailable(kind, dir, `${dir} cannot be created: no write access.`);
         return {
-          status: { store: kind, location: dir, trusted: false, available: true, reason: 'no NSS database yet: it is created on install.' },
+          status: {
+            store: kind,
+            location: dir,
+            trusted: false,
+            available: true,
+            reason: 'no NSS database yet: it is created on install.',
+          },
           install: nssInstallPlan({ certutil, dir, dbExists: false, listed: false, ca }),
           uninstall: [],
         };
       }
       const listing = await env.run(certutil, nssListArgs(dir));
       if (listing.code !== 0) {
-        const message = (listing.stderr || listing.stdout).trim().split('\n')[0] ?? `exit code ${listing.code}`;
-        return unavailable(kind, dir, `certutil cannot read this database: ${explainCertutilFailure(message, dir)}`);
+        const message =
+          (listing.stderr || listing.stdout).trim().split('\n')[0] ?? `exit code ${listing.code}`;
+        return unavailable(
+          kind,
+          dir,
+          `certutil cannot read this database: ${explainCertutilFailure(message, dir)}`,
+        );
       }
       const entries = parseCertutilList(listing.stdout);
       const listed = isListedIn(entries, ca.nickname);

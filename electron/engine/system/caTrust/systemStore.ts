@@ -86,19 +86,30 @@ function pemBodies(text: string): Set<string> {
   return bodies;
 }
 
-export function systemInstallPlan(layout: SystemStoreLayout, anchorFile: string, ca: CaIdentity, update?: string): TrustStep[] {
+export function systemInstallPlan(
+  layout: SystemStoreLayout,
+  anchorFile: string,
+  ca: CaIdentity,
+  update?: string,
+): TrustStep[] {
   const steps: TrustStep[] = [{ kind: 'writeFile', path: anchorFile, contents: ca.certPem, mode: 0o644 }];
   if (update) steps.push({ kind: 'run', command: update, args: layout.update.slice(1) });
   return steps;
 }
 
-export function systemUninstallPlan(layout: SystemStoreLayout, anchorFile: string, update?: string): TrustStep[] {
+export function systemUninstallPlan(
+  layout: SystemStoreLayout,
+  anchorFile: string,
+  update?: string,
+): TrustStep[] {
   const steps: TrustStep[] = [{ kind: 'remove', path: anchorFile }];
   if (update) steps.push({ kind: 'run', command: update, args: layout.update.slice(1) });
   return steps;
 }
 
-const LOOKED_FOR = KNOWN_SYSTEM_LAYOUTS.map((layout) => `${layout.update[0]} with ${layout.anchorDir}`).join(', ');
+const LOOKED_FOR = KNOWN_SYSTEM_LAYOUTS.map((layout) => `${layout.update[0]} with ${layout.anchorDir}`).join(
+  ', ',
+);
 
 export function linuxSystemStore(env: TrustEnvironment, ca: CaIdentity): TrustStore {
   const layout = detectSystemLayout(env);
@@ -107,7 +118,8 @@ export function linuxSystemStore(env: TrustEnvironment, ca: CaIdentity): TrustSt
     kind: 'system',
     location,
     async inspect(): Promise<TrustStoreState> {
-      if (!layout) return unavailable('system', location, `no known system CA store found (looked for ${LOOKED_FOR}).`);
+      if (!layout)
+        return unavailable('system', location, `no known system CA store found (looked for ${LOOKED_FOR}).`);
       const anchorFile = path.join(layout.anchorDir, `${ca.fileStem}${layout.extension}`);
       const update = layout.update.length > 0 ? env.findExecutable(layout.update[0]!) : undefined;
       if (layout.update.length > 0 && !update) {
@@ -117,7 +129,8 @@ export function linuxSystemStore(env: TrustEnvironment, ca: CaIdentity): TrustSt
       const present = current !== undefined && samePem(current, ca.certPem);
       const bundleText = layout.bundlePath ? env.readText(layout.bundlePath) : undefined;
       const inBundle =
-        bundleText === undefined || pemBodies(bundleText).has(pemBodies(ca.certPem).values().next().value ?? '');
+        bundleText === undefined ||
+        pemBodies(bundleText).has(pemBodies(ca.certPem).values().next().value ?? '');
       const trusted = present && inBundle;
       const writable = env.canWrite(layout.anchorDir);
       const status = {
@@ -127,7 +140,9 @@ export function linuxSystemStore(env: TrustEnvironment, ca: CaIdentity): TrustSt
         available: writable,
         ...(writable
           ? present && !inBundle
-            ? { reason: `the file is there but ${layout.bundlePath} does not hold it yet: ${layout.update.join(' ')} has not run.` }
+            ? {
+                reason: `the file is there but ${layout.bundlePath} does not hold it yet: ${layout.update.join(' ')} has not run.`,
+              }
             : {}
           : { reason: 'needs root: run `sudo netlens ca --install --store system`.' }),
       };

@@ -30,7 +30,8 @@ export async function runTrustSteps(steps: readonly TrustStep[], run: CommandRun
         case 'run': {
           const result = await run(step.command, step.args);
           if (result.code !== 0) {
-            const output = firstLines(result.stderr) || firstLines(result.stdout) || `exit code ${result.code}`;
+            const output =
+              firstLines(result.stderr) || firstLines(result.stdout) || `exit code ${result.code}`;
             throw new TrustStepError(step, `\`${describeStep(step)}\` failed: ${output}`);
           }
           break;

@@ -19,5 +19,9 @@ export interface TrustStore {
 }
 
 export function unavailable(kind: CaStoreKind, location: string, reason: string): TrustStoreState {
-  return { status: { store: kind, location, trusted: false, available: false, reason }, install: [], uninstall: [] };
+  return {
+    status: { store: kind, location, trusted: false, available: false, reason },
+    install: [],
+    uninstall: [],
+  };
 }
