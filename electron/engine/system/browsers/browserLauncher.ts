@@ -12,7 +12,7 @@ import { caIdentityOf } from '../caTrust/caIdentity.js';
 import { runCommand, type CommandRunner } from '../caTrust/commandRunner.js';
 import { findExecutable } from '../caTrust/executableSearch.js';
 import { CERTUTIL_MISSING_MESSAGE, nssInstallPlan } from '../caTrust/nssDatabase.js';
-import { runTrustSteps } from '../caTrust/trustStepRunner.js';
+import { realStepExecutor, runTrustSteps } from '../caTrust/trustStepRunner.js';
 import { chromiumArgs } from './chromiumArgs.js';
 import { FIREFOX_ENVIRONMENT, firefoxArgs, firefoxUserJs } from './firefoxProfile.js';
 import { spkiSha256Base64 } from './spkiHash.js';
@@ -98,7 +98,7 @@ async function prepareFirefoxProfile(
   try {
     await runTrustSteps(
       nssInstallPlan({ certutil, dir: profileDir, dbExists: false, listed: false, ca }),
-      options.run ?? runCommand,
+      realStepExecutor(options.run ?? runCommand),
     );
   } catch (error) {
     throw new BrowserLaunchError(

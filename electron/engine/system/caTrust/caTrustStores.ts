@@ -182,7 +182,7 @@ export async function changeCaTrust(
       continue;
     }
     try {
-      await runTrustSteps(steps, env.run);
+      await runTrustSteps(steps, env);
     } catch (error) {
       const message = error instanceof TrustStepError ? error.message : (error as Error).message;
       changes.push({ ...base, outcome: 'failed', message: store.explain ? store.explain(message) : message });

@@ -8,8 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCommand, type CommandRunner } from './commandRunner.js';
 import { findExecutable } from './executableSearch.js';
+import { realStepExecutor, type StepExecutor } from './trustStepRunner.js';
 
-export interface TrustEnvironment {
+export interface TrustEnvironment extends StepExecutor {
   platform: NodeJS.Platform;
   homeDir: string;
   env: NodeJS.ProcessEnv;
@@ -17,7 +18,6 @@ export interface TrustEnvironment {
   isAdmin: boolean;
   /** The user who ran `sudo netlens …`: their own stores are not root's, so they are left alone. */
   sudoUser?: string;
-  run: CommandRunner;
   findExecutable(name: string): string | undefined;
   readText(file: string): string | undefined;
   exists(file: string): boolean;
@@ -31,14 +31,15 @@ const SBIN_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
 export function systemTrustEnvironment(env: NodeJS.ProcessEnv = process.env): TrustEnvironment {
   const platform = process.platform;
   const isAdmin = typeof process.getuid === 'function' && process.getuid() === 0;
+  const run: CommandRunner = (command, args, options) => runCommand(command, args, { env, ...options });
   return {
+    ...realStepExecutor(run),
     platform,
     ...(isAdmin && env.SUDO_USER && env.SUDO_USER !== 'root' ? { sudoUser: env.SUDO_USER } : {}),
     // HOME first, so a temporary HOME (tests, `HOME=… netlens ca`) is honoured like every tool does.
     homeDir: (platform === 'win32' ? env.USERPROFILE : env.HOME) || os.homedir(),
     env,
     isAdmin,
-    run: (command, args, options) => runCommand(command, args, { env, ...options }),
     findExecutable: (name) =>
       findExecutable(name, {
         pathValue: env.PATH ?? env.Path,
