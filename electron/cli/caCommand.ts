@@ -39,7 +39,7 @@ export function caStatusText(status: CaTrustStatus): string {
   const lines = [`NetLens CA  ${status.caCertPath}`, `SHA-256     ${status.caFingerprint256}`, ''];
   const rows = status.stores.map((store) => ({
     store: store.store,
-    trusted: store.trusted ? 'yes' : store.available ? 'no' : store.trusted ? 'yes' : '-',
+    trusted: store.trusted ? 'yes' : store.available ? 'no' : '-',
     location: store.location,
     reason: store.reason,
   }));
