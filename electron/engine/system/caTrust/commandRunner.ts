@@ -45,5 +45,7 @@ export const runCommand: CommandRunner = (command, args, options = {}) =>
         resolve({ code: typeof failure.code === 'number' ? failure.code : 1, stdout, stderr });
       },
     );
+    // A command that exits without reading its input (`true --version`) closes the pipe first.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(options.input ?? '');
   });
