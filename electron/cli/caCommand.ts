@@ -65,17 +65,11 @@ export function caChangesText(changes: readonly CaStoreChange[]): string {
 }
 
 /** Whether a change run went well enough to exit 0, and the one-line error otherwise. */
-export function caChangeProblem(
-  changes: readonly CaStoreChange[],
-  action: 'install' | 'uninstall',
-): string | undefined {
+export function caChangeProblem(changes: readonly CaStoreChange[], action: 'install' | 'uninstall'): string | undefined {
   const failed = changes.filter((change) => change.outcome === 'failed');
   if (failed.length > 0) {
-    const done = changes.filter((change) => change.outcome === 'installed' || change.outcome === 'removed');
-    const doneText =
-      done.length > 0
-        ? ` It was ${action === 'install' ? 'installed into' : 'removed from'} ${done.map((c) => c.store).join(', ')}.`
-        : '';
+    const done = storeNames(changes.filter((change) => change.outcome === 'installed' || change.outcome === 'removed'));
+    const doneText = done ? ` It was ${action === 'install' ? 'installed into' : 'removed from'} ${done}.` : '';
     return `The CA could not be ${action === 'install' ? 'installed into' : 'removed from'} ${failed.map((c) => `${c.store} (${c.location})`).join(', ')}: see above.${doneText}`;
   }
   const usable = changes.filter((change) => change.outcome !== 'skipped');
@@ -84,6 +78,13 @@ export function caChangeProblem(
     return `No store could be changed: ${reasons.join(' ') || 'none is available here.'}`;
   }
   return undefined;
+}
+
+/** `nss, firefox (2)`: each kind of store once, with how many when more than one. */
+function storeNames(changes: readonly CaStoreChange[]): string {
+  const counts = new Map<string, number>();
+  for (const change of changes) counts.set(change.store, (counts.get(change.store) ?? 0) + 1);
+  return [...counts].map(([store, count]) => (count > 1 ? `${store} (${count})` : store)).join(', ');
 }
 
 function parseStoreFlag(value: string | undefined): CaStore {
