@@ -65,11 +65,18 @@ export function caChangesText(changes: readonly CaStoreChange[]): string {
 }
 
 /** Whether a change run went well enough to exit 0, and the one-line error otherwise. */
-export function caChangeProblem(changes: readonly CaStoreChange[], action: 'install' | 'uninstall'): string | undefined {
+export function caChangeProblem(
+  changes: readonly CaStoreChange[],
+  action: 'install' | 'uninstall',
+): string | undefined {
   const failed = changes.filter((change) => change.outcome === 'failed');
   if (failed.length > 0) {
-    const done = storeNames(changes.filter((change) => change.outcome === 'installed' || change.outcome === 'removed'));
-    const doneText = done ? ` It was ${action === 'install' ? 'installed into' : 'removed from'} ${done}.` : '';
+    const done = storeNames(
+      changes.filter((change) => change.outcome === 'installed' || change.outcome === 'removed'),
+    );
+    const doneText = done
+      ? ` It was ${action === 'install' ? 'installed into' : 'removed from'} ${done}.`
+      : '';
     return `The CA could not be ${action === 'install' ? 'installed into' : 'removed from'} ${failed.map((c) => `${c.store} (${c.location})`).join(', ')}: see above.${doneText}`;
   }
   const usable = changes.filter((change) => change.outcome !== 'skipped');

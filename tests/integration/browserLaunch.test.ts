@@ -11,11 +11,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '@engine/system/browsers/browserLauncher.js';
 import type { Exchange } from '@shared/model.js';
 import { makeTestPki, type TestPki } from '@fixtures/certificates.js';
-import { certutilExecutable, chromiumExecutable, chromiumInfo, firefoxInfo } from '@fixtures/browserExecutables.js';
+import {
+  certutilExecutable,
+  chromiumExecutable,
+  chromiumInfo,
+  firefoxInfo,
+} from '@fixtures/browserExecutables.js';
 import { httpsOrigin, startProxy, type Origin, type TestProxy } from './proxyHarness.js';
 import { buildCli, runCli, tempDir, type BuiltCli } from './cliHarness.js';
 
-const PAGE = '<!doctype html><html><head><title>NetLens test page</title></head><body>intercepted page</body></html>';
+const PAGE =
+  '<!doctype html><html><head><title>NetLens test page</title></head><body>intercepted page</body></html>';
 
 let pki: TestPki;
 let origin: Origin;
@@ -50,7 +56,9 @@ async function proxy(): Promise<TestProxy> {
 
 async function expectIntercepted(p: TestProxy, exchange: Exchange, source: string): Promise<void> {
   expect(exchange.source).toBe(source);
-  expect(exchange.request.url).toBe(`https://127.0.0.1:${origin.port}${new URL(exchange.request.url).pathname}`);
+  expect(exchange.request.url).toBe(
+    `https://127.0.0.1:${origin.port}${new URL(exchange.request.url).pathname}`,
+  );
   expect(exchange.response?.status).toBe(200);
   // A new upstream connection: every phase was timed.
   expect(exchange.timings.connect).toBeGreaterThanOrEqual(0);
@@ -90,7 +98,11 @@ describe('Chromium trusting the CA by SPKI', () => {
 
 describe('Chromium trusting the CA through ~/.pki/nssdb (netlens ca --install --store nss)', () => {
   /** Chromium as a user would start it: the proxy flags, no SPKI flag, HOME whose NSS database it reads. */
-  function runChromium(home: string, proxyPort: number, url: string): Promise<{ code: number | null; stdout: string }> {
+  function runChromium(
+    home: string,
+    proxyPort: number,
+    url: string,
+  ): Promise<{ code: number | null; stdout: string }> {
     return new Promise((resolve) => {
       const child = spawn(
         chromiumExecutable(),
@@ -124,10 +136,19 @@ describe('Chromium trusting the CA through ~/.pki/nssdb (netlens ca --install --
     // Control: the same Chromium and HOME layout without the CA rejects the NetLens certificate.
     const control = await proxy();
     try {
-      const bare = await runChromium(dir('home-bare'), control.port, `https://127.0.0.1:${origin.port}/no-nss`);
+      const bare = await runChromium(
+        dir('home-bare'),
+        control.port,
+        `https://127.0.0.1:${origin.port}/no-nss`,
+      );
       expect(bare.stdout).not.toContain('intercepted page');
-      const rejected = await control.finished((e) => e.request.url.includes(`127.0.0.1:${origin.port}`), 20_000);
-      expect(rejected.error?.detail ?? rejected.tunnel?.reason).toMatch(/certificate_unknown|unknown_ca|bad_certificate|client_rejected_certificate/);
+      const rejected = await control.finished(
+        (e) => e.request.url.includes(`127.0.0.1:${origin.port}`),
+        20_000,
+      );
+      expect(rejected.error?.detail ?? rejected.tunnel?.reason).toMatch(
+        /certificate_unknown|unknown_ca|bad_certificate|client_rejected_certificate/,
+      );
     } finally {
       await control.close();
     }
@@ -173,7 +194,9 @@ describe('Firefox ESR with the CA in its throw-away profile', () => {
           `user_pref("network.proxy.ssl_port", ${source.port});`,
         );
         const listing = await new Promise<string>((resolve) =>
-          execFile(certutilExecutable(), ['-L', '-d', `sql:${launched.profileDir}`], (_e, stdout) => resolve(stdout)),
+          execFile(certutilExecutable(), ['-L', '-d', `sql:${launched.profileDir}`], (_e, stdout) =>
+            resolve(stdout),
+          ),
         );
         expect(listing).toMatch(/NetLens CA [0-9a-f]{16}\s+C,,/);
         const exchange = await p.finished((e) => e.request.url.endsWith('/firefox'), 45_000);
@@ -184,7 +207,9 @@ describe('Firefox ESR with the CA in its throw-away profile', () => {
       }
       const others = p.engine.exchanges
         .list()
-        .filter((e) => e.source === source.source && !e.request.url.startsWith(`https://127.0.0.1:${origin.port}/`));
+        .filter(
+          (e) => e.source === source.source && !e.request.url.startsWith(`https://127.0.0.1:${origin.port}/`),
+        );
       expect(others.map((e) => e.request.url)).toEqual([]);
     } finally {
       await p.close();

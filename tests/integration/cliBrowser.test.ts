@@ -14,7 +14,16 @@ import { controlRequest } from '@cli/runningNetlens.js';
 import { makeTestPki, type TestPki } from '@fixtures/certificates.js';
 import { chromiumExecutable, firefoxExecutable, certutilExecutable } from '@fixtures/browserExecutables.js';
 import { httpsOrigin, type Origin } from './proxyHarness.js';
-import { buildCli, listening, root, runCli, spawnProxy, tempDir, type BuiltCli, type ProxyChild } from './cliHarness.js';
+import {
+  buildCli,
+  listening,
+  root,
+  runCli,
+  spawnProxy,
+  tempDir,
+  type BuiltCli,
+  type ProxyChild,
+} from './cliHarness.js';
 
 const LINE = /^NetLens browser: (chromium|firefox) pid (\d+) profile (\S+)$/;
 
@@ -61,7 +70,10 @@ interface BrowserRun {
 }
 
 function netlensBrowser(args: string[], env: NodeJS.ProcessEnv = process.env): BrowserRun {
-  const child = spawn(process.execPath, [cli.runner, 'browser', '--data-dir', dataDir, ...args], { cwd: root, env });
+  const child = spawn(process.execPath, [cli.runner, 'browser', '--data-dir', dataDir, ...args], {
+    cwd: root,
+    env,
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8');
@@ -95,7 +107,8 @@ function netlensBrowser(args: string[], env: NodeJS.ProcessEnv = process.env): B
 /** The NDJSON exchange line of the running proxy for this path, waiting (bounded). */
 async function exchangeLine(pathname: string, timeoutMs = 45_000): Promise<Record<string, unknown>> {
   const line = await proxy.waitForLine(
-    (l) => l.startsWith('{"type":"exchange"') && l.includes(`"url":"https://127.0.0.1:${origin.port}${pathname}"`),
+    (l) =>
+      l.startsWith('{"type":"exchange"') && l.includes(`"url":"https://127.0.0.1:${origin.port}${pathname}"`),
     timeoutMs,
   );
   return JSON.parse(line) as Record<string, unknown>;
@@ -107,7 +120,11 @@ async function openSources(): Promise<string[]> {
   return list.map((s) => s.source);
 }
 
-async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 10_000): Promise<void> {
+async function until(
+  check: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -136,7 +153,7 @@ describe('netlens browser with a running netlens proxy', () => {
     expect(await openSources()).not.toContain(exchange.source);
   });
 
-  it("exits when the browser does, with 128 + the signal that ended it, and cleans up", async () => {
+  it('exits when the browser does, with 128 + the signal that ended it, and cleans up', async () => {
     const run = netlensBrowser(['--headless', `https://127.0.0.1:${origin.port}/cli-exit`]);
     const { pid, profile } = await run.line();
     await exchangeLine('/cli-exit');
@@ -150,7 +167,12 @@ describe('netlens browser with a running netlens proxy', () => {
   it('starts Firefox in a profile trusting the CA, labelled firefox#N', async () => {
     firefoxExecutable();
     certutilExecutable();
-    const run = netlensBrowser(['--headless', '--browser', 'firefox', `https://127.0.0.1:${origin.port}/cli-firefox`]);
+    const run = netlensBrowser([
+      '--headless',
+      '--browser',
+      'firefox',
+      `https://127.0.0.1:${origin.port}/cli-firefox`,
+    ]);
     const { name, profile } = await run.line();
     expect(name).toBe('firefox');
     const exchange = await exchangeLine('/cli-firefox');
@@ -175,7 +197,9 @@ describe('netlens browser: what a user can get wrong', () => {
   it('a browser that is not installed: exit 1, naming where it looked', async () => {
     const result = await runCli(cli, ['browser', '--browser', 'brave', '--data-dir', dataDir]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^netlens: No Brave found; looked for brave-browser, brave-browser-stable, brave on PATH, \/opt\/brave.com\/brave, /);
+    expect(result.stderr).toMatch(
+      /^netlens: No Brave found; looked for brave-browser, brave-browser-stable, brave on PATH, \/opt\/brave.com\/brave, /,
+    );
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(2);
   });
 
@@ -207,17 +231,29 @@ describe('netlens browser: what a user can get wrong', () => {
     const emptyPath = tempDir('cli-browser-path');
     dirs.push(emptyPath);
     const before = await openSources();
-    const result = await runCli(cli, ['browser', '--browser', 'firefox', '--headless', '--data-dir', dataDir], {
-      env: { ...process.env, PATH: emptyPath },
-    });
+    const result = await runCli(
+      cli,
+      ['browser', '--browser', 'firefox', '--headless', '--data-dir', dataDir],
+      {
+        env: { ...process.env, PATH: emptyPath },
+      },
+    );
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^netlens: certutil \(the NSS tools\) is not installed: install libnss3-tools/);
+    expect(result.stderr).toMatch(
+      /^netlens: certutil \(the NSS tools\) is not installed: install libnss3-tools/,
+    );
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
     await until(async () => (await openSources()).length === before.length, 'the source port to be released');
   });
 
   it('a URL argument that is a flag: usage error, exit 2', async () => {
-    const result = await runCli(cli, ['browser', '--data-dir', dataDir, '--', '--remote-debugging-port=9222']);
+    const result = await runCli(cli, [
+      'browser',
+      '--data-dir',
+      dataDir,
+      '--',
+      '--remote-debugging-port=9222',
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('is not a URL');
   });

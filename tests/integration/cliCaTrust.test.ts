@@ -32,11 +32,18 @@ function dir(prefix: string): string {
 }
 
 function listNss(db: string): Promise<string> {
-  return new Promise((resolve) => execFile(certutil, ['-L', '-d', `sql:${db}`], (_e, stdout) => resolve(stdout)));
+  return new Promise((resolve) =>
+    execFile(certutil, ['-L', '-d', `sql:${db}`], (_e, stdout) => resolve(stdout)),
+  );
 }
 
 /** A temporary HOME with two Firefox profiles (databases made by certutil, as Firefox would). */
-async function user(): Promise<{ home: string; dataDir: string; profiles: string[]; env: NodeJS.ProcessEnv }> {
+async function user(): Promise<{
+  home: string;
+  dataDir: string;
+  profiles: string[];
+  env: NodeJS.ProcessEnv;
+}> {
   const home = dir('ca-home');
   const dataDir = dir('ca-data');
   const root = path.join(home, '.mozilla', 'firefox');
@@ -49,17 +56,29 @@ async function user(): Promise<{ home: string; dataDir: string; profiles: string
   for (const profile of profiles) {
     fs.mkdirSync(profile);
     await new Promise<void>((resolve, reject) =>
-      execFile(certutil, ['-N', '-d', `sql:${profile}`, '--empty-password'], (error) => (error ? reject(error) : resolve())),
+      execFile(certutil, ['-N', '-d', `sql:${profile}`, '--empty-password'], (error) =>
+        error ? reject(error) : resolve(),
+      ),
     );
   }
   // No SUDO_USER and no system-store override: only what each test adds.
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
-  for (const key of ['SUDO_USER', 'NETLENS_SYSTEM_CA_DIR', 'NETLENS_SYSTEM_CA_UPDATE', 'NETLENS_SYSTEM_CA_BUNDLE', 'NETLENS_HOME']) delete env[key];
+  for (const key of [
+    'SUDO_USER',
+    'NETLENS_SYSTEM_CA_DIR',
+    'NETLENS_SYSTEM_CA_UPDATE',
+    'NETLENS_SYSTEM_CA_BUNDLE',
+    'NETLENS_HOME',
+  ])
+    delete env[key];
   return { home, dataDir, profiles, env };
 }
 
 /** A system store in a temporary folder; the update command rebuilds the bundle, or fails. */
-function fakeSystemStore(env: NodeJS.ProcessEnv, options: { failing?: boolean } = {}): { anchors: string; bundle: string } {
+function fakeSystemStore(
+  env: NodeJS.ProcessEnv,
+  options: { failing?: boolean } = {},
+): { anchors: string; bundle: string } {
   const base = dir('ca-system');
   const anchors = path.join(base, 'anchors');
   const bundle = path.join(base, 'ca-bundle.crt');
@@ -92,7 +111,9 @@ describe('netlens ca --install / --uninstall / --status', () => {
     expect(again.stdout).toMatch(/^unchanged\s+nss\s+\S+\s+\(already trusted\)\n$/);
     expect((await listNss(nssdb)).match(/NetLens CA/g)).toHaveLength(1);
 
-    const removed = await runCli(cli, ['ca', '--uninstall', '--store', 'nss', '--data-dir', dataDir], { env });
+    const removed = await runCli(cli, ['ca', '--uninstall', '--store', 'nss', '--data-dir', dataDir], {
+      env,
+    });
     expect(removed.code).toBe(0);
     expect(removed.stdout.split(/\s+/)[0]).toBe('removed');
     expect(await listNss(nssdb)).not.toContain('NetLens CA');
@@ -102,7 +123,12 @@ describe('netlens ca --install / --uninstall / --status', () => {
     const { home, dataDir, profiles, env } = await user();
     const install = await runCli(cli, ['ca', '--install', '--data-dir', dataDir], { env });
     expect(install.code).toBe(0);
-    expect(install.stdout.trimEnd().split('\n').map((l) => l.split(/\s+/).slice(0, 3))).toEqual([
+    expect(
+      install.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.split(/\s+/).slice(0, 3)),
+    ).toEqual([
       ['installed', 'nss', path.join(home, '.pki', 'nssdb')],
       ['installed', 'firefox', profiles[0]],
       ['installed', 'firefox', profiles[1]],
@@ -110,9 +136,15 @@ describe('netlens ca --install / --uninstall / --status', () => {
     expect(install.stderr).toContain('restart Firefox');
     for (const profile of profiles) expect(await listNss(profile)).toMatch(/NetLens CA [0-9a-f]{16}\s+C,,/);
 
-    const status = await runCli(cli, ['ca', '--status', '--json', '--store', 'user', '--data-dir', dataDir], { env });
+    const status = await runCli(cli, ['ca', '--status', '--json', '--store', 'user', '--data-dir', dataDir], {
+      env,
+    });
     expect(status.code).toBe(0);
-    const parsed = JSON.parse(status.stdout) as { caCertPath: string; caFingerprint256: string; stores: { store: string; trusted: boolean }[] };
+    const parsed = JSON.parse(status.stdout) as {
+      caCertPath: string;
+      caFingerprint256: string;
+      stores: { store: string; trusted: boolean }[];
+    };
     expect(parsed.caCertPath).toBe(path.join(dataDir, 'ca', 'netlens-ca.pem'));
     expect(parsed.caFingerprint256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
     expect(parsed.stores.map((s) => [s.store, s.trusted])).toEqual([
@@ -129,20 +161,31 @@ describe('netlens ca --install / --uninstall / --status', () => {
   it('the system store (overridden to a temporary folder): anchor file, update command, bundle checked', async () => {
     const { dataDir, env } = await user();
     const { anchors, bundle } = fakeSystemStore(env);
-    const install = await runCli(cli, ['ca', '--install', '--store', 'system', '--data-dir', dataDir], { env });
+    const install = await runCli(cli, ['ca', '--install', '--store', 'system', '--data-dir', dataDir], {
+      env,
+    });
     expect(install.code).toBe(0);
     const anchor = fs.readdirSync(anchors);
     expect(anchor).toEqual([expect.stringMatching(/^netlens-ca-[0-9a-f]{16}\.crt$/)]);
-    expect(install.stdout.split(/\s+/).slice(0, 3)).toEqual(['installed', 'system', path.join(anchors, anchor[0]!)]);
-    expect(fs.readFileSync(bundle, 'utf8')).toBe(fs.readFileSync(path.join(dataDir, 'ca', 'netlens-ca.pem'), 'utf8'));
+    expect(install.stdout.split(/\s+/).slice(0, 3)).toEqual([
+      'installed',
+      'system',
+      path.join(anchors, anchor[0]!),
+    ]);
+    expect(fs.readFileSync(bundle, 'utf8')).toBe(
+      fs.readFileSync(path.join(dataDir, 'ca', 'netlens-ca.pem'), 'utf8'),
+    );
     expect((fs.statSync(path.join(anchors, anchor[0]!)).mode & 0o777).toString(8)).toBe('644');
 
     const status = JSON.parse(
-      (await runCli(cli, ['ca', '--status', '--json', '--store', 'system', '--data-dir', dataDir], { env })).stdout,
+      (await runCli(cli, ['ca', '--status', '--json', '--store', 'system', '--data-dir', dataDir], { env }))
+        .stdout,
     ) as { stores: { trusted: boolean }[] };
     expect(status.stores.map((s) => s.trusted)).toEqual([true]);
 
-    const uninstall = await runCli(cli, ['ca', '--uninstall', '--store', 'system', '--data-dir', dataDir], { env });
+    const uninstall = await runCli(cli, ['ca', '--uninstall', '--store', 'system', '--data-dir', dataDir], {
+      env,
+    });
     expect(uninstall.code).toBe(0);
     expect(fs.readdirSync(anchors)).toEqual([]);
     expect(fs.readFileSync(bundle, 'utf8')).toBe('');
@@ -161,7 +204,9 @@ describe('netlens ca --install / --uninstall / --status', () => {
       ['failed', 'system'],
     ]);
     expect(lines[3]).toContain('update-ca-certificates: cannot write the bundle');
-    expect(result.stderr).toMatch(/^netlens: The CA could not be installed into system \(.+\): see above\. It was installed into nss, firefox \(2\)\.\n$/);
+    expect(result.stderr).toMatch(
+      /^netlens: The CA could not be installed into system \(.+\): see above\. It was installed into nss, firefox \(2\)\.\n$/,
+    );
     expect(await listNss(path.join(home, '.pki', 'nssdb'))).toMatch(/NetLens CA [0-9a-f]{16}\s+C,,/);
   });
 
@@ -179,10 +224,16 @@ describe('netlens ca --install / --uninstall / --status', () => {
 
   it('--dry-run prints the commands and changes nothing', async () => {
     const { home, dataDir, env } = await user();
-    const result = await runCli(cli, ['ca', '--install', '--store', 'nss', '--dry-run', '--data-dir', dataDir], { env });
+    const result = await runCli(
+      cli,
+      ['ca', '--install', '--store', 'nss', '--dry-run', '--data-dir', dataDir],
+      { env },
+    );
     expect(result.code).toBe(0);
     const nssdb = path.join(home, '.pki', 'nssdb');
-    expect(result.stdout).toContain(`nss  ${nssdb}\n  mkdir -p ${nssdb}\n  ${certutil} -N -d sql:${nssdb} --empty-password\n`);
+    expect(result.stdout).toContain(
+      `nss  ${nssdb}\n  mkdir -p ${nssdb}\n  ${certutil} -N -d sql:${nssdb} --empty-password\n`,
+    );
     expect(fs.existsSync(nssdb)).toBe(false);
   });
 
@@ -190,7 +241,10 @@ describe('netlens ca --install / --uninstall / --status', () => {
     const { dataDir, env } = await user();
     const cases: [string[], RegExp][] = [
       [['--install', '--status'], /Use one of --install, --uninstall and --status/],
-      [['--install', '--store', 'browser'], /--store must be one of user, nss, firefox, system, all, got "browser"/],
+      [
+        ['--install', '--store', 'browser'],
+        /--store must be one of user, nss, firefox, system, all, got "browser"/,
+      ],
       [['--store', 'nss'], /--store goes with --install, --uninstall or --status/],
       [['--status', '--pem'], /--pem prints the certificate/],
     ];

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupSnippets } from '@renderer/views/traffic/setupSnippets';
+import { setupSnippets } from '@renderer/views/traffic/setupSnippets.js';
 import { spkiSha256Base64 } from '@engine/system/browsers/spkiHash.js';
 import { makeTestPki, type TestPki } from '@fixtures/certificates.js';
 import { chromiumExecutable } from '@fixtures/browserExecutables.js';
@@ -42,12 +42,19 @@ function snippet(id: string): string {
 }
 
 /** Runs shell text in bash, in a clean environment (no proxy variables of the machine's own). */
-function bash(script: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function bash(
+  script: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const base = { ...process.env };
   for (const key of Object.keys(base)) if (/^(https?|no|all)_proxy$/i.test(key)) delete base[key];
   return new Promise((resolve) => {
-    execFile('bash', ['-c', script], { cwd: work, env: { ...base, TMPDIR: work, ...env }, timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      'bash',
+      ['-c', script],
+      { cwd: work, env: { ...base, TMPDIR: work, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -58,7 +65,10 @@ function withOrigin(code: string, pathname: string): string {
 }
 
 async function intercepted(pathname: string): Promise<void> {
-  const exchange = await proxy.finished((e) => e.request.url === `https://127.0.0.1:${origin.port}${pathname}`, 30_000);
+  const exchange = await proxy.finished(
+    (e) => e.request.url === `https://127.0.0.1:${origin.port}${pathname}`,
+    30_000,
+  );
   expect(exchange.response?.status).toBe(200);
   expect(exchange.kind).toBe('http');
 }

@@ -53,7 +53,8 @@ export async function runTrustSteps(steps: readonly TrustStep[], executor: StepE
         case 'run': {
           const result = await executor.run(step.command, step.args);
           if (result.code !== 0) {
-            const output = firstLines(result.stderr) || firstLines(result.stdout) || `exit code ${result.code}`;
+            const output =
+              firstLines(result.stderr) || firstLines(result.stdout) || `exit code ${result.code}`;
             throw new TrustStepError(step, `\`${describeStep(step)}\` failed: ${output}`);
           }
           break;

@@ -5,7 +5,11 @@ import { CliError } from '@cli/cliError.js';
 describe('netlens browser', () => {
   it('prints one line naming the browser, its pid and profile', () => {
     expect(
-      launchLine({ id: 'chromium', name: 'Chromium', family: 'chromium', path: '/usr/bin/chromium' }, 123, '/tmp/netlens-chromium-x'),
+      launchLine(
+        { id: 'chromium', name: 'Chromium', family: 'chromium', path: '/usr/bin/chromium' },
+        123,
+        '/tmp/netlens-chromium-x',
+      ),
     ).toBe('NetLens browser: chromium pid 123 profile /tmp/netlens-chromium-x');
   });
 

@@ -14,7 +14,13 @@ describe('netlens ca output', () => {
       stores: [
         { store: 'nss', location: '/home/dev/.pki/nssdb', trusted: true, available: true },
         { store: 'firefox', location: '/home/dev/.mozilla/firefox/p', trusted: false, available: true },
-        { store: 'system', location: '/usr/local/share/ca-certificates/x.crt', trusted: false, available: false, reason: 'needs root' },
+        {
+          store: 'system',
+          location: '/usr/local/share/ca-certificates/x.crt',
+          trusted: false,
+          available: false,
+          reason: 'needs root',
+        },
       ],
     });
     expect(text).toBe(
@@ -43,7 +49,12 @@ describe('netlens ca output', () => {
     expect(caChangeProblem(changes, 'install')).toBe(
       'The CA could not be installed into firefox (/f): see above. It was installed into nss.',
     );
-    expect(caChangeProblem(changes.filter((c) => c.outcome !== 'failed'), 'install')).toBe(undefined);
+    expect(
+      caChangeProblem(
+        changes.filter((c) => c.outcome !== 'failed'),
+        'install',
+      ),
+    ).toBe(undefined);
     expect(caChangeProblem([changes[2]!], 'install')).toBe('No store could be changed: needs root');
   });
 });

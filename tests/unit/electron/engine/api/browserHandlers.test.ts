@@ -4,7 +4,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiDispatcher } from '@engine/api/apiHandlers.js';
 import { browserHandlers, type BrowserHandlerDeps } from '@engine/api/browserHandlers.js';
-import type { BrowserLaunchOptions, LaunchedBrowserProcess } from '@engine/system/browsers/browserLauncher.js';
+import type {
+  BrowserLaunchOptions,
+  LaunchedBrowserProcess,
+} from '@engine/system/browsers/browserLauncher.js';
 import { BrowserLaunchError } from '@engine/system/browsers/browserLauncher.js';
 import { createFakeEngine } from '@fixtures/fakeEngine.js';
 import { makeTestPki } from '@fixtures/certificates.js';
@@ -27,7 +30,13 @@ function engineWithCa() {
 function deps(executables: string[], launch: BrowserHandlerDeps['launch']): BrowserHandlerDeps {
   const set = new Set(executables);
   return {
-    probe: () => ({ platform: 'linux', env: { PATH: '/usr/bin' }, homeDir: '/home/dev', isExecutable: (f) => set.has(f), readHead: () => undefined }),
+    probe: () => ({
+      platform: 'linux',
+      env: { PATH: '/usr/bin' },
+      homeDir: '/home/dev',
+      isExecutable: (f) => set.has(f),
+      readHead: () => undefined,
+    }),
     launch,
     version: async (file) => (file.includes('chromium') ? '156.0.1' : undefined),
   };
@@ -52,11 +61,23 @@ function fakeLaunch(calls: BrowserLaunchOptions[], exit: Promise<void>): Browser
 describe('browsers:list', () => {
   it('lists the browsers found, with versions', async () => {
     const engine = engineWithCa();
-    const dispatch = createApiDispatcher(engine, browserHandlers(engine, deps(['/usr/bin/chromium', '/usr/bin/firefox'], fakeLaunch([], new Promise(() => undefined)))));
+    const dispatch = createApiDispatcher(
+      engine,
+      browserHandlers(
+        engine,
+        deps(['/usr/bin/chromium', '/usr/bin/firefox'], fakeLaunch([], new Promise(() => undefined))),
+      ),
+    );
     expect(await dispatch('browsers:list', [])).toEqual({
       ok: true,
       value: [
-        { id: 'chromium', name: 'Chromium', family: 'chromium', path: '/usr/bin/chromium', version: '156.0.1' },
+        {
+          id: 'chromium',
+          name: 'Chromium',
+          family: 'chromium',
+          path: '/usr/bin/chromium',
+          version: '156.0.1',
+        },
         { id: 'firefox', name: 'Firefox', family: 'firefox', path: '/usr/bin/firefox' },
       ],
     });
@@ -69,8 +90,13 @@ describe('browsers:launch', () => {
     const calls: BrowserLaunchOptions[] = [];
     let exit!: () => void;
     const exited = new Promise<void>((resolve) => (exit = resolve));
-    const dispatch = createApiDispatcher(engine, browserHandlers(engine, deps(['/usr/bin/chromium'], fakeLaunch(calls, exited))));
-    const result = await dispatch('browsers:launch', [{ browser: 'chromium', url: 'localhost:3000', headless: true }]);
+    const dispatch = createApiDispatcher(
+      engine,
+      browserHandlers(engine, deps(['/usr/bin/chromium'], fakeLaunch(calls, exited))),
+    );
+    const result = await dispatch('browsers:launch', [
+      { browser: 'chromium', url: 'localhost:3000', headless: true },
+    ]);
     expect(result).toEqual({
       ok: true,
       value: {
@@ -93,7 +119,9 @@ describe('browsers:launch', () => {
     exit();
     await exited;
     await new Promise((resolve) => setImmediate(resolve));
-    expect(engine.calls.filter((c) => c.method === 'sources.close')).toEqual([{ method: 'sources.close', args: ['chromium#1'] }]);
+    expect(engine.calls.filter((c) => c.method === 'sources.close')).toEqual([
+      { method: 'sources.close', args: ['chromium#1'] },
+    ]);
   });
 
   it('closes the source again when the launch fails, with the launcher’s message', async () => {
@@ -108,22 +136,39 @@ describe('browsers:launch', () => {
       ),
     );
     const result = await dispatch('browsers:launch', [{ browser: 'firefox' }]);
-    expect(result).toEqual({ ok: false, error: { code: 'browser_launch_failed', message: 'certutil (the NSS tools) is not installed' } });
-    expect(engine.calls.filter((c) => c.method.startsWith('sources.')).map((c) => c.method)).toEqual(['sources.open', 'sources.close']);
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'browser_launch_failed', message: 'certutil (the NSS tools) is not installed' },
+    });
+    expect(engine.calls.filter((c) => c.method.startsWith('sources.')).map((c) => c.method)).toEqual([
+      'sources.open',
+      'sources.close',
+    ]);
   });
 
   it('launches only browsers discovery found, never an arbitrary executable', async () => {
     const engine = engineWithCa();
     const calls: BrowserLaunchOptions[] = [];
-    const dispatch = createApiDispatcher(engine, browserHandlers(engine, deps(['/usr/bin/chromium', '/tmp/evil/chromium'], fakeLaunch(calls, new Promise(() => undefined)))));
+    const dispatch = createApiDispatcher(
+      engine,
+      browserHandlers(
+        engine,
+        deps(['/usr/bin/chromium', '/tmp/evil/chromium'], fakeLaunch(calls, new Promise(() => undefined))),
+      ),
+    );
     const evil = await dispatch('browsers:launch', [{ browser: '/tmp/evil/chromium' }]);
     expect(evil).toMatchObject({ ok: false, error: { code: 'unknown_browser' } });
     expect(await dispatch('browsers:launch', [{ browser: '/usr/bin/chromium' }])).toMatchObject({ ok: true });
     const missing = await dispatch('browsers:launch', [{ browser: 'edge' }]);
     expect(missing).toMatchObject({ ok: false, error: { code: 'browser_not_found' } });
-    const badUrl = await dispatch('browsers:launch', [{ browser: 'chromium', url: '--remote-debugging-port=1' }]);
+    const badUrl = await dispatch('browsers:launch', [
+      { browser: 'chromium', url: '--remote-debugging-port=1' },
+    ]);
     expect(badUrl).toMatchObject({ ok: false, error: { code: 'bad_argument' } });
-    expect(await dispatch('browsers:launch', [{ browser: 'chromium', extra: 1 }])).toMatchObject({ ok: false, error: { code: 'bad_argument' } });
+    expect(await dispatch('browsers:launch', [{ browser: 'chromium', extra: 1 }])).toMatchObject({
+      ok: false,
+      error: { code: 'bad_argument' },
+    });
     expect(calls).toHaveLength(1);
   });
 });

@@ -24,25 +24,37 @@ describe('ca:status, ca:install, ca:uninstall', () => {
     fs.writeFileSync(certPath, pem);
     const engine = createFakeEngine();
     Object.defineProperty(engine, 'caCertPath', { value: certPath });
-    let certutil: ReturnType<typeof fakeCertutil> | undefined;
+    const tools: { certutil?: ReturnType<typeof fakeCertutil> } = {};
     const env = fakeTrustEnvironment({
       homeDir: '/home/dev',
       executables: { certutil: '/usr/bin/certutil' },
       writable: ['/home/dev'],
-      handle: (command, args) => certutil?.handle(command, args),
+      handle: (command, args) => tools.certutil?.handle(command, args),
     });
-    certutil = fakeCertutil(env.files);
-    const dispatch = createApiDispatcher(engine, caHandlers(engine, () => env));
+    tools.certutil = fakeCertutil(env.files);
+    const dispatch = createApiDispatcher(
+      engine,
+      caHandlers(engine, () => env),
+    );
 
     const before = await dispatch('ca:status', []);
-    expect(before).toMatchObject({ ok: true, value: { caCertPath: certPath, caFingerprint256: caIdentityOf(pem, certPath).fingerprint256 } });
+    expect(before).toMatchObject({
+      ok: true,
+      value: { caCertPath: certPath, caFingerprint256: caIdentityOf(pem, certPath).fingerprint256 },
+    });
     const installed = await dispatch('ca:install', ['nss']);
     expect(installed).toMatchObject({
       ok: true,
-      value: { changes: [{ store: 'nss', location: '/home/dev/.pki/nssdb', outcome: 'installed' }], stores: [{ store: 'nss', trusted: true }] },
+      value: {
+        changes: [{ store: 'nss', location: '/home/dev/.pki/nssdb', outcome: 'installed' }],
+        stores: [{ store: 'nss', trusted: true }],
+      },
     });
     const removed = await dispatch('ca:uninstall', ['nss']);
     expect(removed).toMatchObject({ ok: true, value: { changes: [{ store: 'nss', outcome: 'removed' }] } });
-    expect(await dispatch('ca:install', ['everything'])).toMatchObject({ ok: false, error: { code: 'bad_argument' } });
+    expect(await dispatch('ca:install', ['everything'])).toMatchObject({
+      ok: false,
+      error: { code: 'bad_argument' },
+    });
   });
 });

@@ -10,7 +10,13 @@ import type { DiscoveryProbe } from '@engine/system/browsers/browserDiscovery.js
 
 function linux(executables: string[]): DiscoveryProbe {
   const set = new Set(executables);
-  return { platform: 'linux', env: { PATH: '/usr/bin' }, homeDir: '/home/dev', isExecutable: (f) => set.has(f), readHead: () => undefined };
+  return {
+    platform: 'linux',
+    env: { PATH: '/usr/bin' },
+    homeDir: '/home/dev',
+    isExecutable: (f) => set.has(f),
+    readHead: () => undefined,
+  };
 }
 
 async function failure(promise: Promise<unknown>): Promise<BrowserChoiceError> {
@@ -28,9 +34,9 @@ describe('resolveBrowser', () => {
 
   it('prefers Chrome, then Chromium… when no browser is named', async () => {
     expect((await resolveBrowser(undefined, { probe: machine })).id).toBe('chrome');
-    expect((await resolveBrowser(undefined, { probe: linux(['/usr/bin/firefox', '/usr/bin/chromium']) })).id).toBe(
-      'chromium',
-    );
+    expect(
+      (await resolveBrowser(undefined, { probe: linux(['/usr/bin/firefox', '/usr/bin/chromium']) })).id,
+    ).toBe('chromium');
   });
 
   it('takes ids, display names and command names', async () => {
@@ -50,9 +56,13 @@ describe('resolveBrowser', () => {
   it('says where it looked when the named browser, or any browser, is not installed', async () => {
     const edge = await failure(resolveBrowser('edge', { probe: machine }));
     expect(edge.code).toBe('browser_not_found');
-    expect(edge.message).toMatch(/^No Microsoft Edge found; looked for microsoft-edge, microsoft-edge-stable on PATH, \/opt\/microsoft\/msedge/);
+    expect(edge.message).toMatch(
+      /^No Microsoft Edge found; looked for microsoft-edge, microsoft-edge-stable on PATH, \/opt\/microsoft\/msedge/,
+    );
     const none = await failure(resolveBrowser(undefined, { probe: linux([]) }));
-    expect(none.message).toMatch(/^No supported browser \(Chromium, Google Chrome, Microsoft Edge, Brave or Firefox\) found; looked for chromium, chromium-browser, google-chrome/);
+    expect(none.message).toMatch(
+      /^No supported browser \(Chromium, Google Chrome, Microsoft Edge, Brave or Firefox\) found; looked for chromium, chromium-browser, google-chrome/,
+    );
     expect(none.message.split('\n')).toHaveLength(2);
   });
 
@@ -65,13 +75,21 @@ describe('resolveBrowser', () => {
       path: '/opt/custom/google-chrome-beta',
     });
     const versions: Record<string, string> = { '/opt/thorium/thorium': 'Chromium 130.0.6723.174 Thorium' };
-    const thorium = await resolveBrowser('/opt/thorium/thorium', { probe, versionOf: async (f) => versions[f] });
+    const thorium = await resolveBrowser('/opt/thorium/thorium', {
+      probe,
+      versionOf: async (f) => versions[f],
+    });
     expect(thorium).toMatchObject({ id: 'chromium', family: 'chromium', version: '130.0.6723.174' });
-    const ls = await failure(resolveBrowser('/bin/ls', { probe, versionOf: async () => 'ls (GNU coreutils) 9.1' }));
+    const ls = await failure(
+      resolveBrowser('/bin/ls', { probe, versionOf: async () => 'ls (GNU coreutils) 9.1' }),
+    );
     expect(ls.code).toBe('not_a_browser');
     expect(ls.message).toMatch(/^\/bin\/ls is not a browser NetLens can launch/);
     const missing = await failure(resolveBrowser('/nowhere/chromium', { probe }));
-    expect(missing).toMatchObject({ code: 'browser_not_found', message: '/nowhere/chromium is not an executable file.' });
+    expect(missing).toMatchObject({
+      code: 'browser_not_found',
+      message: '/nowhere/chromium is not an executable file.',
+    });
   });
 
   it('opens a macOS .app bundle by its executable inside', async () => {
@@ -90,17 +108,43 @@ describe('resolveBrowser', () => {
 
 describe('executable names and --version lines', () => {
   it('maps the names browsers install under', () => {
-    const ids = ['chromium-browser', 'google-chrome-stable', 'chrome.exe', 'msedge.exe', 'microsoft-edge-beta', 'brave-browser', 'Brave Browser', 'firefox-esr', 'firefox.exe', 'Google Chrome', 'notepad.exe'].map(
-      (name) => entryForExecutableName(`/x/${name}`)?.id,
-    );
-    expect(ids).toEqual(['chromium', 'chrome', 'chrome', 'edge', 'edge', 'brave', 'brave', 'firefox', 'firefox', 'chrome', undefined]);
+    const ids = [
+      'chromium-browser',
+      'google-chrome-stable',
+      'chrome.exe',
+      'msedge.exe',
+      'microsoft-edge-beta',
+      'brave-browser',
+      'Brave Browser',
+      'firefox-esr',
+      'firefox.exe',
+      'Google Chrome',
+      'notepad.exe',
+    ].map((name) => entryForExecutableName(`/x/${name}`)?.id);
+    expect(ids).toEqual([
+      'chromium',
+      'chrome',
+      'chrome',
+      'edge',
+      'edge',
+      'brave',
+      'brave',
+      'firefox',
+      'firefox',
+      'chrome',
+      undefined,
+    ]);
   });
 
   it('reads the browser and its version from --version', () => {
-    expect(entryForVersionText('Chromium 156.0.8078.129 built on Debian GNU/Linux 12 (bookworm)')?.id).toBe('chromium');
+    expect(entryForVersionText('Chromium 156.0.8078.129 built on Debian GNU/Linux 12 (bookworm)')?.id).toBe(
+      'chromium',
+    );
     expect(entryForVersionText('Mozilla Firefox 153.8.0esr')?.id).toBe('firefox');
     expect(entryForVersionText('Microsoft Edge 140.0.3485.54')?.id).toBe('edge');
     expect(versionFromText('Mozilla Firefox 153.8.0esr')).toBe('153.8.0esr');
-    expect(versionFromText('Chromium 156.0.8078.129 built on Debian GNU/Linux 12 (bookworm)')).toBe('156.0.8078.129');
+    expect(versionFromText('Chromium 156.0.8078.129 built on Debian GNU/Linux 12 (bookworm)')).toBe(
+      '156.0.8078.129',
+    );
   });
 });

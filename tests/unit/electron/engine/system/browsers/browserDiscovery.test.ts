@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { discoverBrowsers, summarizeSearched, type DiscoveryProbe } from '@engine/system/browsers/browserDiscovery.js';
+import {
+  discoverBrowsers,
+  summarizeSearched,
+  type DiscoveryProbe,
+} from '@engine/system/browsers/browserDiscovery.js';
 
-function probe(platform: NodeJS.Platform, executables: string[], extra: Partial<DiscoveryProbe> = {}): DiscoveryProbe {
+function probe(
+  platform: NodeJS.Platform,
+  executables: string[],
+  extra: Partial<DiscoveryProbe> = {},
+): DiscoveryProbe {
   const set = new Set(executables);
   return {
     platform,
@@ -18,7 +26,12 @@ describe('discoverBrowsers on Linux', () => {
     const found = discoverBrowsers(
       probe(
         'linux',
-        ['/usr/bin/chromium', '/usr/lib/chromium/chromium', '/opt/google/chrome/chrome', '/usr/bin/firefox-esr'],
+        [
+          '/usr/bin/chromium',
+          '/usr/lib/chromium/chromium',
+          '/opt/google/chrome/chrome',
+          '/usr/bin/firefox-esr',
+        ],
         { env: { PATH: '/usr/local/bin:/usr/bin' } },
       ),
     );

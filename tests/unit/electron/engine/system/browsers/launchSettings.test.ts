@@ -1,7 +1,12 @@
 /** The command lines and profile NetLens gives a browser, as data (docs/browsers.md explains each). */
 import { describe, expect, it } from 'vitest';
 import { chromiumArgs } from '@engine/system/browsers/chromiumArgs.js';
-import { FIREFOX_ENVIRONMENT, firefoxArgs, firefoxPrefs, firefoxUserJs } from '@engine/system/browsers/firefoxProfile.js';
+import {
+  FIREFOX_ENVIRONMENT,
+  firefoxArgs,
+  firefoxPrefs,
+  firefoxUserJs,
+} from '@engine/system/browsers/firefoxProfile.js';
 import { defaultProfileParent } from '@engine/system/browsers/browserLauncher.js';
 import { normalizeBrowserUrl } from '@engine/system/browsers/browserUrl.js';
 import { appPathsKeys, parseRegQueryDefault } from '@engine/system/browsers/registryAppPath.js';
@@ -24,7 +29,14 @@ describe('chromiumArgs', () => {
       '--ignore-certificate-errors-spki-list=xk2nGWYguJTuL7UJUJHQwVbU4LvFUcSVUCgt4KHUD+Y=',
       '--user-data-dir=/tmp/netlens-chromium-abc',
     ]);
-    for (const flag of ['--no-first-run', '--no-default-browser-check', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--password-store=basic']) {
+    for (const flag of [
+      '--no-first-run',
+      '--no-default-browser-check',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--password-store=basic',
+    ]) {
       expect(args).toContain(flag);
     }
     expect(args.find((a) => a.startsWith('--disable-features='))).toContain('OptimizationGuideOnDeviceModel');
@@ -40,7 +52,9 @@ describe('chromiumArgs', () => {
     const mac = chromiumArgs({ ...base, platform: 'darwin', runningAsRoot: true });
     expect(mac).toContain('--use-mock-keychain');
     expect(mac).not.toContain('--no-sandbox');
-    expect(chromiumArgs({ ...base, proxy: { host: '::1', port: 9 } })[0]).toBe('--proxy-server=http://[::1]:9');
+    expect(chromiumArgs({ ...base, proxy: { host: '::1', port: 9 } })[0]).toBe(
+      '--proxy-server=http://[::1]:9',
+    );
   });
 });
 
@@ -54,7 +68,14 @@ describe('the Firefox profile', () => {
     expect(prefs.get('network.proxy.ssl_port')).toBe(41234);
     expect(prefs.get('network.proxy.no_proxies_on')).toBe('');
     expect(prefs.get('network.proxy.allow_hijacking_localhost')).toBe(true);
-    for (const off of ['toolkit.telemetry.enabled', 'network.captive-portal-service.enabled', 'app.normandy.enabled', 'browser.shell.checkDefaultBrowser', 'extensions.update.enabled', 'datareporting.healthreport.uploadEnabled']) {
+    for (const off of [
+      'toolkit.telemetry.enabled',
+      'network.captive-portal-service.enabled',
+      'app.normandy.enabled',
+      'browser.shell.checkDefaultBrowser',
+      'extensions.update.enabled',
+      'datareporting.healthreport.uploadEnabled',
+    ]) {
       expect(prefs.get(off), off).toBe(false);
     }
     expect(prefs.get('browser.startup.homepage_override.mstone')).toBe('ignore');
@@ -64,7 +85,8 @@ describe('the Firefox profile', () => {
     const text = firefoxUserJs({ host: '127.0.0.1', port: 41234 });
     const lines = text.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^\/\/ /);
-    for (const line of lines.slice(1)) expect(line).toMatch(/^user_pref\("[\w.@-]+", ("[^"]*"|-?\d+|true|false)\);$/);
+    for (const line of lines.slice(1))
+      expect(line).toMatch(/^user_pref\("[\w.@-]+", ("[^"]*"|-?\d+|true|false)\);$/);
     expect(text).toContain('user_pref("network.proxy.http", "127.0.0.1");');
     expect(text).toContain('user_pref("network.proxy.http_port", 41234);');
   });
@@ -84,13 +106,21 @@ describe('the Firefox profile', () => {
 
 describe('profile folders', () => {
   it('go under the snap or Flatpak folder for sandboxed browsers, the temp folder otherwise', () => {
-    const base = { id: 'chromium', name: 'Chromium', family: 'chromium', path: '/snap/bin/chromium' } as const;
+    const base = {
+      id: 'chromium',
+      name: 'Chromium',
+      family: 'chromium',
+      path: '/snap/bin/chromium',
+    } as const;
     expect(defaultProfileParent({ ...base, packaging: 'snap', packageId: 'chromium' }, '/home/dev')).toBe(
       '/home/dev/snap/chromium/common/netlens-profiles',
     );
-    expect(defaultProfileParent({ ...base, packaging: 'flatpak', packageId: 'org.chromium.Chromium' }, '/home/dev')).toBe(
-      '/home/dev/.var/app/org.chromium.Chromium/cache/netlens-profiles',
-    );
+    expect(
+      defaultProfileParent(
+        { ...base, packaging: 'flatpak', packageId: 'org.chromium.Chromium' },
+        '/home/dev',
+      ),
+    ).toBe('/home/dev/.var/app/org.chromium.Chromium/cache/netlens-profiles');
   });
 });
 
@@ -102,7 +132,13 @@ describe('normalizeBrowserUrl', () => {
     expect(normalizeBrowserUrl('[::1]:8080')).toBe('http://[::1]:8080');
     expect(normalizeBrowserUrl('example.com')).toBe('http://example.com');
     expect(normalizeBrowserUrl('about:blank')).toBe('about:blank');
-    for (const bad of ['--remote-debugging-port=9222', '', 'javascript:alert(1)', 'a b', 'chrome://settings']) {
+    for (const bad of [
+      '--remote-debugging-port=9222',
+      '',
+      'javascript:alert(1)',
+      'a b',
+      'chrome://settings',
+    ]) {
       expect(() => normalizeBrowserUrl(bad), bad).toThrow(/is not a URL/);
     }
   });
@@ -110,7 +146,9 @@ describe('normalizeBrowserUrl', () => {
 
 describe('Windows App Paths', () => {
   it('reads the default value of `reg query … /ve`, quoted, translated or to expand', () => {
-    expect(appPathsKeys('chrome.exe')[0]).toBe('HKCU\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\App Paths\\chrome.exe');
+    expect(appPathsKeys('chrome.exe')[0]).toBe(
+      'HKCU\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\App Paths\\chrome.exe',
+    );
     expect(parseRegQueryDefault(systemFixture('windows-reg-query-app-paths-chrome.txt'))).toBe(
       'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
     );
@@ -122,6 +160,10 @@ describe('Windows App Paths', () => {
         LocalAppData: 'C:\\Users\\dev\\AppData\\Local',
       }),
     ).toBe('C:\\Users\\dev\\AppData\\Local\\BraveSoftware\\Brave-Browser\\Application\\brave.exe');
-    expect(parseRegQueryDefault('\r\nERROR: The system was unable to find the specified registry key or value.\r\n')).toBe(undefined);
+    expect(
+      parseRegQueryDefault(
+        '\r\nERROR: The system was unable to find the specified registry key or value.\r\n',
+      ),
+    ).toBe(undefined);
   });
 });

@@ -92,7 +92,8 @@ describe('changeCaTrust', () => {
       `installed firefox ${profileB}`,
     ]);
     expect(first.stores.every((s) => s.trusted)).toBe(true);
-    for (const dir of [nssdb, profileA, profileB]) expect(certutil.databases.get(dir)?.get(ca.nickname)).toBe('C,,');
+    for (const dir of [nssdb, profileA, profileB])
+      expect(certutil.databases.get(dir)?.get(ca.nickname)).toBe('C,,');
 
     const commandsBefore = env.commands.length;
     const second = await changeCaTrust(env, ca, 'install', 'user');
@@ -146,7 +147,11 @@ describe('changeCaTrust', () => {
     expect(result.changes[0]).toMatchObject({ outcome: 'skipped', store: 'nss' });
     expect(result.changes[0]!.message).toContain('as dev, without sudo');
     expect(result.changes).toHaveLength(2);
-    expect(result.changes[1]).toEqual({ outcome: 'installed', store: 'system', location: `/tmp/anchors/${ca.fileStem}.crt` });
+    expect(result.changes[1]).toEqual({
+      outcome: 'installed',
+      store: 'system',
+      location: `/tmp/anchors/${ca.fileStem}.crt`,
+    });
     expect(env.files.get(`/tmp/anchors/${ca.fileStem}.crt`)).toContain('BEGIN CERTIFICATE');
   });
 });

@@ -18,10 +18,9 @@ describe('parseProfilesIni', () => {
 
   it('reads Windows profiles.ini (CRLF, forward slashes) into Windows paths', () => {
     const root = 'C:\\Users\\dev\\AppData\\Roaming\\Mozilla\\Firefox';
-    expect(parseProfilesIni(systemFixture('firefox-profiles-windows.ini'), root, 'win32').map((p) => p.dir)).toEqual([
-      `${root}\\Profiles\\e1w3bq9n.default`,
-      `${root}\\Profiles\\u8d0b2ts.default-release`,
-    ]);
+    expect(
+      parseProfilesIni(systemFixture('firefox-profiles-windows.ini'), root, 'win32').map((p) => p.dir),
+    ).toEqual([`${root}\\Profiles\\e1w3bq9n.default`, `${root}\\Profiles\\u8d0b2ts.default-release`]);
   });
 
   it('reads macOS profiles.ini', () => {
@@ -44,15 +43,22 @@ describe('Firefox profile roots and discovery', () => {
     expect(firefoxProfileRoots('win32', 'C:\\Users\\dev', { APPDATA: 'D:\\Roaming' })).toEqual([
       'D:\\Roaming\\Mozilla\\Firefox',
     ]);
-    expect(firefoxProfileRoots('darwin', '/Users/dev', {})).toEqual(['/Users/dev/Library/Application Support/Firefox']);
+    expect(firefoxProfileRoots('darwin', '/Users/dev', {})).toEqual([
+      '/Users/dev/Library/Application Support/Firefox',
+    ]);
   });
 
   it('lists the profiles of every root that has a profiles.ini, each folder once', () => {
     const files: Record<string, string> = {
       '/home/dev/.mozilla/firefox/profiles.ini': systemFixture('firefox-profiles-linux.ini'),
-      '/home/dev/snap/firefox/common/.mozilla/firefox/profiles.ini': '[Profile0]\nName=snap\nIsRelative=1\nPath=s1.default\n',
+      '/home/dev/snap/firefox/common/.mozilla/firefox/profiles.ini':
+        '[Profile0]\nName=snap\nIsRelative=1\nPath=s1.default\n',
     };
-    const profiles = discoverFirefoxProfiles(firefoxProfileRoots('linux', '/home/dev', {}), (f) => files[f], 'linux');
+    const profiles = discoverFirefoxProfiles(
+      firefoxProfileRoots('linux', '/home/dev', {}),
+      (f) => files[f],
+      'linux',
+    );
     expect(profiles.map((p) => p.name)).toEqual(['work', 'default', 'default-release', 'snap']);
     expect(profiles[3]!.dir).toBe('/home/dev/snap/firefox/common/.mozilla/firefox/s1.default');
     expect(discoverFirefoxProfiles(['/nowhere'], () => undefined, 'linux')).toEqual([]);

@@ -28,7 +28,15 @@ describe('macOS keychain', () => {
       `security delete-certificate -Z 9F4E2A1B7C3D5E6F8091A2B3C4D5E6F708192A3B ${login}`,
     ]);
     expect(keychainInstallPlan('/Library/Keychains/System.keychain', ca, true)[0]).toMatchObject({
-      args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', '/Library/Keychains/System.keychain', ca.certPath],
+      args: [
+        'add-trusted-cert',
+        '-d',
+        '-r',
+        'trustRoot',
+        '-k',
+        '/Library/Keychains/System.keychain',
+        ca.certPath,
+      ],
     });
   });
 
@@ -38,7 +46,9 @@ describe('macOS keychain', () => {
       platform: 'darwin',
       homeDir: '/Users/dev',
       handle: (command, args) =>
-        command === 'security' && args[0] === 'find-certificate' ? { code: 0, stdout: listing, stderr: '' } : undefined,
+        command === 'security' && args[0] === 'find-certificate'
+          ? { code: 0, stdout: listing, stderr: '' }
+          : undefined,
     });
     const state = await keychainStore(env, ca, 'login').inspect();
     expect(state.status).toEqual({ store: 'keychain', location: login, trusted: true, available: true });
@@ -46,7 +56,11 @@ describe('macOS keychain', () => {
     expect(state.uninstall).toHaveLength(2);
     expect(env.commands).toEqual([['security', 'find-certificate', '-a', '-Z', login]]);
 
-    const other = await keychainStore(env, fixtureCaIdentity({ sha1Hex: 'ff'.repeat(20) }), 'login').inspect();
+    const other = await keychainStore(
+      env,
+      fixtureCaIdentity({ sha1Hex: 'ff'.repeat(20) }),
+      'login',
+    ).inspect();
     expect(other.status.trusted).toBe(false);
     expect(other.install.map(describeStep)[0]).toContain('add-trusted-cert');
   });

@@ -36,7 +36,13 @@ describe('parseCertutilList', () => {
 
 describe('NSS plans', () => {
   it('creates a missing database with an empty password, then adds the CA', () => {
-    const plan = nssInstallPlan({ certutil: '/usr/bin/certutil', dir: '/home/dev/.pki/nssdb', dbExists: false, listed: false, ca });
+    const plan = nssInstallPlan({
+      certutil: '/usr/bin/certutil',
+      dir: '/home/dev/.pki/nssdb',
+      dbExists: false,
+      listed: false,
+      ca,
+    });
     expect(plan.map(describeStep)).toEqual([
       'mkdir -p /home/dev/.pki/nssdb',
       '/usr/bin/certutil -N -d sql:/home/dev/.pki/nssdb --empty-password',
@@ -47,7 +53,11 @@ describe('NSS plans', () => {
   it('sets the trust of a CA that is listed without it, instead of adding it twice', () => {
     const plan = nssInstallPlan({ certutil: 'certutil', dir: '/p', dbExists: true, listed: true, ca });
     expect(plan).toEqual([
-      { kind: 'run', command: 'certutil', args: ['-M', '-d', 'sql:/p', '-n', ca.nickname, '-t', 'C,,', '-f', '/dev/null'] },
+      {
+        kind: 'run',
+        command: 'certutil',
+        args: ['-M', '-d', 'sql:/p', '-n', ca.nickname, '-t', 'C,,', '-f', '/dev/null'],
+      },
     ]);
   });
 

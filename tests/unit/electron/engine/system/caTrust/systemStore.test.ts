@@ -20,11 +20,14 @@ describe('Linux system store layout', () => {
       files: { '/etc/pki/ca-trust/source/anchors/.keep': '' },
       executables: { 'update-ca-trust': '/usr/bin/update-ca-trust' },
     });
-    expect(detectSystemLayout(fedora)).toMatchObject({ name: 'Fedora/RHEL', update: ['update-ca-trust', 'extract'] });
+    expect(detectSystemLayout(fedora)).toMatchObject({
+      name: 'Fedora/RHEL',
+      update: ['update-ca-trust', 'extract'],
+    });
     // The folder without its tool is not enough.
-    expect(detectSystemLayout(fakeTrustEnvironment({ files: { '/etc/pki/ca-trust/source/anchors/x': '' } }))).toBe(
-      undefined,
-    );
+    expect(
+      detectSystemLayout(fakeTrustEnvironment({ files: { '/etc/pki/ca-trust/source/anchors/x': '' } })),
+    ).toBe(undefined);
   });
 
   it('takes its locations from NETLENS_SYSTEM_CA_* when set', () => {
@@ -50,7 +53,11 @@ describe('linuxSystemStore', () => {
   const executables = { 'update-ca-certificates': '/usr/sbin/update-ca-certificates' };
 
   it('plans the anchor file and the update when root, nothing when already in the bundle', async () => {
-    const env = fakeTrustEnvironment({ files: debianFiles, executables, writable: ['/usr/local/share/ca-certificates'] });
+    const env = fakeTrustEnvironment({
+      files: debianFiles,
+      executables,
+      writable: ['/usr/local/share/ca-certificates'],
+    });
     const before = await linuxSystemStore(env, ca).inspect();
     expect(before.status).toEqual({ store: 'system', location: anchor, trusted: false, available: true });
     expect(before.install.map(describeStep)).toEqual([
@@ -64,12 +71,19 @@ describe('linuxSystemStore', () => {
     const after = await linuxSystemStore(env, ca).inspect();
     expect(after.status.trusted).toBe(true);
     expect(after.install).toEqual([]);
-    expect(after.uninstall.map(describeStep)).toEqual([`rm -f ${anchor}`, '/usr/sbin/update-ca-certificates']);
+    expect(after.uninstall.map(describeStep)).toEqual([
+      `rm -f ${anchor}`,
+      '/usr/sbin/update-ca-certificates',
+    ]);
   });
 
   it('says when the file is there but the update did not run', async () => {
     const env = fakeTrustEnvironment({
-      files: { ...debianFiles, [anchor]: ca.certPem, '/etc/ssl/certs/ca-certificates.crt': pki.valid.certPem },
+      files: {
+        ...debianFiles,
+        [anchor]: ca.certPem,
+        '/etc/ssl/certs/ca-certificates.crt': pki.valid.certPem,
+      },
       executables,
       writable: ['/usr/local/share/ca-certificates'],
     });

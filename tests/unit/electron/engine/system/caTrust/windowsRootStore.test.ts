@@ -14,11 +14,15 @@ const both = ['cdd4eeae6000ac7f40c3802c171e30148030c072', '9f4e2a1b7c3d5e6f8091a
 describe('Windows user Root store', () => {
   it('reads the SHA-1 hashes in English, German and the old spaced format', () => {
     expect([...parseWindowsStoreSha1s(systemFixture('windows-certutil-user-store-root.txt'))]).toEqual(both);
-    expect([...parseWindowsStoreSha1s(systemFixture('windows-certutil-user-store-root-de.txt'))]).toEqual(both);
-    expect([...parseWindowsStoreSha1s(systemFixture('windows-certutil-user-store-root-legacy.txt'))]).toEqual(both);
-    expect([...parseWindowsStoreSha1s(systemFixture('windows-certutil-user-store-root-without-netlens.txt'))]).toEqual([
-      both[0],
-    ]);
+    expect([...parseWindowsStoreSha1s(systemFixture('windows-certutil-user-store-root-de.txt'))]).toEqual(
+      both,
+    );
+    expect([...parseWindowsStoreSha1s(systemFixture('windows-certutil-user-store-root-legacy.txt'))]).toEqual(
+      both,
+    );
+    expect([
+      ...parseWindowsStoreSha1s(systemFixture('windows-certutil-user-store-root-without-netlens.txt')),
+    ]).toEqual([both[0]]);
   });
 
   it("runs Windows's own certutil.exe by its full path, for the current user only", () => {
@@ -45,7 +49,12 @@ describe('Windows user Root store', () => {
         args.join(' ') === '-user -store Root' ? { code: 0, stdout: stores[which]!, stderr: '' } : undefined,
     });
     const present = await windowsRootStore(env, ca).inspect();
-    expect(present.status).toEqual({ store: 'windows-user', location: 'CurrentUser\\Root', trusted: true, available: true });
+    expect(present.status).toEqual({
+      store: 'windows-user',
+      location: 'CurrentUser\\Root',
+      trusted: true,
+      available: true,
+    });
     expect(present.install).toEqual([]);
     which = 'without';
     const absent = await windowsRootStore(env, ca).inspect();
