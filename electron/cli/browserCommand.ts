@@ -138,6 +138,7 @@ export function registerBrowserCommand(program: Command): void {
     )
     .action(async (urlArgument: string | undefined, _flags: unknown, command: Command) => {
       const flags = command.optsWithGlobals<BrowserFlags>();
+      if (flags.json && !flags.list) throw new CliError('--json goes with --list.', EXIT_USAGE);
       if (flags.list) {
         await listBrowsers(flags.json === true);
         return;
