@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerProxyCommand } from './proxyCommand.js';
 import { registerCaCommand } from './caCommand.js';
+import { registerBrowserCommand } from './browserCommand.js';
 import { registerWebCommand } from './webCommand.js';
 import { registerProbeCommand } from './probeCommand.js';
 import { registerPingCommand } from './pingCommand.js';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerCaCommand(program);
   registerEnvCommand(program);
   registerShellCommand(program);
+  registerBrowserCommand(program);
   return program;
 }
 

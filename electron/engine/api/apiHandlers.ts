@@ -15,6 +15,8 @@ import { captureHandlers } from './captureHandlers.js';
 import { probeHandlers } from './probeHandlers.js';
 import { analysisHandlers } from './analysisHandlers.js';
 import { terminalHandlers } from './terminalHandlers.js';
+import { browserHandlers } from './browserHandlers.js';
+import { caHandlers } from './caHandlers.js';
 import type { ChannelHandler, HandlerTable } from './handlerTable.js';
 
 export type { ChannelHandler, HandlerTable } from './handlerTable.js';
@@ -59,6 +61,8 @@ export function buildHandlerTable(engine: Engine, extra: Partial<HandlerTable> =
     ...probeHandlers(engine),
     ...analysisHandlers(engine),
     ...terminalHandlers(engine),
+    ...browserHandlers(engine),
+    ...caHandlers(engine),
     ...extra,
   };
 }

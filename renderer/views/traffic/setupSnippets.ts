@@ -35,7 +35,7 @@ export function setupSnippets(proxyUrl: string, caCertPath: string): SetupSnippe
       code: [
         `export HTTPS_PROXY=${proxyUrl} HTTP_PROXY=${proxyUrl}`,
         `export NODE_EXTRA_CA_CERTS=${ca}`,
-        `export NODE_USE_ENV_PROXY=1   # Node 24+: fetch and http honour HTTP(S)_PROXY`,
+        `export NODE_USE_ENV_PROXY=1   # Node 22.21+ and 24.5+: fetch, http and https use HTTP(S)_PROXY`,
         `node app.js`,
       ].join('\n'),
       note:
@@ -47,9 +47,11 @@ export function setupSnippets(proxyUrl: string, caCertPath: string): SetupSnippe
       title: 'Chromium / Chrome',
       code: [
         `SPKI=$(openssl x509 -in ${ca} -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)`,
-        `chromium --proxy-server=${proxyUrl} --ignore-certificate-errors-spki-list="$SPKI" --user-data-dir="$(mktemp -d)"`,
+        `chromium --proxy-server=${proxyUrl} '--proxy-bypass-list=<-loopback>' --ignore-certificate-errors-spki-list="$SPKI" --user-data-dir="$(mktemp -d)" --no-first-run`,
       ].join('\n'),
-      note: 'A throw-away profile, so your everyday browser keeps its settings. Or import the CA certificate under Settings → Privacy and security → Manage certificates → Authorities.',
+      note:
+        'A throw-away profile, so your everyday browser keeps its settings; <-loopback> sends localhost through NetLens too. ' +
+        'Use google-chrome, microsoft-edge or brave-browser the same way. With the netlens command, `netlens browser` does all of this.',
     },
     {
       id: 'firefox',
@@ -59,7 +61,9 @@ export function setupSnippets(proxyUrl: string, caCertPath: string): SetupSnippe
         `  HTTP Proxy ${hostPort(proxyUrl)}, and tick "Also use this proxy for HTTPS"`,
         `Settings → Privacy & Security → Certificates → View Certificates → Authorities → Import…`,
         `  ${caCertPath}  (trust it to identify websites)`,
+        `about:config → network.proxy.allow_hijacking_localhost = true  (to capture localhost too)`,
       ].join('\n'),
+      note: 'With the netlens command, `netlens browser --browser firefox` opens Firefox in a throw-away profile set up this way.',
     },
   ];
 }

@@ -17,6 +17,10 @@ describe('setupSnippets', () => {
     expect(byId.node).toContain('NODE_EXTRA_CA_CERTS=');
     expect(byId.chromium).toContain('--proxy-server=http://127.0.0.1:8899');
     expect(byId.chromium).toContain('--ignore-certificate-errors-spki-list');
+    // Quoted, so the shell does not read <-loopback> as a redirection.
+    expect(byId.chromium).toContain("'--proxy-bypass-list=<-loopback>'");
+    expect(byId.node).toContain('NODE_USE_ENV_PROXY=1   # Node 22.21+ and 24.5+');
+    expect(byId.firefox).toContain('network.proxy.allow_hijacking_localhost');
     expect(byId.firefox).toContain('127.0.0.1 port 8899');
   });
 });
