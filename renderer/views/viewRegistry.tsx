@@ -1,0 +1,43 @@
+/**
+ * Every view of the app, once: the navigation, the view on screen and the keyboard shortcuts
+ * are all read from here. Adding a view is its name in viewName.ts and its entry below (the
+ * compiler rejects a name without an entry and an entry without a name).
+ */
+import type { ComponentType } from 'react';
+import type { ViewName } from './viewName';
+import { TrafficView } from './traffic/TrafficView';
+import { WaterfallView } from './waterfall/WaterfallView';
+import { OverviewView } from './overview/OverviewView';
+import { RetriesView } from './retries/RetriesView';
+import { DiffView } from './diff/DiffView';
+import { ProbesView } from './probes/ProbesView';
+import { MonitorsView } from './monitors/MonitorsView';
+
+export interface ViewEntry {
+  /** The navigation's text. */
+  label: string;
+  component: ComponentType;
+  /** The key that opens the view from anywhere but a text field (no modifier). */
+  shortcut: string;
+  /** The view lists exchanges with the traffic filter: `/` focuses it, ↑/↓ move the selection. */
+  listsExchanges?: boolean;
+}
+
+/** In navigation order. */
+export const VIEW_REGISTRY = {
+  traffic: { label: 'Traffic', component: TrafficView, shortcut: '1', listsExchanges: true },
+  waterfall: { label: 'Waterfall', component: WaterfallView, shortcut: '2', listsExchanges: true },
+  overview: { label: 'Overview', component: OverviewView, shortcut: '3' },
+  retries: { label: 'Retries', component: RetriesView, shortcut: '4' },
+  diff: { label: 'Diff', component: DiffView, shortcut: '5' },
+  probes: { label: 'Probes', component: ProbesView, shortcut: '6' },
+  monitors: { label: 'Monitors', component: MonitorsView, shortcut: '7' },
+} as const satisfies Record<ViewName, ViewEntry>;
+
+export const VIEWS: readonly (ViewEntry & { name: ViewName })[] = (
+  Object.keys(VIEW_REGISTRY) as ViewName[]
+).map((name) => ({ name, ...VIEW_REGISTRY[name] }));
+
+export function viewEntry(name: ViewName): ViewEntry {
+  return VIEW_REGISTRY[name] ?? VIEW_REGISTRY.traffic;
+}
