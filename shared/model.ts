@@ -66,6 +66,8 @@ export interface RequestInfo {
   /** e.g. `HTTP/1.1` */
   httpVersion: string;
   headers: Header[];
+  /** What the client sent, only when it differs from `headers` (what went upstream). */
+  clientHeaders?: Header[];
   body: BodyInfo;
 }
 
