@@ -60,13 +60,15 @@ export function urlParts(exchange: Exchange): UrlParts {
     return cached;
   }
   let parts: UrlParts;
-  // CONNECT targets are `host:port` (which URL would read as a scheme), so they go first.
-  const authority = /^([^/:[\]]+|\[[^\]]+\]):\d+$/.exec(exchange.request.url);
+  // CONNECT targets are `host:port` (which URL would read as a scheme), so they go first. One is
+  // at most a 253-character name or bracketed IPv6, `:` and 5 digits: longer text meets no regex.
+  const url = exchange.request.url;
+  const authority = url.length <= 262 ? /^([^/:[\]]+|\[[^\]]+\]):\d+$/.exec(url) : null;
   if (authority) parts = { host: authority[1]!.replace(/^\[|\]$/g, ''), path: '' };
   else {
     try {
-      const url = new URL(exchange.request.url);
-      parts = { host: url.hostname.replace(/^\[|\]$/g, ''), path: `${url.pathname}${url.search}` };
+      const parsed = new URL(url);
+      parts = { host: parsed.hostname.replace(/^\[|\]$/g, ''), path: `${parsed.pathname}${parsed.search}` };
     } catch {
       parts = { host: '', path: exchange.request.url };
     }
