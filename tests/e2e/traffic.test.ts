@@ -157,7 +157,7 @@ describe('traffic UI in web mode', () => {
     await detail.getByRole('button', { name: '✓ Copied' }).waitFor({ timeout: WAIT_MS });
     const command = await e2e.page.evaluate(() => navigator.clipboard.readText());
     // A POST with a body needs no -X; the body goes after --data-raw, the URL after --url.
-    expect(command).toMatch(/^curl .*--data-raw .* --url 'http:\/\/127\.0\.0\.1:\d+\/echo'$/);
+    expect(command).toMatch(/^curl .*--data-raw .* --url http:\/\/127\.0\.0\.1:\d+\/echo$/);
     expect(command).not.toContain(e2e.app.proxyUrl);
     // The shell runs it as copied: straight to the upstream, with the recorded body. (Async: the
     // upstream server lives in this process and must keep answering.)
