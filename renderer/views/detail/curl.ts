@@ -7,8 +7,8 @@
  * a file: the URL goes after `--url`, a text body after `--data-raw` (never `--data-binary` with
  * its `@file` syntax), and other bodies come from printf on stdin.
  *
- * Where curl would add something of its own (a User-Agent, `Accept: *\/*`, a form Content-Type,
- * `Expect: 100-continue`), an empty `-H 'Name:'` removes it. The framing (Content-Length or
+ * Where curl would add a header of its own (User-Agent, Accept, a form Content-Type, Expect),
+ * an empty `-H 'Name:'` removes it. The framing (Content-Length or
  * chunked) is curl's; the body bytes are the recorded ones.
  */
 import type { Exchange, Header } from '../../../shared/model';
@@ -183,7 +183,8 @@ export interface CurlOptions {
 
 export function buildCurl(exchange: Exchange, options: CurlOptions = {}): string {
   const { request } = exchange;
-  const method = request.method.toUpperCase();
+  // Methods are case-sensitive (RFC 9110 §9.1): `get` is not GET, and is sent as recorded.
+  const method = request.method;
   const body = options.body && options.body.length > 0 ? options.body : undefined;
   const notes: string[] = [];
   const parts: string[] = ['curl'];

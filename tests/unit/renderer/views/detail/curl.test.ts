@@ -93,6 +93,16 @@ describe('buildCurl', () => {
     expect([...produced]).toEqual([...bytes]);
   });
 
+  it('keeps the method as recorded: methods are case-sensitive', () => {
+    const words = shellWords(
+      buildCurl(makeExchange({ method: 'get', url: 'http://a.test/', requestHeaders: [] })).replace(
+        /^curl /,
+        '',
+      ),
+    );
+    expect(words.slice(0, 2)).toEqual(['-X', 'get']);
+  });
+
   it('uses --head for HEAD and marks a truncated body', () => {
     const head = buildCurl(makeExchange({ method: 'HEAD', url: 'http://a.test/', requestHeaders: [] }));
     expect(head).toBe("curl --head -H 'User-Agent:' -H 'Accept:' --url http://a.test/");
