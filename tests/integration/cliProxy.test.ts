@@ -240,6 +240,13 @@ describe('netlens proxy --json, retries and other clients', () => {
     expect(retryOfFirst.retry).toMatchObject({ attempt: 1 });
     const chainId = (retryOfFirst.retry as Line).chainId;
     expect(typeof chainId).toBe('string');
+    // The last attempt joins the chain after its own line was printed (its request body is
+    // hashed first): wait for the line that says so rather than reading the lines too early.
+    const inChain = (attempt: number) => (l: string) =>
+      (l.startsWith('{"type":"retry"') || l.startsWith('{"type":"exchange"')) &&
+      ((JSON.parse(l) as Line).retry as Line | undefined)?.chainId === chainId &&
+      ((JSON.parse(l) as Line).retry as Line).attempt === attempt;
+    await child.waitForLine(inChain(3));
     const attempts = child.lines
       .filter((l) => l.startsWith('{"type":"retry"') || l.startsWith('{"type":"exchange"'))
       .map((l) => JSON.parse(l) as Line)
