@@ -1,32 +1,11 @@
 import { useEffect } from 'react';
+import { ErrorBoundary } from './components/ErrorBoundary';
 import { syncWithEngine } from './engineSync';
 import { handleGlobalKey } from './keyboard';
 import { useStore } from './store';
-import type { ViewName } from './store';
 import { StatusBar } from './views/traffic/StatusBar';
 import { FILTER_INPUT_ID } from './views/traffic/FilterBar';
-import { TrafficView } from './views/traffic/TrafficView';
-import { InterceptView } from './views/intercept/InterceptView';
-import { WaterfallView } from './views/waterfall/WaterfallView';
-import { OverviewView } from './views/overview/OverviewView';
-import { RetriesView } from './views/retries/RetriesView';
-import { DiffView } from './views/diff/DiffView';
-import { ProbesView } from './views/probes/ProbesView';
-import { MonitorsView } from './views/monitors/MonitorsView';
-import { SettingsView } from './views/settings/SettingsView';
-import { ensureMonitorFeed, loadMonitors } from './views/monitors/monitorFeed';
-
-const NAV: { view: ViewName; label: string }[] = [
-  { view: 'traffic', label: 'Traffic' },
-  { view: 'intercept', label: 'Intercept' },
-  { view: 'waterfall', label: 'Waterfall' },
-  { view: 'overview', label: 'Overview' },
-  { view: 'retries', label: 'Retries' },
-  { view: 'diff', label: 'Diff' },
-  { view: 'probes', label: 'Probes' },
-  { view: 'monitors', label: 'Monitors' },
-  { view: 'settings', label: 'Settings' },
-];
+import { VIEWS, viewEntry } from './views/viewRegistry';
 
 function focusFilter(): void {
   const store = useStore.getState();
@@ -38,35 +17,20 @@ function focusFilter(): void {
     return true;
   };
   if (focus()) return;
-  // The filter lives in the traffic and waterfall views: switch, then focus after the render.
-  if (store.view !== 'traffic' && store.view !== 'waterfall') store.setView('traffic');
+  // The filter lives in the views that list exchanges: switch, then focus after the render.
+  if (!viewEntry(store.view).listsExchanges) store.setView('traffic');
   requestAnimationFrame(() => focus());
 }
 
 function CurrentView() {
   const view = useStore((s) => s.view);
-  switch (view) {
-    case 'traffic':
-      return <TrafficView />;
-    case 'intercept':
-      return <InterceptView />;
-    case 'waterfall':
-      return <WaterfallView />;
-    case 'overview':
-      return <OverviewView />;
-    case 'retries':
-      return <RetriesView />;
-    case 'diff':
-      return <DiffView />;
-    case 'probes':
-      return <ProbesView />;
-    case 'monitors':
-      return <MonitorsView />;
-    case 'settings':
-      return <SettingsView />;
-    default:
-      return <TrafficView />;
-  }
+  const { label, component: View } = viewEntry(view);
+  // Keyed by view: a view that failed starts afresh when the user comes back to it.
+  return (
+    <ErrorBoundary key={view} label={label} unit="view">
+      <View />
+    </ErrorBoundary>
+  );
 }
 
 function Notices() {
@@ -91,14 +55,8 @@ export function App() {
   const view = useStore((s) => s.view);
   const setView = useStore((s) => s.setView);
   useEffect(() => syncWithEngine(useStore), []);
-  // Monitors run in the engine whatever view is open: follow them from the start, so a state
-  // change (up → down) is announced in web mode even before the Monitors view was visited.
   useEffect(() => {
-    ensureMonitorFeed();
-    void loadMonitors();
-  }, []);
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => handleGlobalKey(event, useStore, focusFilter);
+    const onKey = (event: KeyboardEvent) => handleGlobalKey(event, useStore, { views: VIEWS, focusFilter });
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
@@ -107,12 +65,14 @@ export function App() {
       <header className="app-header">
         <span className="app-title">NetLens</span>
         <nav className="app-nav" aria-label="Views">
-          {NAV.map((item) => (
+          {VIEWS.map((item) => (
             <button
-              key={item.view}
+              key={item.name}
               type="button"
-              aria-current={view === item.view ? 'page' : undefined}
-              onClick={() => setView(item.view)}
+              aria-current={view === item.name ? 'page' : undefined}
+              aria-keyshortcuts={item.shortcut}
+              title={`${item.label} (${item.shortcut})`}
+              onClick={() => setView(item.name)}
             >
               {item.label}
             </button>

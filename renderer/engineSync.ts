@@ -1,20 +1,42 @@
 /**
- * Feeds the store from the engine: the initial `app:info` + `exchanges:list`, then the event
- * batches, one state update per batch. After a reconnect (web mode) everything is reloaded,
- * because events sent while the socket was down are lost.
+ * Keeps the store in step with the engine, for every kind of data: on each connect it loads the
+ * snapshots (`app:info`, `exchanges:list`, `retries:list`, the monitors and their histories),
+ * then applies the event batches through the store's one event action, `applyEvents`. After a
+ * reconnect (web mode) everything is reloaded, because events sent while the socket was down
+ * are lost. Views never subscribe to the engine themselves.
  */
 import type { EngineEvent } from '../shared/api';
 import { call, onConnectionChange, onEvents } from './api';
-import type { useStore } from './store';
+import type { AppStore } from './store';
 
-type Store = typeof useStore;
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
-export function syncWithEngine(store: Store): () => void {
+/** The monitors and each one's history; a failure is a notice, the rest of the load goes on. */
+async function loadMonitors(store: AppStore, isDisposed: () => boolean): Promise<void> {
+  try {
+    const monitors = await call('monitors:list');
+    const histories = await Promise.all(
+      monitors.map(async (m) => [m.id, await call('monitors:history', m.id)] as const),
+    );
+    if (isDisposed()) return;
+    const state = store.getState();
+    state.setMonitors(monitors);
+    for (const [id, history] of histories) state.setMonitorHistory(id, history);
+  } catch (error) {
+    if (!isDisposed())
+      store.getState().pushNotice('error', `Could not load the monitors: ${messageOf(error)}`);
+  }
+}
+
+export function syncWithEngine(store: AppStore): () => void {
   let loading = false;
-  // Events that arrive while a list is in flight are applied after it, so the snapshot never
-  // overwrites something newer (applyEvents ignores stale pending updates).
+  // Events that arrive while the snapshots are in flight are applied after them, so a snapshot
+  // never overwrites something newer (applyEvents ignores stale pending updates and older chains).
   let buffered: EngineEvent[] = [];
   let disposed = false;
+  const isDisposed = () => disposed;
 
   // Batches that arrive within one frame are applied together, so the UI renders at most once
   // per frame however the socket delivers them. A hidden page gets no frames: apply at once.
@@ -46,30 +68,31 @@ export function syncWithEngine(store: Store): () => void {
 
   async function load(): Promise<void> {
     loading = true;
-    // Whatever waited for a frame predates the list request: the list supersedes it.
+    // Whatever waited for a frame predates the snapshots: they supersede it.
     buffered = [];
     frameQueue = [];
+    const monitors = loadMonitors(store, isDisposed);
     try {
-      const [info, exchanges] = await Promise.all([call('app:info'), call('exchanges:list')]);
-      if (disposed) return;
-      const state = store.getState();
-      state.setInfo(info);
-      state.setExchanges(exchanges);
-      markLoaded(store);
+      const [info, exchanges, chains] = await Promise.all([
+        call('app:info'),
+        call('exchanges:list'),
+        call('retries:list'),
+      ]);
+      if (!disposed) {
+        const state = store.getState();
+        state.setInfo(info);
+        state.setExchanges(exchanges);
+        state.setRetryChains(chains);
+        if (!state.loaded) store.setState({ loaded: true });
+      }
     } catch (error) {
-      if (!disposed)
-        store
-          .getState()
-          .pushNotice(
-            'error',
-            `Could not load from NetLens: ${error instanceof Error ? error.message : String(error)}`,
-          );
-    } finally {
-      loading = false;
-      const pending = buffered;
-      buffered = [];
-      if (pending.length > 0 && !disposed) store.getState().applyEvents(pending);
+      if (!disposed) store.getState().pushNotice('error', `Could not load from NetLens: ${messageOf(error)}`);
     }
+    await monitors;
+    loading = false;
+    const pending = buffered;
+    buffered = [];
+    if (pending.length > 0 && !disposed) store.getState().applyEvents(pending);
   }
 
   const unsubscribeConnection = onConnectionChange((state) => {
@@ -82,8 +105,4 @@ export function syncWithEngine(store: Store): () => void {
     unsubscribeEvents();
     unsubscribeConnection();
   };
-}
-
-function markLoaded(store: Store): void {
-  if (!store.getState().loaded) store.setState({ loaded: true });
 }

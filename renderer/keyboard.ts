@@ -1,11 +1,23 @@
 /**
  * App-wide keys (DevTools' habits): ↑/↓ (PageUp/PageDown, Home/End) move the selection through the visible rows, `/` focuses
- * the filter, Esc clears it (handled by the input) or closes the detail pane.
+ * the filter, Esc clears it (handled by the input) or closes the detail pane; each view's shortcut
+ * (views/viewRegistry.tsx) opens it.
  */
-import type { useStore } from './store';
+import type { AppStore } from './store';
 import { selectVisibleRows } from './store/selectors';
+import type { ViewName } from './views/viewName';
 
-type Store = typeof useStore;
+/** What the keyboard needs of the view registry. */
+export interface KeyboardView {
+  name: ViewName;
+  shortcut: string;
+  listsExchanges?: boolean;
+}
+
+export interface KeyboardContext {
+  views: readonly KeyboardView[];
+  focusFilter(): void;
+}
 
 function typingIn(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -35,19 +47,25 @@ const SELECTION_KEYS: Record<string, number> = {
   Home: -Number.MAX_SAFE_INTEGER,
 };
 
-export function handleGlobalKey(event: KeyboardEvent, store: Store, focusFilter: () => void): void {
+export function handleGlobalKey(event: KeyboardEvent, store: AppStore, context: KeyboardContext): void {
   if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
   const state = store.getState();
   if (event.key === '/' && !typingIn(event.target)) {
     event.preventDefault();
-    focusFilter();
+    context.focusFilter();
     return;
   }
   if (typingIn(event.target)) return;
-  if (state.view !== 'traffic' && state.view !== 'waterfall') return;
+  if (event.target instanceof HTMLElement && event.target.closest('[role="dialog"]')) return;
+  const shortcut = context.views.find((v) => v.shortcut === event.key);
+  if (shortcut && !event.shiftKey) {
+    event.preventDefault();
+    state.setView(shortcut.name);
+    return;
+  }
+  if (!context.views.find((v) => v.name === state.view)?.listsExchanges) return;
   const delta = SELECTION_KEYS[event.key];
   if (delta !== undefined) {
-    if (event.target instanceof HTMLElement && event.target.closest('[role="dialog"]')) return;
     event.preventDefault();
     const rows = selectVisibleRows(state);
     const step = event.shiftKey && Math.abs(delta) === 1 ? delta * 10 : delta;

@@ -52,8 +52,15 @@ export function originOf(scheme: string, host: string, port: number): string {
 
 const AUTHORITY = /^(?:\[([^\]\s]+)\]|([^\s:/?#[\]@]+)):(\d{1,5})$/;
 
-/** Reads `host:port` or `[v6]:port` (a CONNECT target, a HAR tunnel entry); undefined otherwise. */
+/** The longest authority: a 253-character name (or bracketed IPv6), `:` and 5 digits. */
+const MAX_AUTHORITY_CHARS = 262;
+
+/**
+ * Reads `host:port` or `[v6]:port` (a CONNECT target, a HAR tunnel entry); undefined otherwise.
+ * Longer text is no authority and meets no regex (a URL in an imported HAR may be megabytes).
+ */
 export function parseHostPort(text: string): HostPort | undefined {
+  if (text.length > MAX_AUTHORITY_CHARS) return undefined;
   const match = AUTHORITY.exec(text);
   if (!match) return undefined;
   const port = Number(match[3]);

@@ -147,7 +147,9 @@ export type EngineEvent =
   | { type: 'capture:changed'; capturing: boolean }
   | { type: 'proxy:changed'; info: AppInfo }
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string }
-  | { type: 'monitor:event'; payload: MonitorEventPayload };
+  | { type: 'monitor:event'; payload: MonitorEventPayload }
+  /** A retry chain formed or gained an attempt: the whole chain as `retries:list` returns it. */
+  | { type: 'retry:chain'; chain: RetryChain };
 
 export type EngineEventType = EngineEvent['type'];
 

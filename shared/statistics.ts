@@ -124,18 +124,29 @@ function hostAndPath(url: string): { host: string; path: string } {
   }
 }
 
+/**
+ * Path segments longer than this are data (a token, a blob, an encoded payload), never a route's
+ * name: they count as an id without a regex looking at them. V8's regex engine runs out of stack
+ * on quantified classes over megabytes (`/^[0-9a-f]{16,}$/` on a 6 MB segment throws RangeError),
+ * and a URL comes from any client or imported HAR.
+ */
+const MAX_NAMED_SEGMENT_CHARS = 256;
+
+function isIdSegment(segment: string): boolean {
+  if (segment.length > MAX_NAMED_SEGMENT_CHARS) return true;
+  return (
+    /^\d+$/.test(segment) ||
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(segment) ||
+    /^[0-9a-f]{16,}$/i.test(segment) ||
+    (/^[A-Za-z0-9_-]{20,}$/.test(segment) && /\d/.test(segment))
+  );
+}
+
 /** Replaces path segments that look like ids (numbers, UUIDs, long hex, long tokens) with `:id`. */
 export function endpointPath(path: string): string {
   return path
     .split('/')
-    .map((segment) =>
-      /^\d+$/.test(segment) ||
-      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(segment) ||
-      /^[0-9a-f]{16,}$/i.test(segment) ||
-      (/^[A-Za-z0-9_-]{20,}$/.test(segment) && /\d/.test(segment))
-        ? ':id'
-        : segment,
-    )
+    .map((segment) => (isIdSegment(segment) ? ':id' : segment))
     .join('/');
 }
 
@@ -150,6 +161,9 @@ export function errorSeriesOf(exchange: Exchange): string | undefined {
   if (status === undefined || status < 400) return undefined;
   return status >= 500 ? '5xx' : '4xx';
 }
+
+/** How much of an error message its shape (the grouping key) is made of. */
+const MAX_SHAPE_CHARS = 1000;
 
 export function computeStatistics(
   exchanges: readonly Exchange[],
@@ -291,8 +305,9 @@ export function computeStatistics(
     let key: string;
     let stat: ErrorMessageStat;
     if (exchange.error) {
-      // Messages name hosts, ports and times; group on their shape so retries of one fault count together.
-      const shape = exchange.error.message.replace(/\d+(\.\d+)?/g, '#');
+      // Messages name hosts, ports and times; group on their shape so retries of one fault count
+      // together. An imported message can be any length: its first part is shape enough.
+      const shape = exchange.error.message.slice(0, MAX_SHAPE_CHARS).replace(/\d+(\.\d+)?/g, '#');
       key = `e:${exchange.error.class}:${shape}`;
       stat = {
         kind: 'error',

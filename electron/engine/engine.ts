@@ -143,7 +143,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   });
   await bodyStore.removeStaleRuns();
   const store = new ExchangeStore(bodyStore, emit, { hasListeners: () => listeners.size > 0 });
-  const retries = createRetryTracker(store);
+  const retries = createRetryTracker(store, { onChain: (chain) => emit({ type: 'retry:chain', chain }) });
   store.onFinished((exchange) => retries.observe(exchange));
   const monitors = createMonitorService({ dataDir, emit });
 

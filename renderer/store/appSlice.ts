@@ -1,5 +1,6 @@
 import type { AppInfo } from '../../shared/api';
-import type { SliceCreator } from './';
+import type { SliceCreator } from './sliceCreator';
+import type { UiSlice } from './uiSlice';
 
 export interface DiffPair {
   leftId: string;
@@ -11,6 +12,8 @@ export interface Notice {
   level: 'info' | 'warning' | 'error';
   message: string;
 }
+
+export type NoticeInput = Omit<Notice, 'id'>;
 
 export interface AppSlice {
   info?: AppInfo;
@@ -35,7 +38,12 @@ export interface AppSlice {
 let nextNoticeId = 1;
 const MAX_NOTICES = 5;
 
-export const createAppSlice: SliceCreator<AppSlice> = (set) => ({
+/** The notices after `added` (the newest MAX_NOTICES are kept). */
+export function withNotices(notices: readonly Notice[], added: readonly NoticeInput[]): Notice[] {
+  return [...notices, ...added.map((n) => ({ id: nextNoticeId++, ...n }))].slice(-MAX_NOTICES);
+}
+
+export const createAppSlice: SliceCreator<AppSlice, UiSlice> = (set) => ({
   info: undefined,
   setInfo: (info) => set({ info, capturing: info.capturing }),
   capturing: true,
@@ -46,7 +54,6 @@ export const createAppSlice: SliceCreator<AppSlice> = (set) => ({
   diffPair: undefined,
   openDiff: (leftId, rightId) => set({ diffPair: { leftId, rightId }, view: 'diff' }),
   notices: [],
-  pushNotice: (level, message) =>
-    set((s) => ({ notices: [...s.notices, { id: nextNoticeId++, level, message }].slice(-MAX_NOTICES) })),
+  pushNotice: (level, message) => set((s) => ({ notices: withNotices(s.notices, [{ level, message }]) })),
   dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
 });

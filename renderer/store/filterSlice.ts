@@ -1,4 +1,4 @@
-import type { SliceCreator } from './';
+import type { SliceCreator } from './sliceCreator';
 
 export interface FilterSlice {
   /** The filter bar's text (the language of shared/filter.ts). Others set it too, e.g. `status:5xx` from a chart. */

@@ -1,12 +1,12 @@
 /**
  * The one zustand store, made of slices (DESIGN.md: renderer/store). Components read it through
- * selectors (`useStore((s) => s.view)`) so a change re-renders only what depends on it.
+ * selectors (`useStore((s) => s.view)`) so a change re-renders only what depends on it. Engine
+ * events enter through one action, `applyEvents` (eventsSlice.ts).
  *
- * To add a slice: write `fooSlice.ts` exporting `FooSlice` and `createFooSlice: SliceCreator<FooSlice>`,
- * then add it to StoreState and to the spread below.
+ * To add a slice: write `fooSlice.ts` exporting `FooSlice` and
+ * `createFooSlice: SliceCreator<FooSlice, SlicesItUses>`, then add it to StoreState and below.
  */
 import { create } from 'zustand';
-import type { StateCreator } from 'zustand';
 import { createTrafficSlice } from './trafficSlice';
 import type { TrafficSlice } from './trafficSlice';
 import { createUiSlice } from './uiSlice';
@@ -19,11 +19,19 @@ import { createProbesSlice } from './probesSlice';
 import type { ProbesSlice } from './probesSlice';
 import { createMonitorsSlice } from './monitorsSlice';
 import type { MonitorsSlice } from './monitorsSlice';
+import { createRetriesSlice } from './retriesSlice';
+import type { RetriesSlice } from './retriesSlice';
+import { createEventsSlice } from './eventsSlice';
+import type { EventsSlice } from './eventsSlice';
 
-export type StoreState = TrafficSlice & UiSlice & FilterSlice & AppSlice & ProbesSlice & MonitorsSlice;
-
-/** The type of a slice creator: gets the whole store's set/get, returns its own part. */
-export type SliceCreator<T> = StateCreator<StoreState, [], [], T>;
+export type StoreState = TrafficSlice &
+  UiSlice &
+  FilterSlice &
+  AppSlice &
+  ProbesSlice &
+  MonitorsSlice &
+  RetriesSlice &
+  EventsSlice;
 
 export const createAppStore = () =>
   create<StoreState>()((...a) => ({
@@ -33,9 +41,14 @@ export const createAppStore = () =>
     ...createAppSlice(...a),
     ...createProbesSlice(...a),
     ...createMonitorsSlice(...a),
+    ...createRetriesSlice(...a),
+    ...createEventsSlice(...a),
   }));
 
 export const useStore = createAppStore();
+
+/** The store as a value (`useStore` itself), for code that reads and writes outside React. */
+export type AppStore = typeof useStore;
 
 export type { ViewName, SortColumn, SortState, DetailTab } from './uiSlice';
 export type { DiffPair, Notice } from './appSlice';

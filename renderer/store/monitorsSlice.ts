@@ -1,8 +1,8 @@
 /**
  * Monitors in the renderer: the definitions, each monitor's history (samples and state changes,
- * loaded with `monitors:history`, then fed live by `monitor:event`), and the selection.
+ * loaded with `monitors:history`, then fed live by `monitor:event` through the store's one event
+ * path, eventsSlice.ts), and the selection.
  */
-import type { EngineEvent } from '../../shared/api';
 import {
   MONITOR_HISTORY_SIZE,
   type MonitorDefinition,
@@ -10,7 +10,7 @@ import {
   type MonitorHistory,
   type MonitorState,
 } from '../../shared/monitor';
-import type { SliceCreator } from './';
+import type { SliceCreator } from './sliceCreator';
 
 export interface MonitorsSlice {
   monitors: MonitorDefinition[];
@@ -20,8 +20,6 @@ export interface MonitorsSlice {
   setMonitors(monitors: MonitorDefinition[]): void;
   setMonitorHistory(id: string, history: MonitorHistory): void;
   selectMonitor(id: string | undefined): void;
-  /** Ingests the monitor events of one batch in one state update; returns the state changes in it. */
-  applyMonitorEvents(events: readonly EngineEvent[]): MonitorEventPayload[];
 }
 
 const CHANGES_KEPT = 200;
@@ -32,7 +30,35 @@ export function monitorStateOf(history: MonitorHistory | undefined): MonitorStat
   return last ? last.state : 'unknown';
 }
 
-export const createMonitorsSlice: SliceCreator<MonitorsSlice> = (set, get) => ({
+/**
+ * The histories with the payloads of a batch appended; what a loaded history already holds
+ * (an event in flight while `monitors:history` answered) is skipped.
+ */
+export function withMonitorEvents(
+  histories: Record<string, MonitorHistory>,
+  payloads: readonly MonitorEventPayload[],
+): Record<string, MonitorHistory> {
+  if (payloads.length === 0) return histories;
+  const next: Record<string, MonitorHistory> = { ...histories };
+  for (const payload of payloads) {
+    const before = next[payload.monitorId] ?? { samples: [], changes: [] };
+    if (payload.kind === 'sample') {
+      const last = before.samples[before.samples.length - 1];
+      if (last && last.atMs >= payload.sample.atMs) continue;
+      next[payload.monitorId] = {
+        ...before,
+        samples: [...before.samples, payload.sample].slice(-MONITOR_HISTORY_SIZE),
+      };
+    } else {
+      const last = before.changes[before.changes.length - 1];
+      if (last && last.atMs >= payload.atMs) continue;
+      next[payload.monitorId] = { ...before, changes: [...before.changes, payload].slice(-CHANGES_KEPT) };
+    }
+  }
+  return next;
+}
+
+export const createMonitorsSlice: SliceCreator<MonitorsSlice> = (set) => ({
   monitors: [],
   monitorsLoaded: false,
   monitorHistory: {},
@@ -50,28 +76,4 @@ export const createMonitorsSlice: SliceCreator<MonitorsSlice> = (set, get) => ({
   setMonitorHistory: (id, history) =>
     set((s) => ({ monitorHistory: { ...s.monitorHistory, [id]: history } })),
   selectMonitor: (selectedMonitorId) => set({ selectedMonitorId }),
-  applyMonitorEvents(events) {
-    const payloads = events.flatMap((e) => (e.type === 'monitor:event' ? [e.payload] : []));
-    if (payloads.length === 0) return [];
-    const current = get().monitorHistory;
-    const next: Record<string, MonitorHistory> = { ...current };
-    for (const payload of payloads) {
-      const before = next[payload.monitorId] ?? { samples: [], changes: [] };
-      // A history loaded with monitors:history may already hold what an event in flight brings.
-      if (payload.kind === 'sample') {
-        const last = before.samples[before.samples.length - 1];
-        if (last && last.atMs >= payload.sample.atMs) continue;
-        next[payload.monitorId] = {
-          ...before,
-          samples: [...before.samples, payload.sample].slice(-MONITOR_HISTORY_SIZE),
-        };
-      } else {
-        const last = before.changes[before.changes.length - 1];
-        if (last && last.atMs >= payload.atMs) continue;
-        next[payload.monitorId] = { ...before, changes: [...before.changes, payload].slice(-CHANGES_KEPT) };
-      }
-    }
-    set({ monitorHistory: next });
-    return payloads.filter((p) => p.kind === 'state');
-  },
 });

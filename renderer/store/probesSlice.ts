@@ -4,7 +4,7 @@
  */
 import type { ProbeReport, ProbeRequest } from '../../shared/probe';
 import { DEFAULT_PROBE_TIMEOUT_MS } from '../../shared/probe';
-import type { SliceCreator } from './';
+import type { SliceCreator } from './sliceCreator';
 
 export interface ProbeForm {
   target: string;

@@ -1,7 +1,7 @@
-import type { EngineEvent } from '../../shared/api';
 import type { Exchange } from '../../shared/model';
 import { isFailedExchange } from '../../shared/filter';
-import type { SliceCreator } from './';
+import type { SliceCreator } from './sliceCreator';
+import type { UiSlice } from './uiSlice';
 
 export interface TrafficSlice {
   /** Exchange ids in seq order (start order). A new array whenever membership or order changes. */
@@ -22,11 +22,14 @@ export interface TrafficSlice {
   sessionBounds?: { startMs: number; endMs: number };
   /** Replaces everything with an initial list (from `exchanges:list`). */
   setExchanges(exchanges: Exchange[]): void;
-  /** Ingests one batch of engine events in ONE state update. */
-  applyEvents(events: readonly EngineEvent[]): void;
   /** Empties the list locally (the engine confirms with `exchanges:cleared`). */
   clearExchanges(): void;
 }
+
+type TrafficState = Pick<
+  TrafficSlice,
+  'ids' | 'byId' | 'exchangesVersion' | 'errorCount' | 'failedCount' | 'sessionBounds'
+>;
 
 function weight(exchange: Exchange | undefined): { error: number; failed: number } {
   if (!exchange) return { error: 0, failed: 0 };
@@ -48,7 +51,81 @@ function bySeq(byId: Map<string, Exchange>) {
   return (a: string, b: string) => (byId.get(a)?.seq ?? 0) - (byId.get(b)?.seq ?? 0);
 }
 
-export const createTrafficSlice: SliceCreator<TrafficSlice> = (set, get) => ({
+/**
+ * Folds the exchange events of one batch into the traffic state, in order: `upsert` for a
+ * started/updated/finished snapshot, `clear` for `exchanges:cleared`. `patch()` is the change,
+ * or undefined when the batch changed no exchange.
+ */
+export class TrafficBatch {
+  private byId: Map<string, Exchange>;
+  private ids: string[];
+  private appended: string[] = [];
+  private errorCount: number;
+  private failedCount: number;
+  private sessionBounds: TrafficState['sessionBounds'];
+  private lastSeq: number;
+  private outOfOrder = false;
+  private changed = false;
+
+  constructor(private readonly state: TrafficState) {
+    this.byId = state.byId;
+    this.ids = state.ids;
+    this.errorCount = state.errorCount;
+    this.failedCount = state.failedCount;
+    this.sessionBounds = state.sessionBounds;
+    const last = this.ids[this.ids.length - 1];
+    this.lastSeq = last === undefined ? -Infinity : (this.byId.get(last)?.seq ?? -Infinity);
+  }
+
+  upsert(exchange: Exchange): void {
+    const previous = this.byId.get(exchange.id);
+    // A late "updated" must not overwrite a "finished" that overtook it.
+    if (previous && previous.state !== 'pending' && exchange.state === 'pending') return;
+    const before = weight(previous);
+    const after = weight(exchange);
+    this.errorCount += after.error - before.error;
+    this.failedCount += after.failed - before.failed;
+    this.byId.set(exchange.id, exchange);
+    this.sessionBounds = extend(this.sessionBounds, exchange);
+    this.changed = true;
+    if (!previous) {
+      this.appended.push(exchange.id);
+      if (exchange.seq < this.lastSeq) this.outOfOrder = true;
+      else this.lastSeq = exchange.seq;
+    }
+  }
+
+  clear(): void {
+    this.byId = new Map();
+    this.ids = [];
+    this.appended = [];
+    this.errorCount = 0;
+    this.failedCount = 0;
+    this.sessionBounds = undefined;
+    this.lastSeq = -Infinity;
+    this.outOfOrder = false;
+    this.changed = true;
+  }
+
+  patch(): TrafficState | undefined {
+    if (!this.changed) return undefined;
+    let ids = this.ids;
+    if (this.appended.length > 0) {
+      ids = ids.concat(this.appended);
+      if (this.outOfOrder) ids.sort(bySeq(this.byId));
+    }
+    return {
+      byId: this.byId,
+      ids,
+      errorCount: this.errorCount,
+      failedCount: this.failedCount,
+      sessionBounds: this.sessionBounds,
+      exchangesVersion: this.state.exchangesVersion + 1,
+    };
+  }
+}
+
+export const createTrafficSlice: SliceCreator<TrafficSlice, UiSlice> = (set) => ({
   ids: [],
   byId: new Map(),
   exchangesVersion: 0,
@@ -77,87 +154,6 @@ export const createTrafficSlice: SliceCreator<TrafficSlice> = (set, get) => ({
       sessionBounds,
       exchangesVersion: s.exchangesVersion + 1,
     }));
-  },
-
-  applyEvents(events) {
-    const state = get();
-    let byId = state.byId;
-    let ids = state.ids;
-    let appended: string[] = [];
-    let { errorCount, failedCount, sessionBounds } = state;
-    let lastSeq = ids.length > 0 ? (byId.get(ids[ids.length - 1]!)?.seq ?? -Infinity) : -Infinity;
-    let outOfOrder = false;
-    let exchangesChanged = false;
-    const patch: Partial<ReturnType<typeof get>> = {};
-    const notices: { level: 'info' | 'warning' | 'error'; message: string }[] = [];
-
-    for (const event of events) {
-      switch (event.type) {
-        case 'exchange:started':
-        case 'exchange:updated':
-        case 'exchange:finished': {
-          const exchange = event.exchange;
-          const previous = byId.get(exchange.id);
-          // A late "updated" must not overwrite a "finished" that overtook it.
-          if (previous && previous.state !== 'pending' && exchange.state === 'pending') break;
-          const before = weight(previous);
-          const after = weight(exchange);
-          errorCount += after.error - before.error;
-          failedCount += after.failed - before.failed;
-          byId.set(exchange.id, exchange);
-          sessionBounds = extend(sessionBounds, exchange);
-          exchangesChanged = true;
-          if (!previous) {
-            appended.push(exchange.id);
-            if (exchange.seq < lastSeq) outOfOrder = true;
-            else lastSeq = exchange.seq;
-          }
-          break;
-        }
-        case 'exchanges:cleared':
-          byId = new Map();
-          ids = [];
-          appended = [];
-          errorCount = 0;
-          failedCount = 0;
-          sessionBounds = undefined;
-          lastSeq = -Infinity;
-          outOfOrder = false;
-          exchangesChanged = true;
-          patch.selectedId = undefined;
-          break;
-        case 'capture:changed':
-          patch.capturing = event.capturing;
-          break;
-        case 'proxy:changed':
-          patch.info = event.info;
-          patch.capturing = event.info.capturing;
-          break;
-        case 'notice':
-          notices.push({ level: event.level, message: event.message });
-          break;
-        default:
-          // monitor:event and future events belong to the views that subscribe to them.
-          break;
-      }
-    }
-
-    if (exchangesChanged) {
-      if (appended.length > 0 || ids !== state.ids) {
-        ids = appended.length > 0 ? ids.concat(appended) : ids;
-        if (outOfOrder) ids.sort(bySeq(byId));
-      }
-      Object.assign(patch, {
-        byId,
-        ids,
-        errorCount,
-        failedCount,
-        sessionBounds,
-        exchangesVersion: state.exchangesVersion + 1,
-      });
-    }
-    if (Object.keys(patch).length > 0) set(patch);
-    for (const notice of notices) get().pushNotice(notice.level, notice.message);
   },
 
   clearExchanges() {

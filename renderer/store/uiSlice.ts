@@ -1,15 +1,7 @@
-import type { SliceCreator } from './';
+import type { ViewName } from '../views/viewName';
+import type { SliceCreator } from './sliceCreator';
 
-export type ViewName =
-  | 'traffic'
-  | 'intercept'
-  | 'waterfall'
-  | 'overview'
-  | 'diff'
-  | 'retries'
-  | 'probes'
-  | 'monitors'
-  | 'settings';
+export type { ViewName } from '../views/viewName';
 
 export type SortColumn =
   'seq' | 'method' | 'host' | 'path' | 'status' | 'type' | 'size' | 'duration' | 'start' | 'error' | 'source';

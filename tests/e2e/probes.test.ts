@@ -3,55 +3,27 @@
  * test starts on 127.0.0.1. A probe run from the UI shows its phases with times; a refused port
  * shows the taxonomy's message; a monitor created in the form charts its samples.
  */
-import http from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startWebApp, type WebApp } from './harness.js';
-import { closedPort, listenOnLoopback } from './upstream.js';
+import { describe, expect, it } from 'vitest';
+import { closedPort, useE2e, WAIT_MS } from './fixture.js';
 
-const WAIT_MS = 15_000;
-
-let app: WebApp;
-let browser: Browser;
-let page: Page;
-let upstream: http.Server;
-let upstreamPort: number;
 let upstreamStatus = 200;
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  upstream = http.createServer((_req, res) => {
+const e2e = useE2e({
+  page: { viewport: { width: 1280, height: 900 } },
+  upstream(_req, res) {
     res.setHeader('X-Probe-Test', 'yes');
     res.writeHead(upstreamStatus).end('healthy');
-  });
-  upstreamPort = await listenOnLoopback(upstream);
-  app = await startWebApp();
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(app.uiUrl);
+  },
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  upstream?.closeAllConnections();
-  await new Promise((resolve) => upstream?.close(resolve));
-});
-
-async function openView(name: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name, exact: true }).click();
-}
 
 describe('Probes view', () => {
   it('runs a probe against a local server and shows each phase with its time', async () => {
-    await openView('Probes');
-    const target = `http://127.0.0.1:${upstreamPort}/health`;
-    await page.getByLabel('Target').fill(target);
-    await page.getByLabel('Timeout per phase (ms)').fill('3000');
-    await page.getByRole('button', { name: 'Run' }).click();
+    await e2e.openView('Probes');
+    const target = `http://127.0.0.1:${e2e.upstreamPort}/health`;
+    await e2e.page.getByLabel('Target').fill(target);
+    await e2e.page.getByLabel('Timeout per phase (ms)').fill('3000');
+    await e2e.page.getByRole('button', { name: 'Run' }).click();
 
-    const result = page.getByRole('article', { name: `Probe of ${target}` });
+    const result = e2e.page.getByRole('article', { name: `Probe of ${target}` });
     await result.waitFor({ timeout: WAIT_MS });
     await expect(result.getByRole('status').textContent()).resolves.toContain('HTTP 200');
     const phases = await result
@@ -64,16 +36,15 @@ describe('Probes view', () => {
     expect(httpTime).toMatch(/^\d+(\.\d+)? (ms|s)$/);
     await expect(result.getByText('X-Probe-Test').count()).resolves.toBeGreaterThan(0);
     await expect(result.locator('.phase-bar-segment').count()).resolves.toBeGreaterThan(0);
-    if (process.env.NETLENS_E2E_SCREENSHOTS)
-      await page.screenshot({ path: `${process.env.NETLENS_E2E_SCREENSHOTS}/probe.png` });
+    await e2e.screenshot('probe');
   });
 
   it('explains a refused connection prominently', async () => {
     const port = await closedPort();
 
-    await page.getByLabel('Target').fill(`127.0.0.1:${port}`);
-    await page.getByRole('button', { name: 'Run' }).click();
-    const alert = page.getByRole('article', { name: `Probe of 127.0.0.1:${port}` }).getByRole('alert');
+    await e2e.page.getByLabel('Target').fill(`127.0.0.1:${port}`);
+    await e2e.page.getByRole('button', { name: 'Run' }).click();
+    const alert = e2e.page.getByRole('article', { name: `Probe of 127.0.0.1:${port}` }).getByRole('alert');
     await alert.waitFor({ timeout: WAIT_MS });
     const text = (await alert.textContent()) ?? '';
     expect(text).toContain('connect_refused');
@@ -83,48 +54,48 @@ describe('Probes view', () => {
 
 describe('Probes view tools', () => {
   it('TCP-pings a local server and shows who holds its port', async () => {
-    await openView('Probes');
-    const tools = page.getByRole('group', { name: 'Probe tools' });
+    await e2e.openView('Probes');
+    const tools = e2e.page.getByRole('group', { name: 'Probe tools' });
     await tools.getByRole('button', { name: 'Ping' }).click();
-    await page.getByLabel('Host:port').fill(`127.0.0.1:${upstreamPort}`);
-    await page.getByLabel('Samples').fill('3');
-    await page.getByLabel('Interval (ms)').fill('50');
-    await page.getByRole('button', { name: 'Ping', exact: true }).last().click();
-    const result = page.getByRole('region', { name: 'Ping result' });
+    await e2e.page.getByLabel('Host:port').fill(`127.0.0.1:${e2e.upstreamPort}`);
+    await e2e.page.getByLabel('Samples').fill('3');
+    await e2e.page.getByLabel('Interval (ms)').fill('50');
+    await e2e.page.getByRole('button', { name: 'Ping', exact: true }).last().click();
+    const result = e2e.page.getByRole('region', { name: 'Ping result' });
     await result.waitFor({ timeout: WAIT_MS });
     await expect(result.getByRole('status').textContent()).resolves.toContain('3 sent, 3 received, 0% loss');
     await expect(result.locator('tbody tr').count()).resolves.toBe(3);
 
     await tools.getByRole('button', { name: 'Ports' }).click();
-    await page.getByLabel('Port, process or address').fill(String(upstreamPort));
-    const sockets = page.getByRole('region', { name: 'Listening sockets' });
+    await e2e.page.getByLabel('Port, process or address').fill(String(e2e.upstreamPort));
+    const sockets = e2e.page.getByRole('region', { name: 'Listening sockets' });
     await sockets.waitFor({ timeout: WAIT_MS });
     await expect(sockets.getByRole('status').textContent()).resolves.toContain(
-      `Port ${upstreamPort} is in use`,
+      `Port ${e2e.upstreamPort} is in use`,
     );
-    await expect(sockets.getByText(`127.0.0.1:${upstreamPort}`).count()).resolves.toBe(1);
+    await expect(sockets.getByText(`127.0.0.1:${e2e.upstreamPort}`).count()).resolves.toBe(1);
     await tools.getByRole('button', { name: 'Probe' }).click();
   });
 });
 
 describe('Monitors view', () => {
   it('creates a monitor and draws its chart', async () => {
-    await openView('Monitors');
-    await page.getByRole('button', { name: 'Add monitor' }).click();
-    const form = page.getByRole('form', { name: 'Add monitor' });
+    await e2e.openView('Monitors');
+    await e2e.page.getByRole('button', { name: 'Add monitor' }).click();
+    const form = e2e.page.getByRole('form', { name: 'Add monitor' });
     await form.getByLabel('Name').fill('Local health');
-    await form.getByLabel('Target').fill(`http://127.0.0.1:${upstreamPort}/health`);
+    await form.getByLabel('Target').fill(`http://127.0.0.1:${e2e.upstreamPort}/health`);
     await form.getByLabel('Every (seconds)').fill('1');
     await form.getByLabel('Timeout per phase (ms)').fill('2000');
     await form.getByLabel('Expected status').fill('200');
     await form.getByRole('button', { name: 'Save monitor' }).click();
 
-    const detail = page.getByRole('article', { name: 'Monitor Local health' });
+    const detail = e2e.page.getByRole('article', { name: 'Monitor Local health' });
     await detail.waitFor({ timeout: WAIT_MS });
     // The stacked phase areas are SVG paths; an IP target has no DNS phase, so read the TTFB one.
     const area = detail.locator('[data-testid="monitor-chart"] .recharts-area path[name="Wait (TTFB)"]');
     await area.first().waitFor({ state: 'attached', timeout: WAIT_MS });
-    await page.waitForFunction(
+    await e2e.page.waitForFunction(
       () => document.querySelectorAll('[data-testid="monitor-chart"] .recharts-scatter-symbol').length >= 3,
       undefined,
       { timeout: WAIT_MS },
@@ -133,13 +104,13 @@ describe('Monitors view', () => {
     expect(d.length).toBeGreaterThan(10);
     await expect(detail.getByTestId('monitor-uptime').textContent()).resolves.toBe('100.0 %');
     await expect(
-      page.getByRole('complementary', { name: 'Monitor list' }).getByText('Local health').count(),
+      e2e.page.getByRole('complementary', { name: 'Monitor list' }).getByText('Local health').count(),
     ).resolves.toBe(1);
-    expect(pageErrors).toEqual([]);
+    expect(e2e.pageErrors).toEqual([]);
   });
 
   it('shows the monitor going down and up again, live', async () => {
-    const detail = page.getByRole('article', { name: 'Monitor Local health' });
+    const detail = e2e.page.getByRole('article', { name: 'Monitor Local health' });
     const changes = detail.getByRole('region', { name: 'State changes' });
     upstreamStatus = 503;
     await changes.getByText('up → down').waitFor({ timeout: WAIT_MS });
@@ -151,8 +122,7 @@ describe('Monitors view', () => {
     const uptime = Number.parseFloat((await detail.getByTestId('monitor-uptime').textContent()) ?? '');
     expect(uptime).toBeGreaterThan(0);
     expect(uptime).toBeLessThan(100);
-    if (process.env.NETLENS_E2E_SCREENSHOTS)
-      await page.screenshot({ path: `${process.env.NETLENS_E2E_SCREENSHOTS}/monitors.png` });
-    expect(pageErrors).toEqual([]);
+    await e2e.screenshot('monitors');
+    expect(e2e.pageErrors).toEqual([]);
   });
 });

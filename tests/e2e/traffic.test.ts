@@ -6,58 +6,19 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import { launchBrowser, startWebApp, type WebApp } from './harness.js';
-import {
-  closedPort,
-  closeServer,
-  listenOnLoopback,
-  requestViaProxy,
-  type ProxiedResponse,
-} from './upstream.js';
+import { closedPort, useE2e, WAIT_MS, type ProxiedResponse } from './fixture.js';
 
 const require = createRequire(import.meta.url);
 const execFileAsync = promisify(execFile);
-const WAIT_MS = 15_000;
 
-let app: WebApp;
-let browser: Browser;
-let page: Page;
-let upstream: http.Server;
-let upstreamPort: number;
-let refusedPort: number;
-const pageErrors: string[] = [];
-let harPath = '';
-
-/** One request through the NetLens proxy, tagged with a request id. */
-function viaProxy(url: string, method = 'GET', body?: string): Promise<ProxiedResponse> {
-  return requestViaProxy(app.proxyUrl, url, { method, body, headers: { 'x-request-id': 'e2e-1' } });
-}
-
-async function rowCount(): Promise<number> {
-  // The header row is a row too.
-  return (await page.getByRole('grid', { name: 'Exchanges' }).getByRole('row').count()) - 1;
-}
-
-async function waitForRows(count: number): Promise<void> {
-  await page.waitForFunction(
-    (n) =>
-      document.querySelectorAll('[role="grid"][aria-label="Exchanges"] [role="row"][data-id]').length === n,
-    count,
-    { timeout: WAIT_MS },
-  );
-}
-
-beforeAll(async () => {
-  app = await startWebApp();
-  browser = await launchBrowser();
-  upstream = http.createServer((req, res) => {
+const e2e = useE2e({
+  clipboard: true,
+  upstream(req, res) {
     if (req.url?.startsWith('/api/items')) {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ items: [1, 2, 3] }));
@@ -70,94 +31,92 @@ beforeAll(async () => {
       req.on('data', (c: Buffer) => (received += c.toString()));
       req.on('end', () => res.end(`echo ${received}`));
     }
-  });
-  upstreamPort = await listenOnLoopback(upstream);
-  refusedPort = await closedPort();
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
-    origin: new URL(app.uiUrl).origin,
-  });
-  page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  },
 });
+let refusedPort: number;
+let harPath = '';
 
-afterAll(async () => {
-  await browser?.close();
-  await closeServer(upstream);
-  await app?.stop();
+/** One request through the NetLens proxy, tagged with a request id. */
+function viaProxy(url: string, method = 'GET', body?: string): Promise<ProxiedResponse> {
+  return e2e.viaProxy(url, {
+    method,
+    ...(body === undefined ? {} : { body }),
+    headers: { 'x-request-id': 'e2e-1' },
+  });
+}
+
+beforeAll(async () => {
+  refusedPort = await closedPort();
 });
 
 describe('traffic UI in web mode', () => {
   it('shows the empty state with the proxy address and CA path', async () => {
-    await page.goto(app.uiUrl);
-    const help = page.getByLabel('Getting started');
+    const help = e2e.page.getByLabel('Getting started');
     await help.waitFor({ timeout: WAIT_MS });
     const text = await help.innerText();
-    expect(text).toContain(app.proxyUrl);
-    expect(text).toContain(app.caCertPath);
-    expect(text).toContain(`curl -x ${app.proxyUrl}`);
-    expect(await page.getByRole('status', { name: 'Status' }).innerText()).toContain(app.proxyUrl);
+    expect(text).toContain(e2e.app.proxyUrl);
+    expect(text).toContain(e2e.app.caCertPath);
+    expect(text).toContain(`curl -x ${e2e.app.proxyUrl}`);
+    expect(await e2e.page.getByRole('status', { name: 'Status' }).innerText()).toContain(e2e.app.proxyUrl);
   });
 
   it('shows real exchanges live as they go through the proxy, the failing one included', async () => {
-    const ok = await viaProxy(`http://127.0.0.1:${upstreamPort}/api/items?page=1`);
+    const ok = await viaProxy(`${e2e.origin}/api/items?page=1`);
     expect(ok.status).toBe(200);
-    await waitForRows(1);
-    const broken = await viaProxy(`http://127.0.0.1:${upstreamPort}/api/broken`);
+    await e2e.waitForRows(1);
+    const broken = await viaProxy(`${e2e.origin}/api/broken`);
     expect(broken.status).toBe(503);
-    await viaProxy(`http://127.0.0.1:${upstreamPort}/echo`, 'POST', '{"hello":"world"}');
+    await viaProxy(`${e2e.origin}/echo`, 'POST', '{"hello":"world"}');
     // The proxy may answer 502 or mirror the failure by resetting the client: either is a failure.
     const refused = await viaProxy(`http://127.0.0.1:${refusedPort}/api/items`).then(
       (r) => r.status,
       (error: NodeJS.ErrnoException) => error.code,
     );
     expect([502, 503, 504, 'ECONNRESET', 'EPIPE']).toContain(refused);
-    await waitForRows(4);
-    expect(await rowCount()).toBe(4);
-    const status = await page.getByRole('status', { name: 'Status' }).innerText();
+    await e2e.waitForRows(4);
+    expect(await e2e.rows().count()).toBe(4);
+    const status = await e2e.page.getByRole('status', { name: 'Status' }).innerText();
     expect(status).toContain('4 exchanges');
     expect(status).toContain('1 errors');
-    const failedRow = page.locator('[role="row"][data-id]', { hasText: 'connect_refused' });
+    const failedRow = e2e.rows().filter({ hasText: 'connect_refused' });
     expect(await failedRow.count()).toBe(1);
     // The status column says what failed, with the error-class table's label.
     expect(await failedRow.innerText()).toContain('✖ refused');
   });
 
   it('filters with the filter language and shows parse errors inline', async () => {
-    const filter = page.getByRole('searchbox', { name: 'Filter exchanges' });
+    const filter = e2e.page.getByRole('searchbox', { name: 'Filter exchanges' });
     await filter.fill('is:error');
-    await waitForRows(1);
-    expect(await page.locator('[role="row"][data-id]').innerText()).toContain(
-      `127.0.0.1:${refusedPort}`.split(':')[0],
-    );
+    await e2e.waitForRows(1);
+    expect(await e2e.rows().innerText()).toContain(`127.0.0.1:${refusedPort}`.split(':')[0]);
     await filter.fill('status:5xx');
-    await waitForRows(1);
-    expect(await page.locator('[role="row"][data-id]').innerText()).toContain('503');
+    await e2e.waitForRows(1);
+    expect(await e2e.rows().innerText()).toContain('503');
     await filter.fill('-method:GET');
-    await waitForRows(1);
-    expect(await page.locator('[role="row"][data-id]').innerText()).toContain('POST');
+    await e2e.waitForRows(1);
+    expect(await e2e.rows().innerText()).toContain('POST');
     await filter.fill('colour:red');
-    const errors = page.getByRole('alert', { name: 'Filter errors' });
+    const errors = e2e.page.getByRole('alert', { name: 'Filter errors' });
     await errors.waitFor({ timeout: WAIT_MS });
     expect(await errors.innerText()).toContain('"colour" is not a filter key');
     // `/` focuses the filter, Esc clears it.
-    await page.locator('body').click({ position: { x: 5, y: 500 } });
-    await page.keyboard.press('/');
-    await page.keyboard.press('Escape');
+    await e2e.page.locator('body').click({ position: { x: 5, y: 500 } });
+    await e2e.page.keyboard.press('/');
+    await e2e.page.keyboard.press('Escape');
     expect(await filter.inputValue()).toBe('');
-    await waitForRows(4);
+    await e2e.waitForRows(4);
     // The row menu narrows the filter to a host.
-    await page.locator('[role="row"][data-id]', { hasText: '/echo' }).click({ button: 'right' });
-    const menu = page.getByRole('menu', { name: 'Exchange actions' });
+    await e2e.rows().filter({ hasText: '/echo' }).click({ button: 'right' });
+    const menu = e2e.page.getByRole('menu', { name: 'Exchange actions' });
     await menu.getByRole('menuitem', { name: 'Show only 127.0.0.1' }).click();
     expect(await filter.inputValue()).toBe('host:127.0.0.1');
-    await waitForRows(4);
+    await e2e.waitForRows(4);
     await filter.fill('');
   });
 
   it('opens a failed exchange into its diagnosis and timing', async () => {
-    await page.locator('[role="row"][data-id]', { hasText: 'connect_refused' }).dispatchEvent('mousedown');
-    const detail = page.getByRole('complementary', { name: 'Exchange detail' });
+    await e2e.rows().filter({ hasText: 'connect_refused' }).dispatchEvent('mousedown');
+    const detail = e2e.detail();
     await detail.waitFor({ timeout: WAIT_MS });
     const diagnosis = detail.getByLabel('Diagnosis').first();
     const diagnosisText = await diagnosis.innerText();
@@ -165,22 +124,22 @@ describe('traffic UI in web mode', () => {
     expect(diagnosisText).toContain('connect');
     expect(diagnosisText).toContain(String(refusedPort));
     await detail.getByRole('tab', { name: 'Timing' }).click();
-    const connect = detail.getByRole('listitem', { name: /^Connect: [\d.]+ ms$/ });
+    const connect = detail.getByRole('row', { name: /^Connect: [\d.]+ ms$/ });
     expect(await connect.count()).toBe(1);
-    expect(await detail.getByRole('listitem', { name: /^Wait \(TTFB\): skipped$/ }).count()).toBe(1);
+    expect(await detail.getByRole('row', { name: /^Wait \(TTFB\): skipped$/ }).count()).toBe(1);
   });
 
   it('reads the phase timings of a successful exchange, moving there with the arrow keys', async () => {
-    const detail = page.getByRole('complementary', { name: 'Exchange detail' });
+    const detail = e2e.detail();
     // Rows are in start order: the refused request is last; three ↑ reach the first one. The
     // keys work wherever the focus is, except in a text field.
-    await page.keyboard.press('ArrowUp');
-    await page.keyboard.press('ArrowUp');
-    await page.keyboard.press('ArrowUp');
-    await page.waitForFunction(() =>
+    await e2e.page.keyboard.press('ArrowUp');
+    await e2e.page.keyboard.press('ArrowUp');
+    await e2e.page.keyboard.press('ArrowUp');
+    await e2e.page.waitForFunction(() =>
       document.querySelector('aside .url')?.textContent?.includes('/api/items?page=1'),
     );
-    const wait = detail.getByRole('listitem', { name: /^Wait \(TTFB\): [\d.]+ ms$/ });
+    const wait = detail.getByRole('row', { name: /^Wait \(TTFB\): [\d.]+ ms$/ });
     expect(await wait.count()).toBe(1);
     expect(await wait.innerText()).toMatch(/[\d.]+ ms/);
     await detail.getByRole('tab', { name: 'Body' }).click();
@@ -190,14 +149,17 @@ describe('traffic UI in web mode', () => {
   });
 
   it('copies a request as cURL that replays it against the upstream server', async () => {
-    await page.locator('[role="row"][data-id]', { hasText: '/echo' }).dispatchEvent('mousedown');
-    const detail = page.getByRole('complementary', { name: 'Exchange detail' });
-    await page.waitForFunction(() => document.querySelector('aside .url')?.textContent?.includes('/echo'));
+    await e2e.rows().filter({ hasText: '/echo' }).dispatchEvent('mousedown');
+    const detail = e2e.detail();
+    await e2e.page.waitForFunction(() =>
+      document.querySelector('aside .url')?.textContent?.includes('/echo'),
+    );
     await detail.getByRole('button', { name: 'Copy as cURL' }).click();
     await detail.getByRole('button', { name: '✓ Copied' }).waitFor({ timeout: WAIT_MS });
-    const command = await page.evaluate(() => navigator.clipboard.readText());
-    expect(command).toMatch(/^curl -X POST /);
-    expect(command).not.toContain(app.proxyUrl);
+    const command = await e2e.page.evaluate(() => navigator.clipboard.readText());
+    // A POST with a body needs no -X; the body goes after --data-raw, the URL after --url.
+    expect(command).toMatch(/^curl .*--data-raw .* --url http:\/\/127\.0\.0\.1:\d+\/echo$/);
+    expect(command).not.toContain(e2e.app.proxyUrl);
     // The shell runs it as copied: straight to the upstream, with the recorded body. (Async: the
     // upstream server lives in this process and must keep answering.)
     const { stdout } = await execFileAsync(
@@ -213,40 +175,47 @@ describe('traffic UI in web mode', () => {
   });
 
   it('paints the waterfall on the canvas in the timing colours', async () => {
-    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Waterfall' }).click();
-    const canvas = page.getByRole('img', { name: /Waterfall chart of 4 exchanges/ });
+    await e2e.openView('Waterfall');
+    const canvas = e2e.page.getByRole('img', { name: /Waterfall chart of 4 exchanges/ });
     await canvas.waitFor({ timeout: WAIT_MS });
-    await page.waitForTimeout(100);
-    const painted = await canvas.evaluate((element) => {
-      const c = element as HTMLCanvasElement;
-      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      // The "wait" phase green (#66bb6a) and "connect" orange (#ffa726), exactly.
-      let wait = 0;
-      let connect = 0;
-      for (let i = 0; i < data.length; i += 4) {
-        if (data[i] === 0x66 && data[i + 1] === 0xbb && data[i + 2] === 0x6a) wait++;
-        if (data[i] === 0xff && data[i + 1] === 0xa7 && data[i + 2] === 0x26) connect++;
-      }
-      return { wait, connect, width: c.width };
-    });
+    // The canvas paints on the next animation frame: poll until both colours are there.
+    const paintedPixels = () =>
+      canvas.evaluate((element) => {
+        const c = element as HTMLCanvasElement;
+        const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        // The "wait" phase green (#66bb6a) and "connect" orange (#ffa726), exactly.
+        let wait = 0;
+        let connect = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i] === 0x66 && data[i + 1] === 0xbb && data[i + 2] === 0x6a) wait++;
+          if (data[i] === 0xff && data[i + 1] === 0xa7 && data[i + 2] === 0x26) connect++;
+        }
+        return { wait, connect, width: c.width };
+      });
+    await expect
+      .poll(async () => Math.min((await paintedPixels()).wait, (await paintedPixels()).connect), {
+        timeout: WAIT_MS,
+      })
+      .toBeGreaterThan(0);
+    const painted = await paintedPixels();
     expect(painted.width).toBeGreaterThan(0);
     expect(painted.wait).toBeGreaterThan(0);
     expect(painted.connect).toBeGreaterThan(0);
     // A click on a row selects the exchange and opens its detail.
     const box = (await canvas.boundingBox())!;
-    await page.mouse.click(box.x + 400, box.y + 24 + 20 * 1 + 10);
-    const detail = page.getByRole('complementary', { name: 'Exchange detail' });
+    await e2e.page.mouse.click(box.x + 400, box.y + 24 + 20 * 1 + 10);
+    const detail = e2e.detail();
     await detail.waitFor({ timeout: WAIT_MS });
     expect(await detail.locator('.url').innerText()).toContain('/api/broken');
   });
 
   it('exports a HAR that downloads and validates against the HAR 1.2 schema', async () => {
-    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Traffic' }).click();
-    await page.getByRole('button', { name: 'Export HAR…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Export HAR' });
+    await e2e.openView('Traffic');
+    await e2e.page.getByRole('button', { name: 'Export HAR…' }).click();
+    const dialog = e2e.page.getByRole('dialog', { name: 'Export HAR' });
     await dialog.waitFor({ timeout: WAIT_MS });
     const [download] = await Promise.all([
-      page.waitForEvent('download', { timeout: WAIT_MS }),
+      e2e.page.waitForEvent('download', { timeout: WAIT_MS }),
       dialog.getByRole('button', { name: 'Download' }).click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/^netlens-.*\.har$/);
@@ -268,15 +237,15 @@ describe('traffic UI in web mode', () => {
   });
 
   it('clears the session, then imports the HAR back through the file picker', async () => {
-    await page.getByRole('button', { name: 'Clear', exact: true }).click();
-    await page.getByLabel('Getting started').waitFor({ timeout: WAIT_MS });
-    await page.getByLabel('HAR file to import').setInputFiles({
+    await e2e.page.getByRole('button', { name: 'Clear', exact: true }).click();
+    await e2e.page.getByLabel('Getting started').waitFor({ timeout: WAIT_MS });
+    await e2e.page.getByLabel('HAR file to import').setInputFiles({
       name: 'session.har',
       mimeType: 'application/json',
       buffer: readFileSync(harPath),
     });
-    await waitForRows(4);
-    expect(await page.locator('[role="row"][data-id]', { hasText: 'connect_refused' }).count()).toBe(1);
-    expect(pageErrors).toEqual([]);
+    await e2e.waitForRows(4);
+    expect(await e2e.rows().filter({ hasText: 'connect_refused' }).count()).toBe(1);
+    expect(e2e.pageErrors).toEqual([]);
   });
 });

@@ -2,26 +2,27 @@
  * The waterfall end to end: real exchanges through the proxy, drawn on a HiDPI canvas; hover
  * shows the phase breakdown, Ctrl+wheel zooms, dragging pans, and the view follows the filter.
  */
-import http from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startWebApp, type WebApp } from './harness.js';
-import { closeServer, listenOnLoopback, requestViaProxy } from './upstream.js';
+import { describe, expect, it } from 'vitest';
+import { useE2e, WAIT_MS } from './fixture.js';
 
-const WAIT_MS = 15_000;
-let app: WebApp;
-let browser: Browser;
-let page: Page;
-let upstream: http.Server;
-let upstreamPort: number;
+const e2e = useE2e({
+  page: { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 },
+  upstream(req, res) {
+    // A measurable wait so the "wait" phase has a bar worth hovering.
+    setTimeout(
+      () => res.end(req.url?.includes('missing') ? 'no' : 'ok'),
+      req.url?.includes('slow') ? 120 : 5,
+    );
+  },
+});
 
 async function viaProxy(path: string): Promise<number> {
-  return (await requestViaProxy(app.proxyUrl, `http://127.0.0.1:${upstreamPort}${path}`)).status;
+  return (await e2e.viaProxy(path)).status;
 }
 
 /** The tick labels drawn on the axis are not in the DOM: compare axis pixels instead. */
 async function axisPixels(): Promise<string> {
-  return page.getByRole('img', { name: /Waterfall chart/ }).evaluate((element) => {
+  return e2e.page.getByRole('img', { name: /Waterfall chart/ }).evaluate((element) => {
     const c = element as HTMLCanvasElement;
     const data = c.getContext('2d')!.getImageData(0, 0, c.width, Math.round(24 * devicePixelRatio)).data;
     let hash = 0;
@@ -30,35 +31,20 @@ async function axisPixels(): Promise<string> {
   });
 }
 
-beforeAll(async () => {
-  app = await startWebApp();
-  browser = await launchBrowser();
-  upstream = http.createServer((req, res) => {
-    // A measurable wait so the "wait" phase has a bar worth hovering.
-    setTimeout(
-      () => res.end(req.url?.includes('missing') ? 'no' : 'ok'),
-      req.url?.includes('slow') ? 120 : 5,
-    );
-  });
-  upstreamPort = await listenOnLoopback(upstream);
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await closeServer(upstream);
-  await app?.stop();
-});
+/** The canvas redraws on the next animation frame: poll its axis until it is (or is not) `than`. */
+function axisSettles(matcher: 'toBe' | 'not.toBe', than: string): Promise<void> {
+  const poll = expect.poll(axisPixels, { timeout: WAIT_MS });
+  return matcher === 'toBe' ? poll.toBe(than) : poll.not.toBe(than);
+}
 
 describe('waterfall', () => {
   it('draws real exchanges on a canvas sized for the device pixel ratio', async () => {
-    await page.goto(app.uiUrl);
-    await page.getByLabel('Getting started').waitFor({ timeout: WAIT_MS });
+    await e2e.page.getByLabel('Getting started').waitFor({ timeout: WAIT_MS });
     expect(await viaProxy('/slow')).toBe(200);
     expect(await viaProxy('/fast')).toBe(200);
     expect(await viaProxy('/slow-again')).toBe(200);
-    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Waterfall' }).click();
-    const canvas = page.getByRole('img', { name: 'Waterfall chart of 3 exchanges' });
+    await e2e.openView('Waterfall');
+    const canvas = e2e.page.getByRole('img', { name: 'Waterfall chart of 3 exchanges' });
     await canvas.waitFor({ timeout: WAIT_MS });
     const size = await canvas.evaluate((element) => {
       const c = element as HTMLCanvasElement;
@@ -68,11 +54,11 @@ describe('waterfall', () => {
   });
 
   it('shows the phase breakdown of the hovered exchange', async () => {
-    const canvas = page.getByRole('img', { name: /Waterfall chart/ });
+    const canvas = e2e.page.getByRole('img', { name: /Waterfall chart/ });
     const box = (await canvas.boundingBox())!;
     // Row 1 (the first /slow) sits under the 24 px axis, 20 px per row.
-    await page.mouse.move(box.x + 300, box.y + 24 + 10);
-    const tooltip = page.getByRole('tooltip');
+    await e2e.page.mouse.move(box.x + 300, box.y + 24 + 10);
+    const tooltip = e2e.page.getByRole('tooltip');
     await tooltip.waitFor({ timeout: WAIT_MS });
     const text = await tooltip.innerText();
     expect(text).toContain(`/slow`);
@@ -83,34 +69,30 @@ describe('waterfall', () => {
   });
 
   it('zooms with Ctrl+wheel and the buttons, pans by dragging, and fits again', async () => {
-    const canvas = page.getByRole('img', { name: /Waterfall chart/ });
+    const canvas = e2e.page.getByRole('img', { name: /Waterfall chart/ });
     const box = (await canvas.boundingBox())!;
     const fitted = await axisPixels();
-    await page.mouse.move(box.x + 600, box.y + 200);
-    await page.keyboard.down('Control');
-    await page.mouse.wheel(0, -400);
-    await page.keyboard.up('Control');
-    await page.waitForTimeout(100);
+    await e2e.page.mouse.move(box.x + 600, box.y + 200);
+    await e2e.page.keyboard.down('Control');
+    await e2e.page.mouse.wheel(0, -400);
+    await e2e.page.keyboard.up('Control');
+    await axisSettles('not.toBe', fitted);
     const zoomed = await axisPixels();
-    expect(zoomed).not.toBe(fitted);
-    await page.mouse.move(box.x + 600, box.y + 200);
-    await page.mouse.down();
-    await page.mouse.move(box.x + 800, box.y + 200, { steps: 5 });
-    await page.mouse.up();
-    await page.waitForTimeout(100);
-    expect(await axisPixels()).not.toBe(zoomed);
-    await page.getByRole('button', { name: 'Fit' }).click();
-    await page.waitForTimeout(100);
-    expect(await axisPixels()).toBe(fitted);
-    await page.getByRole('button', { name: 'Zoom in' }).click();
-    await page.waitForTimeout(100);
-    expect(await axisPixels()).not.toBe(fitted);
+    await e2e.page.mouse.move(box.x + 600, box.y + 200);
+    await e2e.page.mouse.down();
+    await e2e.page.mouse.move(box.x + 800, box.y + 200, { steps: 5 });
+    await e2e.page.mouse.up();
+    await axisSettles('not.toBe', zoomed);
+    await e2e.page.getByRole('button', { name: 'Fit' }).click();
+    await axisSettles('toBe', fitted);
+    await e2e.page.getByRole('button', { name: 'Zoom in' }).click();
+    await axisSettles('not.toBe', fitted);
   });
 
   it('shows only the filtered exchanges', async () => {
-    await page.getByRole('searchbox', { name: 'Filter exchanges' }).fill('slow');
-    await page.getByRole('img', { name: 'Waterfall chart of 2 exchanges' }).waitFor({ timeout: WAIT_MS });
-    await page.getByRole('searchbox', { name: 'Filter exchanges' }).fill('');
-    await page.getByRole('img', { name: 'Waterfall chart of 3 exchanges' }).waitFor({ timeout: WAIT_MS });
+    await e2e.page.getByRole('searchbox', { name: 'Filter exchanges' }).fill('slow');
+    await e2e.page.getByRole('img', { name: 'Waterfall chart of 2 exchanges' }).waitFor({ timeout: WAIT_MS });
+    await e2e.page.getByRole('searchbox', { name: 'Filter exchanges' }).fill('');
+    await e2e.page.getByRole('img', { name: 'Waterfall chart of 3 exchanges' }).waitFor({ timeout: WAIT_MS });
   });
 });

@@ -3,46 +3,33 @@
  * Chromium, the page talking to the engine over the WebSocket, and nobody without the token
  * getting in.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, startWebApp, type WebApp } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { useE2e } from './fixture.js';
 
-let app: WebApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startWebApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  const exitCode = await app?.stop();
-  // SIGTERM is a clean shutdown: exit 0.
-  expect(exitCode).toBe(0);
-});
+// These tests open their own pages: the fixture's page stays closed.
+const e2e = useE2e({ openUi: false });
 
 describe('netlens web', () => {
   it('prints a token URL on 127.0.0.1 next to the proxy and the CA', () => {
-    expect(app.uiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
-    expect(app.proxyUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(app.caCertPath.startsWith(app.dataDir)).toBe(true);
+    expect(e2e.app.uiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
+    expect(e2e.app.proxyUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(e2e.app.caCertPath.startsWith(e2e.app.dataDir)).toBe(true);
   });
 
   it('answers 401 without the token, and to a wrong one', async () => {
-    const origin = new URL(app.uiUrl).origin;
+    const origin = new URL(e2e.app.uiUrl).origin;
     expect((await fetch(`${origin}/`)).status).toBe(401);
     expect((await fetch(`${origin}/?token=not-the-token`)).status).toBe(401);
-    const ok = await fetch(app.uiUrl);
+    const ok = await fetch(e2e.app.uiUrl);
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-security-policy')).toContain("script-src 'self'");
   });
 
   it('loads the UI with the token and serves NetlensApi to it over the WebSocket', async () => {
-    const page = await browser.newPage();
+    const page = await e2e.browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    const response = await page.goto(app.uiUrl);
+    const response = await page.goto(e2e.app.uiUrl);
     expect(response?.status()).toBe(200);
     await page.waitForSelector('#root > *', { timeout: 30_000 });
     // The page's own WebSocket (opened by renderer/api) answers an app:info round trip.
@@ -60,20 +47,20 @@ describe('netlens web', () => {
           }
         };
       });
-    }, app.token);
+    }, e2e.app.token);
     expect(info).toMatchObject({
       ok: true,
-      value: { mode: 'web', proxyUrl: app.proxyUrl, dataDir: app.dataDir },
+      value: { mode: 'web', proxyUrl: e2e.app.proxyUrl, dataDir: e2e.app.dataDir },
     });
     // The UI shows where the proxy listens (status bar / empty state).
-    const port = new URL(app.proxyUrl).port;
+    const port = new URL(e2e.app.proxyUrl).port;
     await page.waitForFunction((p) => document.body.innerText.includes(p), port, { timeout: 30_000 });
     expect(errors).toEqual([]);
     await page.close();
   });
 
   it('refuses a WebSocket from another origin', async () => {
-    const page = await browser.newPage();
+    const page = await e2e.browser.newPage();
     // about:blank has an opaque origin ("null"): exactly what a foreign page would look like.
     const outcome = await page.evaluate(async (uiUrl) => {
       const url = new URL(uiUrl);
@@ -82,8 +69,12 @@ describe('netlens web', () => {
         socket.onopen = () => resolve('open');
         socket.onerror = () => resolve('refused');
       });
-    }, app.uiUrl);
+    }, e2e.app.uiUrl);
     expect(outcome).toBe('refused');
     await page.close();
+  });
+
+  it('shuts down cleanly on SIGTERM: exit 0', async () => {
+    expect(await e2e.app.stop()).toBe(0);
   });
 });

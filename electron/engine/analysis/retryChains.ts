@@ -462,6 +462,12 @@ export class RetryChainBuilder {
     return this.chainExchanges().map(([chainId, exchanges]) => analyseChain(chainId, exchanges));
   }
 
+  /** One chain as it stands now; undefined once it dropped out (or never formed). */
+  chain(chainId: string): RetryChain | undefined {
+    const exchanges = this.chainsById.get(chainId);
+    return exchanges ? analyseChain(chainId, exchanges) : undefined;
+  }
+
   clear(): void {
     this.candidates.clear();
     this.chainsById.clear();

@@ -60,7 +60,15 @@ function mayCarryTrace(headers: readonly Header[] | undefined): boolean {
   return false;
 }
 
-export function createRetryTracker(store: ExchangeStoreView, options: RetryChainOptions = {}): RetryTracker {
+export interface RetryTrackerOptions extends RetryChainOptions {
+  /** Called with a chain each time it forms or gains an attempt (after its attempts are tagged). */
+  onChain?: (chain: RetryChain) => void;
+}
+
+export function createRetryTracker(
+  store: ExchangeStoreView,
+  options: RetryTrackerOptions = {},
+): RetryTracker {
   const builder = new RetryChainBuilder(options);
   const windowMs = options.windowMs ?? DEFAULT_RETRY_WINDOW_MS;
   let queue: Promise<void> = Promise.resolve();
@@ -78,6 +86,10 @@ export function createRetryTracker(store: ExchangeStoreView, options: RetryChain
     if (!assignment) return;
     for (const { id, attempt } of assignment.assigned) {
       store.update(id, { retry: { chainId: assignment.chainId, attempt } });
+    }
+    if (options.onChain) {
+      const chain = builder.chain(assignment.chainId);
+      if (chain) options.onChain(chain);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { Exchange } from '../../../shared/model';
 import { CopyButton } from '../../components/CopyButton';
+import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { useStore } from '../../store';
 import type { DetailTab } from '../../store';
 import { selectSelectedExchange } from '../../store/selectors';
@@ -47,8 +48,20 @@ function CompareButton({ exchange }: { exchange: Exchange }) {
   );
 }
 
-/** Everything about the selected exchange, in tabs. */
+/**
+ * Everything about the selected exchange, in tabs. An exchange whose detail fails to render
+ * shows the error in the pane; selecting another exchange starts the pane afresh.
+ */
 export function DetailPane() {
+  const selectedId = useStore((s) => s.selectedId);
+  return (
+    <ErrorBoundary key={selectedId} label="Exchange detail" unit="pane">
+      <DetailPaneContent />
+    </ErrorBoundary>
+  );
+}
+
+function DetailPaneContent() {
   const exchange = useStore(selectSelectedExchange);
   const tab = useStore((s) => s.detailTab);
   const setTab = useStore((s) => s.setDetailTab);

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import type { Exchange, Header } from '../../../shared/model';
 import { formatBytes } from '../../../shared/format';
+import { headerChanges } from './headerChanges';
+import type { HeaderChange } from './headerChanges';
 
 function HeaderTable({ headers, label }: { headers: Header[]; label: string }) {
   if (headers.length === 0) return <p className="muted">No headers.</p>;
@@ -18,8 +20,50 @@ function HeaderTable({ headers, label }: { headers: Header[]; label: string }) {
   );
 }
 
+const CHANGE_MARK: Record<HeaderChange['kind'], string> = { removed: '−', added: '+', changed: '~' };
+
+/** What the proxy did to the client's headers on the way upstream, one line per change. */
+function HeaderChanges({ client, upstream }: { client: Header[]; upstream: Header[] }) {
+  const changes = headerChanges(client, upstream);
+  return (
+    <div className="header-changes" role="group" aria-label="Header changes by the proxy">
+      <p className="muted">
+        {changes.length === 0
+          ? 'The client sent the same headers; only their order or letter case changed on the way upstream.'
+          : `Changed on the way upstream (${changes.length}):`}
+      </p>
+      {changes.length > 0 && (
+        <table className="kv">
+          <tbody>
+            {changes.map((change, i) => (
+              <tr key={i} className={`header-${change.kind}`} aria-label={`${change.kind}: ${change.name}`}>
+                <td className="header-change-mark" aria-hidden="true">
+                  {CHANGE_MARK[change.kind]}
+                </td>
+                <th scope="row">{change.name}</th>
+                <td>
+                  {change.kind === 'changed' ? (
+                    <>
+                      <del>{change.from}</del> → <ins>{change.to}</ins>
+                    </>
+                  ) : change.kind === 'removed' ? (
+                    <del>{change.value}</del>
+                  ) : (
+                    <ins>{change.value}</ins>
+                  )}
+                  <span className="muted"> {change.kind}</span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
 /** The head as it would appear on the wire (HTTP/1.1 message syntax, RFC 9112 §2.1). */
-function rawRequest(exchange: Exchange): string {
+function rawRequest(exchange: Exchange, headers: Header[]): string {
   const { request } = exchange;
   let target = request.url;
   try {
@@ -30,7 +74,7 @@ function rawRequest(exchange: Exchange): string {
   }
   return [
     `${request.method} ${target} ${request.httpVersion}`,
-    ...request.headers.map((h) => `${h.name}: ${h.value}`),
+    ...headers.map((h) => `${h.name}: ${h.value}`),
   ].join('\n');
 }
 
@@ -60,6 +104,9 @@ function queryParams(url: string): Header[] {
 /** Request and response headers in the order and case they were recorded, or raw. */
 export function HeadersTab({ exchange }: { exchange: Exchange }) {
   const [raw, setRaw] = useState(false);
+  const [side, setSide] = useState<'upstream' | 'client'>('upstream');
+  const clientHeaders = exchange.request.clientHeaders;
+  const requestHeaders = clientHeaders && side === 'client' ? clientHeaders : exchange.request.headers;
   return (
     <div>
       <label>
@@ -138,11 +185,24 @@ export function HeadersTab({ exchange }: { exchange: Exchange }) {
           <HeaderTable headers={queryParams(exchange.request.url)} label="Query string" />
         </>
       )}
-      <h3>Request headers</h3>
+      <div className="headers-heading">
+        <h3>Request headers</h3>
+        {clientHeaders && (
+          <div className="segmented" role="group" aria-label="Request headers as">
+            <button type="button" aria-pressed={side === 'upstream'} onClick={() => setSide('upstream')}>
+              Sent upstream
+            </button>
+            <button type="button" aria-pressed={side === 'client'} onClick={() => setSide('client')}>
+              From the client
+            </button>
+          </div>
+        )}
+      </div>
+      {clientHeaders && <HeaderChanges client={clientHeaders} upstream={exchange.request.headers} />}
       {raw ? (
-        <pre className="block">{rawRequest(exchange)}</pre>
+        <pre className="block">{rawRequest(exchange, requestHeaders)}</pre>
       ) : (
-        <HeaderTable headers={exchange.request.headers} label="Request headers" />
+        <HeaderTable headers={requestHeaders} label="Request headers" />
       )}
       <h3>Response headers</h3>
       {exchange.response ? (

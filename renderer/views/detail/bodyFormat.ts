@@ -54,5 +54,9 @@ export function hexDump(bytes: Uint8Array, limitBytes = 64 * 1024): string {
 export function isPreviewableImage(contentType: string | undefined): boolean {
   if (!contentType) return false;
   const essence = contentType.split(';')[0]!.trim().toLowerCase();
-  return /^image\/(png|jpeg|gif|webp|avif|bmp|x-icon|vnd\.microsoft\.icon|svg\+xml)$/.test(essence);
+  // The longest type below is 24 characters; a longer header value is none of them.
+  return (
+    essence.length <= 32 &&
+    /^image\/(png|jpeg|gif|webp|avif|bmp|x-icon|vnd\.microsoft\.icon|svg\+xml)$/.test(essence)
+  );
 }

@@ -3,7 +3,7 @@
  * state and uptime; per monitor its latency chart (split by phase, with pass/fail markers and
  * p50/p95), its figures and its state changes.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { MonitorDefinition, MonitorHistory, MonitorState } from '../../../shared/monitor';
 import { call } from '../../api';
 import { formatClock } from '../../format';
@@ -11,7 +11,6 @@ import { useStore } from '../../store';
 import { monitorStateOf } from '../../store/monitorsSlice';
 import '../probes/probes.css';
 import './monitors.css';
-import { ensureMonitorFeed, loadMonitors } from './monitorFeed';
 import { MonitorChart } from './MonitorChart';
 import { MonitorForm } from './MonitorForm';
 import { monitorSummary } from './monitorChartData';
@@ -157,11 +156,6 @@ export function MonitorsView() {
   const selectedId = useStore((s) => s.selectedMonitorId);
   const select = useStore((s) => s.selectMonitor);
   const [editing, setEditing] = useState<MonitorDefinition | 'new' | undefined>();
-
-  useEffect(() => {
-    ensureMonitorFeed();
-    void loadMonitors();
-  }, []);
 
   const selected = monitors.find((m) => m.id === selectedId);
 

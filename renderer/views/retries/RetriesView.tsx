@@ -1,14 +1,10 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { RetryAfterVerdict, RetryChain } from '../../../shared/retry';
-import { call } from '../../api';
 import { formatClock } from '../../format';
 import { useStore } from '../../store';
 import { ChainTimeline } from './ChainTimeline';
 import './retries.css';
 import { formatDurationMs } from '../../../shared/format';
-
-/** Chains are recomputed in the engine; at most this often while traffic flows. */
-const REFRESH_MS = 1000;
 
 const RETRY_AFTER_TEXT: Record<RetryAfterVerdict, string> = {
   not_sent: 'The server sent no Retry-After.',
@@ -119,36 +115,12 @@ function ChainDetail({ chain }: { chain: RetryChain }) {
 
 /** Every retry chain of the session: how each client retried, and what it should change. */
 export function RetriesView() {
-  const version = useStore((s) => s.exchangesVersion);
-  const [chains, setChains] = useState<RetryChain[] | undefined>();
-  const [error, setError] = useState<string | undefined>();
+  // The engine groups and judges the chains; each change arrives as a `retry:chain` event.
+  const loaded = useStore((s) => s.retriesLoaded);
+  const all = useStore((s) => s.retryChains);
+  const chains = loaded ? all : undefined;
   const [selected, setSelected] = useState<string | undefined>();
   const [onlyFlagged, setOnlyFlagged] = useState(false);
-
-  useEffect(() => {
-    let cancelled = false;
-    const timer = setTimeout(
-      () => {
-        call('retries:list').then(
-          (list) => {
-            if (cancelled) return;
-            setChains(list);
-            setError(undefined);
-          },
-          (e: unknown) => {
-            if (!cancelled) setError(e instanceof Error ? e.message : String(e));
-          },
-        );
-      },
-      chains === undefined ? 0 : REFRESH_MS,
-    );
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-    // Recompute when exchanges change; `chains` only decides the first delay.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [version]);
 
   const shown = useMemo(
     () =>
@@ -171,11 +143,6 @@ export function RetriesView() {
           <input type="checkbox" checked={onlyFlagged} onChange={(e) => setOnlyFlagged(e.target.checked)} />{' '}
           only chains with flags
         </label>
-        {error ? (
-          <span className="diff-error" role="alert">
-            {error}
-          </span>
-        ) : null}
       </div>
       {chains !== undefined && chains.length === 0 ? (
         <div className="empty-state">

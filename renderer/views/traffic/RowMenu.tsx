@@ -5,16 +5,12 @@ import { copyText } from '../../components/copyText';
 import { useStore } from '../../store';
 import { curlForExchange } from '../detail/copyCurl';
 import { compareWithLastSuccess, isFailure } from '../detail/DetailPane';
+import { filterValue } from './filterValue';
 
 export interface RowMenuState {
   id: string;
   x: number;
   y: number;
-}
-
-/** Quotes a filter value that holds spaces or quotes (the filter language's quoting). */
-function filterValue(value: string): string {
-  return /[\s"]/.test(value) ? `"${value.replace(/"/g, '')}"` : value;
 }
 
 /** The row's right-click menu: copy, narrow the filter to or away from its host, compare. */

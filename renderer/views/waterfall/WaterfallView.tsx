@@ -1,12 +1,8 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Exchange } from '../../../shared/model';
-import {
-  TIMING_COLORS,
-  TIMING_LABELS,
-  TIMING_PHASES,
-  timingRanges,
-  totalTimeMs,
-} from '../../../shared/timing';
+import { TIMING_COLORS, TIMING_LABELS, TIMING_PHASES } from '../../../shared/timing';
+import { PhaseTable } from '../../components/PhaseTable';
+
 import { useStore } from '../../store';
 import { selectVisibleRows } from '../../store/selectors';
 import { DetailPane } from '../detail/DetailPane';
@@ -15,8 +11,8 @@ import { memoTimeBounds } from '../traffic/sessionBounds';
 import { AXIS_HEIGHT_PX, LABEL_WIDTH_PX, ROW_HEIGHT_PX, drawWaterfall, readPalette } from './drawWaterfall';
 import type { Viewport } from './waterfallScale';
 import { fitViewport, panBy, zoomAt } from './waterfallScale';
-import { formatDurationMs } from '../../../shared/format';
 import { errorLabel } from '../../../shared/errorClasses';
+import { formatDurationMs } from '../../../shared/format';
 
 interface Hover {
   id: string;
@@ -25,46 +21,17 @@ interface Hover {
 }
 
 function Tooltip({ exchange, x, y }: { exchange: Exchange; x: number; y: number }) {
-  const ranges = timingRanges(exchange.timings);
   return (
     <div className="waterfall-tooltip" role="tooltip" style={{ left: x + 14, top: y + 14 }}>
-      <div
-        style={{
-          fontWeight: 600,
-          marginBottom: 4,
-          maxWidth: 420,
-          overflow: 'hidden',
-          textOverflow: 'ellipsis',
-        }}
-      >
+      <div className="waterfall-tooltip-title">
         {exchange.request.method} {exchange.request.url}
       </div>
-      {ranges.map((r) => (
-        <div key={r.phase} style={{ display: 'flex', justifyContent: 'space-between', gap: 16 }}>
-          <span>
-            <i
-              style={{
-                display: 'inline-block',
-                width: 9,
-                height: 9,
-                marginRight: 5,
-                background: TIMING_COLORS[r.phase],
-              }}
-            />
-            {TIMING_LABELS[r.phase]}
-          </span>
-          <span className="num">{formatDurationMs(r.endMs - r.startMs)}</span>
-        </div>
-      ))}
-      <div style={{ display: 'flex', justifyContent: 'space-between', fontWeight: 600, marginTop: 2 }}>
-        <span>Total</span>
-        <span className="num">{formatDurationMs(totalTimeMs(exchange.timings))}</span>
-      </div>
+      <PhaseTable exchange={exchange} compact />
       {exchange.connection.reused && (
         <div className="muted">Connection reused (#{exchange.connection.id})</div>
       )}
       {exchange.error && (
-        <div style={{ color: 'var(--danger)' }}>
+        <div className="danger-text">
           ✖ {errorLabel(exchange.error)}: {exchange.error.class} ({exchange.error.phase},{' '}
           {formatDurationMs(exchange.error.elapsedMs)})
         </div>

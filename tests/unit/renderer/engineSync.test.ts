@@ -15,6 +15,9 @@ const api = vi.hoisted(() => ({
     capturing: true,
     platform: 'linux',
   },
+  chains: [] as unknown[],
+  monitor: { id: 'm1', name: 'API', target: 'http://127.0.0.1:1/', intervalMs: 1000, timeoutMs: 500 },
+  sample: { monitorId: 'm1', atMs: 1, ok: true, state: 'up', durationMs: 2, timings: {} },
 }));
 
 vi.mock('@renderer/api', () => ({
@@ -26,8 +29,15 @@ vi.mock('@renderer/api', () => ({
     api.connection = listener;
     return () => undefined;
   },
-  call: (channel: string) =>
-    channel === 'app:info' ? Promise.resolve(api.info) : new Promise((resolve) => (api.list = resolve)),
+  call: (channel: string, ...args: unknown[]) => {
+    if (channel === 'app:info') return Promise.resolve(api.info);
+    if (channel === 'retries:list') return Promise.resolve(api.chains);
+    if (channel === 'monitors:list') return Promise.resolve([api.monitor]);
+    if (channel === 'monitors:history')
+      return Promise.resolve({ samples: args[0] === api.monitor.id ? [api.sample] : [], changes: [] });
+    if (channel === 'exchanges:list') return new Promise((resolve) => (api.list = resolve));
+    return Promise.reject(new Error(`unexpected ${channel}`));
+  },
 }));
 
 const { syncWithEngine } = await import('@renderer/engineSync');
@@ -65,5 +75,29 @@ describe('syncWithEngine', () => {
     const third = makeExchange();
     api.listeners[0]!([{ type: 'exchange:finished', exchange: third }]);
     expect(store.getState().ids).toContain(third.id);
+  });
+
+  it('loads retry chains and monitors with the exchanges, and feeds them from the same event stream', async () => {
+    const store = createAppStore();
+    syncWithEngine(store);
+    api.connection!('open');
+    // A monitor state change while the snapshots are in flight: kept for after them.
+    api.listeners[0]!([
+      {
+        type: 'monitor:event',
+        payload: {
+          kind: 'sample',
+          monitorId: 'm1',
+          sample: { ...api.sample, atMs: 2, ok: false, state: 'down' },
+        },
+      } as EngineEvent,
+    ]);
+    await vi.waitFor(() => expect(api.list).toBeDefined());
+    api.list!([]);
+    await vi.waitFor(() => expect(store.getState().retriesLoaded).toBe(true));
+    await vi.waitFor(() => expect(store.getState().monitorHistory.m1?.samples).toHaveLength(2));
+    expect(store.getState().monitors.map((m) => m.id)).toEqual(['m1']);
+    // The one listener of the sync path is the only subscription: no view subscribes on its own.
+    expect(api.listeners).toHaveLength(1);
   });
 });

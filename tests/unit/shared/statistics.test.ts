@@ -21,6 +21,29 @@ describe('endpointPath', () => {
     expect(endpointPath('/v1/blobs/0123456789abcdef0123')).toBe('/v1/blobs/:id');
     expect(endpointPath('/v1/users/me')).toBe('/v1/users/me');
   });
+
+  it('takes a path segment of megabytes (an imported HAR entry) for an id, without overflowing the stack', () => {
+    // A /^[0-9a-f]{16,}$/ over 6 MB throws "RangeError: Maximum call stack size exceeded" in V8.
+    for (const segment of ['a'.repeat(6_000_000), 'ab12'.repeat(1_500_000), `${'x'.repeat(6e6)}!`])
+      expect(endpointPath(`/files/${segment}/meta`)).toBe('/files/:id/meta');
+  });
+});
+
+describe('computeStatistics on hostile entries', () => {
+  it('summarises a session holding a 6 MB path segment and a huge error message', () => {
+    const huge = 'a1'.repeat(3_000_000);
+    const stats = computeStatistics([
+      makeExchange({ url: `http://a.test/blob/${huge}`, startedAtMs: T0, durationMs: 5 }),
+      makeExchange({ url: `${'h'.repeat(300_000)}:443`, kind: 'tunnel', startedAtMs: T0 + 1, durationMs: 5 }),
+      makeFailedExchange(
+        { message: `Failed ${'9'.repeat(5_000_000)} ms` },
+        { url: `http://b.test/${huge}`, startedAtMs: T0 + 2 },
+      ),
+    ]);
+    expect(stats.total).toBe(2);
+    expect(stats.slowestEndpoints.map((e) => `${e.host}${e.path}`)).toContain('a.test/blob/:id');
+    expect(stats.topErrors).toHaveLength(1);
+  });
 });
 
 describe('computeStatistics', () => {
@@ -124,14 +147,15 @@ describe('computeStatistics', () => {
     expect(empty).toMatchObject({ total: 0, failed: 0, buckets: [], latencyByHost: [], topErrors: [] });
   });
 
-  it('handles a large session without overflowing the stack', () => {
+  // It proves stack safety, not speed: the time limit only stops a hang, even on a loaded machine.
+  it('handles a large session without overflowing the stack', { timeout: 60_000 }, () => {
     const many = Array.from({ length: 150_000 }, (_, i) =>
       makeExchange({ startedAtMs: T0 + i * 10, durationMs: i % 100 }),
     );
     const big = computeStatistics(many);
     expect(big.total).toBe(150_000);
     expect(big.buckets.reduce((n, b) => n + b.requests, 0)).toBe(150_000);
-  }, 60_000); // 150,000 exchanges: a bound for a loaded machine, not a speed claim
+  });
 });
 
 describe('filterForSeries', () => {

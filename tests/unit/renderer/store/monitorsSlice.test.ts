@@ -18,18 +18,21 @@ function change(atMs: number, from: 'up' | 'down', to: 'up' | 'down'): MonitorSt
 }
 
 describe('monitors slice', () => {
-  it('appends live samples and changes, returns the changes, and skips what the loaded history had', () => {
+  it('appends live samples and changes, announces the changes, and skips what the loaded history had', () => {
     const store = createAppStore();
     store.getState().setMonitors([def]);
     expect(store.getState().selectedMonitorId).toBe('m');
     store.getState().setMonitorHistory('m', { samples: [sample(1, true)], changes: [] });
-    const changes = store.getState().applyMonitorEvents([
+    store.getState().applyEvents([
       sampleEvent(sample(1, true)), // already in the loaded history
       sampleEvent(sample(2, false)),
       { type: 'monitor:event', payload: change(2, 'up', 'down') },
       { type: 'notice', level: 'info', message: 'unrelated' },
     ]);
-    expect(changes).toEqual([change(2, 'up', 'down')]);
+    expect(store.getState().notices.map((n) => [n.level, n.message])).toEqual([
+      ['warning', 'up→down'],
+      ['info', 'unrelated'],
+    ]);
     const history = store.getState().monitorHistory.m!;
     expect(history.samples.map((s) => s.atMs)).toEqual([1, 2]);
     expect(history.changes).toHaveLength(1);
@@ -50,7 +53,7 @@ describe('monitors slice', () => {
   it('does nothing for a batch without monitor events', () => {
     const store = createAppStore();
     const before = store.getState().monitorHistory;
-    expect(store.getState().applyMonitorEvents([{ type: 'exchanges:cleared' }])).toEqual([]);
+    store.getState().applyEvents([{ type: 'capture:changed', capturing: false }]);
     expect(store.getState().monitorHistory).toBe(before);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAppStore } from '@renderer/store';
 import { selectVisibleRows } from '@renderer/store/selectors';
 import type { EngineEvent } from '@shared/api';
+import type { RetryChain } from '@shared/retry';
 import { makeExchange, makeFailedExchange } from '@fixtures/exchangeFactory';
 
 function started(exchange: ReturnType<typeof makeExchange>): EngineEvent {
@@ -81,8 +82,46 @@ describe('store: applyEvents', () => {
     const store = createAppStore();
     let notifications = 0;
     store.subscribe(() => notifications++);
-    store.getState().applyEvents([{ type: 'monitor:event', payload: {} } as unknown as EngineEvent]);
+    // An event kind from a newer engine is not this UI's to keep.
+    store.getState().applyEvents([{ type: 'future:thing' } as unknown as EngineEvent]);
     expect(notifications).toBe(0);
+  });
+
+  it('folds every kind of a mixed batch (exchanges, retries, monitors, notices) into one update', () => {
+    const store = createAppStore();
+    let notifications = 0;
+    store.subscribe(() => notifications++);
+    const a = makeExchange({ status: 503 });
+    const chain = {
+      chainId: 'chain-a',
+      exchangeIds: [a.id],
+      attempts: [],
+    } as unknown as RetryChain;
+    store.getState().applyEvents([
+      finished(a),
+      { type: 'retry:chain', chain },
+      {
+        type: 'monitor:event',
+        payload: {
+          kind: 'state',
+          monitorId: 'm',
+          name: 'API',
+          from: 'up',
+          to: 'down',
+          atMs: 5,
+          message: 'API is down',
+        },
+      },
+    ]);
+    expect(notifications).toBe(1);
+    const s = store.getState();
+    expect(s.ids).toEqual([a.id]);
+    expect(s.retryChains.map((c) => c.chainId)).toEqual(['chain-a']);
+    expect(s.monitorHistory.m?.changes).toHaveLength(1);
+    expect(s.notices.map((n) => [n.level, n.message])).toEqual([['warning', 'API is down']]);
+    // Clearing the session clears the chains with the exchanges.
+    store.getState().applyEvents([{ type: 'exchanges:cleared' }]);
+    expect(store.getState().retryChains).toEqual([]);
   });
 });
 

@@ -214,4 +214,31 @@ describe('createRetryTracker', () => {
     expect(tracker.chains()).toEqual([]);
     expect(byId.get(late.id)!.retry).toBeUndefined();
   });
+
+  it('reports each chain when it forms and when it grows, after its attempts are tagged', async () => {
+    const { store, byId, bodies } = memoryStore();
+    const reported: { attempts: number; tagged: boolean }[] = [];
+    const tracker = createRetryTracker(store, {
+      onChain: (chain) =>
+        reported.push({
+          attempts: chain.attempts.length,
+          tagged: chain.exchangeIds.every((id) => byId.get(id)?.retry?.chainId === chain.chainId),
+        }),
+    });
+    const attempts = [
+      post(T0, 503, '{}', bodies),
+      post(T0 + 100, 503, '{}', bodies),
+      post(T0 + 300, 200, '{}', bodies),
+    ];
+    for (const exchange of attempts) {
+      byId.set(exchange.id, exchange);
+      tracker.observe(exchange);
+    }
+    await tracker.settled();
+    // The first failure alone is no chain yet: the chain forms with the second attempt.
+    expect(reported).toEqual([
+      { attempts: 2, tagged: true },
+      { attempts: 3, tagged: true },
+    ]);
+  });
 });

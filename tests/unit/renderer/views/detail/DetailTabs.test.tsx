@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { BodyPayload } from '@shared/model';
 import { makeExchange, makeFailedExchange } from '@fixtures/exchangeFactory';
 
@@ -40,11 +40,11 @@ describe('TimingTab', () => {
       connection: { id: 'conn-7', reused: true },
     });
     render(<TimingTab exchange={exchange} />);
-    expect(screen.getByRole('listitem', { name: 'Wait (TTFB): 120 ms' })).toBeTruthy();
-    expect(screen.getByRole('listitem', { name: 'Send: 0.50 ms' })).toBeTruthy();
-    expect(screen.getByRole('listitem', { name: 'DNS: skipped' }).textContent).toContain('connection reused');
-    expect(screen.getByRole('listitem', { name: 'TLS: skipped' }).textContent).toContain('connection reused');
-    expect(screen.getByRole('listitem', { name: 'Total: 125 ms' })).toBeTruthy();
+    expect(screen.getByRole('row', { name: 'Wait (TTFB): 120 ms' })).toBeTruthy();
+    expect(screen.getByRole('row', { name: 'Send: 0.50 ms' })).toBeTruthy();
+    expect(screen.getByRole('row', { name: 'DNS: skipped' }).textContent).toContain('connection reused');
+    expect(screen.getByRole('row', { name: 'TLS: skipped' }).textContent).toContain('connection reused');
+    expect(screen.getByRole('row', { name: 'Total: 125 ms' })).toBeTruthy();
     expect(screen.getByText(/Connection reused \(#conn-7\)/)).toBeTruthy();
   });
 
@@ -54,10 +54,8 @@ describe('TimingTab', () => {
       { url: 'http://host.test/' },
     );
     render(<TimingTab exchange={failed} />);
-    expect(screen.getByRole('listitem', { name: 'Wait (TTFB): skipped' }).textContent).toContain(
-      'not reached',
-    );
-    expect(screen.getByRole('listitem', { name: 'Connect: 3000 ms' }).textContent).toContain('✖');
+    expect(screen.getByRole('row', { name: 'Wait (TTFB): skipped' }).textContent).toContain('not reached');
+    expect(screen.getByRole('row', { name: 'Connect: 3000 ms' }).textContent).toContain('✖');
   });
 });
 
@@ -129,5 +127,45 @@ describe('HeadersTab', () => {
     await waitFor(() =>
       expect(screen.getByText(/^GET \/search\?q=a%20b&tag=x&tag=y HTTP\/1\.1/)).toBeTruthy(),
     );
+  });
+
+  it('shows what the proxy changed when the client sent other headers, and either set on request', async () => {
+    const { HeadersTab } = await import('@renderer/views/detail/HeadersTab');
+    const exchange = makeExchange({
+      url: 'http://api.test:8080/x',
+      request: {
+        headers: [
+          { name: 'Host', value: 'api.test:8080' },
+          { name: 'Accept', value: '*/*' },
+        ],
+        clientHeaders: [
+          { name: 'Host', value: 'api.test' },
+          { name: 'Proxy-Connection', value: 'keep-alive' },
+          { name: 'Accept', value: '*/*' },
+        ],
+      },
+    });
+    render(<HeadersTab exchange={exchange} />);
+    const changes = screen.getByRole('group', { name: 'Header changes by the proxy' });
+    expect(within(changes).getByRole('row', { name: 'removed: Proxy-Connection' }).textContent).toContain(
+      'keep-alive',
+    );
+    expect(within(changes).getByRole('row', { name: 'changed: Host' }).textContent).toContain(
+      'api.test → api.test:8080',
+    );
+    const names = () =>
+      [...screen.getByRole('table', { name: 'Request headers' }).querySelectorAll('th')].map(
+        (th) => th.textContent,
+      );
+    expect(names()).toEqual(['Host', 'Accept']);
+    fireEvent.click(screen.getByRole('button', { name: 'From the client' }));
+    expect(names()).toEqual(['Host', 'Proxy-Connection', 'Accept']);
+  });
+
+  it('shows no change list when the client headers were forwarded as they were', async () => {
+    const { HeadersTab } = await import('@renderer/views/detail/HeadersTab');
+    render(<HeadersTab exchange={makeExchange()} />);
+    expect(screen.queryByRole('group', { name: 'Header changes by the proxy' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'From the client' })).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 /// <reference types="node" />
 // The shell is the judge of quoting: these tests run the generated commands through /bin/sh.
+// What curl then sends is judged against a recording server in tests/integration/copyAsCurl.test.ts.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { buildCurl, shellQuote } from '@renderer/views/detail/curl';
@@ -45,11 +46,15 @@ describe('buildCurl', () => {
       'Accept: application/json',
       '-H',
       "X-Token: a'b",
-      'https://api.example.com/v1/items?q=a b',
+      // The client sent no User-Agent: curl must not send its own.
+      '-H',
+      'User-Agent:',
+      '--url',
+      'https://api.example.com/v1/items?q=a%20b',
     ]);
   });
 
-  it('adds the method and a text body, and --compressed for gzip/br', () => {
+  it('sends a text body with --data-raw, keeps Accept-Encoding and decodes with --compressed', () => {
     const exchange = makeExchange({
       method: 'POST',
       url: 'http://127.0.0.1:8080/submit',
@@ -62,13 +67,18 @@ describe('buildCurl', () => {
     const body = new TextEncoder().encode(`{"a":"it's"}`);
     const words = shellWords(buildCurl(exchange, { body }).replace(/^curl /, ''));
     expect(words).toEqual([
-      '-X',
-      'POST',
       '-H',
       'Content-Type: application/json',
+      '-H',
+      'Accept-Encoding: gzip, br',
+      '-H',
+      'User-Agent:',
+      '-H',
+      'Accept:',
       '--compressed',
-      '--data-binary',
+      '--data-raw',
       `{"a":"it's"}`,
+      '--url',
       'http://127.0.0.1:8080/submit',
     ]);
   });
@@ -77,15 +87,25 @@ describe('buildCurl', () => {
     const exchange = makeExchange({ method: 'PUT', url: 'http://127.0.0.1/bin', requestHeaders: [] });
     const bytes = new Uint8Array([0, 1, 0xff, 0x27, 0x0a]);
     const command = buildCurl(exchange, { body: bytes });
-    expect(command).toMatch(/^printf '%b' '.*' \| curl -X PUT --data-binary @- /);
+    expect(command).toMatch(/^printf '%b' '.*' \| curl -X PUT .*--data-binary @- --url /);
     const printf = command.slice(0, command.indexOf(' | '));
     const produced = execFileSync('/bin/sh', ['-c', printf]);
     expect([...produced]).toEqual([...bytes]);
   });
 
+  it('keeps the method as recorded: methods are case-sensitive', () => {
+    const words = shellWords(
+      buildCurl(makeExchange({ method: 'get', url: 'http://a.test/', requestHeaders: [] })).replace(
+        /^curl /,
+        '',
+      ),
+    );
+    expect(words.slice(0, 2)).toEqual(['-X', 'get']);
+  });
+
   it('uses --head for HEAD and marks a truncated body', () => {
     const head = buildCurl(makeExchange({ method: 'HEAD', url: 'http://a.test/', requestHeaders: [] }));
-    expect(head).toBe('curl --head http://a.test/');
+    expect(head).toBe("curl --head -H 'User-Agent:' -H 'Accept:' --url http://a.test/");
     const cut = buildCurl(makeExchange({ method: 'POST', url: 'http://a.test/' }), {
       body: new TextEncoder().encode('x'),
       bodyTruncated: true,

@@ -20,7 +20,7 @@ describe('TimingTab marks the timing phase a failure happened in (shared timingP
         { url: 'https://api.test/', timings },
       );
       render(<TimingTab exchange={exchange} />);
-      const marked = screen.getAllByRole('listitem').filter((row) => row.textContent?.includes('✖'));
+      const marked = screen.getAllByRole('row').filter((row) => row.textContent?.includes('✖'));
       expect(marked.map((row) => row.getAttribute('aria-label'))).toEqual([
         `${TIMING_LABELS[failing]}: 2.0 ms`,
       ]);

@@ -1,25 +1,16 @@
 // @vitest-environment jsdom
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { groupRetryChains } from '@engine/analysis/retryChains';
 import type { RetryChain } from '@shared/retry';
 import { makeExchange } from '@fixtures/exchangeFactory';
-
-let chains: RetryChain[] = [];
-vi.mock('@renderer/api', () => ({
-  call: vi.fn(async (channel: string) => {
-    if (channel !== 'retries:list') throw new Error(`unexpected ${channel}`);
-    return chains;
-  }),
-}));
-
-const { RetriesView } = await import('@renderer/views/retries/RetriesView');
-const { useStore } = await import('@renderer/store');
+import { RetriesView } from '@renderer/views/retries/RetriesView';
+import { useStore } from '@renderer/store';
 
 const T0 = 1_750_000_000_000;
 
-function storm(): RetryChain[] {
-  const exchanges = Array.from({ length: 5 }, (_, i) =>
+function storm(count = 5): RetryChain[] {
+  const exchanges = Array.from({ length: count }, (_, i) =>
     makeExchange({
       method: 'POST',
       url: 'http://127.0.0.1:9/api/pay',
@@ -34,14 +25,15 @@ function storm(): RetryChain[] {
 
 afterEach(() => {
   cleanup();
-  chains = [];
+  useStore.setState({ retryChains: [], retriesLoaded: false });
 });
 
 describe('RetriesView', () => {
-  it('shows each chain with its verdict, flags with advice, and attempts', async () => {
-    chains = storm();
+  it('shows each chain with its verdict, flags with advice, and attempts', () => {
+    const chains = storm();
+    useStore.getState().setRetryChains(chains);
     render(<RetriesView />);
-    const chain = await screen.findByRole('article', { name: 'Retry chain' });
+    const chain = screen.getByRole('article', { name: 'Retry chain' });
     expect(chain.textContent).toContain(
       'POST /api/pay: 5 attempts, still failing (last: 503 Service Unavailable)',
     );
@@ -58,8 +50,30 @@ describe('RetriesView', () => {
     expect(useStore.getState().view).toBe('traffic');
   });
 
-  it('explains what a chain is when there is none', async () => {
+  it('explains what a chain is when there is none, and says it is loading before the list came', () => {
     render(<RetriesView />);
-    await waitFor(() => expect(screen.getByText('No retries yet')).toBeTruthy());
+    expect(screen.getByText('Loading…')).toBeTruthy();
+    act(() => useStore.getState().setRetryChains([]));
+    expect(screen.getByText('No retries yet')).toBeTruthy();
+  });
+
+  it('follows retry:chain events: a chain appears, then grows, without asking the engine', () => {
+    useStore.getState().setRetryChains([]);
+    render(<RetriesView />);
+    const [early] = storm(2);
+    act(() => useStore.getState().applyEvents([{ type: 'retry:chain', chain: early! }]));
+    expect(screen.getByRole('article', { name: 'Retry chain' }).textContent).toContain('2 attempts');
+    const grown = { ...storm(4)[0]!, chainId: early!.chainId };
+    act(() => useStore.getState().applyEvents([{ type: 'retry:chain', chain: grown }]));
+    expect(screen.getByRole('article', { name: 'Retry chain' }).textContent).toContain('4 attempts');
+    // An older snapshot of the same chain (fewer attempts) does not undo the newer one.
+    act(() =>
+      useStore
+        .getState()
+        .applyEvents([{ type: 'retry:chain', chain: { ...early!, chainId: early!.chainId } }]),
+    );
+    expect(screen.getByRole('article', { name: 'Retry chain' }).textContent).toContain('4 attempts');
+    act(() => useStore.getState().applyEvents([{ type: 'exchanges:cleared' }]));
+    expect(screen.getByText('No retries yet')).toBeTruthy();
   });
 });

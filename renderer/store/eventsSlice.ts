@@ -1,0 +1,87 @@
+/**
+ * The store's one door for engine events: every kind the engine sends is folded here, a whole
+ * batch into ONE state update (renderer/engineSync.ts delivers the batches). Adding an event
+ * kind to shared/api.ts fails to compile until it has its case below.
+ */
+import type { EngineEvent } from '../../shared/api';
+import type { MonitorEventPayload } from '../../shared/monitor';
+import type { RetryChain } from '../../shared/retry';
+import type { AppSlice, NoticeInput } from './appSlice';
+import { withNotices } from './appSlice';
+import type { MonitorsSlice } from './monitorsSlice';
+import { withMonitorEvents } from './monitorsSlice';
+import type { RetriesSlice } from './retriesSlice';
+import { withRetryChains } from './retriesSlice';
+import type { SliceCreator } from './sliceCreator';
+import type { TrafficSlice } from './trafficSlice';
+import { TrafficBatch } from './trafficSlice';
+import type { UiSlice } from './uiSlice';
+
+export interface EventsSlice {
+  /** Ingests one batch of engine events, of every kind, in one state update. */
+  applyEvents(events: readonly EngineEvent[]): void;
+}
+
+type Uses = TrafficSlice & UiSlice & AppSlice & MonitorsSlice & RetriesSlice;
+
+function unhandled(event: never): void {
+  // The union is exhaustive at compile time; an engine newer than this UI may still send more.
+  void event;
+}
+
+export const createEventsSlice: SliceCreator<EventsSlice, Uses> = (set, get) => ({
+  applyEvents(events) {
+    const state = get();
+    const traffic = new TrafficBatch(state);
+    const patch: Partial<Uses> = {};
+    const notices: NoticeInput[] = [];
+    const monitorPayloads: MonitorEventPayload[] = [];
+    let chains: readonly RetryChain[] = state.retryChains;
+
+    for (const event of events) {
+      switch (event.type) {
+        case 'exchange:started':
+        case 'exchange:updated':
+        case 'exchange:finished':
+          traffic.upsert(event.exchange);
+          break;
+        case 'exchanges:cleared':
+          traffic.clear();
+          patch.selectedId = undefined;
+          chains = [];
+          break;
+        case 'capture:changed':
+          patch.capturing = event.capturing;
+          break;
+        case 'proxy:changed':
+          patch.info = event.info;
+          patch.capturing = event.info.capturing;
+          break;
+        case 'notice':
+          notices.push({ level: event.level, message: event.message });
+          break;
+        case 'monitor:event':
+          monitorPayloads.push(event.payload);
+          // Monitors run whatever view is open: a state change is announced wherever the user is.
+          if (event.payload.kind === 'state')
+            notices.push({
+              level: event.payload.to === 'down' ? 'warning' : 'info',
+              message: event.payload.message,
+            });
+          break;
+        case 'retry:chain':
+          chains = withRetryChains(chains, [event.chain]);
+          break;
+        default:
+          unhandled(event);
+      }
+    }
+
+    Object.assign(patch, traffic.patch());
+    if (monitorPayloads.length > 0)
+      patch.monitorHistory = withMonitorEvents(state.monitorHistory, monitorPayloads);
+    if (chains !== state.retryChains) patch.retryChains = chains as RetryChain[];
+    if (notices.length > 0) patch.notices = withNotices(state.notices, notices);
+    if (Object.keys(patch).length > 0) set(patch);
+  },
+});

@@ -1,0 +1,57 @@
+import type { EndpointStat } from '../../../../shared/statistics';
+
+import { filterValue } from '../../traffic/filterValue';
+import type { OverviewCardProps } from '../overviewCard';
+import { formatDurationMs } from '../../../../shared/format';
+
+/** The filter for an endpoint: its method, host, and the path up to its first id segment. */
+function endpointFilter(e: EndpointStat): string {
+  const fixed = e.path.split('/:id')[0] ?? '';
+  return `method:${e.method} host:${filterValue(e.host)}${fixed && fixed !== '/' ? ` ${filterValue(fixed)}` : ''}`;
+}
+
+/** Endpoints (paths with ids folded to `:id`) by their p95. */
+export function SlowestEndpointsCard({ stats, applyFilter, openExchange }: OverviewCardProps) {
+  return (
+    <table className="overview-table" aria-label="Slowest endpoints">
+      <thead>
+        <tr>
+          <th>Endpoint</th>
+          <th className="num">n</th>
+          <th className="num">p50</th>
+          <th className="num">p95</th>
+          <th className="num">max</th>
+        </tr>
+      </thead>
+      <tbody>
+        {stats.slowestEndpoints.map((e) => (
+          <tr
+            key={`${e.method} ${e.host}${e.path}`}
+            className="clickable"
+            onClick={() => applyFilter(endpointFilter(e))}
+          >
+            <td className="mono">
+              {e.method} {e.host}
+              {e.path}
+            </td>
+            <td className="num">{e.count}</td>
+            <td className="num">{formatDurationMs(e.p50Ms)}</td>
+            <td className="num">{formatDurationMs(e.p95Ms)}</td>
+            <td className="num">
+              <button
+                type="button"
+                className="link"
+                onClick={(event) => {
+                  event.stopPropagation();
+                  openExchange(e.slowestId);
+                }}
+              >
+                {formatDurationMs(e.maxMs)}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
