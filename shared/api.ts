@@ -147,7 +147,9 @@ export type EngineEvent =
   | { type: 'capture:changed'; capturing: boolean }
   | { type: 'proxy:changed'; info: AppInfo }
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string }
-  | { type: 'monitor:event'; payload: MonitorEventPayload };
+  | { type: 'monitor:event'; payload: MonitorEventPayload }
+  /** NetLens set or restored the OS proxy (or found it changed): the Intercept view's toggle follows. */
+  | { type: 'systemProxy:changed'; state: SystemProxyState };
 
 export type EngineEventType = EngineEvent['type'];
 

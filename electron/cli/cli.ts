@@ -12,6 +12,7 @@ import { registerTraceCommand } from './traceCommand.js';
 import { registerPortsCommand } from './portsCommand.js';
 import { registerDiffCommand } from './diffCommand.js';
 import { registerAppCommand } from './appCommand.js';
+import { registerSystemProxyCommand } from './systemProxyCommand.js';
 import { EXIT_USAGE } from '../../shared/errors.js';
 import { CliError } from './cliError.js';
 
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerPortsCommand(program);
   registerDiffCommand(program);
   registerCaCommand(program);
+  registerSystemProxyCommand(program);
   return program;
 }
 

@@ -21,6 +21,8 @@ export interface ProxyCommandOptions {
   bodyTimeoutMs?: number;
   passThrough: string[];
   insecure: string[];
+  /** Point the OS proxy setting at this NetLens while it runs (restored on exit). */
+  systemProxy?: 'manual' | 'pac';
 }
 
 export const DEFAULT_PROXY_PORT = 8899;
@@ -37,6 +39,7 @@ export interface SharedProxyFlags {
   bodyTimeoutMs?: number;
   passThrough: string[];
   insecure: string[];
+  systemProxy?: boolean | string;
 }
 
 export function parsePort(value: string): number {
@@ -53,6 +56,13 @@ export function parseTimeoutMs(value: string): number {
     throw new InvalidArgumentError('a timeout is a whole number of milliseconds greater than 0.');
   }
   return ms;
+}
+
+export function parseSystemProxyMode(value: string): 'manual' | 'pac' {
+  if (value !== 'manual' && value !== 'pac') {
+    throw new InvalidArgumentError('the mode is "manual" (the default) or "pac".');
+  }
+  return value;
 }
 
 export function collectHostPattern(value: string, previous: string[]): string[] {
@@ -85,11 +95,11 @@ export function addSharedProxyOptions(command: Command, help: SharedProxyOptions
       collectHostPattern,
       [],
     )
+    .option('--insecure <host>', 'do not verify the certificate of HOST (repeatable)', collectHostPattern, [])
     .option(
-      '--insecure <host>',
-      'do not verify the certificate of HOST (repeatable)',
-      collectHostPattern,
-      [],
+      '--system-proxy [mode]',
+      'point the OS proxy setting here while running, restored on exit (mode: manual or pac)',
+      parseSystemProxyMode,
     );
 }
 
@@ -132,5 +142,6 @@ export function proxyOptionsFromFlags(
     ...(flags.bodyTimeoutMs !== undefined ? { bodyTimeoutMs: flags.bodyTimeoutMs } : {}),
     passThrough: flags.passThrough,
     insecure: flags.insecure,
+    ...(flags.systemProxy ? { systemProxy: flags.systemProxy === 'pac' ? 'pac' : 'manual' } : {}),
   };
 }

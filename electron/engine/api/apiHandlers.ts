@@ -14,6 +14,7 @@ import { ArgumentError } from './apiArguments.js';
 import { captureHandlers } from './captureHandlers.js';
 import { probeHandlers } from './probeHandlers.js';
 import { analysisHandlers } from './analysisHandlers.js';
+import { systemProxyHandlers } from './systemProxyHandlers.js';
 import type { ChannelHandler, HandlerTable } from './handlerTable.js';
 
 export type { ChannelHandler, HandlerTable } from './handlerTable.js';
@@ -57,6 +58,7 @@ export function buildHandlerTable(engine: Engine, extra: Partial<HandlerTable> =
     ...captureHandlers(engine),
     ...probeHandlers(engine),
     ...analysisHandlers(engine),
+    ...systemProxyHandlers(engine),
     ...extra,
   };
 }
