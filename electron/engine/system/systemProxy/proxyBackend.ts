@@ -30,9 +30,15 @@ export interface ProxyBackend extends SettingsWriter {
   isValue(key: string, value: SettingValue): boolean;
 }
 
-/** `previous` plus the loopback entries it lacks, in its own order. */
+/**
+ * `previous` plus the loopback entries it lacks, in its own order — unless it holds
+ * `<-loopback>`: that user asked for loopback traffic to go through the proxy (Chromium and
+ * WinINet read it so), and since in Chromium a later rule wins over an earlier one, appending
+ * loopback entries after it would undo their choice.
+ */
 export function withLoopback(previous: readonly string[], loopback: readonly string[]): string[] {
   const seen = new Set(previous.map((entry) => entry.trim().toLowerCase()));
+  if (seen.has('<-loopback>')) return [...previous];
   return [...previous, ...loopback.filter((entry) => !seen.has(entry.toLowerCase()))];
 }
 

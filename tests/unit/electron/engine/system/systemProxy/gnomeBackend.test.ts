@@ -73,6 +73,9 @@ describe('GNOME backend (gsettings org.gnome.system.proxy)', () => {
     expect(backend.desired(custom, target)['ignore-hosts']).toBe(
       "['*.corp.example', 'localhost', '127.0.0.0/8', '::1']",
     );
+    // A user who asked Chromium to proxy loopback keeps that: nothing is added after `<-loopback>`.
+    const loopback = { ...previous, 'ignore-hosts': "['<-loopback>', '*.corp.example']" };
+    expect(backend.desired(loopback, target)['ignore-hosts']).toBe("['<-loopback>', '*.corp.example']");
     expect(backend.describe(applied)).toBe(
       "manual: http 127.0.0.1:41234, https 127.0.0.1:41234; ignore localhost, 127.0.0.0/8, ::1, *.corp.example, it's",
     );
