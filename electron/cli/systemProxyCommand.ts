@@ -31,6 +31,7 @@ import {
 } from '../engine/system/systemProxy/systemProxyService.js';
 import { SYSTEM_PROXY_ROUTE } from '../engine/system/systemProxy/systemProxyControlRoutes.js';
 import { isTcpListening } from '../engine/system/systemProxy/tcpListening.js';
+import { localTime } from '../engine/system/systemProxy/localTime.js';
 import { CliError } from './cliError.js';
 import { controlRequest, parseProxyFlag } from './runningNetlens.js';
 
@@ -126,7 +127,7 @@ function ownerLine(state: SystemProxyState): string {
     owner.pid === undefined
       ? ' It stays until `netlens system-proxy off`.'
       : ' It is restored when that process stops.';
-  return `Set by:       ${who} since ${new Date(owner.sinceMs).toLocaleString()}, ${where}.${until}`;
+  return `Set by:       ${who} since ${localTime(owner.sinceMs)}, ${where}.${until}`;
 }
 
 export function statusLines(state: SystemProxyState): string[] {

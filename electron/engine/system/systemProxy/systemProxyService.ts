@@ -34,6 +34,7 @@ import {
   type SystemProxyJournal,
 } from './systemProxyJournal.js';
 import { isTcpListening } from './tcpListening.js';
+import { localTime } from './localTime.js';
 
 export interface SystemProxyContext {
   dataDir: string;
@@ -249,7 +250,7 @@ export async function recoverSystemProxy(
   if (!journal || journal.owner.pid === undefined) return undefined;
   if (self.owns && journal.owner.pid === self.pid) return undefined;
   if (ownedByAnotherLiveProcess(journal, self)) return undefined;
-  const since = new Date(journal.createdAtMs).toLocaleString();
+  const since = localTime(journal.createdAtMs);
   try {
     const result = await turnOff(ctx, journal);
     const extra = result.warnings.length > 0 ? ` ${result.warnings.join(' ')}` : '';
