@@ -111,6 +111,14 @@ export class SystemProxyController {
   release(): Promise<SystemProxyChange | undefined> {
     return this.serial(async () => {
       if (!this.owns) return undefined;
+      // Given back meanwhile by someone else (`netlens system-proxy off` run on its own)? Then a
+      // journal here now is another process's, not ours to restore.
+      const lookup = lookupJournal(this.ctx.dataDir);
+      if (!lookup.problem && lookup.journal?.owner.pid !== process.pid) {
+        this.owns = false;
+        await this.options.closeListener().catch(() => undefined);
+        return undefined;
+      }
       try {
         return await this.turnOff();
       } catch (error) {
