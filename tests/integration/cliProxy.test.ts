@@ -240,12 +240,18 @@ describe('netlens proxy --json, retries and other clients', () => {
     expect(retryOfFirst.retry).toMatchObject({ attempt: 1 });
     const chainId = (retryOfFirst.retry as Line).chainId;
     expect(typeof chainId).toBe('string');
-    const attempts = child.lines
-      .filter((l) => l.startsWith('{"type":"retry"') || l.startsWith('{"type":"exchange"'))
-      .map((l) => JSON.parse(l) as Line)
-      .filter((l) => (l.retry as Line | undefined)?.chainId === chainId)
-      .map((l) => (l.retry as Line).attempt);
-    expect(new Set(attempts)).toEqual(new Set([1, 2, 3]));
+    const attempts = (): Set<unknown> =>
+      new Set(
+        child.lines
+          .filter((l) => l.startsWith('{"type":"retry"') || l.startsWith('{"type":"exchange"'))
+          .map((l) => JSON.parse(l) as Line)
+          .filter((l) => (l.retry as Line | undefined)?.chainId === chainId)
+          .map((l) => (l.retry as Line).attempt),
+      );
+    // The last attempt's chain may be found after its exchange line was printed (a retry line
+    // then follows): wait for it, bounded, rather than read the lines once.
+    await child.waitForLine(() => attempts().size >= 3).catch(() => undefined);
+    expect(attempts()).toEqual(new Set([1, 2, 3]));
     expect((await child.stop('SIGINT')).code).toBe(0);
   });
 
