@@ -149,7 +149,9 @@ export type EngineEvent =
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string }
   | { type: 'monitor:event'; payload: MonitorEventPayload }
   /** A retry chain formed or gained an attempt: the whole chain as `retries:list` returns it. */
-  | { type: 'retry:chain'; chain: RetryChain };
+  | { type: 'retry:chain'; chain: RetryChain }
+  /** NetLens set or restored the OS proxy (or found it changed): the Intercept view's toggle follows. */
+  | { type: 'systemProxy:changed'; state: SystemProxyState };
 
 export type EngineEventType = EngineEvent['type'];
 

@@ -15,6 +15,7 @@ import { registerDiffCommand } from './diffCommand.js';
 import { registerAppCommand } from './appCommand.js';
 import { registerEnvCommand } from './envCommand.js';
 import { registerShellCommand } from './shellCommand.js';
+import { registerSystemProxyCommand } from './systemProxyCommand.js';
 import { EXIT_USAGE } from '../../shared/errors.js';
 import { CliError } from './cliError.js';
 
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerEnvCommand(program);
   registerShellCommand(program);
   registerBrowserCommand(program);
+  registerSystemProxyCommand(program);
   return program;
 }
 

@@ -160,6 +160,7 @@ export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandD
     host: options.host,
     port: options.port,
     settings: options.settings,
+    systemProxy: { ownerName: 'netlens proxy' },
   });
 
   const present = (exchange: Exchange): Exchange =>
@@ -242,10 +243,33 @@ export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandD
     );
   }
 
+  if (options.systemProxy) {
+    try {
+      const change = await engine.systemProxy.set({ on: true, pac: options.systemProxy === 'pac' });
+      deps.err(`${change.message} Restored when this proxy stops.`);
+    } catch (error) {
+      // Asked for explicitly: a proxy that runs without it would not be what the user wanted.
+      unsubscribeEvents();
+      unsubscribeSignal();
+      await engine.close().catch(() => undefined);
+      throw new CliError(error instanceof Error ? error.message : String(error), 1, { cause: error });
+    }
+  }
+
   await shutdown;
   unsubscribeSignal();
 
   let exitCode = 0;
+  if (options.systemProxy) {
+    // Before anything else: the machine must not keep pointing at a proxy that is stopping.
+    try {
+      const change = await engine.systemProxy.set({ on: false });
+      deps.err(change.message);
+    } catch (error) {
+      exitCode = 1;
+      deps.err(`netlens: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   if (options.har) {
     try {
       const har = await engine.exportHar({ redact: options.redact });

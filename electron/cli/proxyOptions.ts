@@ -28,6 +28,8 @@ export interface ProxyCommandOptions {
   json: boolean;
   /** The settings the flags override for this run (never persisted). */
   settings: Partial<Settings>;
+  /** Point the OS proxy setting at this NetLens while it runs (restored on exit). */
+  systemProxy?: 'manual' | 'pac';
 }
 
 export const DEFAULT_PROXY_PORT = 8899;
@@ -39,6 +41,8 @@ export interface SharedProxyFlags {
   har?: string;
   redact?: boolean;
   json?: boolean;
+  /** `--system-proxy [mode]`: true without a mode. */
+  systemProxy?: boolean | string;
   /** The setting flags, by commander's camel-cased name (`--body-timeout-ms` → bodyTimeoutMs). */
   [settingFlag: string]: unknown;
 }
@@ -109,6 +113,13 @@ export interface SharedProxyOptionsHelp {
   json: string;
 }
 
+export function parseSystemProxyMode(value: string): 'manual' | 'pac' {
+  if (value !== 'manual' && value !== 'pac') {
+    throw new InvalidArgumentError('the mode is "manual" (the default) or "pac".');
+  }
+  return value;
+}
+
 /** Adds every capture-proxy option except the proxy's port (each command names that its own way). */
 export function addSharedProxyOptions(command: Command, help: SharedProxyOptionsHelp): Command {
   return addSettingOptions(
@@ -116,7 +127,12 @@ export function addSharedProxyOptions(command: Command, help: SharedProxyOptions
       .option('--host <host>', help.host, DEFAULT_PROXY_HOST)
       .option('--har <file>', 'write the session as HAR 1.2 to FILE on Ctrl-C / SIGTERM')
       .option('--redact', 'hide secrets (Authorization, cookies, tokens, keys) in everything written')
-      .option('--json', help.json),
+      .option('--json', help.json)
+      .option(
+        '--system-proxy [mode]',
+        'point the OS proxy setting here while running, restored on exit (mode: manual or pac)',
+        parseSystemProxyMode,
+      ),
   );
 }
 
@@ -155,5 +171,6 @@ export function proxyOptionsFromFlags(
     redact: flags.redact === true,
     json: flags.json === true,
     settings: settingsFromFlags(flags),
+    ...(flags.systemProxy ? { systemProxy: flags.systemProxy === 'pac' ? 'pac' : 'manual' } : {}),
   };
 }

@@ -59,7 +59,12 @@ function withUiServer(engine: Engine, web: WebServer): Engine {
 export async function runWeb(options: WebCommandOptions, deps: WebCommandDeps): Promise<number> {
   let web: WebServer | undefined;
   const createEngine = async (engineOptions: EngineOptions): Promise<Engine> => {
-    const engine = await deps.createEngine({ ...engineOptions, mode: 'web', runMonitors: true });
+    const engine = await deps.createEngine({
+      ...engineOptions,
+      mode: 'web',
+      runMonitors: true,
+      systemProxy: { ...engineOptions.systemProxy, ownerName: 'netlens web' },
+    });
     try {
       web = await deps.startUi(engine, options.uiPort);
     } catch (error) {

@@ -10,6 +10,7 @@ import type { BodySide, Exchange } from '../../shared/model.js';
 import type { Settings } from '../../shared/settings.js';
 import type { HarDocument } from '../../shared/har.js';
 import { isLoopbackHost } from '../../shared/address.js';
+import { SYSTEM_SOURCE } from '../../shared/source.js';
 import { createRetryTracker, type RetryTracker } from './analysis/retryTracker.js';
 import { BodyStore } from './capture/bodyStore.js';
 import { ExchangeFinisher } from './capture/exchangeFinisher.js';
@@ -28,6 +29,9 @@ import { ensurePrivateDir } from './system/dataDir.js';
 import { loadOrCreateProxySecret } from './system/proxySecret.js';
 import { removeRunningFile, writeRunningFile } from './system/runningFile.js';
 import { loadSettings, saveSettings, validateSettings } from './system/settingsFile.js';
+import { realEnvironment, type SystemProxyEnvironment } from './system/systemProxy/systemCommand.js';
+import { SystemProxyController, type EngineSystemProxy } from './system/systemProxy/systemProxyController.js';
+import { systemProxyControlRoutes } from './system/systemProxy/systemProxyControlRoutes.js';
 import { LeafCertCache } from './tls/leafCertCache.js';
 import { loadOrCreateCA } from './tls/certificateAuthority.js';
 import { urlOf } from '../../shared/address.js';
@@ -54,6 +58,11 @@ export interface EngineOptions {
   proxyAuth?: 'auto' | 'on' | 'off';
   /** Write `DATA/running.json` while the proxy listens (default true). */
   announce?: boolean;
+  /**
+   * The OS proxy setting (docs/system-proxy.md): how the journal names this process (`netlens
+   * proxy`), and where the OS commands run (tests pass a private D-Bus session's environment).
+   */
+  systemProxy?: { ownerName?: string; environment?: SystemProxyEnvironment };
 }
 
 /** Clients NetLens launched or configured, each with a label (shared/source.ts). */
@@ -91,6 +100,8 @@ export interface Engine {
   readonly retries: RetryTracker;
   /** Per-source proxy ports (DESIGN.md, Interception: per-source attribution). */
   readonly sources: EngineSources;
+  /** The OS proxy setting pointed at NetLens (traffic labelled `system`); restored by close(). */
+  readonly systemProxy: EngineSystemProxy;
   /** The secret clients must send as proxy password, when proxy authentication is on. */
   readonly proxySecret: string | undefined;
   /** Adds a route to the control endpoint other NetLens processes call (proxy/controlEndpoint.ts). */
@@ -121,6 +132,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
   const loaded = await loadSettings(dataDir);
   const startupWarnings = [...loaded.warnings];
+  const startupNotices: { level: 'info' | 'warning'; message: string }[] = [];
   let persisted = loaded.settings;
   const overrides = validateSettings(options.settings ?? {}, 'settings override', 'saved');
   startupWarnings.push(...overrides.warnings);
@@ -195,6 +207,24 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   Object.assign(controlRoutes, sourceControlRoutes(sourceListeners), {
     'GET /_netlens/info': () => ({ ...engine.info(), sources: sourceListeners.list().map(openedSource) }),
   });
+  const systemProxy = new SystemProxyController({
+    dataDir,
+    environment: options.systemProxy?.environment ?? realEnvironment(),
+    ownerName:
+      options.systemProxy?.ownerName ?? (options.mode === 'electron' ? 'the NetLens app' : 'NetLens'),
+    openListener: async () =>
+      sourceListeners.get(SYSTEM_SOURCE) ??
+      (await sourceListeners.add(SYSTEM_SOURCE, { label: SYSTEM_SOURCE })),
+    closeListener: async () => {
+      await sourceListeners.remove(SYSTEM_SOURCE);
+    },
+    onChange: (state) => emit({ type: 'systemProxy:changed', state }),
+    onWarning: (message) => emit({ type: 'notice', level: 'warning', message }),
+  });
+  Object.assign(controlRoutes, systemProxyControlRoutes(systemProxy));
+  // Crash recovery: a system proxy left set by a NetLens that died is given back now.
+  const recovery = await systemProxy.recover();
+  if (recovery) startupNotices.push(recovery);
   let uiUrl: string | undefined;
   const announce = async (): Promise<void> => {
     const url = proxyUrl();
@@ -234,6 +264,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       await announce();
       if (options.runMonitors) monitors.start();
       for (const message of startupWarnings) emit({ type: 'notice', level: 'warning', message });
+      for (const notice of startupNotices) emit({ type: 'notice', ...notice });
       emit({ type: 'proxy:changed', info: engine.info() });
     },
     address: () => proxy.address(),
@@ -340,6 +371,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       close: (source) => sourceListeners.remove(source),
       list: () => sourceListeners.list().map(openedSource),
     },
+    systemProxy: {
+      status: () => systemProxy.status(),
+      set: (request) => systemProxy.set(request),
+      dryRun: (request) => systemProxy.dryRun(request),
+    },
     proxySecret,
     addControlRoute(key, handler) {
       if (!/^(GET|POST|PUT|DELETE) \/_netlens\/[a-z0-9/_*-]+$/.test(key)) {
@@ -359,6 +395,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     async close() {
       if (closed) return;
       closed = true;
+      // First of all: the OS proxy must not point at a NetLens that is going away.
+      const released = await systemProxy.release();
+      if (released) {
+        emit({ type: 'notice', level: released.state.active ? 'error' : 'info', message: released.message });
+      }
       await sourceListeners.closeAll();
       await proxy.close();
       if (options.announce !== false) await removeRunningFile(dataDir).catch(() => undefined);

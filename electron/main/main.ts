@@ -12,11 +12,13 @@ import { createApiDispatcher } from '../engine/api/apiHandlers.js';
 import { createEventBatcher, type EventBatcher } from '../engine/api/eventBatcher.js';
 import { resolveDataDir } from '../engine/system/dataDir.js';
 import type { EngineEvent } from '../../shared/api.js';
+import type { SystemProxyState } from '../../shared/systemProxy.js';
 import { parseAppArgs } from './appArgs.js';
 import { hardenAllWebContents, hardenSession } from './security.js';
 import { createMainWindow } from './window.js';
 import { registerApiIpc, sendEvents } from './ipc.js';
-import { buildAppMenu } from './menu.js';
+import { buildAppMenu, type MenuActions } from './menu.js';
+import { createTray, type NetlensTray } from './tray.js';
 import { harSaveHandler, openHarWithDialog, saveHarWithDialog } from './harFiles.js';
 import { notifyMonitorEvents } from './notifications.js';
 import { safeExternalUrl } from './urlPolicy.js';
@@ -27,6 +29,8 @@ import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHand
 const PRELOAD_PATH = path.join(__dirname, 'preload.cjs');
 const RENDERER_DIR = path.join(__dirname, '..', 'renderer');
 const SHUTDOWN_TIMEOUT_MS = 5000;
+/** Giving the OS proxy back comes first at quit, and may take a few OS commands. */
+const SYSTEM_PROXY_RESTORE_TIMEOUT_MS = 20_000;
 
 app.setName('NetLens');
 // The same folder the CLI uses by default (dataDir.ts), whatever package.json's name says.
@@ -44,6 +48,12 @@ let engine: Engine | undefined;
 let mainWindow: BrowserWindow | undefined;
 let batcher: EventBatcher | undefined;
 let shutdown: 'running' | 'closing' | 'closed' = 'running';
+let tray: NetlensTray | undefined;
+let systemProxyState: SystemProxyState | undefined;
+let menuActions: MenuActions | undefined;
+// Notices the engine sends before the page can hear them (crash recovery at start): replayed on load.
+let pageLoaded = false;
+const earlyNotices: EngineEvent[] = [];
 
 function focusWindow(): void {
   if (!mainWindow || mainWindow.isDestroyed()) return;
@@ -124,6 +134,32 @@ function showAbout(): void {
   });
 }
 
+/** The menu and the tray follow the system-proxy state. */
+function showSystemProxyState(state: SystemProxyState | undefined): void {
+  systemProxyState = state;
+  if (menuActions)
+    Menu.setApplicationMenu(
+      buildAppMenu({ ...menuActions, systemProxy: systemProxySwitch() }, { devTools: allowDevTools }),
+    );
+  tray?.update(state);
+}
+
+function systemProxySwitch(): NonNullable<MenuActions['systemProxy']> {
+  return { state: systemProxyState, set: (on) => void setSystemProxy(on) };
+}
+
+async function setSystemProxy(on: boolean): Promise<void> {
+  if (!engine) return;
+  try {
+    const change = await engine.systemProxy.set({ on });
+    showSystemProxyState(change.state);
+    notice('info', change.message);
+  } catch (error) {
+    dialog.showErrorBox('System proxy', errorText(error));
+    showSystemProxyState(await engine.systemProxy.status().catch(() => systemProxyState));
+  }
+}
+
 async function start(): Promise<void> {
   hardenAllWebContents(app);
   await app.whenReady();
@@ -146,6 +182,8 @@ async function start(): Promise<void> {
   batcher = createEventBatcher((events: EngineEvent[]) => sendEvents(mainWindow, events));
   theEngine.on((event) => {
     batcher?.push(event);
+    if (event.type === 'notice' && !pageLoaded) earlyNotices.push(event);
+    if (event.type === 'systemProxy:changed') showSystemProxyState(event.state);
     notifyMonitorEvents(event, focusWindow);
   });
 
@@ -156,21 +194,25 @@ async function start(): Promise<void> {
   registerApiIpc({ dispatch, getWindow: () => mainWindow, indexUrl: APP_INDEX_URL });
 
   const docs = docsUrl();
-  const menu = buildAppMenu(
-    {
-      openSession: () => void openFromMenu(),
-      exportHar: (redact) => void exportFromMenu(redact),
-      toggleTheme: () => {
-        nativeTheme.themeSource = nativeTheme.shouldUseDarkColors ? 'light' : 'dark';
-      },
-      showAbout,
-      ...(docs ? { openDocs: () => void shell.openExternal(docs) } : {}),
+  menuActions = {
+    openSession: () => void openFromMenu(),
+    exportHar: (redact) => void exportFromMenu(redact),
+    toggleTheme: () => {
+      nativeTheme.themeSource = nativeTheme.shouldUseDarkColors ? 'light' : 'dark';
     },
-    { devTools: allowDevTools },
+    showAbout,
+    ...(docs ? { openDocs: () => void shell.openExternal(docs) } : {}),
+  };
+  Menu.setApplicationMenu(
+    buildAppMenu({ ...menuActions, systemProxy: systemProxySwitch() }, { devTools: allowDevTools }),
   );
-  Menu.setApplicationMenu(menu);
 
   const icon = iconPath();
+  tray = createTray(icon, {
+    showWindow: focusWindow,
+    setSystemProxy: (on) => void setSystemProxy(on),
+    quit: () => app.quit(),
+  });
   mainWindow = createMainWindow({
     preloadPath: PRELOAD_PATH,
     indexUrl: APP_INDEX_URL,
@@ -180,6 +222,10 @@ async function start(): Promise<void> {
   });
   mainWindow.on('closed', () => {
     mainWindow = undefined;
+  });
+  mainWindow.webContents.once('did-finish-load', () => {
+    pageLoaded = true;
+    for (const event of earlyNotices.splice(0)) batcher?.push(event);
   });
 
   try {
@@ -191,9 +237,19 @@ async function start(): Promise<void> {
     mainWindow.webContents.once('did-finish-load', () => notice('error', message));
     void dialog.showMessageBox(mainWindow, { type: 'warning', title: 'NetLens', message });
   }
+  showSystemProxyState(await theEngine.systemProxy.status().catch(() => undefined));
 }
 
 async function closeEngine(): Promise<void> {
+  // The OS must not keep pointing at a NetLens that is quitting: this comes before the rest.
+  if (engine && systemProxyState?.owner?.self) {
+    await Promise.race([
+      engine.systemProxy.set({ on: false }),
+      new Promise((resolve) => setTimeout(resolve, SYSTEM_PROXY_RESTORE_TIMEOUT_MS).unref()),
+    ]).catch((error: unknown) => console.error('netlens: restoring the system proxy failed:', error));
+  }
+  tray?.destroy();
+  tray = undefined;
   batcher?.close();
   if (!engine) return;
   await Promise.race([

@@ -1,5 +1,7 @@
-/** The application menu: File (sessions, HAR), Edit, View, Help — with the platform's conventions. */
+/** The application menu: File (sessions, HAR), Edit, View, Proxy, Help — with the platform's conventions. */
 import { Menu, type MenuItemConstructorOptions } from 'electron';
+import type { SystemProxyState } from '../../shared/systemProxy.js';
+import { systemProxyMenuItem } from './systemProxyMenuItem.js';
 
 export interface MenuActions {
   openSession(): void;
@@ -8,6 +10,8 @@ export interface MenuActions {
   showAbout(): void;
   /** Undefined when there is no http(s) documentation URL to open. */
   openDocs?: () => void;
+  /** The system-proxy switch (Proxy menu): its state, and what a click asks for. */
+  systemProxy?: { state: SystemProxyState | undefined; set(on: boolean): void };
 }
 
 export interface MenuOptions {
@@ -61,6 +65,14 @@ export function appMenuTemplate(
         { role: 'togglefullscreen' },
       ],
     },
+    ...(actions.systemProxy
+      ? [
+          {
+            label: '&Proxy',
+            submenu: [systemProxyMenuItem(actions.systemProxy.state, (on) => actions.systemProxy!.set(on))],
+          },
+        ]
+      : []),
     ...(isMac ? [{ role: 'windowMenu' as const }] : []),
     {
       role: 'help',

@@ -1,4 +1,5 @@
 import type { AppInfo } from '../../shared/api';
+import type { SystemProxyState } from '../../shared/systemProxy';
 import type { SliceCreator } from './sliceCreator';
 import type { UiSlice } from './uiSlice';
 
@@ -33,6 +34,9 @@ export interface AppSlice {
   notices: Notice[];
   pushNotice(level: Notice['level'], message: string): void;
   dismissNotice(id: number): void;
+  /** The OS proxy setting as the engine last reported it (systemProxy:status, systemProxy:changed). */
+  systemProxy?: SystemProxyState;
+  setSystemProxy(state: SystemProxyState): void;
 }
 
 let nextNoticeId = 1;
@@ -56,4 +60,6 @@ export const createAppSlice: SliceCreator<AppSlice, UiSlice> = (set) => ({
   notices: [],
   pushNotice: (level, message) => set((s) => ({ notices: withNotices(s.notices, [{ level, message }]) })),
   dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+  systemProxy: undefined,
+  setSystemProxy: (systemProxy) => set({ systemProxy }),
 });

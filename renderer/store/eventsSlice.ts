@@ -72,6 +72,9 @@ export const createEventsSlice: SliceCreator<EventsSlice, Uses> = (set, get) => 
         case 'retry:chain':
           chains = withRetryChains(chains, [event.chain]);
           break;
+        case 'systemProxy:changed':
+          patch.systemProxy = event.state;
+          break;
         default:
           unhandled(event);
       }

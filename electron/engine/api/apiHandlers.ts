@@ -17,6 +17,7 @@ import { analysisHandlers } from './analysisHandlers.js';
 import { terminalHandlers } from './terminalHandlers.js';
 import { browserHandlers } from './browserHandlers.js';
 import { caHandlers } from './caHandlers.js';
+import { systemProxyHandlers } from './systemProxyHandlers.js';
 import type { ChannelHandler, HandlerTable } from './handlerTable.js';
 
 export type { ChannelHandler, HandlerTable } from './handlerTable.js';
@@ -63,6 +64,7 @@ export function buildHandlerTable(engine: Engine, extra: Partial<HandlerTable> =
     ...terminalHandlers(engine),
     ...browserHandlers(engine),
     ...caHandlers(engine),
+    ...systemProxyHandlers(engine),
     ...extra,
   };
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { SystemProxyState } from '../../../shared/systemProxy';
 import { call } from '../../api';
+import { useStore } from '../../store';
 import { InterceptCard, type CardState } from './InterceptCard';
 import { errorOf, useChannel } from './useChannel';
 
@@ -13,15 +14,19 @@ function cardState(state: SystemProxyState | undefined, loading: boolean, failed
 /** The whole machine: the OS proxy setting, always restored (on off, on quit, after a crash). */
 export function SystemProxyCard() {
   const status = useChannel('systemProxy:status');
+  // The engine reports every change (the tray, the menu, another NetLens process, a restore):
+  // once it has, that is newer than what the card loaded.
+  const live = useStore((s) => s.systemProxy);
+  const setLive = useStore((s) => s.setSystemProxy);
   const [pac, setPac] = useState(false);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string | undefined>();
-  const state = status.value;
+  const state = live ?? status.value;
   const set = async (on: boolean) => {
     setBusy(true);
     setActionError(undefined);
     try {
-      await call('systemProxy:set', { on, pac });
+      setLive(await call('systemProxy:set', { on, pac }));
     } catch (error) {
       setActionError(errorOf(error).message);
     } finally {
@@ -36,7 +41,7 @@ export function SystemProxyCard() {
       state={cardState(state, status.loading, status.error !== undefined)}
       stateText={
         state?.active && owner
-          ? `On — set by ${owner.self ? 'this NetLens' : `NetLens pid ${owner.pid}`}`
+          ? `On — set by ${owner.self ? 'this NetLens' : owner.pid !== undefined ? `${owner.name} (pid ${owner.pid})` : owner.name}`
           : undefined
       }
       changes={
@@ -70,6 +75,11 @@ export function SystemProxyCard() {
     >
       {status.error && <p className="intercept-error">{status.error.message}</p>}
       {state && !state.supported && <p className="muted">{state.unsupportedReason}</p>}
+      {state?.warnings?.map((warning) => (
+        <p key={warning} className="intercept-error">
+          {warning}
+        </p>
+      ))}
       {state?.supported && (
         <div className="intercept-actions">
           <label className="switch">

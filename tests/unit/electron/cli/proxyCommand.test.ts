@@ -18,6 +18,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import {
   addSharedProxyOptions,
   parsePort,
+  parseSystemProxyMode,
   proxyOptionsFromFlags,
   type SharedProxyFlags,
 } from '@cli/proxyOptions.js';
@@ -58,9 +59,25 @@ class FakeEngine {
   async close(): Promise<void> {
     this.closed = true;
   }
+  /** `systemProxy.set` calls, in order, with whether the engine was closed by then. */
+  systemProxyCalls: { request: unknown; closed: boolean }[] = [];
+  systemProxyError?: Error;
+  readonly systemProxy = {
+    set: async (request: { on: boolean; pac?: boolean }) => {
+      this.systemProxyCalls.push({ request, closed: this.closed });
+      if (request.on && this.systemProxyError) throw this.systemProxyError;
+      return {
+        state: {},
+        message: request.on
+          ? 'System proxy set (GNOME (gsettings)): manual.'
+          : 'System proxy restored (GNOME (gsettings)): none (direct).',
+        warnings: [],
+      };
+    },
+  };
 }
 
-function setup(overrides: Partial<ProxyCommandOptions> = {}, startError?: Error) {
+function setup(overrides: Partial<ProxyCommandOptions> = {}, startError?: Error, systemProxyError?: Error) {
   const out: string[] = [];
   const err: string[] = [];
   let signal: (name: string) => void = () => {};
@@ -70,6 +87,7 @@ function setup(overrides: Partial<ProxyCommandOptions> = {}, startError?: Error)
   const deps: ProxyCommandDeps = {
     async createEngine(options) {
       engine = new FakeEngine(options, startError);
+      if (systemProxyError) engine.systemProxyError = systemProxyError;
       const realStart = engine.start.bind(engine);
       engine.start = async () => {
         await realStart();
@@ -119,6 +137,52 @@ function setup(overrides: Partial<ProxyCommandOptions> = {}, startError?: Error)
 const tempDirs: string[] = [];
 afterEach(() => {
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('runProxy --system-proxy', () => {
+  it('sets the OS proxy once listening and restores it first thing at shutdown', async () => {
+    const t = setup({ systemProxy: 'pac' });
+    await t.ready;
+    expect(t.engine().options.systemProxy).toEqual({ ownerName: 'netlens proxy' });
+    t.signal('SIGTERM');
+    expect(await t.run).toBe(0);
+    expect(t.engine().systemProxyCalls).toEqual([
+      { request: { on: true, pac: true }, closed: false },
+      { request: { on: false }, closed: false },
+    ]);
+    expect(t.err).toContain('System proxy set (GNOME (gsettings)): manual. Restored when this proxy stops.');
+    expect(t.err).toContain('System proxy restored (GNOME (gsettings)): none (direct).');
+    expect(t.engine().closed).toBe(true);
+  });
+
+  it('a system proxy that cannot be set stops the command with its one-line reason', async () => {
+    const t = setup(
+      { systemProxy: 'manual' },
+      undefined,
+      new Error('No desktop whose proxy setting NetLens can change was found.'),
+    );
+    const error = await t.run.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).message).toBe('No desktop whose proxy setting NetLens can change was found.');
+    expect(t.engine().closed).toBe(true);
+  });
+
+  it('--system-proxy [manual|pac]', () => {
+    const flags = { host: '127.0.0.1', passThrough: [], insecure: [] };
+    expect(proxyOptionsFromFlags({ ...flags, systemProxy: true }, 0, '/d').systemProxy).toBe('manual');
+    expect(proxyOptionsFromFlags({ ...flags, systemProxy: 'pac' }, 0, '/d').systemProxy).toBe('pac');
+    expect(proxyOptionsFromFlags(flags, 0, '/d').systemProxy).toBeUndefined();
+    expect(parseSystemProxyMode('pac')).toBe('pac');
+    expect(() => parseSystemProxyMode('auto')).toThrow(InvalidArgumentError);
+  });
+
+  it('without the flag, the OS proxy is left alone', async () => {
+    const t = setup();
+    await t.ready;
+    t.signal();
+    expect(await t.run).toBe(0);
+    expect(t.engine().systemProxyCalls).toEqual([]);
+  });
 });
 
 describe('runProxy', () => {

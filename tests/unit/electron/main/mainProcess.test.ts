@@ -26,6 +26,8 @@ const state = vi.hoisted(() => ({
   schemesRegisteredBeforeReady: false,
   ready: false,
   protocolHandlers: new Map<string, (request: Request) => Promise<Response>>(),
+  appMenu: undefined as unknown,
+  trays: [] as { menus: unknown[]; toolTips: string[]; destroyed: boolean }[],
 }));
 
 vi.mock('@engine/engine.js', () => ({
@@ -122,7 +124,28 @@ vi.mock('electron', async () => {
       setApplicationMenu: (menu: typeof state.menu) => {
         state.menuSet = true;
         state.menu = menu;
+        state.appMenu = menu;
       },
+    },
+    Tray: class {
+      record = { menus: [] as unknown[], toolTips: [] as string[], destroyed: false };
+      constructor() {
+        state.trays.push(this.record);
+      }
+      setContextMenu(menu: unknown) {
+        this.record.menus.push(menu);
+      }
+      setToolTip(text: string) {
+        this.record.toolTips.push(text);
+      }
+      on() {}
+      destroy() {
+        this.record.destroyed = true;
+      }
+    },
+    nativeImage: {
+      createFromPath: () => ({ isEmpty: () => true }),
+      createEmpty: () => ({ isEmpty: () => true }),
     },
     Notification: class {
       static isSupported() {
@@ -272,6 +295,38 @@ describe('the Electron main process', () => {
     expect(state.notifications).toEqual([{ title: 'NetLens: Auth API is down', body: 'refused' }]);
   });
 
+  it('has the system-proxy switch in the tray and the Proxy menu, following the engine', async () => {
+    type Item = {
+      id?: string;
+      label?: string;
+      checked?: boolean;
+      submenu?: Item[];
+      click?: (item: Item) => void;
+    };
+    const switchIn = (items: Item[]): Item | undefined =>
+      items.flatMap((item) => [item, ...(item.submenu ?? [])]).find((item) => item.id === 'system-proxy');
+    const trayItems = () => (state.trays[0]!.menus.at(-1) as { template: Item[] }).template;
+    const menuItems = () => (state.appMenu as { template: Item[] }).template;
+    await vi.waitFor(() => expect(switchIn(trayItems())?.checked).toBe(false));
+    expect(switchIn(menuItems())).toMatchObject({ label: 'Use NetLens as System Proxy', checked: false });
+    expect(trayItems().map((item) => item.label)).toEqual([
+      'Show NetLens',
+      undefined,
+      'Use NetLens as System Proxy',
+      undefined,
+      'Quit NetLens',
+    ]);
+
+    // A click asks the engine; its systemProxy:changed event checks the box in both places.
+    switchIn(trayItems())!.click!({ checked: true });
+    await vi.waitFor(() => expect(switchIn(trayItems())?.checked).toBe(true));
+    expect(engine.calls.filter((c) => c.method === 'systemProxy.set').map((c) => c.args)).toEqual([
+      [{ on: true }],
+    ]);
+    expect(switchIn(menuItems())?.checked).toBe(true);
+    expect(state.trays[0]!.toolTips.at(-1)).toBe('NetLens — system proxy on');
+  });
+
   it('closes the engine before quitting', async () => {
     const listeners = state.appEvents.get('before-quit') ?? [];
     const prevented: boolean[] = [];
@@ -280,5 +335,10 @@ describe('the Electron main process', () => {
     expect(prevented).toEqual([true]);
     await vi.waitFor(() => expect(engine.closed).toBe(true));
     await vi.waitFor(() => expect(state.quitCalls).toBeGreaterThan(0));
+    // The system proxy it had set was given back first, and the tray is gone.
+    const calls = engine.calls.map((c) => c.method);
+    expect(calls.lastIndexOf('systemProxy.set')).toBeLessThan(calls.lastIndexOf('close'));
+    expect(engine.calls.filter((c) => c.method === 'systemProxy.set').at(-1)?.args).toEqual([{ on: false }]);
+    expect(state.trays[0]!.destroyed).toBe(true);
   });
 });
