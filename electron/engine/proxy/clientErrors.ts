@@ -2,7 +2,7 @@ import type net from 'node:net';
 import type { NetlensError } from '../../../shared/errors.js';
 import { failure } from '../analysis/diagnose.js';
 import { ExchangeRecorder } from './exchangeRecorder.js';
-import type { ExchangeSink } from './exchangeSink.js';
+import type { ForwarderDeps } from './forwarderDeps.js';
 
 /** What NetLens answers to a request it could not parse, by llhttp error code. */
 export function clientErrorResponse(code: string | undefined): { status: number; text: string } | undefined {
@@ -40,7 +40,7 @@ export function parseRequestLine(
 export function handleClientError(
   error: Error & { code?: string; rawPacket?: Buffer; bytesParsed?: number },
   socket: net.Socket,
-  sink: ExchangeSink,
+  deps: Pick<ForwarderDeps, 'sink' | 'strings'>,
   proxyAuthority: string,
 ): void {
   const answer = clientErrorResponse(error.code);
@@ -62,16 +62,20 @@ export function handleClientError(
       : /^[a-z]+:\/\//i.test(line.target)
         ? line.target
         : `http://${proxyAuthority}${line.target.startsWith('/') ? '' : '/'}${line.target}`;
-    const recorder = new ExchangeRecorder(sink, {
-      kind: 'http',
-      method: line?.method ?? 'UNKNOWN',
-      url,
-      httpVersion: line?.version ?? 'HTTP/1.1',
-      headers: [],
-      clientAddress: socket.remoteAddress,
-      clientPort: socket.remotePort,
-      captureRequestBody: false,
-    });
+    const recorder = new ExchangeRecorder(
+      deps.sink,
+      {
+        kind: 'http',
+        method: line?.method ?? 'UNKNOWN',
+        url,
+        httpVersion: line?.version ?? 'HTTP/1.1',
+        headers: [],
+        clientAddress: socket.remoteAddress,
+        clientPort: socket.remotePort,
+        captureRequestBody: false,
+      },
+      deps.strings,
+    );
     let host = proxyAuthority;
     try {
       host = new URL(url).host;

@@ -8,7 +8,9 @@ import { MAX_SNIFF_BYTES, sniffTunnel, type TunnelSniff } from './clientHello.js
 import { parseAuthority } from './connectTarget.js';
 import { ExchangeRecorder } from './exchangeRecorder.js';
 import { toHeaderList } from './hopByHop.js';
-import type { ClientContext, ForwarderDeps } from './httpForwarder.js';
+import { formatAuthority } from './authority.js';
+import type { ClientContext } from './clientContext.js';
+import type { ForwarderDeps } from './forwarderDeps.js';
 import { certificateRejectionAlert, type PinnedHosts } from './pinnedHosts.js';
 import { openTunnel } from './tunnel.js';
 
@@ -180,16 +182,20 @@ function intercept(
         ? 'closed after ServerHello'
         : undefined;
     if (alert) deps.pinnedHosts.add(connectHost, alert);
-    const recorder = new ExchangeRecorder(deps.sink, {
-      kind: 'http',
-      method: 'CONNECT',
-      url: `https://${connectHost}:${port}`,
-      httpVersion: `HTTP/${req.httpVersion}`,
-      headers: toHeaderList(req.rawHeaders),
-      clientAddress: clientSocket.remoteAddress,
-      clientPort: clientSocket.remotePort,
-      captureRequestBody: false,
-    });
+    const recorder = new ExchangeRecorder(
+      deps.sink,
+      {
+        kind: 'http',
+        method: 'CONNECT',
+        url: `https://${formatAuthority(connectHost, port)}`,
+        httpVersion: `HTTP/${req.httpVersion}`,
+        headers: toHeaderList(req.rawHeaders, undefined, deps.strings),
+        clientAddress: clientSocket.remoteAddress,
+        clientPort: clientSocket.remotePort,
+        captureRequestBody: false,
+      },
+      deps.strings,
+    );
     const detail = alert
       ? `The client rejected the NetLens certificate for ${certHost} (${alert}). Trust the NetLens CA in that ` +
         `client, or add ${connectHost} to the pass-through hosts; until then ${connectHost} is tunnelled without interception.`
@@ -212,16 +218,20 @@ function rejectConnect(
   deps: ConnectDeps,
   reason: string,
 ): void {
-  const recorder = new ExchangeRecorder(deps.sink, {
-    kind: 'tunnel',
-    method: 'CONNECT',
-    url: `https://${req.url ?? ''}`,
-    httpVersion: `HTTP/${req.httpVersion}`,
-    headers: toHeaderList(req.rawHeaders),
-    clientAddress: clientSocket.remoteAddress,
-    clientPort: clientSocket.remotePort,
-    captureRequestBody: false,
-  });
+  const recorder = new ExchangeRecorder(
+    deps.sink,
+    {
+      kind: 'tunnel',
+      method: 'CONNECT',
+      url: `https://${req.url ?? ''}`,
+      httpVersion: `HTTP/${req.httpVersion}`,
+      headers: toHeaderList(req.rawHeaders),
+      clientAddress: clientSocket.remoteAddress,
+      clientPort: clientSocket.remotePort,
+      captureRequestBody: false,
+    },
+    deps.strings,
+  );
   const error = failure('protocol_error', {
     host: req.url ?? '',
     port: 0,

@@ -4,7 +4,7 @@ import type { NetlensError } from '../../../shared/errors.js';
 import type { BodyInfo, Exchange, ExchangeKind, Header, TlsInfo } from '../../../shared/model.js';
 import type { BodyCapture } from '../capture/bodyCapture.js';
 import type { ExchangeSink } from './exchangeSink.js';
-import { intern } from './internedStrings.js';
+import type { InternedStrings } from './internedStrings.js';
 import { computeTimings, type PhaseMarks } from './phaseTimings.js';
 import type { UpstreamConnection } from './upstreamAgent.js';
 
@@ -55,6 +55,7 @@ export class ExchangeRecorder {
   constructor(
     private readonly sink: ExchangeSink,
     init: RecorderInit,
+    private readonly strings?: InternedStrings,
   ) {
     this.marks = { startMs: performance.now(), reused: false };
     if (!sink.capturing) return;
@@ -71,7 +72,7 @@ export class ExchangeRecorder {
       request: {
         method: init.method,
         url: init.url,
-        httpVersion: intern(init.httpVersion),
+        httpVersion: this.intern(init.httpVersion),
         headers: init.headers,
         body: bodyInfo(init.headers, 0),
       },
@@ -95,6 +96,10 @@ export class ExchangeRecorder {
     } catch (error) {
       recordingFailed(error);
     }
+  }
+
+  private intern(value: string): string {
+    return this.strings ? this.strings.intern(value) : value;
   }
 
   elapsedMs(): number {
@@ -150,8 +155,8 @@ export class ExchangeRecorder {
     if (!this.exchange) return;
     this.exchange.response = {
       status,
-      statusText: intern(statusText),
-      httpVersion: intern(httpVersion),
+      statusText: this.intern(statusText),
+      httpVersion: this.intern(httpVersion),
       headers,
       body: bodyInfo(headers, 0),
     };

@@ -7,20 +7,19 @@ import { failure } from '../analysis/diagnose.js';
 import { handleClientError } from './clientErrors.js';
 import { ExchangeRecorder } from './exchangeRecorder.js';
 import { toHeaderList } from './hopByHop.js';
+import { formatAuthority } from './authority.js';
+import type { ClientContext } from './clientContext.js';
 import { handleConnect, type LeafCertificates } from './connectHandler.js';
 import type { ExchangeSink } from './exchangeSink.js';
-import {
-  forwardRequest,
-  tunnelTarget,
-  upstreamTarget,
-  type ClientContext,
-  type ForwarderDeps,
-  type UpstreamTarget,
-} from './httpForwarder.js';
+import type { ForwarderDeps } from './forwarderDeps.js';
+import { forwardRequest } from './http1Adapter.js';
 import { serveInfoPage } from './infoPage.js';
+import { InternedStrings } from './internedStrings.js';
+import { IpLiterals } from './ipLiterals.js';
 import { PinnedHosts } from './pinnedHosts.js';
 import { createUpstreamAgents, type UpstreamAgents } from './upstreamAgent.js';
-import { forwardUpgrade } from './webSocketForwarder.js';
+import { tunnelTarget, upstreamTarget, type UpstreamTarget } from './upstreamTarget.js';
+import { forwardUpgrade } from './webSocketAdapter.js';
 
 export interface ProxyServerOptions {
   host: string;
@@ -89,7 +88,14 @@ export class ProxyServer {
     const settings = options.settings();
     this.pinnedHosts = options.pinnedHosts ?? new PinnedHosts();
     this.agents = createUpstreamAgents({ connectTimeoutMs: () => options.settings().connectTimeoutMs });
-    this.deps = { settings: options.settings, sink: options.sink, agents: this.agents };
+    // The proxy's caches are its own: two engines in one process share nothing.
+    this.deps = {
+      settings: options.settings,
+      sink: options.sink,
+      agents: this.agents,
+      strings: new InternedStrings(),
+      ipLiterals: new IpLiterals(),
+    };
     if (options.extraUpstreamCaCerts && options.extraUpstreamCaCerts.length > 0) {
       this.deps.upstreamSecureContext = tls.createSecureContext({
         ca: upstreamTrustStore(options.extraUpstreamCaCerts),
@@ -122,7 +128,7 @@ export class ProxyServer {
       this.contain(socket, () => this.onUpgrade(req, socket, head)),
     );
     this.server.on('clientError', (error: Error & { code?: string }, socket: net.Socket) =>
-      this.contain(socket, () => handleClientError(error, socket, this.options.sink, this.authority())),
+      this.contain(socket, () => handleClientError(error, socket, this.deps, this.authority())),
     );
   }
 
@@ -168,7 +174,7 @@ export class ProxyServer {
       const onError = (error: NodeJS.ErrnoException): void => {
         this.server.off('listening', onListening);
         const code = error.code ?? 'ELISTEN';
-        const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+        const where = formatAuthority(host, port);
         const message =
           code === 'EADDRINUSE'
             ? `Cannot listen on ${where}: the port is already in use. Stop the other process or choose another port.`
@@ -212,7 +218,7 @@ export class ProxyServer {
 
   private authority(): string {
     const address = this.listening ?? { host: this.options.host, port: this.options.port };
-    return `${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
+    return formatAuthority(address.host, address.port);
   }
 
   private track(socket: net.Socket): void {
@@ -295,18 +301,22 @@ export class ProxyServer {
 
   /** A request NetLens cannot forward is still recorded: protocol_error in phase request. */
   private recordRejected(req: http.IncomingMessage, ctx: ClientContext, reason: string): void {
-    const recorder = new ExchangeRecorder(this.options.sink, {
-      kind: 'http',
-      method: req.method ?? 'GET',
-      url: /^[a-z][a-z0-9+.-]*:\/\//i.test(req.url ?? '')
-        ? req.url!
-        : `http://${this.authority()}${req.url ?? ''}`,
-      httpVersion: `HTTP/${req.httpVersion}`,
-      headers: toHeaderList(req.rawHeaders),
-      clientAddress: ctx.rawSocket.remoteAddress,
-      clientPort: ctx.rawSocket.remotePort,
-      captureRequestBody: false,
-    });
+    const recorder = new ExchangeRecorder(
+      this.deps.sink,
+      {
+        kind: 'http',
+        method: req.method ?? 'GET',
+        url: /^[a-z][a-z0-9+.-]*:\/\//i.test(req.url ?? '')
+          ? req.url!
+          : `http://${this.authority()}${req.url ?? ''}`,
+        httpVersion: `HTTP/${req.httpVersion}`,
+        headers: toHeaderList(req.rawHeaders, undefined, this.deps.strings),
+        clientAddress: ctx.rawSocket.remoteAddress,
+        clientPort: ctx.rawSocket.remotePort,
+        captureRequestBody: false,
+      },
+      this.deps.strings,
+    );
     const error = failure('protocol_error', {
       host: this.options.host,
       port: this.listening?.port ?? this.options.port,

@@ -1,11 +1,13 @@
 import type http from 'node:http';
 import net from 'node:net';
+import { formatAuthority } from './authority.js';
 import type { FailurePhase } from '../../../shared/errors.js';
 import type { TunnelInfo } from '../../../shared/model.js';
 import { diagnose, failure } from '../analysis/diagnose.js';
 import { ExchangeRecorder } from './exchangeRecorder.js';
 import { failureStatusText, mirrorFor } from './failureMirror.js';
-import { resetSocket, type ForwarderDeps } from './httpForwarder.js';
+import type { ForwarderDeps } from './forwarderDeps.js';
+import { resetSocket } from './socketReset.js';
 import { toHeaderList } from './hopByHop.js';
 import { ConnectTimeoutError, instrumentSocket } from './upstreamAgent.js';
 
@@ -32,16 +34,20 @@ export function openTunnel(tunnel: TunnelRequest, deps: ForwarderDeps): void {
   const { req, clientSocket, host, port } = tunnel;
   const settings = deps.settings();
   const scheme = tunnel.reason === 'not_tls' ? 'http' : 'https';
-  const recorder = new ExchangeRecorder(deps.sink, {
-    kind: 'tunnel',
-    method: 'CONNECT',
-    url: `${scheme}://${net.isIPv6(host) ? `[${host}]` : host}:${port}`,
-    httpVersion: `HTTP/${req.httpVersion}`,
-    headers: toHeaderList(req.rawHeaders),
-    clientAddress: clientSocket.remoteAddress,
-    clientPort: clientSocket.remotePort,
-    captureRequestBody: false,
-  });
+  const recorder = new ExchangeRecorder(
+    deps.sink,
+    {
+      kind: 'tunnel',
+      method: 'CONNECT',
+      url: `${scheme}://${formatAuthority(host, port)}`,
+      httpVersion: `HTTP/${req.httpVersion}`,
+      headers: toHeaderList(req.rawHeaders, undefined, deps.strings),
+      clientAddress: clientSocket.remoteAddress,
+      clientPort: clientSocket.remotePort,
+      captureRequestBody: false,
+    },
+    deps.strings,
+  );
   const info: TunnelInfo = { reason: tunnel.reason, bytesFromClient: 0, bytesFromServer: 0 };
   recorder.patch((exchange) => {
     exchange.tunnel = info;

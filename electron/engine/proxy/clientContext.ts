@@ -1,0 +1,17 @@
+import type net from 'node:net';
+import type { TlsInfo } from '../../../shared/model.js';
+import type { ExchangeLifecycle } from './exchangeLifecycle.js';
+import type { LastHead } from './hopByHop.js';
+
+/** Everything about the client connection a request arrived on, kept for its next requests. */
+export interface ClientContext {
+  /** The client's TCP socket (under TLS for intercepted HTTPS): resets are mirrored on it. */
+  rawSocket: net.Socket;
+  /** Set inside a CONNECT tunnel: origin-form requests go to this origin. */
+  tunnel?: { scheme: 'http' | 'https'; host: string; port: number; origin?: string; authority?: string };
+  clientTls?: TlsInfo;
+  /** The last request head recorded on this connection (see toHeaderList). */
+  lastHead?: LastHead;
+  /** The exchange whose request is being read on this connection: its parser errors are its own. */
+  inFlight?: ExchangeLifecycle;
+}
