@@ -272,6 +272,9 @@ export class ExchangeLifecycle {
   private onReady(): void {
     if (this.connection) this.options.recorder.syncConnection(this.connection);
     this.current = 'sending';
+    // A request written while the connection was being set up was held by the socket and goes
+    // out now, as it connects: that is when it is sent.
+    if (this.requestSent) this.markSent();
     (this.responseTimer ??= this.timer('response')).start();
     if (this.requestBody === 'held') {
       this.requestBody = 'streaming';
@@ -279,13 +282,20 @@ export class ExchangeLifecycle {
       this.requestBodyTimer.start();
       this.emit({ type: 'readRequestBody' });
     }
+    if (this.current === 'sending') this.options.recorder.sendStarting();
   }
 
   private onRequestSent(): void {
     if (this.requestSent) return;
     this.requestSent = true;
+    // Still connecting: the socket holds the request until the connection is ready (onReady).
+    if (this.current === 'sending') this.markSent();
+  }
+
+  /** The request is on the wire: send ends, wait begins. */
+  private markSent(): void {
     this.options.recorder.markSent();
-    if (this.current === 'sending') this.current = 'waiting';
+    this.current = 'waiting';
     this.responseTimer?.touch();
   }
 
@@ -297,6 +307,9 @@ export class ExchangeLifecycle {
   ): void {
     const { recorder, strings } = this.options;
     this.responseTimer?.stop();
+    // An answer before the whole request was sent (e.g. 417 to Expect: 100-continue): send
+    // ended where the response began.
+    if (!this.requestSent) recorder.markSent();
     const connection = this.connection;
     if (connection) recorder.syncConnection(connection);
     recorder.responseHead(
@@ -314,6 +327,7 @@ export class ExchangeLifecycle {
   private onUpgraded(status: number, statusText: string, httpVersion: string, rawHeaders: string[]): void {
     const { recorder, strings } = this.options;
     this.responseTimer?.stop();
+    if (!this.requestSent) recorder.markSent();
     if (this.connection) recorder.syncConnection(this.connection);
     recorder.responseHead(
       status,

@@ -145,6 +145,15 @@ export class ExchangeRecorder {
     this.marks.reused = false;
   }
 
+  /**
+   * The request is about to be written on a pooled socket: its send phase starts here. The
+   * proxy's own work since the socket was assigned counts as waiting for it (blocked), not as
+   * sending.
+   */
+  sendStarting(): void {
+    if (this.marks.reused) this.marks.socketAssignedMs = performance.now();
+  }
+
   markSent(): void {
     this.marks.sentMs ??= performance.now();
   }

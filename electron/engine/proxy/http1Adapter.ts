@@ -7,6 +7,7 @@ import { ExchangeRecorder } from './exchangeRecorder.js';
 import type { ForwarderDeps } from './forwarderDeps.js';
 import { newIdleWatchdog } from './idleWatchdog.js';
 import type { CommandExecutor, LifecycleCommand, LifecycleEvent } from './lifecycleMessages.js';
+import { flushedOnHandOver } from './socketFlush.js';
 import { resetSocket } from './socketReset.js';
 import { connectionOf, type UpstreamConnection } from './upstreamAgent.js';
 import { hasRequestBody, recorderInit, upstreamHeaders, upstreamRequestOptions } from './upstreamRequest.js';
@@ -178,6 +179,11 @@ class Http1Exchange implements CommandExecutor {
       const reused = request.reusedSocket;
       lifecycle.handle({ type: 'upstreamSocket', connection: conn, reused });
       if (conn && !reused && conn.phase !== 'ready') this.watchSetup(request, socket, conn);
+    });
+    // Sent when the last byte is handed to a socket that takes it at once; else when Node says
+    // the socket wrote it.
+    request.on('prefinish', () => {
+      if (this.upstream === request && flushedOnHandOver(request.socket)) lifecycle.handle(REQUEST_SENT);
     });
     request.on('finish', () => {
       if (this.upstream === request) lifecycle.handle(REQUEST_SENT);

@@ -9,6 +9,7 @@ import type { ForwarderDeps } from './forwarderDeps.js';
 import { removeRawHeader, serializeHead, setRawHeader, stripHopByHop } from './hopByHop.js';
 import { newIdleWatchdog } from './idleWatchdog.js';
 import type { CommandExecutor, LifecycleCommand, LifecycleEvent } from './lifecycleMessages.js';
+import { flushedOnHandOver } from './socketFlush.js';
 import { resetSocket } from './socketReset.js';
 import { connectionOf, type UpstreamConnection } from './upstreamAgent.js';
 import { recorderInit, upstreamRequestOptions } from './upstreamRequest.js';
@@ -167,6 +168,9 @@ class WebSocketExchange implements CommandExecutor {
       const reused = request.reusedSocket;
       lifecycle.handle({ type: 'upstreamSocket', connection: conn, reused });
       if (conn && !reused && conn.phase !== 'ready') this.watchSetup(socket, conn);
+    });
+    request.on('prefinish', () => {
+      if (flushedOnHandOver(request.socket)) lifecycle.handle(REQUEST_SENT);
     });
     request.on('finish', () => lifecycle.handle(REQUEST_SENT));
     request.on('error', (error) => lifecycle.handle({ type: 'upstreamError', error }));

@@ -55,6 +55,39 @@ describe('exchange lifecycle: a request that goes well', () => {
     }
   });
 
+  it('a request written while the connection was being set up is sent when it is ready', () => {
+    const run = lifecycleScript();
+    const conn = freshConnection('connect');
+    run.send({ type: 'start' });
+    run.send({ type: 'upstreamSocket', connection: conn, reused: false });
+    // The socket holds the head until it connects: not sent yet, still connecting.
+    expect(run.send({ type: 'requestSent' })).toEqual([]);
+    expect(run.lifecycle.state).toBe('connecting');
+    expect(run.lifecycle.phase()).toBe('connect');
+    conn.connectEndMs = performance.now();
+    run.send({ type: 'upstreamReady' });
+    expect(run.lifecycle.state).toBe('waiting');
+    run.send(responseHead());
+    run.send({ type: 'responseEnd', rawTrailers: [] });
+    const timings = run.finished()!.timings;
+    // Sent as it connected: send is the few instructions between the two.
+    expect(timings.send).toBeLessThan(1);
+    expect(timings.wait).toBeGreaterThanOrEqual(0);
+  });
+
+  it('an answer before the request was fully sent ends send where the response begins', () => {
+    const run = lifecycleScript({ withBody: true, expectsContinue: true });
+    run.send({ type: 'start' });
+    run.send({ type: 'upstreamSocket', connection: undefined, reused: true });
+    run.send(responseHead(417));
+    run.send({ type: 'responseEnd', rawTrailers: [] });
+    const timings = run.finished()!.timings;
+    // Every phase up to receive is there: the record does not stop at an unfinished send.
+    expect(timings.send).toBeGreaterThanOrEqual(0);
+    expect(timings.wait).toBeLessThan(1);
+    expect(timings.receive).toBeGreaterThanOrEqual(0);
+  });
+
   it('POST: the body is held until the connection is ready, then streamed with backpressure', () => {
     const run = lifecycleScript({ withBody: true });
     expect(run.send({ type: 'start' })).toEqual([{ type: 'openUpstream', attempt: 1 }]);
