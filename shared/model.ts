@@ -65,7 +65,13 @@ export interface RequestInfo {
   url: string;
   /** e.g. `HTTP/1.1` */
   httpVersion: string;
+  /** The head as it went upstream (hop-by-hop fields removed, Host set from the target). */
   headers: Header[];
+  /**
+   * The head as the client sent it, present only when it differs from `headers` (a proxy drops
+   * Connection, Proxy-Connection, Proxy-Authorization, Upgrade... and sets Host).
+   */
+  clientHeaders?: Header[];
   body: BodyInfo;
 }
 

@@ -273,6 +273,9 @@ export function redactExchange(exchange: Exchange): Exchange {
       ...exchange.request,
       url: redactUrl(exchange.request.url),
       headers: redactHeaders(exchange.request.headers),
+      ...(exchange.request.clientHeaders
+        ? { clientHeaders: redactHeaders(exchange.request.clientHeaders) }
+        : {}),
     },
   };
   if (exchange.response)

@@ -10,8 +10,15 @@ export interface ClientContext {
   /** Set inside a CONNECT tunnel: origin-form requests go to this origin. */
   tunnel?: { scheme: 'http' | 'https'; host: string; port: number; origin?: string; authority?: string };
   clientTls?: TlsInfo;
-  /** The last request head recorded on this connection (see toHeaderList). */
+  /** The last request head recorded on this connection, as it came (see toHeaderList)... */
   lastHead?: LastHead;
+  /** ...and as it went upstream. */
+  upstreamHead?: { lastHead?: LastHead };
+  /**
+   * The client's own head of a request NetLens parses again in another form (an upgrade taken
+   * out, see unsupportedUpgrade.ts): `parsed` is the head the server will read next.
+   */
+  rewrittenHead?: { client: readonly string[]; parsed: readonly string[] };
   /** The exchange whose request is being read on this connection: its parser errors are its own. */
   inFlight?: ExchangeLifecycle;
 }

@@ -29,7 +29,10 @@ export interface RecorderInit {
   method: string;
   url: string;
   httpVersion: string;
+  /** The head as it went upstream (or, when nothing went, as it came). */
   headers: Header[];
+  /** The head as the client sent it, when it differs from `headers`. */
+  clientHeaders?: Header[] | undefined;
   clientAddress?: string | undefined;
   clientPort?: number | undefined;
   clientTls?: TlsInfo | undefined;
@@ -90,6 +93,7 @@ export class ExchangeRecorder {
       },
       error: undefined,
     };
+    if (init.clientHeaders) this.exchange.request.clientHeaders = init.clientHeaders;
     if (init.captureRequestBody !== false) this.requestCapture = sink.openBody();
     try {
       sink.started(this.exchange);

@@ -64,9 +64,10 @@ class Http1Exchange implements CommandExecutor {
     const settings = deps.settings();
     const withBody = hasRequestBody(req);
     this.withBody = withBody;
+    this.rawHeaders = upstreamHeaders(req, target, ctx.tunnel !== undefined);
     const recorder = new ExchangeRecorder(
       deps.sink,
-      recorderInit('http', req, target, ctx, withBody, deps),
+      recorderInit('http', req, this.rawHeaders, target, ctx, withBody, deps),
       deps.strings,
     );
     const lifecycle = new ExchangeLifecycle(
@@ -83,7 +84,6 @@ class Http1Exchange implements CommandExecutor {
     );
     this.lifecycle = lifecycle;
     ctx.inFlight = lifecycle;
-    this.rawHeaders = upstreamHeaders(req, target, ctx.tunnel !== undefined);
 
     // The client side: a vanished client aborts the upstream exchange.
     req.on('error', ignore);

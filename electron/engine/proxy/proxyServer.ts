@@ -6,7 +6,7 @@ import type { Settings } from '../../../shared/settings.js';
 import { failure } from '../analysis/diagnose.js';
 import { handleClientError } from './clientErrors.js';
 import { ExchangeRecorder } from './exchangeRecorder.js';
-import { toHeaderList } from './hopByHop.js';
+import { serializeHead, toHeaderList } from './hopByHop.js';
 import { formatAuthority } from './authority.js';
 import type { ClientContext } from './clientContext.js';
 import { handleConnect, type LeafCertificates } from './connectHandler.js';
@@ -19,6 +19,7 @@ import { IpLiterals } from './ipLiterals.js';
 import { PinnedHosts } from './pinnedHosts.js';
 import { createUpstreamAgents, type UpstreamAgents } from './upstreamAgent.js';
 import { tunnelTarget, upstreamTarget, type UpstreamTarget } from './upstreamTarget.js';
+import { isWebSocketUpgrade, withoutUpgrade } from './unsupportedUpgrade.js';
 import { forwardUpgrade } from './webSocketAdapter.js';
 
 export interface ProxyServerOptions {
@@ -332,6 +333,10 @@ export class ProxyServer {
 
   private onUpgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
     const ctx = this.contextOf(socket);
+    if (!isWebSocketUpgrade(req.headers.upgrade)) {
+      this.replayWithoutUpgrade(req, socket, head, ctx);
+      return;
+    }
     const target = this.resolveTarget(req, ctx);
     if (typeof target === 'string') {
       const body = `${target === 'self' ? 'The NetLens proxy does not accept upgrades itself' : target}\n`;
@@ -341,5 +346,24 @@ export class ProxyServer {
       return;
     }
     forwardUpgrade(req, socket, head, target, ctx, this.deps);
+  }
+
+  /**
+   * An upgrade NetLens does not carry out (h2c and the like): the request is parsed again without
+   * it, as the plain HTTP/1.1 request it then is — body and all, since Node stops parsing an
+   * upgrade request at its head. The client's own head is kept for the record.
+   */
+  private replayWithoutUpgrade(
+    req: http.IncomingMessage,
+    socket: net.Socket,
+    head: Buffer,
+    ctx: ClientContext,
+  ): void {
+    const rawHeaders = withoutUpgrade(req.rawHeaders);
+    ctx.rewrittenHead = { client: req.rawHeaders, parsed: rawHeaders };
+    const line = `${req.method ?? 'GET'} ${req.url ?? '/'} HTTP/${req.httpVersion}`;
+    // Header values come from the parser as latin1 strings: latin1 gives back the same bytes.
+    socket.unshift(Buffer.concat([Buffer.from(serializeHead(line, rawHeaders), 'latin1'), head]));
+    this.server.emit('connection', socket);
   }
 }

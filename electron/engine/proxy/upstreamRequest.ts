@@ -12,21 +12,33 @@ import type { UpstreamTarget } from './upstreamTarget.js';
 /** NetLens speaks HTTP/1.1 upstream; one list for every request (Node only reads it). */
 const UPSTREAM_ALPN: readonly string[] = Object.freeze(['http/1.1']);
 
-/** What the recorder of a request arriving from a client starts with (HTTP and WebSocket alike). */
+/**
+ * What the recorder of a request arriving from a client starts with (HTTP and WebSocket alike):
+ * the head that goes upstream, and the client's own when it differs.
+ */
 export function recorderInit(
   kind: ExchangeKind,
   req: http.IncomingMessage,
+  upstreamRawHeaders: readonly string[],
   target: UpstreamTarget,
   ctx: ClientContext,
   captureRequestBody: boolean,
   deps: ForwarderDeps,
 ): RecorderInit {
+  let clientRaw: readonly string[] = req.rawHeaders;
+  const rewritten = ctx.rewrittenHead;
+  if (rewritten !== undefined) {
+    ctx.rewrittenHead = undefined;
+    if (sameHead(rewritten.parsed, clientRaw)) clientRaw = rewritten.client;
+  }
+  const same = sameHead(clientRaw, upstreamRawHeaders);
   return {
     kind,
     method: req.method ?? 'GET',
     url: target.href,
     httpVersion: deps.strings.httpVersionLabel(req.httpVersion),
-    headers: toHeaderList(req.rawHeaders, ctx, deps.strings),
+    headers: toHeaderList(upstreamRawHeaders, (ctx.upstreamHead ??= {}), deps.strings),
+    clientHeaders: same ? undefined : toHeaderList(clientRaw, ctx, deps.strings),
     clientAddress: ctx.rawSocket.remoteAddress,
     clientPort: ctx.rawSocket.remotePort,
     clientTls: ctx.clientTls,
@@ -67,7 +79,10 @@ export function upstreamRequestOptions(
   return options;
 }
 
-/** The head forwarded upstream: hop-by-hop fields out, Host from the absolute URL, framing kept. */
+/**
+ * The head forwarded upstream, exactly: hop-by-hop fields out, Host from the absolute URL,
+ * framing kept, this hop's own Connection field.
+ */
 export function upstreamHeaders(
   req: http.IncomingMessage,
   target: UpstreamTarget,
@@ -80,7 +95,16 @@ export function upstreamHeaders(
   if (req.headers['transfer-encoding'] !== undefined && req.headers['content-length'] === undefined) {
     headers.push('Transfer-Encoding', 'chunked');
   }
+  // Node's client would append this itself (the pool keeps connections open): written here, in
+  // the same place, so that the head NetLens records is byte for byte the head the server gets.
+  headers.push('Connection', 'keep-alive');
   return headers;
+}
+
+function sameHead(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export function hasRequestBody(req: http.IncomingMessage): boolean {

@@ -56,6 +56,8 @@ class WebSocketExchange implements CommandExecutor {
   private upstreamResponse: http.IncomingMessage | undefined;
   private upstreamSocket: net.Socket | undefined;
   private upstreamHead: Buffer | undefined;
+  /** The handshake's head as it goes upstream. */
+  private readonly rawHeaders: string[];
 
   constructor(
     private readonly req: http.IncomingMessage,
@@ -66,9 +68,12 @@ class WebSocketExchange implements CommandExecutor {
     private readonly deps: ForwarderDeps,
   ) {
     clientSocket.on('error', () => undefined);
+    let headers = stripHopByHop(req.rawHeaders, { keep: UPGRADE_FIELDS });
+    if (!ctx.tunnel) headers = setRawHeader(headers, 'Host', target.authority);
+    this.rawHeaders = headers;
     this.recorder = new ExchangeRecorder(
       deps.sink,
-      recorderInit('websocket', req, target, ctx, false, deps),
+      recorderInit('websocket', req, headers, target, ctx, false, deps),
       deps.strings,
     );
     this.lifecycle = new ExchangeLifecycle(
@@ -156,11 +161,9 @@ class WebSocketExchange implements CommandExecutor {
   }
 
   private openUpstream(): void {
-    const { req, target, deps, ctx, lifecycle } = this;
-    let headers = stripHopByHop(req.rawHeaders, { keep: UPGRADE_FIELDS });
-    if (!ctx.tunnel) headers = setRawHeader(headers, 'Host', target.authority);
+    const { req, target, deps, lifecycle } = this;
     const agent = target.tls ? deps.agents.https : deps.agents.http;
-    const options = upstreamRequestOptions(req, target, headers, deps, agent);
+    const options = upstreamRequestOptions(req, target, this.rawHeaders, deps, agent);
     const request = target.tls ? https.request(options) : http.request(options);
     this.upstream = request;
     request.on('socket', (socket: net.Socket) => {
