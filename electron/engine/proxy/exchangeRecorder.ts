@@ -291,4 +291,5 @@ function fillBody(info: BodyInfo, sizeBytes: number, capture: BodyCapture | unde
   info.sizeBytes = sizeBytes;
   info.capturedBytes = capture ? capture.capturedBytes : 0;
   info.truncated = capture ? capture.truncated : false;
+  if (capture?.truncatedReason) info.truncatedReason = capture.truncatedReason;
 }
