@@ -8,6 +8,8 @@ export interface Settings {
   bodyIdleTimeoutMs: number;
   /** Longest silence from a client while NetLens reads its request headers. */
   clientHeadersTimeoutMs: number;
+  /** Longest silence both ways in a CONNECT tunnel NetLens does not intercept; then it is closed. */
+  tunnelIdleTimeoutMs: number;
   /** Largest request head (line + headers) accepted from a client; larger is 431. */
   maxHeaderBytes: number;
   /** Bodies up to this size are kept in memory; larger ones spill to disk. */
@@ -25,6 +27,7 @@ export const DEFAULT_SETTINGS: Settings = {
   responseTimeoutMs: 60_000,
   bodyIdleTimeoutMs: 30_000,
   clientHeadersTimeoutMs: 30_000,
+  tunnelIdleTimeoutMs: 300_000,
   maxHeaderBytes: 64 * 1024,
   bodyMemoryLimitBytes: 1024 * 1024,
   bodyCaptureCapBytes: 64 * 1024 * 1024,

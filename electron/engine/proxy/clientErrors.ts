@@ -3,6 +3,7 @@ import type { NetlensError } from '../../../shared/errors.js';
 import { failure } from '../analysis/diagnose.js';
 import { ExchangeRecorder } from './exchangeRecorder.js';
 import type { ForwarderDeps } from './forwarderDeps.js';
+import { closeAfterAnswer } from './socketClose.js';
 
 /** What NetLens answers to a request it could not parse, by llhttp error code. */
 export function clientErrorResponse(code: string | undefined): { status: number; text: string } | undefined {
@@ -15,6 +16,7 @@ export function clientErrorResponse(code: string | undefined): { status: number;
     case 'ECONNRESET':
     case 'EPIPE':
     case 'ERR_STREAM_DESTROYED':
+    case 'HPE_INVALID_EOF_STATE': // the client closed in the middle of a message: nobody to answer
       return undefined;
     default:
       return { status: 400, text: 'Bad Request' };
@@ -96,12 +98,9 @@ export function handleClientError(
     if (error.code) netlensError.code = error.code;
     recorder.fail(netlensError);
   }
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
   const body = `${answer.status} ${answer.text}: ${reason}\n`;
-  socket.end(
+  closeAfterAnswer(
+    socket,
     `HTTP/1.1 ${answer.status} ${answer.text}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nx-netlens-error: protocol_error\r\nConnection: close\r\n\r\n${body}`,
   );

@@ -13,6 +13,7 @@ import type { ClientContext } from './clientContext.js';
 import type { ForwarderDeps } from './forwarderDeps.js';
 import { certificateRejectionAlert, type PinnedHosts } from './pinnedHosts.js';
 import { openTunnel } from './tunnel.js';
+import { closeAfterAnswer } from './socketClose.js';
 
 export interface LeafCertificates {
   get(host: string): { secureContext: tls.SecureContext };
@@ -241,7 +242,8 @@ function rejectConnect(
   });
   recorder.fail({ ...error, message: `Bad CONNECT request: ${reason}.` });
   const body = `${reason}\n`;
-  clientSocket.end(
+  closeAfterAnswer(
+    clientSocket,
     `HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `x-netlens-error: protocol_error\r\nConnection: close\r\n\r\n${body}`,
   );

@@ -237,6 +237,21 @@ export class ExchangeLifecycle {
       case 'clientError':
         this.onClientError(event.error);
         return;
+      case 'clientEnded':
+        // HTTP lets a client half-close once its request is sent and still read the response
+        // (the adapter's server keeps the connection half-open): before the response that is
+        // what a FIN means. Once the body is streaming, a client that wanted it would have
+        // half-closed long before: it is gone, and would only tell so at the next write.
+        if (this.current === 'receiving') {
+          this.fail(
+            failure(
+              'client_aborted',
+              this.context('receive', { detail: 'the client closed the connection' }),
+            ),
+            true,
+          );
+        }
+        return;
       case 'upgraded':
         if (this.current !== 'sending' && this.current !== 'waiting') return;
         this.onUpgraded(event.status, event.statusText, event.httpVersion, event.rawHeaders);

@@ -7,6 +7,7 @@ import { ExchangeRecorder } from './exchangeRecorder.js';
 import type { ForwarderDeps } from './forwarderDeps.js';
 import { newIdleWatchdog } from './idleWatchdog.js';
 import type { CommandExecutor, LifecycleCommand, LifecycleEvent } from './lifecycleMessages.js';
+import { closeAfterAnswer } from './socketClose.js';
 import { flushedOnHandOver } from './socketFlush.js';
 import { resetSocket } from './socketReset.js';
 import { connectionOf, type UpstreamConnection } from './upstreamAgent.js';
@@ -200,7 +201,12 @@ class Http1Exchange implements CommandExecutor {
     }
     request.on('response', (response) => this.onResponse(request, response));
     request.on('error', (error) => {
-      if (this.upstream === request) lifecycle.handle({ type: 'upstreamError', error });
+      if (this.upstream !== request) return;
+      // Body bytes parsed before the error (a malformed chunk after good ones) are still in the
+      // response's buffer: they go to the client first, as they arrived.
+      const response = this.upstreamResponse;
+      if (response && !response.destroyed) while (response.read() !== null);
+      lifecycle.handle({ type: 'upstreamError', error });
     });
     if (!this.withBody) request.end();
   }
@@ -278,13 +284,21 @@ class Http1Exchange implements CommandExecutor {
   private mirrorFailure(command: Extract<LifecycleCommand, { type: 'mirrorFailure' }>): void {
     const res = this.res;
     const { answer, error } = command;
-    if (answer.kind === 'reset') {
-      resetSocket(this.ctx.rawSocket);
-      return;
-    }
-    if (answer.kind === 'close') {
-      res.destroy();
-      res.socket?.destroy();
+    if (answer.kind !== 'respond') {
+      // A head given to Node waits in its buffer for the first body bytes: it goes out now, so
+      // the client sees its response break off rather than get an empty reply while the record
+      // says it had a status.
+      if (res.headersSent && !res.writableEnded) {
+        try {
+          res.flushHeaders();
+        } catch {
+          // The client side is gone already.
+        }
+      }
+      const socket = res.socket;
+      if (answer.kind === 'reset') resetSocket(this.ctx.rawSocket);
+      else if (socket) closeAfterAnswer(socket);
+      else res.destroy();
       return;
     }
     const body = `${error.message}\n`;

@@ -95,6 +95,8 @@ export type LifecycleEvent =
   | { type: 'clientWriteFailed'; error: Error }
   /** The client's connection closed before the response was complete. */
   | { type: 'clientClosed' }
+  /** The client closed its sending side (FIN): a half-close, or the first sign of a close. */
+  | { type: 'clientEnded' }
   /** The client's HTTP parser failed mid-request (a malformed body, the client hung up mid-body). */
   | { type: 'clientError'; error: Error & { code?: string } }
   /** The server accepted an Upgrade (101). */

@@ -10,17 +10,20 @@ import { serializeHead, toHeaderList } from './hopByHop.js';
 import { formatAuthority } from './authority.js';
 import type { ClientContext } from './clientContext.js';
 import { handleConnect, type LeafCertificates } from './connectHandler.js';
+import { hostFieldProblem } from './hostField.js';
 import type { ExchangeSink } from './exchangeSink.js';
 import type { ForwarderDeps } from './forwarderDeps.js';
 import { forwardRequest } from './http1Adapter.js';
 import { serveInfoPage } from './infoPage.js';
 import { InternedStrings } from './internedStrings.js';
+import type { LifecycleEvent } from './lifecycleMessages.js';
 import { IpLiterals } from './ipLiterals.js';
 import { PinnedHosts } from './pinnedHosts.js';
 import { createUpstreamAgents, type UpstreamAgents } from './upstreamAgent.js';
 import { tunnelTarget, upstreamTarget, type UpstreamTarget } from './upstreamTarget.js';
 import { isWebSocketUpgrade, withoutUpgrade } from './unsupportedUpgrade.js';
 import { forwardUpgrade } from './webSocketAdapter.js';
+import { closeAfterAnswer } from './socketClose.js';
 
 export interface ProxyServerOptions {
   host: string;
@@ -67,6 +70,8 @@ function upstreamTrustStore(extra: string[]): string[] {
   }
   return [...store, ...extra];
 }
+
+const CLIENT_ENDED: LifecycleEvent = { type: 'clientEnded' };
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '0.0.0.0', '::']);
 
@@ -117,7 +122,10 @@ export class ProxyServer {
       requireHostHeader: false,
       joinDuplicateHeaders: false,
     });
-    this.server.on('connection', (socket: net.Socket) => this.track(socket));
+    this.server.on('connection', (socket: net.Socket) => {
+      this.track(socket);
+      socket.on('end', () => this.contexts.get(socket)?.inFlight?.handle(CLIENT_ENDED));
+    });
     this.server.on('request', (req, res) => this.contain(req.socket, () => this.onRequest(req, res)));
     // Handling checkContinue ourselves stops Node from answering 100 on the server's behalf:
     // the 100 is relayed only when the upstream server sends it (RFC 9110 §10.1.1).
@@ -129,8 +137,25 @@ export class ProxyServer {
       this.contain(socket, () => this.onUpgrade(req, socket, head)),
     );
     this.server.on('clientError', (error: Error & { code?: string }, socket: net.Socket) =>
-      this.contain(socket, () => handleClientError(error, socket, this.deps, this.authority())),
+      this.contain(socket, () => this.onClientError(error, socket)),
     );
+    // A client may half-close after a complete request and still read the response (RFC 9112
+    // §9.6 leaves it open; curl --no-buffer, `nc -N`, some RPC clients do): Node would otherwise
+    // end the connection as soon as the client's FIN arrives, response or not.
+    (this.server as http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
+  }
+
+  /**
+   * The client's HTTP parser failed. In the middle of a request body it is that exchange's
+   * failure (one record, not a second phantom one); otherwise a request of its own.
+   */
+  private onClientError(error: Error & { code?: string }, socket: net.Socket): void {
+    const inFlight = this.contexts.get(socket)?.inFlight;
+    if (inFlight?.ownsClientError()) {
+      inFlight.handle({ type: 'clientError', error });
+      return;
+    }
+    handleClientError(error, socket, this.deps, this.authority());
   }
 
   /**
@@ -150,7 +175,10 @@ export class ProxyServer {
 
   private onConnect(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
     if (this.contexts.get(socket)?.tunnel) {
-      socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      closeAfterAnswer(
+        socket,
+        'HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+      );
       return;
     }
     handleConnect(req, socket, head, {
@@ -246,6 +274,8 @@ export class ProxyServer {
 
   /** Where a request goes, or why it cannot go anywhere. */
   private resolveTarget(req: http.IncomingMessage, ctx: ClientContext): UpstreamTarget | 'self' | string {
+    const hostProblem = hostFieldProblem(req.httpVersion, req.rawHeaders);
+    if (hostProblem !== undefined) return hostProblem;
     const raw = req.url ?? '';
     if (ctx.tunnel) {
       // Origin-form, the usual form inside a tunnel: its origin is the tunnel's.
@@ -339,8 +369,10 @@ export class ProxyServer {
     }
     const target = this.resolveTarget(req, ctx);
     if (typeof target === 'string') {
+      if (target !== 'self') this.recordRejected(req, ctx, target);
       const body = `${target === 'self' ? 'The NetLens proxy does not accept upgrades itself' : target}\n`;
-      socket.end(
+      closeAfterAnswer(
+        socket,
         `HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );
       return;

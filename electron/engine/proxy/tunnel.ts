@@ -9,7 +9,9 @@ import { failureStatusText, mirrorFor } from './failureMirror.js';
 import type { ForwarderDeps } from './forwarderDeps.js';
 import { resetSocket } from './socketReset.js';
 import { toHeaderList } from './hopByHop.js';
+import { IdleWatchdog } from './idleWatchdog.js';
 import { ConnectTimeoutError, instrumentSocket } from './upstreamAgent.js';
+import { closeAfterAnswer } from './socketClose.js';
 
 export interface TunnelRequest {
   req: http.IncomingMessage;
@@ -82,6 +84,7 @@ export function openTunnel(tunnel: TunnelRequest, deps: ForwarderDeps): void {
     if (upstreamReset) {
       recorder.fail(failure('connection_reset', context('receive', { detail: 'reset during the tunnel' })));
     } else {
+      // Also a tunnel NetLens closed for idleness: it ended normally, nothing failed.
       recorder.complete();
     }
   };
@@ -96,12 +99,22 @@ export function openTunnel(tunnel: TunnelRequest, deps: ForwarderDeps): void {
       info.bytesFromClient += tunnel.initialData.length;
       upstream.write(tunnel.initialData);
     }
+    // A tunnel silent both ways (a client that never speaks after CONNECT, a forgotten
+    // connection) would hold two sockets forever: it is closed after tunnelIdleTimeoutMs.
+    const idle = new IdleWatchdog(settings.tunnelIdleTimeoutMs, () => {
+      upstream.end();
+      closeAfterAnswer(clientSocket);
+    }).start();
     clientSocket.on('data', (chunk: Buffer) => {
       info.bytesFromClient += chunk.length;
+      idle.touch();
     });
     upstream.on('data', (chunk: Buffer) => {
       info.bytesFromServer += chunk.length;
+      idle.touch();
     });
+    clientSocket.once('close', () => idle.stop());
+    upstream.once('close', () => idle.stop());
     clientSocket.pipe(upstream);
     upstream.pipe(clientSocket);
     clientSocket.resume();
@@ -131,7 +144,8 @@ export function openTunnel(tunnel: TunnelRequest, deps: ForwarderDeps): void {
     const action = mirrorFor(netlensError.class, tunnel.established);
     if (action.kind === 'respond') {
       const body = `${netlensError.message}\n`;
-      clientSocket.end(
+      closeAfterAnswer(
+        clientSocket,
         `HTTP/${req.httpVersion} ${action.status} ${failureStatusText(action.status)}\r\n` +
           `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
           `x-netlens-error: ${netlensError.class}\r\nConnection: close\r\n\r\n${body}`,

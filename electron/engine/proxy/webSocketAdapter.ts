@@ -15,6 +15,7 @@ import { connectionOf, type UpstreamConnection } from './upstreamAgent.js';
 import { recorderInit, upstreamRequestOptions } from './upstreamRequest.js';
 import type { UpstreamTarget } from './upstreamTarget.js';
 import { WsFrameCounter } from './wsFrameCounter.js';
+import { closeAfterAnswer } from './socketClose.js';
 
 const UPGRADE_FIELDS = new Set(['connection', 'upgrade']);
 
@@ -114,7 +115,7 @@ class WebSocketExchange implements CommandExecutor {
         this.upstreamResponse?.resume();
         return;
       case 'endResponse':
-        this.clientSocket.end();
+        closeAfterAnswer(this.clientSocket);
         return;
       case 'acceptUpgrade':
         this.pipe(command.status, command.statusText, command.rawHeaders);
@@ -128,7 +129,8 @@ class WebSocketExchange implements CommandExecutor {
         const { answer, error } = command;
         if (answer.kind === 'respond') {
           const body = `${error.message}\n`;
-          this.clientSocket.end(
+          closeAfterAnswer(
+            this.clientSocket,
             serializeHead(`HTTP/1.1 ${answer.status} ${answer.statusText}`, [
               'Content-Type',
               'text/plain; charset=utf-8',

@@ -20,6 +20,7 @@ const VALIDATORS: Record<keyof Settings, Validator> = {
   responseTimeoutMs: positiveInteger,
   bodyIdleTimeoutMs: positiveInteger,
   clientHeadersTimeoutMs: (v) => positiveInteger(v) && (v as number) > 0,
+  tunnelIdleTimeoutMs: positiveInteger,
   maxHeaderBytes: (v) => positiveInteger(v) && (v as number) >= 1024,
   bodyMemoryLimitBytes: positiveInteger,
   bodyCaptureCapBytes: positiveInteger,

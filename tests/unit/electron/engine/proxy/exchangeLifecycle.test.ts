@@ -329,6 +329,60 @@ describe('exchange lifecycle: the failing phase is the state it failed in', () =
   });
 });
 
+describe('exchange lifecycle: the client side', () => {
+  it('a malformed request body fails the exchange it belongs to: protocol_error in request, 400, connection not kept', () => {
+    const run = lifecycleScript({ withBody: true });
+    run.send({ type: 'start' });
+    run.send({ type: 'upstreamSocket', connection: undefined, reused: true });
+    expect(run.lifecycle.ownsClientError()).toBe(true);
+    const error = Object.assign(new Error('Parse Error: Invalid character in chunk size'), {
+      code: 'HPE_INVALID_CHUNK_SIZE',
+      reason: 'Invalid character in chunk size',
+    });
+    const commands = run.send({ type: 'clientError', error });
+    expect(commands.map((c) => c.type)).toEqual(['abortUpstream', 'mirrorFailure']);
+    expect(commands[1]).toMatchObject({
+      error: { class: 'protocol_error', phase: 'request', code: 'HPE_INVALID_CHUNK_SIZE' },
+      answer: { kind: 'respond', status: 400, statusText: 'Bad Request' },
+      keepAlive: false,
+    });
+    expect(run.lifecycle.ownsClientError()).toBe(false);
+  });
+
+  it('a client that hangs up mid-body is client_aborted, not a protocol error', () => {
+    const run = lifecycleScript({ withBody: true });
+    run.send({ type: 'start' });
+    run.send({ type: 'upstreamSocket', connection: undefined, reused: true });
+    const commands = run.send({ type: 'clientError', error: errorWithCode('HPE_INVALID_EOF_STATE') });
+    expect(commands).toEqual([{ type: 'abortUpstream' }, { type: 'closeClient' }]);
+    expect(run.finished()?.error).toMatchObject({ class: 'client_aborted', phase: 'request' });
+  });
+
+  it('a parser error after the request was read belongs to the next request, not this one', () => {
+    const run = lifecycleScript();
+    run.send({ type: 'start' });
+    expect(run.lifecycle.ownsClientError()).toBe(false);
+  });
+
+  it('a FIN before the response is a half-close (the exchange goes on); during the body, an abort', () => {
+    const halfClosed = lifecycleScript();
+    halfClosed.send({ type: 'start' });
+    halfClosed.send({ type: 'upstreamSocket', connection: undefined, reused: true });
+    halfClosed.send({ type: 'requestSent' });
+    expect(halfClosed.send({ type: 'clientEnded' })).toEqual([]);
+    halfClosed.send(responseHead());
+    halfClosed.send({ type: 'responseEnd', rawTrailers: [] });
+    expect(halfClosed.finished()?.state).toBe('complete');
+
+    const gone = lifecycleScript();
+    gone.send({ type: 'start' });
+    gone.send({ type: 'upstreamSocket', connection: undefined, reused: true });
+    gone.send(responseHead());
+    expect(gone.send({ type: 'clientEnded' })).toEqual([{ type: 'abortUpstream' }, { type: 'closeClient' }]);
+    expect(gone.finished()?.error).toMatchObject({ class: 'client_aborted', phase: 'receive' });
+  });
+});
+
 describe('exchange lifecycle: stale pooled connections', () => {
   it('a bodiless request on a pooled connection the server had closed is retried on a fresh one', () => {
     const run = lifecycleScript();
