@@ -9,7 +9,7 @@
  * connections — plain HTTP, then intercepted HTTPS — and off again; the count divided by the
  * requests is the figure. Under valgrind the proxy runs ~50x slower: expect minutes.
  *
- * Options: --requests N (2000 per case) --warmup N (1000) --connections N (8) --json
+ * Options: --requests N (2000 per case) --warmup N (3000) --connections N (8) --json
  * Needs valgrind (Debian package `valgrind`).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -30,7 +30,7 @@ function option(name: string, fallback: string): string {
   return index >= 0 && process.argv[index + 1] !== undefined ? process.argv[index + 1]! : fallback;
 }
 const requests = Number(option('requests', '2000'));
-const warmup = Number(option('warmup', '1000'));
+const warmup = Number(option('warmup', '3000'));
 const connections = Number(option('connections', '8'));
 const jsonOutput = process.argv.includes('--json');
 
