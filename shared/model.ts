@@ -14,8 +14,14 @@ export interface BodyInfo {
   decodedSizeBytes?: number;
   /** How many bytes of the body NetLens kept (less than sizeBytes when truncated). */
   capturedBytes: number;
-  /** The capture hit the hard cap: the stored body is the first capturedBytes only. */
+  /** The capture stopped short: the stored body is the first capturedBytes only. */
   truncated: boolean;
+  /**
+   * Why, when truncated: `cap` the body is larger than the capture cap (bodyCaptureCapBytes);
+   * `disk_behind` the spill file fell too far behind the wire and capturing stopped rather than
+   * slow the transfer; `disk_error` the spill file could not be opened or written.
+   */
+  truncatedReason?: 'cap' | 'disk_behind' | 'disk_error';
   contentType?: string;
   /** Value of Content-Encoding, when present. */
   contentEncoding?: string;
@@ -65,8 +71,12 @@ export interface RequestInfo {
   url: string;
   /** e.g. `HTTP/1.1` */
   httpVersion: string;
+  /** The head as it went upstream (hop-by-hop fields removed, Host set from the target). */
   headers: Header[];
-  /** The head as the client sent it, when it differs from `headers` (what went upstream). */
+  /**
+   * The head as the client sent it, present only when it differs from `headers` (a proxy drops
+   * Connection, Proxy-Connection, Proxy-Authorization, Upgrade... and sets Host).
+   */
   clientHeaders?: Header[];
   body: BodyInfo;
 }

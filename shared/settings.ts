@@ -12,6 +12,8 @@ export interface Settings {
   bodyIdleTimeoutMs: number;
   /** Longest silence from a client while NetLens reads its request headers. */
   clientHeadersTimeoutMs: number;
+  /** Longest silence both ways in a CONNECT tunnel NetLens does not intercept; then it is closed. */
+  tunnelIdleTimeoutMs: number;
   /** Largest request head (line + headers) accepted from a client; larger is 431. */
   maxHeaderBytes: number;
   /** Bodies up to this size are kept in memory; larger ones spill to disk. */

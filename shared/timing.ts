@@ -4,6 +4,18 @@ import type { FailurePhase } from './errors.js';
  * Phase timings of one exchange, in ms. `undefined` means the phase did not happen
  * (a reused connection has no dns/connect/ssl). Internally `connect` is the TCP handshake
  * only and `ssl` is separate; the HAR boundary adds ssl into connect (HAR 1.2).
+ *
+ * Where each phase starts and ends (the proxy's upstream side, monotonic clock):
+ * - blocked: the request head was read → the request got an upstream socket (pooled or new);
+ * - dns, connect, ssl: a new connection's lookup, TCP handshake and TLS handshake;
+ * - send: the connection can carry the request (the pooled socket was assigned, or the new one
+ *   finished its handshakes) → the request's last byte (head, or head and body) was handed to
+ *   the upstream socket and not held back by it. A request written while the connection was
+ *   still being set up goes out the moment it is ready, so its send is near 0; one the socket
+ *   had to buffer (a large body, a server not reading) ends when the socket reports it written;
+ * - wait: sent → the response head was read (time to first byte, as DevTools' "Waiting");
+ * - receive: the response head → the end of the response body.
+ * A server that answers before the request was fully sent ends send where the response begins.
  */
 export interface Timings {
   blocked?: number;

@@ -3,13 +3,14 @@
  * in the spirit of mitmdump's terse output:
  *
  *   200 GET http://127.0.0.1:8080/api/items 42 ms 1.2 KiB
+ *   200 POST http://127.0.0.1:8080/upload 3.20 s 2 B [request body captured 64 MiB of 191 MiB: capture cap]
  *   ERR GET http://api.invalid/ 3.1 ms dns_not_found: Could not resolve api.invalid ...
  *   TUNNEL CONNECT pinned.example:443 5020 ms ↑ 1.1 KiB ↓ 20 KiB (pass_through_host)
  *   200 GET https://127.0.0.1:8443/ 8.0 ms 312 B <chromium#1>
  *
  * The source is shown when it is not `manual` (a client NetLens launched or configured).
  */
-import type { Exchange, RetryInfo } from '../../shared/model.js';
+import type { BodyInfo, Exchange, RetryInfo } from '../../shared/model.js';
 import { formatBytes, formatDurationMs } from '../../shared/format.js';
 import { MANUAL_SOURCE } from '../../shared/source.js';
 
@@ -29,6 +30,9 @@ export function terseExchangeLine(exchange: Exchange): string {
     parts.push(formatDurationMs(exchange.durationMs, '-'));
     if (response) parts.push(formatBytes(response.body.sizeBytes));
     if (exchange.connection.reused) parts.push('(reused)');
+    // A size is what crossed the wire; where the capture kept less, the line says so, and why.
+    const cut = [truncation('request', request.body), truncation('response', response?.body)];
+    for (const note of cut) if (note) parts.push(note);
   }
   if (exchange.source !== undefined && exchange.source !== MANUAL_SOURCE) parts.push(`<${exchange.source}>`);
   if (exchange.rule) parts.push(`[rule ${exchange.rule.ruleName}: ${exchange.rule.action}]`);
@@ -36,6 +40,18 @@ export function terseExchangeLine(exchange: Exchange): string {
   if (error) parts.push(`${error.class}: ${error.message}`);
   // A control character in a URL or message must not move the cursor or forge another line.
   return escapeControlCharacters(parts.join(' '));
+}
+
+const TRUNCATED_BECAUSE: Record<NonNullable<BodyInfo['truncatedReason']>, string> = {
+  cap: 'capture cap',
+  disk_behind: 'the disk fell behind',
+  disk_error: 'disk error',
+};
+
+function truncation(side: 'request' | 'response', body: BodyInfo | undefined): string | undefined {
+  if (!body?.truncated) return undefined;
+  const why = body.truncatedReason ? `: ${TRUNCATED_BECAUSE[body.truncatedReason]}` : '';
+  return `[${side} body captured ${formatBytes(body.capturedBytes)} of ${formatBytes(body.sizeBytes)}${why}]`;
 }
 
 // eslint-disable-next-line no-control-regex -- matching control characters is the point

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { BodyInfo } from '../../../shared/model.js';
 
 /**
  * Spilled bytes are copied into buffers of this size, reused once written: one syscall per
@@ -22,6 +23,9 @@ function compact(chunks: Buffer[], totalBytes: number): Buffer {
   return Buffer.concat(chunks, totalBytes);
 }
 
+/** Why a capture kept less than the whole body (BodyInfo.truncatedReason). */
+export type TruncatedReason = NonNullable<BodyInfo['truncatedReason']>;
+
 /** Where a finished capture lives: in memory, or spilled to a file. */
 export type CapturedBody =
   | {
@@ -30,10 +34,18 @@ export type CapturedBody =
       sizeBytes: number;
       capturedBytes: number;
       truncated: boolean;
+      truncatedReason?: TruncatedReason;
       /** The bytes are already without their content codings (bodies imported from HAR). */
       alreadyDecoded?: boolean;
     }
-  | { storage: 'file'; path: string; sizeBytes: number; capturedBytes: number; truncated: boolean };
+  | {
+      storage: 'file';
+      path: string;
+      sizeBytes: number;
+      capturedBytes: number;
+      truncated: boolean;
+      truncatedReason?: TruncatedReason;
+    };
 
 export interface BodyCaptureOptions {
   /** Up to this many bytes stay in memory; beyond, the capture moves to a file. */
@@ -57,6 +69,8 @@ export class BodyCapture {
   sizeBytes = 0;
   capturedBytes = 0;
   truncated = false;
+  /** Why the capture stopped short, once it did (the first reason wins). */
+  truncatedReason: TruncatedReason | undefined;
   private chunks: Buffer[] = [];
   private fd: number | undefined;
   private filePath: string | undefined;
@@ -84,7 +98,7 @@ export class BodyCapture {
     let piece = chunk;
     if (piece.length > room) {
       piece = piece.subarray(0, Math.max(0, room));
-      this.truncated = true;
+      this.stop('cap');
     }
     if (piece.length === 0) return;
     if (this.fd === undefined && this.capturedBytes + piece.length > this.options.memoryLimitBytes) {
@@ -118,7 +132,7 @@ export class BodyCapture {
       offset += copied;
       if (this.currentBytes === this.current.length) this.queueCurrent();
     }
-    if (offset < piece.length) this.truncated = true;
+    if (offset < piece.length) this.stop(this.fileFailed ? 'disk_error' : 'disk_behind');
     return offset;
   }
 
@@ -140,28 +154,47 @@ export class BodyCapture {
     this.pump();
   }
 
+  /**
+   * Writes every filled buffer waiting, in one `writev` at the file's next position: the more the
+   * disk lags, the more each write carries, so the spill keeps up with the wire (one buffer per
+   * round trip fell behind a fast upload and cut its capture short).
+   */
   private pump(): void {
     if (this.writing) return;
-    const next = this.queue.shift();
-    if (!next || this.fd === undefined || this.fileFailed || this.discarded) {
+    const batch = this.queue;
+    if (batch.length === 0 || this.fd === undefined || this.fileFailed || this.discarded) {
       this.queue.length = 0;
       const idle = this.whenIdle;
       this.whenIdle = undefined;
       idle?.();
       return;
     }
+    this.queue = [];
     this.writing = true;
     const position = this.filePosition;
-    this.filePosition += next.length;
-    fs.write(this.fd, next.buffer, 0, next.length, position, (error) => {
+    let bytes = 0;
+    const views = batch.map(({ buffer, length }) => {
+      bytes += length;
+      return length === buffer.length ? buffer : buffer.subarray(0, length);
+    });
+    this.filePosition += bytes;
+    fs.writev(this.fd, views, position, (error, written) => {
       this.writing = false;
-      if (error) {
+      if (error || written < bytes) {
+        // What the file holds is what counts as captured: up to the last byte written.
         this.fileFailed = true;
-        this.truncated = true;
+        this.capturedBytes = position + (error ? 0 : written);
+        this.stop('disk_error');
       }
-      if (!this.ended) this.free.push(next.buffer);
+      if (!this.ended) for (const { buffer } of batch) this.free.push(buffer);
       this.pump();
     });
+  }
+
+  /** Ends capturing (forwarding goes on): the body is kept up to here, truncated for `reason`. */
+  private stop(reason: TruncatedReason): void {
+    this.truncated = true;
+    this.truncatedReason ??= reason;
   }
 
   private spill(): void {
@@ -173,7 +206,7 @@ export class BodyCapture {
       this.fileFailed = true;
       this.fd = undefined;
       this.filePath = undefined;
-      this.truncated = true;
+      this.stop('disk_error');
       return;
     }
     this.queue = [];
@@ -200,6 +233,7 @@ export class BodyCapture {
       sizeBytes: this.sizeBytes,
       capturedBytes: this.capturedBytes,
       truncated: this.truncated,
+      ...(this.truncatedReason ? { truncatedReason: this.truncatedReason } : {}),
     };
   }
 
@@ -241,6 +275,7 @@ export class BodyCapture {
       sizeBytes: this.sizeBytes,
       capturedBytes: this.capturedBytes,
       truncated: this.truncated || this.fileFailed,
+      ...(this.truncatedReason ? { truncatedReason: this.truncatedReason } : {}),
     };
   }
 

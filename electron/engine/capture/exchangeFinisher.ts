@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import type { BodyInfo, Exchange } from '../../../shared/model.js';
-import type { BodyCapture } from './bodyCapture.js';
+import type { BodyCapture, CapturedBody } from './bodyCapture.js';
 import { decodedSize, isDecodableEncoding } from './bodyDecoder.js';
 import type { ExchangeBodies, ExchangeStore } from './exchangeStore.js';
 
@@ -62,6 +62,8 @@ export class ExchangeFinisher {
       const captured = await capture.end();
       stored[side] = captured;
       const info = side === 'request' ? exchange.request.body : exchange.response?.body;
+      // The spill may have failed after the exchange ended: the record says what the file holds.
+      if (info) keepFinalCapture(info, captured);
       if (!info || captured.truncated || captured.capturedBytes === 0) continue;
       if (!isDecodableEncoding(info.contentEncoding)) continue;
       const source = (): Readable =>
@@ -71,6 +73,12 @@ export class ExchangeFinisher {
     }
     this.store.finished(exchange, { adopt: true, bodies: stored });
   }
+}
+
+function keepFinalCapture(info: BodyInfo, captured: CapturedBody): void {
+  info.capturedBytes = captured.capturedBytes;
+  info.truncated = captured.truncated;
+  if (captured.truncatedReason) info.truncatedReason = captured.truncatedReason;
 }
 
 /** In memory and nothing to decode: the capture can end synchronously. */

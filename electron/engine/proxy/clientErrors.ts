@@ -2,7 +2,8 @@ import type net from 'node:net';
 import type { NetlensError } from '../../../shared/errors.js';
 import { failure } from '../analysis/diagnose.js';
 import { ExchangeRecorder } from './exchangeRecorder.js';
-import type { ExchangeSink } from './exchangeSink.js';
+import type { ForwarderDeps } from './forwarderDeps.js';
+import { closeAfterAnswer } from './socketClose.js';
 
 /** What NetLens answers to a request it could not parse, by llhttp error code. */
 export function clientErrorResponse(code: string | undefined): { status: number; text: string } | undefined {
@@ -15,6 +16,7 @@ export function clientErrorResponse(code: string | undefined): { status: number;
     case 'ECONNRESET':
     case 'EPIPE':
     case 'ERR_STREAM_DESTROYED':
+    case 'HPE_INVALID_EOF_STATE': // the client closed in the middle of a message: nobody to answer
       return undefined;
     default:
       return { status: 400, text: 'Bad Request' };
@@ -40,7 +42,7 @@ export function parseRequestLine(
 export function handleClientError(
   error: Error & { code?: string; rawPacket?: Buffer; bytesParsed?: number },
   socket: net.Socket,
-  sink: ExchangeSink,
+  deps: Pick<ForwarderDeps, 'sink' | 'strings'>,
   proxyAuthority: string,
   source?: string,
 ): void {
@@ -63,17 +65,21 @@ export function handleClientError(
       : /^[a-z]+:\/\//i.test(line.target)
         ? line.target
         : `http://${proxyAuthority}${line.target.startsWith('/') ? '' : '/'}${line.target}`;
-    const recorder = new ExchangeRecorder(sink, {
-      kind: 'http',
-      method: line?.method ?? 'UNKNOWN',
-      url,
-      httpVersion: line?.version ?? 'HTTP/1.1',
-      headers: [],
-      clientAddress: socket.remoteAddress,
-      clientPort: socket.remotePort,
-      captureRequestBody: false,
-      source,
-    });
+    const recorder = new ExchangeRecorder(
+      deps.sink,
+      {
+        kind: 'http',
+        method: line?.method ?? 'UNKNOWN',
+        url,
+        httpVersion: line?.version ?? 'HTTP/1.1',
+        headers: [],
+        clientAddress: socket.remoteAddress,
+        clientPort: socket.remotePort,
+        captureRequestBody: false,
+        source,
+      },
+      deps.strings,
+    );
     let host = proxyAuthority;
     try {
       host = new URL(url).host;
@@ -94,12 +100,9 @@ export function handleClientError(
     if (error.code) netlensError.code = error.code;
     recorder.fail(netlensError);
   }
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
   const body = `${answer.status} ${answer.text}: ${reason}\n`;
-  socket.end(
+  closeAfterAnswer(
+    socket,
     `HTTP/1.1 ${answer.status} ${answer.text}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nx-netlens-error: protocol_error\r\nConnection: close\r\n\r\n${body}`,
   );

@@ -8,9 +8,12 @@ import { MAX_SNIFF_BYTES, sniffTunnel, type TunnelSniff } from './clientHello.js
 import { parseAuthority } from './connectTarget.js';
 import { ExchangeRecorder } from './exchangeRecorder.js';
 import { toHeaderList } from './hopByHop.js';
-import type { ClientContext, ForwarderDeps } from './httpForwarder.js';
+import type { ClientContext } from './clientContext.js';
+import { hostPort } from '../../../shared/address.js';
+import type { ForwarderDeps } from './forwarderDeps.js';
 import { certificateRejectionAlert, type PinnedHosts } from './pinnedHosts.js';
 import { openTunnel } from './tunnel.js';
+import { closeAfterAnswer } from './socketClose.js';
 
 export interface LeafCertificates {
   get(host: string): { secureContext: tls.SecureContext };
@@ -213,17 +216,21 @@ function intercept(
         ? 'closed after ServerHello'
         : undefined;
     if (alert) deps.pinnedHosts.add(connectHost, alert);
-    const recorder = new ExchangeRecorder(deps.sink, {
-      kind: 'http',
-      method: 'CONNECT',
-      url: `https://${connectHost}:${port}`,
-      httpVersion: `HTTP/${req.httpVersion}`,
-      headers: toHeaderList(req.rawHeaders),
-      clientAddress: clientSocket.remoteAddress,
-      clientPort: clientSocket.remotePort,
-      captureRequestBody: false,
-      source,
-    });
+    const recorder = new ExchangeRecorder(
+      deps.sink,
+      {
+        kind: 'http',
+        method: 'CONNECT',
+        url: `https://${hostPort(connectHost, port)}`,
+        httpVersion: `HTTP/${req.httpVersion}`,
+        headers: toHeaderList(req.rawHeaders, undefined, deps.strings),
+        clientAddress: clientSocket.remoteAddress,
+        clientPort: clientSocket.remotePort,
+        captureRequestBody: false,
+        source,
+      },
+      deps.strings,
+    );
     const detail = alert
       ? `The client rejected the NetLens certificate for ${certHost} (${alert}). Trust the NetLens CA in that ` +
         `client, or add ${connectHost} to the pass-through hosts; until then ${connectHost} is tunnelled without interception.`
@@ -247,17 +254,21 @@ function rejectConnect(
   reason: string,
   source: string | undefined,
 ): void {
-  const recorder = new ExchangeRecorder(deps.sink, {
-    kind: 'tunnel',
-    method: 'CONNECT',
-    url: `https://${req.url ?? ''}`,
-    httpVersion: `HTTP/${req.httpVersion}`,
-    headers: toHeaderList(req.rawHeaders),
-    clientAddress: clientSocket.remoteAddress,
-    clientPort: clientSocket.remotePort,
-    captureRequestBody: false,
-    source,
-  });
+  const recorder = new ExchangeRecorder(
+    deps.sink,
+    {
+      kind: 'tunnel',
+      method: 'CONNECT',
+      url: `https://${req.url ?? ''}`,
+      httpVersion: `HTTP/${req.httpVersion}`,
+      headers: toHeaderList(req.rawHeaders),
+      clientAddress: clientSocket.remoteAddress,
+      clientPort: clientSocket.remotePort,
+      captureRequestBody: false,
+      source,
+    },
+    deps.strings,
+  );
   const error = failure('protocol_error', {
     host: req.url ?? '',
     port: 0,
@@ -267,7 +278,8 @@ function rejectConnect(
   });
   recorder.fail({ ...error, message: `Bad CONNECT request: ${reason}.` });
   const body = `${reason}\n`;
-  clientSocket.end(
+  closeAfterAnswer(
+    clientSocket,
     `HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `x-netlens-error: protocol_error\r\nConnection: close\r\n\r\n${body}`,
   );

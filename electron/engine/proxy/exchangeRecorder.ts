@@ -5,7 +5,7 @@ import type { BodyInfo, Exchange, ExchangeKind, Header, TlsInfo } from '../../..
 import { MANUAL_SOURCE } from '../../../shared/source.js';
 import type { BodyCapture } from '../capture/bodyCapture.js';
 import type { ExchangeSink } from './exchangeSink.js';
-import { intern } from './internedStrings.js';
+import type { InternedStrings } from './internedStrings.js';
 import { computeTimings, type PhaseMarks } from './phaseTimings.js';
 import type { UpstreamConnection } from './upstreamAgent.js';
 
@@ -30,7 +30,10 @@ export interface RecorderInit {
   method: string;
   url: string;
   httpVersion: string;
+  /** The head as it went upstream (or, when nothing went, as it came). */
   headers: Header[];
+  /** The head as the client sent it, when it differs from `headers`. */
+  clientHeaders?: Header[] | undefined;
   clientAddress?: string | undefined;
   clientPort?: number | undefined;
   clientTls?: TlsInfo | undefined;
@@ -58,6 +61,7 @@ export class ExchangeRecorder {
   constructor(
     private readonly sink: ExchangeSink,
     init: RecorderInit,
+    private readonly strings?: InternedStrings,
   ) {
     this.marks = { startMs: performance.now(), reused: false };
     if (!sink.capturing) return;
@@ -74,7 +78,7 @@ export class ExchangeRecorder {
       request: {
         method: init.method,
         url: init.url,
-        httpVersion: intern(init.httpVersion),
+        httpVersion: this.intern(init.httpVersion),
         headers: init.headers,
         body: bodyInfo(init.headers, 0),
       },
@@ -93,12 +97,17 @@ export class ExchangeRecorder {
       error: undefined,
       source: init.source ?? MANUAL_SOURCE,
     };
+    if (init.clientHeaders) this.exchange.request.clientHeaders = init.clientHeaders;
     if (init.captureRequestBody !== false) this.requestCapture = sink.openBody();
     try {
       sink.started(this.exchange);
     } catch (error) {
       recordingFailed(error);
     }
+  }
+
+  private intern(value: string): string {
+    return this.strings ? this.strings.intern(value) : value;
   }
 
   elapsedMs(): number {
@@ -144,6 +153,15 @@ export class ExchangeRecorder {
     this.marks.reused = false;
   }
 
+  /**
+   * The request is about to be written on a pooled socket: its send phase starts here. The
+   * proxy's own work since the socket was assigned counts as waiting for it (blocked), not as
+   * sending.
+   */
+  sendStarting(): void {
+    if (this.marks.reused) this.marks.socketAssignedMs = performance.now();
+  }
+
   markSent(): void {
     this.marks.sentMs ??= performance.now();
   }
@@ -154,8 +172,8 @@ export class ExchangeRecorder {
     if (!this.exchange) return;
     this.exchange.response = {
       status,
-      statusText: intern(statusText),
-      httpVersion: intern(httpVersion),
+      statusText: this.intern(statusText),
+      httpVersion: this.intern(httpVersion),
       headers,
       body: bodyInfo(headers, 0),
     };
@@ -277,4 +295,5 @@ function fillBody(info: BodyInfo, sizeBytes: number, capture: BodyCapture | unde
   info.sizeBytes = sizeBytes;
   info.capturedBytes = capture ? capture.capturedBytes : 0;
   info.truncated = capture ? capture.truncated : false;
+  if (capture?.truncatedReason) info.truncatedReason = capture.truncatedReason;
 }

@@ -1,5 +1,5 @@
 import type { Header } from '../../../shared/model.js';
-import { internHeader } from './internedStrings.js';
+import type { InternedStrings } from './internedStrings.js';
 
 /**
  * Connection-specific ("hop-by-hop") fields a proxy must not forward (RFC 9110 §7.6.1), plus the
@@ -114,13 +114,18 @@ export interface LastHead {
 }
 
 /**
- * The recorded form of a head; its fields are shared with earlier heads (see internHeader).
+ * The recorded form of a head; with `strings`, its fields are shared with earlier heads (see
+ * InternedStrings.header).
  * With `memo` (one per connection and direction), a head that repeats the previous one on the
  * same connection, as most keep-alive heads do, shares its frozen list outright, and a head that
  * differs in a few fields (a Date) takes the unchanged ones from it: string comparisons instead
  * of hashing every fresh string the parser made.
  */
-export function toHeaderList(rawHeaders: readonly string[], memo?: { lastHead?: LastHead }): Header[] {
+export function toHeaderList(
+  rawHeaders: readonly string[],
+  memo?: { lastHead?: LastHead },
+  strings?: InternedStrings,
+): Header[] {
   const previous = memo?.lastHead;
   const count = rawHeaders.length >> 1;
   let same = previous !== undefined && previous.raw.length === rawHeaders.length;
@@ -142,7 +147,9 @@ export function toHeaderList(rawHeaders: readonly string[], memo?: { lastHead?: 
     headers[i] =
       before !== undefined && before[2 * i] === name && before[2 * i + 1] === value
         ? previous!.list[i]!
-        : internHeader(name, value);
+        : strings
+          ? strings.header(name, value)
+          : { name, value };
   }
   if (memo) {
     // Shared by every exchange whose head repeats this one: nobody may change it.

@@ -51,3 +51,7 @@ export class IdleWatchdog {
     this.timer = undefined;
   }
 }
+
+/** The lifecycle's timers on Node's clock (see WatchdogFactory). */
+export const newIdleWatchdog = (_timer: string, timeoutMs: number, onTimeout: () => void): IdleWatchdog =>
+  new IdleWatchdog(timeoutMs, onTimeout);

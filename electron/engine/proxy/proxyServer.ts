@@ -6,17 +6,13 @@ import type { Settings } from '../../../shared/settings.js';
 import { failure } from '../analysis/diagnose.js';
 import { handleClientError } from './clientErrors.js';
 import { ExchangeRecorder } from './exchangeRecorder.js';
-import { toHeaderList } from './hopByHop.js';
+import { serializeHead, toHeaderList } from './hopByHop.js';
+import type { ClientContext } from './clientContext.js';
 import { handleConnect, type LeafCertificates } from './connectHandler.js';
+import { hostFieldProblem } from './hostField.js';
 import type { ExchangeSink } from './exchangeSink.js';
-import {
-  forwardRequest,
-  tunnelTarget,
-  upstreamTarget,
-  type ClientContext,
-  type ForwarderDeps,
-  type UpstreamTarget,
-} from './httpForwarder.js';
+import type { ForwarderDeps } from './forwarderDeps.js';
+import { forwardRequest } from './http1Adapter.js';
 import { isControlPath, serveControl, type ControlEndpoint } from './controlEndpoint.js';
 import { serveInfoPage } from './infoPage.js';
 import {
@@ -26,9 +22,15 @@ import {
   proxyAuthRequiredHead,
   proxyAuthorizationOf,
 } from './proxyCredentials.js';
+import { InternedStrings } from './internedStrings.js';
+import type { LifecycleEvent } from './lifecycleMessages.js';
+import { IpLiterals } from './ipLiterals.js';
 import { PinnedHosts } from './pinnedHosts.js';
 import { createUpstreamAgents, type UpstreamAgents } from './upstreamAgent.js';
-import { forwardUpgrade } from './webSocketForwarder.js';
+import { tunnelTarget, upstreamTarget, type UpstreamTarget } from './upstreamTarget.js';
+import { isWebSocketUpgrade, withoutUpgrade } from './unsupportedUpgrade.js';
+import { forwardUpgrade } from './webSocketAdapter.js';
+import { closeAfterAnswer } from './socketClose.js';
 import { hostPort } from '../../../shared/address.js';
 
 export interface ProxyServerOptions {
@@ -84,6 +86,8 @@ function upstreamTrustStore(extra: string[]): string[] {
   return [...store, ...extra];
 }
 
+const CLIENT_ENDED: LifecycleEvent = { type: 'clientEnded' };
+
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '0.0.0.0', '::']);
 
 /**
@@ -105,7 +109,14 @@ export class ProxyServer {
     const settings = options.settings();
     this.pinnedHosts = options.pinnedHosts ?? new PinnedHosts();
     this.agents = createUpstreamAgents({ connectTimeoutMs: () => options.settings().connectTimeoutMs });
-    this.deps = { settings: options.settings, sink: options.sink, agents: this.agents };
+    // The proxy's caches are its own: two engines in one process share nothing.
+    this.deps = {
+      settings: options.settings,
+      sink: options.sink,
+      agents: this.agents,
+      strings: new InternedStrings(),
+      ipLiterals: new IpLiterals(),
+    };
     if (options.extraUpstreamCaCerts && options.extraUpstreamCaCerts.length > 0) {
       this.deps.upstreamSecureContext = tls.createSecureContext({
         ca: upstreamTrustStore(options.extraUpstreamCaCerts),
@@ -126,7 +137,10 @@ export class ProxyServer {
       requireHostHeader: false,
       joinDuplicateHeaders: false,
     });
-    this.server.on('connection', (socket: net.Socket) => this.track(socket));
+    this.server.on('connection', (socket: net.Socket) => {
+      this.track(socket);
+      socket.on('end', () => this.contexts.get(socket)?.inFlight?.handle(CLIENT_ENDED));
+    });
     this.server.on('request', (req, res) => this.contain(req.socket, () => this.onRequest(req, res)));
     // Handling checkContinue ourselves stops Node from answering 100 on the server's behalf:
     // the 100 is relayed only when the upstream server sends it (RFC 9110 §10.1.1).
@@ -138,16 +152,25 @@ export class ProxyServer {
       this.contain(socket, () => this.onUpgrade(req, socket, head)),
     );
     this.server.on('clientError', (error: Error & { code?: string }, socket: net.Socket) =>
-      this.contain(socket, () =>
-        handleClientError(
-          error,
-          socket,
-          this.options.sink,
-          this.authority(),
-          this.contexts.get(socket)?.source,
-        ),
-      ),
+      this.contain(socket, () => this.onClientError(error, socket)),
     );
+    // A client may half-close after a complete request and still read the response (RFC 9112
+    // §9.6 leaves it open; curl --no-buffer, `nc -N`, some RPC clients do): Node would otherwise
+    // end the connection as soon as the client's FIN arrives, response or not.
+    (this.server as http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
+  }
+
+  /**
+   * The client's HTTP parser failed. In the middle of a request body it is that exchange's
+   * failure (one record, not a second phantom one); otherwise a request of its own.
+   */
+  private onClientError(error: Error & { code?: string }, socket: net.Socket): void {
+    const inFlight = this.contexts.get(socket)?.inFlight;
+    if (inFlight?.ownsClientError()) {
+      inFlight.handle({ type: 'clientError', error });
+      return;
+    }
+    handleClientError(error, socket, this.deps, this.authority(), this.contexts.get(socket)?.source);
   }
 
   /**
@@ -167,7 +190,10 @@ export class ProxyServer {
 
   private onConnect(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
     if (this.contexts.get(socket)?.tunnel) {
-      socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      closeAfterAnswer(
+        socket,
+        'HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+      );
       return;
     }
     const ctx = this.contextOf(socket);
@@ -299,6 +325,8 @@ export class ProxyServer {
 
   /** Where a request goes, or why it cannot go anywhere. */
   private resolveTarget(req: http.IncomingMessage, ctx: ClientContext): UpstreamTarget | 'self' | string {
+    const hostProblem = hostFieldProblem(req.httpVersion, req.rawHeaders);
+    if (hostProblem !== undefined) return hostProblem;
     const raw = req.url ?? '';
     if (ctx.tunnel) {
       // Origin-form, the usual form inside a tunnel: its origin is the tunnel's.
@@ -372,19 +400,23 @@ export class ProxyServer {
 
   /** A request NetLens cannot forward is still recorded: protocol_error in phase request. */
   private recordRejected(req: http.IncomingMessage, ctx: ClientContext, reason: string): void {
-    const recorder = new ExchangeRecorder(this.options.sink, {
-      kind: 'http',
-      method: req.method ?? 'GET',
-      url: /^[a-z][a-z0-9+.-]*:\/\//i.test(req.url ?? '')
-        ? req.url!
-        : `http://${this.authority()}${req.url ?? ''}`,
-      httpVersion: `HTTP/${req.httpVersion}`,
-      headers: toHeaderList(req.rawHeaders),
-      clientAddress: ctx.rawSocket.remoteAddress,
-      clientPort: ctx.rawSocket.remotePort,
-      captureRequestBody: false,
-      source: ctx.source,
-    });
+    const recorder = new ExchangeRecorder(
+      this.deps.sink,
+      {
+        kind: 'http',
+        method: req.method ?? 'GET',
+        url: /^[a-z][a-z0-9+.-]*:\/\//i.test(req.url ?? '')
+          ? req.url!
+          : `http://${this.authority()}${req.url ?? ''}`,
+        httpVersion: `HTTP/${req.httpVersion}`,
+        headers: toHeaderList(req.rawHeaders, undefined, this.deps.strings),
+        clientAddress: ctx.rawSocket.remoteAddress,
+        clientPort: ctx.rawSocket.remotePort,
+        captureRequestBody: false,
+        source: ctx.source,
+      },
+      this.deps.strings,
+    );
     const error = failure('protocol_error', {
       host: this.options.host,
       port: this.listening?.port ?? this.options.port,
@@ -400,18 +432,43 @@ export class ProxyServer {
 
   private onUpgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
     const ctx = this.contextOf(socket);
+    if (!isWebSocketUpgrade(req.headers.upgrade)) {
+      this.replayWithoutUpgrade(req, socket, head, ctx);
+      return;
+    }
     const target = this.resolveTarget(req, ctx);
     if (target !== 'self' && !this.admit(req, ctx)) {
       socket.end(proxyAuthRequiredHead(req.httpVersion, PROXY_AUTH_REQUIRED_MESSAGE));
       return;
     }
     if (typeof target === 'string') {
+      if (target !== 'self') this.recordRejected(req, ctx, target);
       const body = `${target === 'self' ? 'The NetLens proxy does not accept upgrades itself' : target}\n`;
-      socket.end(
+      closeAfterAnswer(
+        socket,
         `HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );
       return;
     }
     forwardUpgrade(req, socket, head, target, ctx, this.deps);
+  }
+
+  /**
+   * An upgrade NetLens does not carry out (h2c and the like): the request is parsed again without
+   * it, as the plain HTTP/1.1 request it then is — body and all, since Node stops parsing an
+   * upgrade request at its head. The client's own head is kept for the record.
+   */
+  private replayWithoutUpgrade(
+    req: http.IncomingMessage,
+    socket: net.Socket,
+    head: Buffer,
+    ctx: ClientContext,
+  ): void {
+    const rawHeaders = withoutUpgrade(req.rawHeaders);
+    ctx.rewrittenHead = { client: req.rawHeaders, parsed: rawHeaders };
+    const line = `${req.method ?? 'GET'} ${req.url ?? '/'} HTTP/${req.httpVersion}`;
+    // Header values come from the parser as latin1 strings: latin1 gives back the same bytes.
+    socket.unshift(Buffer.concat([Buffer.from(serializeHead(line, rawHeaders), 'latin1'), head]));
+    this.server.emit('connection', socket);
   }
 }

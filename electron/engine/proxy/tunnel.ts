@@ -5,10 +5,13 @@ import type { TunnelInfo } from '../../../shared/model.js';
 import { diagnose, failure } from '../analysis/diagnose.js';
 import { ExchangeRecorder } from './exchangeRecorder.js';
 import { failureStatusText, mirrorFor } from './failureMirror.js';
-import { resetSocket, type ForwarderDeps } from './httpForwarder.js';
+import type { ForwarderDeps } from './forwarderDeps.js';
+import { resetSocket } from './socketReset.js';
 import { toHeaderList } from './hopByHop.js';
+import { IdleWatchdog } from './idleWatchdog.js';
 import { ConnectTimeoutError, instrumentSocket } from './upstreamAgent.js';
-import { urlOf } from '../../../shared/address.js';
+import { closeAfterAnswer } from './socketClose.js';
+import { hostPort } from '../../../shared/address.js';
 
 export interface TunnelRequest {
   req: http.IncomingMessage;
@@ -35,17 +38,21 @@ export function openTunnel(tunnel: TunnelRequest, deps: ForwarderDeps): void {
   const { req, clientSocket, host, port } = tunnel;
   const settings = deps.settings();
   const scheme = tunnel.reason === 'not_tls' ? 'http' : 'https';
-  const recorder = new ExchangeRecorder(deps.sink, {
-    kind: 'tunnel',
-    method: 'CONNECT',
-    url: urlOf(scheme, host, port),
-    httpVersion: `HTTP/${req.httpVersion}`,
-    headers: toHeaderList(req.rawHeaders),
-    clientAddress: clientSocket.remoteAddress,
-    clientPort: clientSocket.remotePort,
-    captureRequestBody: false,
-    source: tunnel.source,
-  });
+  const recorder = new ExchangeRecorder(
+    deps.sink,
+    {
+      kind: 'tunnel',
+      method: 'CONNECT',
+      url: `${scheme}://${hostPort(host, port)}`,
+      httpVersion: `HTTP/${req.httpVersion}`,
+      headers: toHeaderList(req.rawHeaders, undefined, deps.strings),
+      clientAddress: clientSocket.remoteAddress,
+      clientPort: clientSocket.remotePort,
+      captureRequestBody: false,
+      source: tunnel.source,
+    },
+    deps.strings,
+  );
   const info: TunnelInfo = { reason: tunnel.reason, bytesFromClient: 0, bytesFromServer: 0 };
   recorder.patch((exchange) => {
     exchange.tunnel = info;
@@ -80,6 +87,7 @@ export function openTunnel(tunnel: TunnelRequest, deps: ForwarderDeps): void {
     if (upstreamReset) {
       recorder.fail(failure('connection_reset', context('receive', { detail: 'reset during the tunnel' })));
     } else {
+      // Also a tunnel NetLens closed for idleness: it ended normally, nothing failed.
       recorder.complete();
     }
   };
@@ -94,12 +102,22 @@ export function openTunnel(tunnel: TunnelRequest, deps: ForwarderDeps): void {
       info.bytesFromClient += tunnel.initialData.length;
       upstream.write(tunnel.initialData);
     }
+    // A tunnel silent both ways (a client that never speaks after CONNECT, a forgotten
+    // connection) would hold two sockets forever: it is closed after tunnelIdleTimeoutMs.
+    const idle = new IdleWatchdog(settings.tunnelIdleTimeoutMs, () => {
+      upstream.end();
+      closeAfterAnswer(clientSocket);
+    }).start();
     clientSocket.on('data', (chunk: Buffer) => {
       info.bytesFromClient += chunk.length;
+      idle.touch();
     });
     upstream.on('data', (chunk: Buffer) => {
       info.bytesFromServer += chunk.length;
+      idle.touch();
     });
+    clientSocket.once('close', () => idle.stop());
+    upstream.once('close', () => idle.stop());
     clientSocket.pipe(upstream);
     upstream.pipe(clientSocket);
     clientSocket.resume();
@@ -129,7 +147,8 @@ export function openTunnel(tunnel: TunnelRequest, deps: ForwarderDeps): void {
     const action = mirrorFor(netlensError.class, tunnel.established);
     if (action.kind === 'respond') {
       const body = `${netlensError.message}\n`;
-      clientSocket.end(
+      closeAfterAnswer(
+        clientSocket,
         `HTTP/${req.httpVersion} ${action.status} ${failureStatusText(action.status)}\r\n` +
           `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
           `x-netlens-error: ${netlensError.class}\r\nConnection: close\r\n\r\n${body}`,

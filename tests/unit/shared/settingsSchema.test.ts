@@ -72,6 +72,7 @@ describe('the settings schema', () => {
       responseTimeoutMs: 60_000,
       bodyIdleTimeoutMs: 30_000,
       clientHeadersTimeoutMs: 30_000,
+      tunnelIdleTimeoutMs: 300_000,
       maxHeaderBytes: 64 * 1024,
       bodyMemoryLimitBytes: 1024 * 1024,
       bodyCaptureCapBytes: 64 * 1024 * 1024,

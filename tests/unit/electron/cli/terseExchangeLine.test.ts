@@ -44,6 +44,24 @@ describe('terseExchangeLine', () => {
     );
   });
 
+  it('never claims more than was captured: a cut body says how much was kept, and why', () => {
+    const upload = makeExchange({ method: 'POST', url: 'http://127.0.0.1/up', durationMs: 3200 });
+    upload.request.body = {
+      sizeBytes: 200_000_000,
+      capturedBytes: 64 * 1024 * 1024,
+      truncated: true,
+      truncatedReason: 'cap',
+    };
+    expect(terseExchangeLine(upload)).toBe(
+      '200 POST http://127.0.0.1/up 3200 ms 2 B [request body captured 64 MiB of 191 MiB: capture cap]',
+    );
+    upload.request.body.truncatedReason = 'disk_behind';
+    upload.request.body.capturedBytes = 20 * 1024 * 1024;
+    expect(terseExchangeLine(upload)).toContain(
+      '[request body captured 20 MiB of 191 MiB: the disk fell behind]',
+    );
+  });
+
   it('escapes control characters so one exchange stays one line', () => {
     const exchange = makeExchange({ url: 'http://127.0.0.1/a\r\nforged', durationMs: 1 });
     const line = terseExchangeLine(exchange);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BodyCapture } from '@engine/capture/bodyCapture.js';
 
 const dirs: string[] = [];
@@ -45,7 +45,7 @@ describe('BodyCapture', () => {
     capture.write(Buffer.from('67890'));
     capture.write(Buffer.from('more'));
     const body = await capture.end();
-    expect(body).toMatchObject({ sizeBytes: 14, capturedBytes: 8, truncated: true });
+    expect(body).toMatchObject({ sizeBytes: 14, capturedBytes: 8, truncated: true, truncatedReason: 'cap' });
     expect(body.storage === 'memory' && body.bytes.toString()).toBe('12345678');
   });
 
@@ -60,6 +60,7 @@ describe('BodyCapture', () => {
     capture.write(Buffer.from('ghi'));
     const body = await capture.end();
     expect(body.truncated).toBe(true);
+    expect(body.truncatedReason).toBe('disk_error');
     expect(body.sizeBytes).toBe(9);
   });
 
@@ -72,8 +73,10 @@ describe('BodyCapture', () => {
       spillPath: () => (spilled = spill()),
     });
     capture.write(Buffer.from('abc'));
+    expect(fs.existsSync(spilled)).toBe(true);
     capture.discard();
-    await new Promise((r) => setTimeout(r, 50));
+    for (let turn = 0; fs.existsSync(spilled) && turn < 500; turn += 1)
+      await new Promise((r) => setTimeout(r, 10));
     expect(fs.existsSync(spilled)).toBe(false);
   });
 
@@ -110,10 +113,69 @@ describe('BodyCapture', () => {
     for (let i = 0; i < 40; i += 1) capture.write(chunk);
     const body = await capture.end();
     expect(body.truncated).toBe(true);
+    expect(body.truncatedReason).toBe('disk_behind');
     expect(body.sizeBytes).toBe(40 * chunk.length);
     expect(body.capturedBytes).toBeLessThanOrEqual(2 * 1024 * 1024);
     if (body.storage !== 'file') throw new Error('expected a spilled body');
     expect(fs.statSync(body.path).size).toBe(body.capturedBytes);
+  });
+
+  it('keeps up with a disk slower than the wire: each write takes everything waiting', async () => {
+    // The disk completes one write per burst of 2 MiB from the wire, and 4 MiB may wait for it.
+    // One spill buffer per write fell behind by 1 MiB a burst and cut the capture at the fourth.
+    const held: (() => void)[] = [];
+    const holdCompletion =
+      <A extends unknown[]>(real: (...args: A) => void) =>
+      (...args: A): void => {
+        const callback = args.pop() as (...result: unknown[]) => void;
+        real(...([...args, (...result: unknown[]) => held.push(() => callback(...result))] as unknown as A));
+      };
+    const realWritev = fs.writev.bind(fs);
+    const realWrite = fs.write.bind(fs);
+    const spies = [
+      vi.spyOn(fs, 'writev').mockImplementation(holdCompletion(realWritev) as typeof fs.writev),
+      vi.spyOn(fs, 'write').mockImplementation(holdCompletion(realWrite) as typeof fs.write),
+    ];
+    // Waits for the write in flight to come back from the disk, then completes it.
+    const completeOneWrite = async (): Promise<void> => {
+      const deadline = Date.now() + 5000;
+      while (held.length === 0 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+      held.shift()?.();
+    };
+    try {
+      const capture = new BodyCapture({
+        memoryLimitBytes: 1024,
+        capBytes: 64 * 1024 * 1024,
+        maxPendingDiskBytes: 4 * 1024 * 1024,
+        spillPath: spillPathFactory(),
+      });
+      const expected: Buffer[] = [];
+      for (let burst = 0; burst < 12; burst += 1) {
+        for (let i = 0; i < 32; i += 1) {
+          const chunk = Buffer.alloc(64 * 1024, (burst * 32 + i) % 251);
+          expected.push(chunk);
+          capture.write(chunk);
+        }
+        if (capture.truncated) break;
+        await completeOneWrite();
+      }
+      let ended = false;
+      const ending = capture.end().finally(() => (ended = true));
+      // Then the disk catches up: every write completes as it comes back, until the file is closed.
+      const deadline = Date.now() + 10_000;
+      while (!ended && Date.now() < deadline) {
+        held.shift()?.();
+        await new Promise((r) => setImmediate(r));
+      }
+      const body = await ending;
+      expect(body.truncatedReason).toBeUndefined();
+      expect(body.truncated).toBe(false);
+      expect(body.capturedBytes).toBe(12 * 2 * 1024 * 1024);
+      if (body.storage !== 'file') throw new Error('expected a spilled body');
+      expect(fs.readFileSync(body.path).equals(Buffer.concat(expected))).toBe(true);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
   });
 
   it('keeps what it has in memory (truncated) when the spill file cannot be created', () => {
@@ -125,7 +187,13 @@ describe('BodyCapture', () => {
     capture.write(Buffer.from('abc'));
     capture.write(Buffer.from('defgh'));
     const body = capture.endInMemory();
-    expect(body).toMatchObject({ storage: 'memory', sizeBytes: 8, capturedBytes: 3, truncated: true });
+    expect(body).toMatchObject({
+      storage: 'memory',
+      sizeBytes: 8,
+      capturedBytes: 3,
+      truncated: true,
+      truncatedReason: 'disk_error',
+    });
     expect(body?.storage === 'memory' && body.bytes.toString()).toBe('abc');
   });
 });

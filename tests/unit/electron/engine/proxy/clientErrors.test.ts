@@ -7,6 +7,8 @@ describe('client errors', () => {
     expect(clientErrorResponse('HPE_INVALID_HEADER_TOKEN')?.status).toBe(400);
     expect(clientErrorResponse('ERR_HTTP_REQUEST_TIMEOUT')?.status).toBe(408);
     expect(clientErrorResponse('ECONNRESET')).toBeUndefined();
+    // The client closed in the middle of a message: nobody to answer, nothing to record.
+    expect(clientErrorResponse('HPE_INVALID_EOF_STATE')).toBeUndefined();
   });
 
   it('reads the request line from the rejected bytes when it can', () => {

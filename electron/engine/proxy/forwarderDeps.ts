@@ -1,0 +1,21 @@
+import type tls from 'node:tls';
+import type { Settings } from '../../../shared/settings.js';
+import type { ExchangeSink } from './exchangeSink.js';
+import type { InternedStrings } from './internedStrings.js';
+import type { IpLiterals } from './ipLiterals.js';
+import type { UpstreamAgents } from './upstreamAgent.js';
+
+/** What every forwarder of one proxy shares (owned by its ProxyServer: nothing is module-wide). */
+export interface ForwarderDeps {
+  settings(): Settings;
+  sink: ExchangeSink;
+  agents: UpstreamAgents;
+  /** Shared strings of recorded heads. */
+  strings: InternedStrings;
+  ipLiterals: IpLiterals;
+  /**
+   * Trust store for upstream certificates when it differs from Node's default (see
+   * ProxyServerOptions), built once: parsing ~150 roots per connection would cost milliseconds.
+   */
+  upstreamSecureContext?: tls.SecureContext;
+}
