@@ -193,6 +193,8 @@ export interface LoadOptions {
   connections: number;
   warmupMs: number;
   durationMs: number;
+  /** Stop once this many requests completed (warm-up included), even before `durationMs`. */
+  maxRequests?: number;
 }
 
 export interface LoadResult {
@@ -241,7 +243,7 @@ export async function runKeepAliveLoad(options: LoadOptions): Promise<LoadResult
               allRequests += 1;
               if (status !== 200) errors += 1;
               else if (sentAt >= measureFromNs && now <= endNs) latencies.push(Number(now - sentAt) / 1e6);
-              if (now < endNs) send();
+              if (now < endNs && allRequests < (options.maxRequests ?? Infinity)) send();
               else {
                 s.removeAllListeners('close');
                 s.destroy();

@@ -1,30 +1,38 @@
 /**
- * `npm run bench` — NetLens against the ceiling of this runtime, in one run, with one client.
+ * `npm run bench` — NetLens as users run it, against the ceiling of this runtime, in one run.
  *
- * Targets, each proxy in its own child process (so its CPU and peak RSS are its own):
- *   direct   the client talks to the origin (no proxy)
- *   ceiling  bench/passthroughProxy.ts: a minimal forward proxy on Node's http/net/tls with
- *            keep-alive upstream and CONNECT + TLS termination by a fixed leaf, no capture
- *   netlens  createEngine() with capture on and default settings
+ * Targets, each in its own process (so its CPU and peak RSS are its own):
+ *   direct      the client talks to the origin (no proxy)
+ *   ceiling     bench/passthroughProxy.ts: a minimal forward proxy on Node's http/net/tls with
+ *               keep-alive upstream and CONNECT + TLS termination by a fixed leaf, no capture
+ *   proxy       `netlens proxy` (bin/netlens.js), its line per exchange written to a file
+ *   proxy-json  `netlens proxy --json`, its NDJSON written to a file
+ *   web         `netlens web` with a UI client connected, receiving and parsing every event batch
+ *   engine      (only with --targets) createEngine() in a bare process, nobody subscribed: the
+ *               engine's own cost, no path a user takes
  * Cases:
  *   small responses over keep-alive HTTP, and over intercepted HTTPS (CONNECT + TLS):
  *     N connections (default 32), one request in flight each → requests/s, p50, p99
- *   a large body (default 1 GiB): HTTP download, HTTP upload, intercepted HTTPS download
- *     → MB/s (10^6 bytes/s) and the proxy's peak RSS (VmHWM, reset before each transfer)
- * Bars (issue 2): NetLens ≥ 75% of the ceiling's requests/s (HTTP and HTTPS), p50 ≤ 1.3x the
- * ceiling's, large-body MB/s ≥ 80% of the ceiling's, peak RSS < 200 MB.
+ *   a large body (default 1 GiB): HTTP download, HTTP upload, intercepted HTTPS download, each
+ *     NetLens target first filled with --prefill exchanges (default 100,000: its store is full)
+ *     → MB/s (10^6 bytes/s)
+ *   the peak RSS (VmHWM) of each process over the whole run
+ * Bars (issue 12), for each NetLens target against the ceiling: small req/s ≥ 75%, p50 ≤ 1.3x,
+ * p99 ≤ 2x; large-body MB/s ≥ 80%; peak RSS < 250 MB for the whole run.
  *
  * Options: --duration-ms N (4000) --warmup-ms N (1000) --rounds N (3, best round kept)
- *          --connections N (32) --large-mib N (1024) --large-rounds N (2) --only small-http,small-https,large
- *          --cpu-prof DIR (CPU profiles of both proxies, in DIR/ceiling and DIR/netlens) --json
- *          --netlens-config JSON (extra benchChild.ts config of the NetLens process, for finding
+ *          --connections N (32) --large-mib N (1024) --large-rounds N (2) --prefill N (100000)
+ *          --only small-http,small-https,large
+ *          --targets direct,ceiling,proxy,proxy-json,web (add engine for the bare engine)
+ *          --cpu-prof DIR (CPU profiles of the ceiling and the engine target) --json
+ *          --netlens-config JSON (extra benchChild.ts config of the engine target, for finding
  *          where the cost is, e.g. '{"capturing":false}' or '{"clearEveryMs":1000}')
- *          --gc-report (each proxy prints its main thread's GC pauses by kind when it stops)
- *          --proxy-node-flags "FLAGS" (Node/V8 flags of both proxy processes, e.g. --perf-basic-prof)
+ *          --gc-report (the ceiling and engine processes print their GC pauses when they stop)
+ *          --proxy-node-flags "FLAGS" (Node/V8 flags of every proxy process, e.g. --perf-basic-prof)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +40,7 @@ import { loadOrCreateCA } from '../electron/engine/tls/certificateAuthority.js';
 import { LeafCertCache } from '../electron/engine/tls/leafCertCache.js';
 import { bundleForNode } from '../tests/fixtures/nodeBundle.js';
 import { SMALL_BODY } from './benchOrigin.js';
+import { PRODUCT_TARGET_NAMES, startProductTarget, type ProductTarget } from './productTargets.js';
 import { formatSummary, summarizeCpuProfile } from './cpuProfileSummary.js';
 import {
   runKeepAliveLoad,
@@ -58,6 +67,7 @@ const largeRounds = Math.max(1, Number(option('large-rounds', '2')));
 const connections = Number(option('connections', '32'));
 const largeBytes = Number(option('large-mib', '1024')) * 1024 * 1024;
 const only = new Set(option('only', 'small-http,small-https,large').split(','));
+const prefill = Math.max(0, Number(option('prefill', '100000')));
 const cpuProfDir = option('cpu-prof', '');
 const jsonOutput = process.argv.includes('--json');
 const gcReport = process.argv.includes('--gc-report');
@@ -69,7 +79,7 @@ const log = (line = ''): void => {
   if (!jsonOutput) console.log(line);
 };
 
-const BARS = { rpsRatio: 0.75, p50Ratio: 1.3, mbpsRatio: 0.8, peakRssBytes: 200 * 1000 * 1000 };
+const BARS = { rpsRatio: 0.75, p50Ratio: 1.3, p99Ratio: 2, mbpsRatio: 0.8, peakRssBytes: 250 * 1000 * 1000 };
 
 // ───────────────────────────── child processes ─────────────────────────────
 
@@ -182,18 +192,8 @@ async function cpuTimeUs(pid: number, mainThread = false): Promise<number | unde
 // sysconf(_SC_CLK_TCK) is 100 on every Linux Node runs on.
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/** Resets the peak RSS (VmHWM) to the current RSS (Linux: clear_refs 5). */
-async function resetPeakRss(pid: number): Promise<boolean> {
-  try {
-    await writeFile(`/proc/${pid}/clear_refs`, '5');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function printProfiles(): void {
-  for (const name of ['ceiling', 'netlens']) {
+  for (const name of ['ceiling', 'engine']) {
     const dir = path.join(cpuProfDir, name);
     let files: string[] = [];
     try {
@@ -215,7 +215,7 @@ function printProfiles(): void {
     }
   }
   log();
-  log(`Profiles under ${cpuProfDir}/{ceiling,netlens}; line numbers refer to ${childBundle}`);
+  log(`Profiles under ${cpuProfDir}/{ceiling,engine}; line numbers refer to ${childBundle}`);
 }
 
 // ───────────────────────────── formatting ─────────────────────────────
@@ -228,13 +228,26 @@ const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
 
 // ───────────────────────────── the run ─────────────────────────────
 
-interface Targets {
-  direct: Route;
-  ceiling: Route;
-  netlens: Route;
+type TargetName = 'direct' | 'ceiling' | 'engine' | ProductTarget['name'];
+const ALL_TARGETS: TargetName[] = ['direct', 'ceiling', 'engine', ...PRODUCT_TARGET_NAMES];
+const targetNames: TargetName[] = (() => {
+  const asked = option('targets', 'direct,ceiling,proxy,proxy-json,web').split(',');
+  const unknown = asked.filter((name) => !ALL_TARGETS.includes(name as TargetName));
+  if (unknown.length > 0)
+    throw new Error(`Unknown target(s) ${unknown.join(', ')}: use ${ALL_TARGETS.join(', ')}.`);
+  // The ceiling is what every bar is judged against.
+  return ALL_TARGETS.filter((name) => name === 'ceiling' || asked.includes(name));
+})();
+/** The targets that are NetLens, each judged by the bars. */
+const netlensNames: TargetName[] = targetNames.filter((name) => name !== 'direct' && name !== 'ceiling');
+
+interface Target {
+  name: TargetName;
+  route: Route;
+  pid?: number;
+  stop(): Promise<void>;
+  ui?: ProductTarget['uiClient'];
 }
-type TargetName = keyof Targets;
-const TARGET_NAMES: TargetName[] = ['direct', 'ceiling', 'netlens'];
 
 interface BarResult {
   name: string;
@@ -243,10 +256,26 @@ interface BarResult {
   ok: boolean;
 }
 
+/** Sends `count` small requests through a target (bounded in time), to fill its store. */
+async function fill(target: Target, origin: Origin, clientTls: ClientTls, count: number): Promise<number> {
+  const result = await runKeepAliveLoad({
+    origin,
+    route: target.route,
+    clientTls,
+    path: '/small',
+    connections,
+    warmupMs: 0,
+    durationMs: 600_000,
+    maxRequests: count,
+  });
+  return result.allRequests;
+}
+
 async function main(): Promise<void> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'netlens-bench-'));
   const bars: BarResult[] = [];
   const results: Record<string, unknown> = {};
+  const targets = new Map<TargetName, Target>();
   try {
     await bundleChild();
     // Two CAs, as in real life: the origin's (trusted by the proxies upstream through
@@ -268,28 +297,63 @@ async function main(): Promise<void> {
       { certPem: originLeaf.certPem, keyPem: originLeaf.keyPem },
       process.env,
     );
-    const startProxies = async (): Promise<{ ceiling: Child; netlens: Child }> => ({
-      ceiling: await startChild(
-        'ceiling',
-        'passthrough',
-        { leafCertPem: ceilingLeaf.certPem, leafKeyPem: ceilingLeaf.keyPem, gcReport },
-        proxyEnv,
-      ),
-      netlens: await startChild(
-        'netlens',
-        'netlens',
-        { gcReport, ...netlensConfig, dataDir: netlensHome },
-        proxyEnv,
-      ),
-    });
-    let proxies = await startProxies();
-    const routes = (): Targets => ({
-      direct: { kind: 'direct' },
-      ceiling: { kind: 'proxy', host: '127.0.0.1', port: proxies.ceiling.ready.port! },
-      netlens: { kind: 'proxy', host: '127.0.0.1', port: proxies.netlens.ready.port! },
-    });
+    for (const name of targetNames) {
+      if (name === 'direct') {
+        targets.set(name, { name, route: { kind: 'direct' }, stop: async () => undefined });
+      } else if (name === 'ceiling' || name === 'engine') {
+        const child =
+          name === 'ceiling'
+            ? await startChild(
+                'ceiling',
+                'passthrough',
+                { leafCertPem: ceilingLeaf.certPem, leafKeyPem: ceilingLeaf.keyPem, gcReport },
+                proxyEnv,
+              )
+            : await startChild(
+                'engine',
+                'netlens',
+                { gcReport, ...netlensConfig, dataDir: path.join(work, 'data-engine') },
+                proxyEnv,
+              );
+        targets.set(name, {
+          name,
+          route: { kind: 'proxy', host: '127.0.0.1', port: child.ready.port! },
+          pid: child.pid,
+          stop: () => stopChild(child),
+        });
+      } else {
+        const product = await startProductTarget({
+          name,
+          root,
+          work,
+          caHome: netlensHome,
+          env: proxyEnv,
+          nodeFlags: proxyNodeFlags,
+        });
+        targets.set(name, {
+          name,
+          route: { kind: 'proxy', host: '127.0.0.1', port: product.port },
+          pid: product.pid,
+          stop: () => product.stop(),
+          ...(product.uiClient ? { ui: product.uiClient } : {}),
+        });
+      }
+    }
     const httpOrigin: Origin = { secure: false, host: '127.0.0.1', port: origin.ready.httpPort! };
     const httpsOrigin: Origin = { secure: true, host: '127.0.0.1', port: origin.ready.httpsPort! };
+    // The peak RSS of each process over the run, sampled (VmRSS) and read from VmHWM.
+    const peakRss = new Map<TargetName, number>();
+    const samplePeaks = async (): Promise<void> => {
+      for (const target of targets.values()) {
+        if (target.pid === undefined) continue;
+        const rss = Math.max(
+          (await procStatus(target.pid, 'VmRSS')) ?? 0,
+          (await procStatus(target.pid, 'VmHWM')) ?? 0,
+        );
+        peakRss.set(target.name, Math.max(peakRss.get(target.name) ?? 0, rss));
+      }
+    };
+    const peakSampler = setInterval(() => void samplePeaks(), 250);
 
     log(
       `NetLens proxy benchmark — Node ${process.version}, ${process.platform} ${process.arch}, ` +
@@ -297,8 +361,9 @@ async function main(): Promise<void> {
     );
     log(
       `${connections} keep-alive connections, ${warmupMs} ms warm-up + ${durationMs} ms per run, ` +
-        `best of ${rounds} round(s); large body ${largeBytes / 1024 / 1024} MiB`,
+        `best of ${rounds} round(s); large body ${largeBytes / 1024 / 1024} MiB after ${prefill} stored exchanges`,
     );
+    log(`Targets: ${targetNames.join(', ')}`);
 
     for (const [key, label, target] of [
       ['small-http', 'keep-alive HTTP', httpOrigin],
@@ -311,13 +376,13 @@ async function main(): Promise<void> {
       // The proxy's own CPU per request over every round: steadier than req/s on a busy machine.
       const cpu = new Map<TargetName, { us: number; mainUs: number; requests: number }>();
       for (let round = 0; round < rounds; round += 1) {
-        for (const name of TARGET_NAMES) {
-          const pid = name === 'direct' ? undefined : proxies[name].pid;
+        for (const name of targetNames) {
+          const pid = targets.get(name)!.pid;
           const cpuBefore = pid !== undefined ? await cpuTimeUs(pid) : undefined;
           const mainBefore = pid !== undefined ? await cpuTimeUs(pid, true) : undefined;
           const result = await runKeepAliveLoad({
             origin: target,
-            route: routes()[name],
+            route: targets.get(name)!.route,
             clientTls,
             path: '/small',
             connections,
@@ -339,49 +404,59 @@ async function main(): Promise<void> {
         }
       }
       log(
-        `  ${'target'.padEnd(8)} ${pad('req/s', 9)} ${pad('p50 ms', 8)} ${pad('p99 ms', 8)} ${pad('mean ms', 8)} ${pad('errors', 7)} ${pad('proxy CPU µs/req', 17)} ${pad('main thread', 12)}`,
+        `  ${'target'.padEnd(10)} ${pad('req/s', 9)} ${pad('p50 ms', 8)} ${pad('p99 ms', 8)} ${pad('mean ms', 8)} ${pad('errors', 7)} ${pad('proxy CPU µs/req', 17)} ${pad('main thread', 12)}`,
       );
       const cpuPerRequest = (name: TargetName, mainThread = false): number => {
         const sum = cpu.get(name);
         return sum && sum.requests > 0 ? (mainThread ? sum.mainUs : sum.us) / sum.requests : NaN;
       };
-      for (const name of TARGET_NAMES) {
+      for (const name of targetNames) {
         const r = best.get(name)!;
         log(
-          `  ${name.padEnd(8)} ${pad(r.requestsPerSecond.toFixed(0), 9)} ${pad(fixed(r.p50Ms), 8)} ` +
+          `  ${name.padEnd(10)} ${pad(r.requestsPerSecond.toFixed(0), 9)} ${pad(fixed(r.p50Ms), 8)} ` +
             `${pad(fixed(r.p99Ms), 8)} ${pad(fixed(r.meanMs), 8)} ${pad(String(r.errors), 7)} ` +
             `${pad(name === 'direct' ? '-' : fixed(cpuPerRequest(name), 0), 17)} ` +
             `${pad(name === 'direct' ? '-' : fixed(cpuPerRequest(name, true), 0), 12)}`,
         );
       }
       const ceiling = best.get('ceiling')!;
-      const netlens = best.get('netlens')!;
-      const rpsRatio = netlens.requestsPerSecond / ceiling.requestsPerSecond;
-      const p50Ratio = netlens.p50Ms / ceiling.p50Ms;
-      const rpsBar = {
-        name: `${key} req/s`,
-        value: percent(rpsRatio),
-        bar: `≥ ${percent(BARS.rpsRatio)}`,
-        ok: rpsRatio >= BARS.rpsRatio,
-      };
-      const p50Bar = {
-        name: `${key} p50`,
-        value: `${p50Ratio.toFixed(2)}x`,
-        bar: `≤ ${BARS.p50Ratio}x`,
-        ok: p50Ratio <= BARS.p50Ratio,
-      };
-      bars.push(rpsBar, p50Bar);
+      for (const name of netlensNames) {
+        const netlens = best.get(name)!;
+        const rpsRatio = netlens.requestsPerSecond / ceiling.requestsPerSecond;
+        const p50Ratio = netlens.p50Ms / ceiling.p50Ms;
+        const p99Ratio = netlens.p99Ms / ceiling.p99Ms;
+        const caseBars = [
+          {
+            name: `${name} ${key} req/s`,
+            value: percent(rpsRatio),
+            bar: `≥ ${percent(BARS.rpsRatio)}`,
+            ok: rpsRatio >= BARS.rpsRatio,
+          },
+          {
+            name: `${name} ${key} p50`,
+            value: `${p50Ratio.toFixed(2)}x`,
+            bar: `≤ ${BARS.p50Ratio}x`,
+            ok: p50Ratio <= BARS.p50Ratio,
+          },
+          {
+            name: `${name} ${key} p99`,
+            value: `${p99Ratio.toFixed(2)}x`,
+            bar: `≤ ${BARS.p99Ratio}x`,
+            ok: p99Ratio <= BARS.p99Ratio,
+          },
+        ];
+        bars.push(...caseBars);
+        log(
+          `  ${name} / ceiling: ${caseBars.map((b) => `${b.name.split(' ').pop()} ${b.value} ${verdict(b.ok)}`).join('; ')}; ` +
+            `proxy CPU per request ${fixed(cpuPerRequest(name) / cpuPerRequest('ceiling'))}x ` +
+            `(main thread ${fixed(cpuPerRequest(name, true) / cpuPerRequest('ceiling', true))}x)`,
+        );
+      }
       log(
-        `  NetLens / ceiling: req/s ${rpsBar.value} (bar ${rpsBar.bar}) ${verdict(rpsBar.ok)}; ` +
-          `p50 ${p50Bar.value} (bar ${p50Bar.bar}) ${verdict(p50Bar.ok)}; ` +
-          `ceiling / direct req/s ${percent(ceiling.requestsPerSecond / best.get('direct')!.requestsPerSecond)}; ` +
-          `proxy CPU per request NetLens / ceiling ${fixed(cpuPerRequest('netlens') / cpuPerRequest('ceiling'))}x ` +
-          `(main thread ${fixed(cpuPerRequest('netlens', true) / cpuPerRequest('ceiling', true))}x)`,
+        `  ceiling / direct req/s ${targets.has('direct') ? percent(ceiling.requestsPerSecond / best.get('direct')!.requestsPerSecond) : '-'}`,
       );
-      const rss = await procStatus(proxies.netlens.pid, 'VmRSS');
-      log(`  NetLens RSS after this case (${proxies.netlens.pid}): ${mb(rss)} MB (exchanges kept in memory)`);
       results[key] = Object.fromEntries(
-        TARGET_NAMES.map((name) => [
+        targetNames.map((name) => [
           name,
           {
             ...best.get(name)!,
@@ -394,93 +469,100 @@ async function main(): Promise<void> {
     }
 
     if (only.has('large')) {
-      // Fresh proxies: the peak RSS measured is the transfer's, not what earlier cases stored.
-      await stopChild(proxies.ceiling);
-      await stopChild(proxies.netlens);
-      proxies = await startProxies();
+      if (prefill > 0) {
+        log();
+        log(`Filling each NetLens target with ${prefill} small exchanges before the large bodies`);
+        for (const name of netlensNames) {
+          const sent = await fill(targets.get(name)!, httpOrigin, clientTls, prefill);
+          const rss = await procStatus(targets.get(name)!.pid!, 'VmRSS');
+          log(`  ${name.padEnd(10)} ${sent} requests; RSS now ${mb(rss)} MB`);
+        }
+      }
       log();
       log(
-        `Large body (${largeBytes / 1024 / 1024} MiB), one request on a fresh connection, best MB/s and worst peak RSS of ${largeRounds} round(s)`,
+        `Large body (${largeBytes / 1024 / 1024} MiB), one request on a fresh connection, best MB/s of ${largeRounds} round(s)`,
       );
-      log(
-        `  ${'transfer'.padEnd(16)} ${'target'.padEnd(8)} ${pad('MB/s', 8)} ${pad('seconds', 8)} ${pad('peak RSS MB', 12)}`,
-      );
-      const large: Record<string, Record<string, TransferResult & { peakRssBytes?: number }>> = {};
+      log(`  ${'transfer'.padEnd(16)} ${'target'.padEnd(10)} ${pad('MB/s', 8)} ${pad('seconds', 8)}`);
+      const large: Record<string, Record<string, TransferResult>> = {};
       for (const [key, target, direction] of [
         ['http download', httpOrigin, 'download'],
         ['http upload', httpOrigin, 'upload'],
         ['https download', httpsOrigin, 'download'],
       ] as const) {
-        large[key] = {};
-        // Rounds interleaved by target; MB/s is the best round's, peak RSS the worst round's.
+        const byTarget: Record<string, TransferResult> = {};
+        large[key] = byTarget;
+        // Rounds interleaved by target; MB/s is the best round's.
         for (let round = 0; round < largeRounds; round += 1) {
-          for (const name of TARGET_NAMES) {
-            const child = name === 'direct' ? undefined : proxies[name];
-            let sampledPeak = 0;
-            let sampler: NodeJS.Timeout | undefined;
-            if (child) {
-              await resetPeakRss(child.pid);
-              sampler = setInterval(() => {
-                void procStatus(child.pid, 'VmRSS').then(
-                  (rss) => (sampledPeak = Math.max(sampledPeak, rss ?? 0)),
-                );
-              }, 100);
-            }
-            const result = await runTransfer(target, routes()[name], clientTls, direction, largeBytes);
-            if (sampler) clearInterval(sampler);
-            const hwm = child ? await procStatus(child.pid, 'VmHWM') : undefined;
-            const peak = child ? Math.max(hwm ?? 0, sampledPeak) || undefined : undefined;
-            const previous = large[key][name];
-            const worstPeak = Math.max(peak ?? 0, previous?.peakRssBytes ?? 0) || undefined;
-            const best =
-              previous && previous.megabytesPerSecond > result.megabytesPerSecond ? previous : result;
-            large[key][name] = {
-              bytes: best.bytes,
-              seconds: best.seconds,
-              megabytesPerSecond: best.megabytesPerSecond,
-              ...(worstPeak !== undefined ? { peakRssBytes: worstPeak } : {}),
-            };
+          for (const name of targetNames) {
+            const result = await runTransfer(
+              target,
+              targets.get(name)!.route,
+              clientTls,
+              direction,
+              largeBytes,
+            );
+            const previous = byTarget[name];
+            if (!previous || result.megabytesPerSecond > previous.megabytesPerSecond) byTarget[name] = result;
           }
         }
-        for (const name of TARGET_NAMES) {
-          const result = large[key][name]!;
-          const peak = result.peakRssBytes;
+        for (const name of targetNames) {
+          const result = byTarget[name]!;
           log(
-            `  ${key.padEnd(16)} ${name.padEnd(8)} ${pad(result.megabytesPerSecond.toFixed(0), 8)} ` +
-              `${pad(result.seconds.toFixed(2), 8)} ${pad(mb(peak), 12)}`,
+            `  ${key.padEnd(16)} ${name.padEnd(10)} ${pad(result.megabytesPerSecond.toFixed(0), 8)} ` +
+              `${pad(result.seconds.toFixed(2), 8)}`,
           );
         }
-        const ratio = large[key].netlens!.megabytesPerSecond / large[key].ceiling!.megabytesPerSecond;
-        const peak = large[key].netlens!.peakRssBytes;
-        const mbpsBar = {
-          name: `${key} MB/s`,
-          value: percent(ratio),
-          bar: `≥ ${percent(BARS.mbpsRatio)}`,
-          ok: ratio >= BARS.mbpsRatio,
-        };
-        const rssBar = {
-          name: `${key} peak RSS`,
-          value: `${mb(peak)} MB`,
-          bar: `< ${BARS.peakRssBytes / 1e6} MB`,
-          ok: peak !== undefined && peak < BARS.peakRssBytes,
-        };
-        bars.push(mbpsBar, rssBar);
-        log(
-          `  NetLens / ceiling: ${mbpsBar.value} (bar ${mbpsBar.bar}) ${verdict(mbpsBar.ok)}; ` +
-            `NetLens peak RSS ${rssBar.value} (bar ${rssBar.bar}) ${verdict(rssBar.ok)}`,
-        );
+        for (const name of netlensNames) {
+          const ratio = byTarget[name]!.megabytesPerSecond / byTarget.ceiling!.megabytesPerSecond;
+          const mbpsBar = {
+            name: `${name} ${key} MB/s`,
+            value: percent(ratio),
+            bar: `≥ ${percent(BARS.mbpsRatio)}`,
+            ok: ratio >= BARS.mbpsRatio,
+          };
+          bars.push(mbpsBar);
+          log(`  ${name} / ceiling: ${mbpsBar.value} (bar ${mbpsBar.bar}) ${verdict(mbpsBar.ok)}`);
+        }
       }
       results.large = large;
     }
 
-    await stopChild(proxies.ceiling);
-    await stopChild(proxies.netlens);
+    clearInterval(peakSampler);
+    await samplePeaks();
+    log();
+    log('Peak RSS of each process over the whole run');
+    for (const name of targetNames) {
+      if (!peakRss.has(name)) continue;
+      const peak = peakRss.get(name)!;
+      const judged = netlensNames.includes(name);
+      if (judged)
+        bars.push({
+          name: `${name} peak RSS`,
+          value: `${mb(peak)} MB`,
+          bar: `< ${BARS.peakRssBytes / 1e6} MB`,
+          ok: peak < BARS.peakRssBytes,
+        });
+      log(
+        `  ${name.padEnd(10)} ${pad(mb(peak), 6)} MB${judged ? ` (bar < ${BARS.peakRssBytes / 1e6} MB)` : ''}`,
+      );
+    }
+    results.peakRssBytes = Object.fromEntries(peakRss);
+    const ui = targets.get('web')?.ui;
+    if (ui) {
+      log(
+        `The web target's UI client received ${ui.events} events in ${ui.batches} batches` +
+          (ui.closedWith ? `; the server closed it: ${ui.closedWith}` : ''),
+      );
+      results.webUiClient = { ...ui };
+    }
+
+    for (const target of targets.values()) await target.stop();
     await stopChild(origin);
 
     log();
-    log('Bars (NetLens against the ceiling):');
+    log('Bars (each NetLens target against the ceiling):');
     for (const bar of bars)
-      log(`  ${verdict(bar.ok)}  ${bar.name.padEnd(24)} ${pad(bar.value, 8)}  (bar ${bar.bar})`);
+      log(`  ${verdict(bar.ok)}  ${bar.name.padEnd(34)} ${pad(bar.value, 8)}  (bar ${bar.bar})`);
     log(`${bars.filter((b) => b.ok).length} of ${bars.length} bars met.`);
     if (cpuProfDir !== '') printProfiles();
     if (jsonOutput) {
@@ -492,12 +574,15 @@ async function main(): Promise<void> {
           durationMs,
           rounds,
           largeBytes,
+          prefill,
+          targets: targetNames,
           results,
           bars,
         }),
       );
     }
   } finally {
+    await Promise.all([...targets.values()].map((target) => target.stop()));
     await Promise.all([...children].map(stopChild));
     rmSync(work, { recursive: true, force: true });
     // Kept with --cpu-prof: the profiles' line numbers point into it.
