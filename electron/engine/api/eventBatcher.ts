@@ -1,10 +1,12 @@
 /**
  * Batches engine events for the transports (DESIGN.md: "a burst of traffic is one message to
  * the renderer, not thousands"). A batch is delivered ~50 ms after its first event, or at once
- * when it reaches maxBatchSize events. Within a batch, repeated snapshots of one exchange are
- * coalesced into its latest snapshot; `exchange:started` and `exchange:finished` are never
- * dropped (the UI adds a row on started and finalises it on finished), and nothing is
- * reordered across `exchanges:cleared`.
+ * when it reaches maxBatchSize events. Within a batch, the snapshots of one exchange are
+ * coalesced into one event carrying its latest snapshot, at the place of the first: an exchange
+ * that started and finished within the batch is one `exchange:finished` (the store upserts a row
+ * from any of the three exchange events, so it is added and final at once, and the exchange is
+ * serialised once, not twice). An `exchange:finished` is never dropped, and nothing is reordered
+ * across `exchanges:cleared`.
  */
 import type { EngineEvent } from '../../../shared/api.js';
 import type { Exchange } from '../../../shared/model.js';
@@ -89,15 +91,10 @@ export function createEventBatcher(
       batch[index] = { ...previous, exchange: event.exchange } as ExchangeEvent;
       return true;
     }
-    if (event.type === 'exchange:finished' && previous.type === 'exchange:updated') {
-      // The finished snapshot supersedes a pending update of the same exchange.
+    if (event.type === 'exchange:finished') {
+      // The finished snapshot supersedes the started or updated one of the same exchange.
       batch[index] = event;
       return true;
-    }
-    if (event.type === 'exchange:finished' && previous.type === 'exchange:started') {
-      // Keep both (a row is added, then finalised), the started one already carrying the final state.
-      batch[index] = { type: 'exchange:started', exchange: event.exchange };
-      return false;
     }
     return false;
   }

@@ -29,6 +29,17 @@ describe('store: applyEvents', () => {
     expect(s.failedCount).toBe(1);
   });
 
+  it('adds a row from an exchange:finished alone (the batcher sends one event for an exchange that started and finished within a batch)', () => {
+    const store = createAppStore();
+    const a = makeExchange();
+    const b = makeFailedExchange();
+    store.getState().applyEvents([finished(a), finished(b)]);
+    const s = store.getState();
+    expect(s.ids).toEqual([a.id, b.id]);
+    expect(s.byId.get(a.id)).toBe(a);
+    expect(s.errorCount).toBe(1);
+  });
+
   it('keeps seq order when events arrive out of order', () => {
     const store = createAppStore();
     const first = makeExchange();

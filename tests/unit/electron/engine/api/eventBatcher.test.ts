@@ -64,19 +64,21 @@ describe('createEventBatcher', () => {
     ]);
   });
 
-  it('never drops started or finished, and the started row carries the final snapshot', () => {
+  it('sends an exchange that started and finished within the batch once, as finished, where it started', () => {
     const { batches, batcher } = setup();
     const pending = makeExchange({ state: 'pending' });
     const mid = { ...pending, durationMs: 3 };
     const done = { ...pending, state: 'complete' as const, durationMs: 10 };
+    const other = makeExchange({ state: 'pending' });
     batcher.push({ type: 'exchange:started', exchange: pending });
+    batcher.push({ type: 'exchange:started', exchange: other });
     batcher.push({ type: 'exchange:updated', exchange: mid });
     batcher.push({ type: 'exchange:finished', exchange: done });
     vi.advanceTimersByTime(50);
     expect(batches).toEqual([
       [
-        { type: 'exchange:started', exchange: done },
         { type: 'exchange:finished', exchange: done },
+        { type: 'exchange:started', exchange: other },
       ],
     ]);
   });
