@@ -31,7 +31,7 @@
  *          --proxy-node-flags "FLAGS" (Node/V8 flags of every proxy process, e.g. --perf-basic-prof)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -256,6 +256,12 @@ interface BarResult {
   ok: boolean;
 }
 
+/** A copy of the data directory holding the NetLens CA, so the client trusts every target. */
+function copyOf(dataDir: string, copy: string): string {
+  cpSync(dataDir, copy, { recursive: true });
+  return copy;
+}
+
 /** Sends `count` small requests through a target (bounded in time), to fill its store. */
 async function fill(target: Target, origin: Origin, clientTls: ClientTls, count: number): Promise<number> {
   const result = await runKeepAliveLoad({
@@ -312,7 +318,7 @@ async function main(): Promise<void> {
             : await startChild(
                 'engine',
                 'netlens',
-                { gcReport, ...netlensConfig, dataDir: path.join(work, 'data-engine') },
+                { gcReport, ...netlensConfig, dataDir: copyOf(netlensHome, path.join(work, 'data-engine')) },
                 proxyEnv,
               );
         targets.set(name, {
