@@ -21,7 +21,12 @@ import {
   type WatchdogFactory,
 } from './lifecycleMessages.js';
 import { ConnectTimeoutError, type UpstreamConnection } from './upstreamAgent.js';
-import { cutsResponse, shapesResponse, type ExchangeRulePlan, type LocalAnswer } from '../rules/exchangeRulePlan.js';
+import {
+  cutsResponse,
+  shapesResponse,
+  type ExchangeRulePlan,
+  type LocalAnswer,
+} from '../rules/exchangeRulePlan.js';
 import { applyHeaderEdit } from '../rules/headerEdits.js';
 import { Pacer } from '../rules/pacer.js';
 import { MAX_REWRITTEN_BODY_BYTES, rewriteResponseBody } from '../rules/responseBodyRewrite.js';
@@ -36,7 +41,8 @@ export interface LifecycleOptions {
   withBody: boolean;
   /** The client asked `Expect: 100-continue`. */
   expectsContinue: boolean;
-  timeouts: Pick<Settings, 'responseTimeoutMs' | 'bodyIdleTimeoutMs'> & Partial<Pick<Settings, 'connectTimeoutMs'>>;
+  timeouts: Pick<Settings, 'responseTimeoutMs' | 'bodyIdleTimeoutMs'> &
+    Partial<Pick<Settings, 'connectTimeoutMs'>>;
   watchdog: WatchdogFactory;
   /** Shared strings for the recorded response head. */
   strings?: InternedStrings;
@@ -322,6 +328,11 @@ export class ExchangeLifecycle {
             true,
           );
         }
+        // A rule's endless hold (a timeout fault without closeAfterMs) will never answer: a FIN
+        // is the client's own timeout giving up, and the record ends there.
+        else if (this.current === 'holding' && this.hold && this.hold.timeoutMs === undefined) {
+          this.inject(this.hold.imitated, undefined, true);
+        }
         return;
       case 'upgraded':
         if (this.current !== 'sending' && this.current !== 'waiting') return;
@@ -439,7 +450,8 @@ export class ExchangeLifecycle {
   }
 
   private onResponseBroken(event: Extract<LifecycleEvent, { type: 'responseBroken' }>): void {
-    const errorClass: ErrorClass = event.sawReset || !event.sawEnd ? 'connection_reset' : 'incomplete_response';
+    const errorClass: ErrorClass =
+      event.sawReset || !event.sawEnd ? 'connection_reset' : 'incomplete_response';
     const received = this.options.recorder.responseBodyBytes;
     const detail = `received ${received} body bytes${event.declaredBytes ? ` of ${event.declaredBytes}` : ''}`;
     this.fail(failure(errorClass, this.context('receive', { detail })));
@@ -656,7 +668,9 @@ export class ExchangeLifecycle {
   /** A one-shot timer of the rules, fired through `handle` like every other timer. */
   private oneShot(name: TimerName): OneShotTimer {
     return (delayMs, fire) => {
-      const watchdog = this.options.watchdog(name, delayMs, () => this.handle({ type: 'timeout', timer: name }));
+      const watchdog = this.options.watchdog(name, delayMs, () =>
+        this.handle({ type: 'timeout', timer: name }),
+      );
       (this.ruleTimers ??= {})[name] = { watchdog, fire };
       watchdog.start();
       return () => {
@@ -822,7 +836,8 @@ export class ExchangeLifecycle {
 
   private shapeDownHead(plan: ExchangeRulePlan, arrived: ResponseHead): void {
     let head = arrived;
-    if (plan.responseHeaders) head = { ...head, rawHeaders: applyHeaderEdit(head.rawHeaders, plan.responseHeaders) };
+    if (plan.responseHeaders)
+      head = { ...head, rawHeaders: applyHeaderEdit(head.rawHeaders, plan.responseHeaders) };
     const down: DownShaping = {
       pacer: new Pacer({
         ...(plan.downBytesPerMs !== undefined ? { bytesPerMs: plan.downBytesPerMs } : {}),
@@ -846,15 +861,29 @@ export class ExchangeLifecycle {
     const beforeEnd = (bytes: number): number =>
       declared !== undefined ? Math.max(0, Math.min(bytes, declared - 1)) : bytes;
     if (fault?.type === 'reset' && fault.afterBytes !== undefined) {
-      down.cut = { atBytes: beforeEnd(fault.afterBytes), imitated: 'connection_reset', answer: { kind: 'reset' }, beforeEnd: true };
+      down.cut = {
+        atBytes: beforeEnd(fault.afterBytes),
+        imitated: 'connection_reset',
+        answer: { kind: 'reset' },
+        beforeEnd: true,
+      };
     } else if (fault?.type === 'fail' && fault.class === 'incomplete_response') {
       const at = fault.afterBytes ?? (declared !== undefined ? Math.floor(declared / 2) : 0);
-      down.cut = { atBytes: beforeEnd(at), imitated: 'incomplete_response', answer: { kind: 'close' }, beforeEnd: true };
+      down.cut = {
+        atBytes: beforeEnd(at),
+        imitated: 'incomplete_response',
+        answer: { kind: 'close' },
+        beforeEnd: true,
+      };
     }
-    if (plan.limitDataBytes !== undefined && (down.cut === undefined || plan.limitDataBytes < down.cut.atBytes)) {
+    if (
+      plan.limitDataBytes !== undefined &&
+      (down.cut === undefined || plan.limitDataBytes < down.cut.atBytes)
+    ) {
       down.cut = {
         atBytes: plan.limitDataBytes,
-        imitated: declared !== undefined || isChunked(head.rawHeaders) ? 'incomplete_response' : 'connection_reset',
+        imitated:
+          declared !== undefined || isChunked(head.rawHeaders) ? 'incomplete_response' : 'connection_reset',
         answer: { kind: 'close' },
         beforeEnd: false,
       };
