@@ -165,7 +165,8 @@ class Checker {
     if (!edit) return;
     if (edit.set !== undefined) this.headerMap(edit.set, `${path}.set`);
     if (edit.remove !== undefined) {
-      if (!Array.isArray(edit.remove)) this.expected(`${path}.remove`, 'an array of header names', edit.remove);
+      if (!Array.isArray(edit.remove))
+        this.expected(`${path}.remove`, 'an array of header names', edit.remove);
       else
         edit.remove.forEach((name, i) => {
           const text = this.string(name, `${path}.remove[${i}]`, 'a header name');
@@ -207,7 +208,10 @@ function checkMatch(c: Checker, value: unknown, path: string): void {
   if (match.source !== undefined) {
     const source = c.text(match.source, `${path}.source`, 'a source such as chromium or terminal#2');
     if (source !== undefined && !isSourceKind(source) && !isSourceLabel(source))
-      c.problem(`${path}.source`, `"${source}" is not a source: write a kind (chromium, terminal) or a label (chromium#1)`);
+      c.problem(
+        `${path}.source`,
+        `"${source}" is not a source: write a kind (chromium, terminal) or a label (chromium#1)`,
+      );
   }
 }
 
@@ -235,7 +239,10 @@ function checkFault(c: Checker, value: unknown, path: string): void {
   if (raw.afterMs !== undefined) c.delay(raw.afterMs, `${path}.afterMs`);
   if (type === 'fail') {
     if (!(INJECTABLE_CLASSES as readonly unknown[]).includes(raw.class)) {
-      c.problem(`${path}.class`, `expected one of ${formatChoices(INJECTABLE_CLASSES)}, got ${describe(raw.class)}`);
+      c.problem(
+        `${path}.class`,
+        `expected one of ${formatChoices(INJECTABLE_CLASSES)}, got ${describe(raw.class)}`,
+      );
     } else if (raw.afterBytes !== undefined && raw.class !== 'incomplete_response') {
       c.problem(`${path}.afterBytes`, 'only an incomplete_response breaks off after some body bytes');
     }
@@ -270,7 +277,10 @@ function checkRule(c: Checker, value: unknown, path: string): void {
       else c.delay(latency.ms, `${at}.ms`);
       if (latency.jitterMs !== undefined) c.delay(latency.jitterMs, `${at}.jitterMs`);
       if (latency.where !== undefined && !(LATENCY_WHERE as readonly unknown[]).includes(latency.where))
-        c.problem(`${at}.where`, `expected one of ${formatChoices(LATENCY_WHERE)}, got ${describe(latency.where)}`);
+        c.problem(
+          `${at}.where`,
+          `expected one of ${formatChoices(LATENCY_WHERE)}, got ${describe(latency.where)}`,
+        );
     }
   }
   if (rule.bandwidth !== undefined) {
@@ -282,8 +292,10 @@ function checkRule(c: Checker, value: unknown, path: string): void {
     const at = `${path}.slice`;
     const slice = c.object(rule.slice, at, ['averageBytes', 'variationBytes', 'delayMs']);
     if (slice) {
-      if (slice.averageBytes === undefined) c.problem(`${at}.averageBytes`, 'missing: the average piece size in bytes');
-      else c.integer(slice.averageBytes, `${at}.averageBytes`, 1, 16 * 1024 * 1024, 'bytes from 1 to 16777216');
+      if (slice.averageBytes === undefined)
+        c.problem(`${at}.averageBytes`, 'missing: the average piece size in bytes');
+      else
+        c.integer(slice.averageBytes, `${at}.averageBytes`, 1, 16 * 1024 * 1024, 'bytes from 1 to 16777216');
       if (slice.variationBytes !== undefined)
         c.integer(slice.variationBytes, `${at}.variationBytes`, 0, 16 * 1024 * 1024, 'bytes ≥ 0');
       if (slice.delayMs !== undefined) c.delay(slice.delayMs, `${at}.delayMs`);
@@ -291,7 +303,8 @@ function checkRule(c: Checker, value: unknown, path: string): void {
   }
   if (rule.limitData !== undefined) {
     const limit = c.object(rule.limitData, `${path}.limitData`, ['bytes']);
-    if (limit) c.integer(limit.bytes, `${path}.limitData.bytes`, 0, Number.MAX_SAFE_INTEGER, 'a byte count ≥ 0');
+    if (limit)
+      c.integer(limit.bytes, `${path}.limitData.bytes`, 0, Number.MAX_SAFE_INTEGER, 'a byte count ≥ 0');
   }
   if (rule.slowClose !== undefined) {
     const slow = c.object(rule.slowClose, `${path}.slowClose`, ['delayMs']);
@@ -306,7 +319,8 @@ function checkRule(c: Checker, value: unknown, path: string): void {
       else c.integer(respond.status, `${at}.status`, 200, 599, 'a status from 200 to 599');
       if (respond.statusText !== undefined) {
         const text = c.string(respond.statusText, `${at}.statusText`);
-        if (text !== undefined && /[\r\n]/.test(text)) c.problem(`${at}.statusText`, 'must not contain CR or LF');
+        if (text !== undefined && /[\r\n]/.test(text))
+          c.problem(`${at}.statusText`, 'must not contain CR or LF');
       }
       if (respond.headers !== undefined) c.headerMap(respond.headers, `${at}.headers`);
       if (respond.body !== undefined) c.string(respond.body, `${at}.body`, 'the body text');
@@ -320,7 +334,8 @@ function checkRule(c: Checker, value: unknown, path: string): void {
     const rewrite = c.object(rule.rewrite, at, ['requestHeaders', 'responseHeaders', 'url', 'responseBody']);
     if (rewrite) {
       if (rewrite.requestHeaders !== undefined) c.headerEdit(rewrite.requestHeaders, `${at}.requestHeaders`);
-      if (rewrite.responseHeaders !== undefined) c.headerEdit(rewrite.responseHeaders, `${at}.responseHeaders`);
+      if (rewrite.responseHeaders !== undefined)
+        c.headerEdit(rewrite.responseHeaders, `${at}.responseHeaders`);
       if (rewrite.url !== undefined) {
         const url = c.text(rewrite.url, `${at}.url`, 'an http:// or https:// URL');
         if (url !== undefined) {
@@ -360,11 +375,13 @@ function checkRule(c: Checker, value: unknown, path: string): void {
 
   // Actions that cannot all happen.
   const answers = ['respond', 'mapLocal', 'block'].filter((k) => rule[k] !== undefined && rule[k] !== false);
-  if (answers.length > 1)
-    c.problem(path, `${answers.join(' and ')} both answer the request: keep one`);
+  if (answers.length > 1) c.problem(path, `${answers.join(' and ')} both answer the request: keep one`);
   const rewrite = rule.rewrite as { url?: unknown } | undefined;
   if (answers.length > 0 && rewrite?.url !== undefined)
-    c.problem(`${path}.rewrite.url`, `the request is answered by ${answers[0]}: it is never sent to another URL`);
+    c.problem(
+      `${path}.rewrite.url`,
+      `the request is answered by ${answers[0]}: it is never sent to another URL`,
+    );
   const fault = rule.fault as { type?: unknown; afterBytes?: unknown; class?: unknown } | undefined;
   const faultFirst =
     fault !== undefined &&
@@ -415,6 +432,7 @@ export function parseRulesText(text: string): RulesValidation {
 export function problemsLine(problems: readonly RuleProblem[]): string {
   const first = problems[0];
   if (!first) return 'no problem';
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+  const more =
+    problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
   return `${first.path}: ${first.message}${more}`;
 }

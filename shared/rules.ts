@@ -76,7 +76,12 @@ export type RuleFault =
   | { type: 'fail'; class: InjectableClass; afterMs?: number; afterBytes?: number };
 
 export type RuleFaultType = RuleFault['type'];
-export const RULE_FAULT_TYPES = ['reset', 'close', 'timeout', 'fail'] as const satisfies readonly RuleFaultType[];
+export const RULE_FAULT_TYPES = [
+  'reset',
+  'close',
+  'timeout',
+  'fail',
+] as const satisfies readonly RuleFaultType[];
 
 export interface RuleRespond {
   status: number;

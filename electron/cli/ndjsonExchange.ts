@@ -33,6 +33,10 @@ export interface NdjsonListening {
   ui?: string;
   /** The secret to send as proxy password, when proxy authentication is on. */
   proxyPassword?: string;
+  /** `--toxiproxy-api`: where toxiproxy's HTTP API is served (`http://HOST:PORT`). */
+  toxiproxyApi?: string;
+  /** `--rules`: the rules file in force. */
+  rules?: string;
 }
 
 export interface NdjsonExchange {
@@ -86,6 +90,7 @@ export function listeningLine(
   caCert: string,
   ui?: string,
   proxyPassword?: string,
+  extra: Pick<NdjsonListening, 'toxiproxyApi' | 'rules'> = {},
 ): NdjsonListening {
   return {
     type: 'listening',
@@ -93,6 +98,8 @@ export function listeningLine(
     caCert,
     ...(ui !== undefined ? { ui } : {}),
     ...(proxyPassword !== undefined ? { proxyPassword } : {}),
+    ...(extra.toxiproxyApi !== undefined ? { toxiproxyApi: extra.toxiproxyApi } : {}),
+    ...(extra.rules !== undefined ? { rules: extra.rules } : {}),
   };
 }
 

@@ -90,7 +90,7 @@ export class Pacer {
     const maxPiece = limited ? Math.max(1, Math.floor(bytesPerMs * PIECE_MS)) : Number.POSITIVE_INFINITY;
     for (let i = 0; i + 1 < bounds.length; i += 2) {
       if (i > 0 && slice) due += slice.delayMs;
-      for (let start = bounds[i]!, end = bounds[i + 1]!; start < end; ) {
+      for (let start = bounds[i]!, end = bounds[i + 1]!; start < end;) {
         const pieceEnd = Math.min(end, start + maxPiece);
         if (limited) {
           // The piece is on the link from when it may start until its last byte has gone.

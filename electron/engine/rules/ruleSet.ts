@@ -88,7 +88,8 @@ function matches(rule: CompiledRule, request: RuleRequest): boolean {
     if (rule.source.includes('#') ? source !== rule.source : sourceKind(source) !== rule.source) return false;
   }
   if (rule.headers) {
-    for (const { name, value } of rule.headers) if (!headerMatches(request.rawHeaders, name, value)) return false;
+    for (const { name, value } of rule.headers)
+      if (!headerMatches(request.rawHeaders, name, value)) return false;
   }
   return true;
 }

@@ -53,7 +53,8 @@ async function missingFiles(rules: readonly RuleDefinition[], baseDir: string): 
   await Promise.all(
     rules.map(async (rule, i) => {
       if (rule.mapLocal !== undefined) await check(rule.mapLocal, `rules[${i}].mapLocal`);
-      if (rule.respond?.bodyFile !== undefined) await check(rule.respond.bodyFile, `rules[${i}].respond.bodyFile`);
+      if (rule.respond?.bodyFile !== undefined)
+        await check(rule.respond.bodyFile, `rules[${i}].respond.bodyFile`);
     }),
   );
   return problems;
@@ -118,7 +119,10 @@ export class RulesController {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' || this.options.required) {
         throw new RulesFileError(file, [
-          { path: '$', message: code === 'ENOENT' ? 'no such file' : `cannot read it: ${(error as Error).message}` },
+          {
+            path: '$',
+            message: code === 'ENOENT' ? 'no such file' : `cannot read it: ${(error as Error).message}`,
+          },
         ]);
       }
     }
@@ -140,7 +144,9 @@ export class RulesController {
     const run = this.chain.then(async () => {
       const checked = validateRulesDocument({ rules });
       if (!checked.ok) throw new RulesFileError(this.options.file ?? 'rules', checked.problems);
-      const document = { rules: checked.document.rules.map((rule, i) => ({ ...rule, id: ruleIdOf(rule, i) })) };
+      const document = {
+        rules: checked.document.rules.map((rule, i) => ({ ...rule, id: ruleIdOf(rule, i) })),
+      };
       const text = `${JSON.stringify(document, null, 2)}\n`;
       const file = this.options.file;
       const baseDir = file ? path.dirname(file) : process.cwd();
@@ -170,7 +176,9 @@ export class RulesController {
 
   private async apply(text: string, file: string): Promise<void> {
     const checked = parseRulesText(text);
-    const problems = checked.ok ? await missingFiles(checked.document.rules, path.dirname(file)) : checked.problems;
+    const problems = checked.ok
+      ? await missingFiles(checked.document.rules, path.dirname(file))
+      : checked.problems;
     if (!checked.ok || problems.length > 0) throw new RulesFileError(file, problems);
     this.install(checked.document.rules, path.dirname(file), text);
   }

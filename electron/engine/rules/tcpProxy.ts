@@ -76,7 +76,8 @@ export class TcpProxy {
   async start(): Promise<void> {
     if (this.enabled) return;
     const address = splitHostPort(this.listen);
-    if (!address) throw new ListenFailure(`listen tcp ${this.listen}: address ${this.listen}: missing port in address`);
+    if (!address)
+      throw new ListenFailure(`listen tcp ${this.listen}: address ${this.listen}: missing port in address`);
     // Half-open both ways: a client that half-closes still gets the rest of the answer.
     const server = net.createServer({ allowHalfOpen: true }, (client) => this.accept(client));
     await new Promise<void>((resolve, reject) => {
@@ -84,7 +85,9 @@ export class TcpProxy {
         const why = GO_ERRNO[error.code ?? ''] ?? error.message;
         reject(new ListenFailure(`listen tcp ${this.listen}: ${why}`));
       });
-      server.listen({ host: address.host === '' ? undefined : address.host, port: address.port }, () => resolve());
+      server.listen({ host: address.host === '' ? undefined : address.host, port: address.port }, () =>
+        resolve(),
+      );
     });
     server.on('error', () => undefined);
     const bound = server.address() as net.AddressInfo;
@@ -160,7 +163,11 @@ export class TcpProxy {
     client.setNoDelay(true);
     const upstream = net.connect({ host, port: target.port, allowHalfOpen: true });
     upstream.setNoDelay(true);
-    const conn = instrumentSocket(upstream, { host, port: target.port, tls: false, verify: true }, this.deps.settings().connectTimeoutMs);
+    const conn = instrumentSocket(
+      upstream,
+      { host, port: target.port, tls: false, verify: true },
+      this.deps.settings().connectTimeoutMs,
+    );
     recorder.attachConnection(conn, false);
     const context = (phase: 'connect' | 'dns' | 'receive', detail?: string) => ({
       host,
@@ -212,7 +219,11 @@ export class TcpProxy {
       recorder.patch((exchange) => {
         exchange.tunnel = { ...info, closeReason: reason };
         if (applied.length > 0)
-          exchange.rule = { ruleId: `toxiproxy:${this.name}`, ruleName: `TCP proxy ${this.name}`, actions: applied };
+          exchange.rule = {
+            ruleId: `toxiproxy:${this.name}`,
+            ruleName: `TCP proxy ${this.name}`,
+            actions: applied,
+          };
       });
       recorder.syncConnection(conn);
       if (ended?.injected) {
@@ -256,10 +267,16 @@ export class TcpProxy {
         resetSocket(upstream);
       } else upstream.destroy();
     });
+    // A side that ended with a FIN has its end passed on by its link (after what the link still
+    // holds, and after a slow_close): only a side that vanished without one is ended here.
+    let clientSentFin = false;
+    let upstreamSentFin = false;
     client.on('end', () => {
+      clientSentFin = true;
       closeReason ??= 'client closed';
     });
     upstream.on('end', () => {
+      upstreamSentFin = true;
       closeReason ??= 'upstream closed';
     });
     const maybeFinish = (): void => {
@@ -272,8 +289,8 @@ export class TcpProxy {
         return;
       }
       if (client.destroyed && upstream.destroyed) finish();
-      else if (client.destroyed) upstream.end();
-      else if (upstream.destroyed) client.end();
+      else if (client.destroyed && !clientSentFin) upstream.end();
+      else if (upstream.destroyed && !upstreamSentFin) client.end();
     };
     client.on('close', maybeFinish);
     upstream.on('close', maybeFinish);

@@ -93,12 +93,19 @@ export class ToxicLink {
         jitterMs += a.jitter ?? 0;
       } else if (type === 'bandwidth' && (a.rate ?? 0) > 0) rate = Math.min(rate ?? Infinity, a.rate!);
       else if (type === 'slicer' && !slice && (a.average_size ?? 0) > 0)
-        slice = { averageBytes: a.average_size!, variationBytes: a.size_variation ?? 0, delayMs: (a.delay ?? 0) / 1000 };
+        slice = {
+          averageBytes: a.average_size!,
+          variationBytes: a.size_variation ?? 0,
+          delayMs: (a.delay ?? 0) / 1000,
+        };
       else if (type === 'limit_data') limit = Math.min(limit ?? Infinity, a.bytes ?? 0);
       else if (type === 'timeout') {
         dropping = true;
         const timeoutMs = a.timeout ?? 0;
-        if (timeoutMs > 0) this.later(timeoutMs, () => this.finish({ kind: 'close', reason: 'timeout toxic', injected: 'response_timeout' }));
+        if (timeoutMs > 0)
+          this.later(timeoutMs, () =>
+            this.finish({ kind: 'close', reason: 'timeout toxic', injected: 'response_timeout' }),
+          );
       } else if (type === 'reset_peer') reset = Math.min(reset ?? Infinity, a.timeout ?? 0);
       else if (type === 'slow_close') slowCloseMs = Math.max(slowCloseMs, a.delay ?? 0);
     }
@@ -159,7 +166,9 @@ export class ToxicLink {
       this.resetArmed = undefined;
       this.dropping = true;
       // reset_peer: the first data arms it; after its timeout the connection is reset.
-      this.later(timeoutMs, () => this.finish({ kind: 'reset', reason: 'reset_peer toxic', injected: 'connection_reset' }));
+      this.later(timeoutMs, () =>
+        this.finish({ kind: 'reset', reason: 'reset_peer toxic', injected: 'connection_reset' }),
+      );
       return;
     }
     if (this.dropping) return;
@@ -183,7 +192,8 @@ export class ToxicLink {
   }
 
   private limitReached(): void {
-    const close = (): void => this.finish({ kind: 'close', reason: 'limit_data toxic', injected: 'incomplete_response' });
+    const close = (): void =>
+      this.finish({ kind: 'close', reason: 'limit_data toxic', injected: 'incomplete_response' });
     if (this.queue && this.pacer) {
       this.pending.push({ kind: 'end' });
       this.queue.push({ kind: 'end' }, this.pacer.mark(performance.now()));

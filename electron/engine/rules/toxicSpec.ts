@@ -27,8 +27,7 @@ export const API_ERRORS = {
   missingField: (field: string) => new ToxiproxyApiError(`missing required field: ${field}`, 400),
   proxyNotFound: () => new ToxiproxyApiError('proxy not found', 404),
   proxyAlreadyExists: () => new ToxiproxyApiError('proxy already exists', 409),
-  invalidStream: () =>
-    new ToxiproxyApiError('stream was invalid, can be either upstream or downstream', 400),
+  invalidStream: () => new ToxiproxyApiError('stream was invalid, can be either upstream or downstream', 400),
   invalidToxicType: () => new ToxiproxyApiError('invalid toxic type', 400),
   toxicAlreadyExists: () => new ToxiproxyApiError('toxic already exists', 409),
   toxicNotFound: () => new ToxiproxyApiError('toxic not found', 404),
@@ -45,7 +44,9 @@ function jsonKind(value: unknown): string {
 
 function unmarshalError(value: unknown, field: string, goType: string): ToxiproxyApiError {
   const kind = typeof value === 'number' ? `number ${value}` : jsonKind(value);
-  return API_ERRORS.badRequestBody(`json: cannot unmarshal ${kind} into Go struct field ${field} of type ${goType}`);
+  return API_ERRORS.badRequestBody(
+    `json: cannot unmarshal ${kind} into Go struct field ${field} of type ${goType}`,
+  );
 }
 
 /** Parses a request body as JSON; toxiproxy's message when it is not. */
@@ -60,7 +61,9 @@ export function parseBody(text: string): unknown {
 
 function objectBody(value: unknown, goType: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw API_ERRORS.badRequestBody(`json: cannot unmarshal ${jsonKind(value)} into Go value of type ${goType}`);
+    throw API_ERRORS.badRequestBody(
+      `json: cannot unmarshal ${jsonKind(value)} into Go value of type ${goType}`,
+    );
   }
   return value as Record<string, unknown>;
 }
@@ -143,7 +146,8 @@ export function updatedToxic(existing: ToxicJson, text: string): ToxicJson {
   return {
     ...existing,
     attributes: attributes(existing.type, body.attributes, existing.attributes),
-    toxicity: toxicityField(body, 'struct { Attributes interface {}; Toxicity float32 }') ?? existing.toxicity,
+    toxicity:
+      toxicityField(body, 'struct { Attributes interface {}; Toxicity float32 }') ?? existing.toxicity,
   };
 }
 

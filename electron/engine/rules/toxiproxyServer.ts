@@ -107,7 +107,10 @@ export class ToxiproxyServer {
     // toxiproxy refuses browsers: a web page could otherwise drive the API on loopback.
     if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/') || req.headers.origin !== undefined) {
       const body = 'User agent not allowed\n';
-      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+      res.writeHead(403, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'X-Content-Type-Options': 'nosniff',
+      });
       res.end(body);
       req.resume();
       return;
@@ -146,7 +149,10 @@ export class ToxiproxyServer {
       return;
     }
     const body = JSON.stringify(response.body);
-    res.writeHead(response.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+    res.writeHead(response.status, {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(body),
+    });
     res.end(body);
   }
 
@@ -183,7 +189,8 @@ export class ToxiproxyServer {
     }
     if (parts[0] !== 'proxies') throw new ToxiproxyApiError('404 page not found', 404);
     if (parts.length === 1) {
-      if (method === 'GET') return new ApiResponse(200, Object.fromEntries(this.list().map((p) => [p.name, p])));
+      if (method === 'GET')
+        return new ApiResponse(200, Object.fromEntries(this.list().map((p) => [p.name, p])));
       if (method === 'POST') return this.createProxy(body);
       return notAllowed();
     }
@@ -320,7 +327,9 @@ export class ToxiproxyServer {
   private async populate(body: string): Promise<ApiResponse> {
     const value = parseBody(body);
     if (!Array.isArray(value)) {
-      throw API_ERRORS.badRequestBody(`json: cannot unmarshal object into Go value of type []struct { toxiproxy.Proxy; Enabled *bool "json:\\"enabled\\"" }`);
+      throw API_ERRORS.badRequestBody(
+        `json: cannot unmarshal object into Go value of type []struct { toxiproxy.Proxy; Enabled *bool "json:\\"enabled\\"" }`,
+      );
     }
     const inputs = value.map((item) => proxyFields(item));
     try {
@@ -332,14 +341,22 @@ export class ToxiproxyServer {
     } catch (error) {
       // Nothing was created: toxiproxy answers the error with no proxies at all.
       const apiError = error as ToxiproxyApiError;
-      return new ApiResponse(apiError.status, { error: apiError.message, status: apiError.status, proxies: null });
+      return new ApiResponse(apiError.status, {
+        error: apiError.message,
+        status: apiError.status,
+        proxies: null,
+      });
     }
     const done: TcpProxy[] = [];
     try {
       for (const input of inputs) {
         const existing = this.proxies.get(input.name!);
         const listen = input.listen || '127.0.0.1:0';
-        if (existing && existing.upstream === input.upstream && (input.listen === undefined || sameListen(existing.listen, listen))) {
+        if (
+          existing &&
+          existing.upstream === input.upstream &&
+          (input.listen === undefined || sameListen(existing.listen, listen))
+        ) {
           done.push(existing);
           continue;
         }
