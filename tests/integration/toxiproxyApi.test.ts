@@ -342,11 +342,11 @@ describe('toxiproxy-compatible API', () => {
       body: JSON.stringify({ type: 'latency', stream: 'sideways', attributes: { latency: 1 } }),
     });
     expect(badStream.status).toBe(400);
-    expect((await badStream.json()).error).toMatch(/stream was invalid/);
+    expect(((await badStream.json()) as { error: string }).error).toMatch(/stream was invalid/);
 
     const missing = await fetch(`${api}/proxies`, { method: 'POST', body: JSON.stringify({ name: 'x' }) });
     expect(missing.status).toBe(400);
-    expect((await missing.json()).error).toBe('missing required field: upstream');
+    expect(((await missing.json()) as { error: string }).error).toBe('missing required field: upstream');
 
     const notJson = await curl(['-s', '-X', 'POST', '--data', '{nope', `${api}/proxies`]);
     expect(JSON.parse(notJson.stdout)).toMatchObject({ status: 400 });
@@ -367,7 +367,9 @@ describe('toxiproxy-compatible API', () => {
         }),
       });
       expect(response.status).toBe(500);
-      expect((await response.json()).error).toMatch(new RegExp(`${taken}.*address already in use`));
+      expect(((await response.json()) as { error: string }).error).toMatch(
+        new RegExp(`${taken}.*address already in use`),
+      );
       expect(Object.keys(await client.getAll())).toEqual([]);
     } finally {
       holder.close();
