@@ -160,7 +160,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   };
 
   const rulesFile =
-    options.rules === 'app' ? path.join(dataDir, RULES_FILE) : options.rules ? path.resolve(options.rules.file) : undefined;
+    options.rules === 'app'
+      ? path.join(dataDir, RULES_FILE)
+      : options.rules
+        ? path.resolve(options.rules.file)
+        : undefined;
   const rules = new RulesController({
     ...(rulesFile !== undefined ? { file: rulesFile, watch: true } : {}),
     required: options.rules !== undefined && options.rules !== 'app',

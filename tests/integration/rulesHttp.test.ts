@@ -3,7 +3,7 @@
  * action does to the client what it says, and every exchange a rule acted on names the rule.
  */
 import fs from 'node:fs';
-import http from 'node:http';
+import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';

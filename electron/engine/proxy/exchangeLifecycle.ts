@@ -88,6 +88,13 @@ interface DownShaping {
   pausedUpstream: boolean;
 }
 
+/**
+ * A shaped stream reads on while its queue holds at most this many pieces (~10 ms of link time
+ * each): the next chunk is in before the link goes idle, so a bandwidth limit is not lowered by
+ * the pause and resume at every chunk boundary; more than this, and the sender is paused.
+ */
+const SHAPED_LOOKAHEAD = 2;
+
 /** Stale pooled connections (closed by the server while idle) are retried this many times. */
 const STALE_RETRIES = 2;
 
@@ -976,7 +983,7 @@ export class ExchangeLifecycle {
 
   /** While the queue holds data, the upstream response waits (its silence is ours, not the server's). */
   private holdUpstreamWhileQueued(down: DownShaping): void {
-    if (down.queue.pending > 0 && !down.pausedUpstream && !this.settled) {
+    if (down.queue.pending > SHAPED_LOOKAHEAD && !down.pausedUpstream && !this.settled) {
       down.pausedUpstream = true;
       this.emit({ type: 'pauseResponseBody' });
       this.responseBodyTimer?.pause();
@@ -1003,7 +1010,7 @@ export class ExchangeLifecycle {
         return;
     }
     const down = this.down;
-    if (down && down.pausedUpstream && down.queue.pending === 0 && !this.settled) {
+    if (down && down.pausedUpstream && down.queue.pending <= SHAPED_LOOKAHEAD && !this.settled) {
       down.pausedUpstream = false;
       if (!this.clientBlocked) {
         this.emit({ type: 'resumeResponseBody' });
@@ -1019,7 +1026,7 @@ export class ExchangeLifecycle {
     for (const piece of up.pacer.schedule(chunk.length, this.now())) {
       up.queue.push({ kind: 'chunk', chunk: chunk.subarray(piece.start, piece.end) }, piece.dueMs);
     }
-    if (up.queue.pending > 0 && !up.pausedClient) {
+    if (up.queue.pending > SHAPED_LOOKAHEAD && !up.pausedClient) {
       up.pausedClient = true;
       this.requestBodyTimer?.pause();
       this.emit({ type: 'pauseRequestBody' });
@@ -1034,7 +1041,7 @@ export class ExchangeLifecycle {
     }
     this.emit({ type: 'forwardRequestChunk', chunk: item.chunk });
     const up = this.up!;
-    if (up.pausedClient && up.queue.pending === 0 && this.requestBody === 'streaming') {
+    if (up.pausedClient && up.queue.pending <= SHAPED_LOOKAHEAD && this.requestBody === 'streaming') {
       up.pausedClient = false;
       this.requestBodyTimer?.resume();
       this.emit({ type: 'readRequestBody' });

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { NetlensError } from '../../../shared/errors.js';
-import type { BodyInfo, Exchange, ExchangeKind, Header, RuleActionInfo, TlsInfo } from '../../../shared/model.js';
+import type {
+  BodyInfo,
+  Exchange,
+  ExchangeKind,
+  Header,
+  RuleActionInfo,
+  TlsInfo,
+} from '../../../shared/model.js';
 import { MANUAL_SOURCE } from '../../../shared/source.js';
 import type { BodyCapture } from '../capture/bodyCapture.js';
 import type { ExchangeSink } from './exchangeSink.js';

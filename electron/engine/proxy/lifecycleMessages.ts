@@ -157,7 +157,13 @@ export type LifecycleCommand =
    * whole, so its connection may carry the next request after a `respond`. `shown`: what the
    * client is told when it differs from the record (a rule's fault shows the failure it imitates).
    */
-  | { type: 'mirrorFailure'; error: NetlensError; answer: ClientAnswer; keepAlive: boolean; shown?: NetlensError }
+  | {
+      type: 'mirrorFailure';
+      error: NetlensError;
+      answer: ClientAnswer;
+      keepAlive: boolean;
+      shown?: NetlensError;
+    }
   /** The client is gone or stalled: close its side without an answer. */
   | { type: 'closeClient' };
 
