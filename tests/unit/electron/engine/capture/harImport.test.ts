@@ -496,7 +496,7 @@ describe('parseHar: malformed files', () => {
       ],
       [
         { _netlens: { id: 'x', connectionReused: false, tunnel: { reason: 'because' } } },
-        '_netlens.tunnel.reason: expected one of pass_through_host, client_rejected_certificate, not_tls, got "because"',
+        '_netlens.tunnel.reason: expected one of pass_through_host, client_rejected_certificate, not_tls, tcp_proxy, got "because"',
       ],
       [
         {
