@@ -25,6 +25,8 @@ import type { SystemProxyRequest, SystemProxyState } from './systemProxy.js';
 import type { BrowserInfo, BrowserLaunchRequest, LaunchedBrowser } from './browsers.js';
 import type { CaStore, CaTrustStatus } from './caTrust.js';
 import type { ShellKind, TerminalEnvOptions, TerminalSetup } from './terminal.js';
+import type { RuleDefinition, RulesState } from './rules.js';
+import type { TcpProxyInfo } from './toxiproxy.js';
 
 export interface AppInfo {
   version: string;
@@ -94,6 +96,13 @@ export interface ApiChannels {
   'terminal:env': { args: [shell: ShellKind, options?: TerminalEnvOptions]; value: TerminalSetup };
   /** Opens a terminal window configured for NetLens (desktop app). */
   'terminal:open': { args: []; value: { pid: number; source: string } };
+
+  // Rules and faults (the Rules view)
+  'rules:get': { args: []; value: RulesState };
+  /** Replaces every rule (validated; saved to the rules file); fails with `rules_invalid` naming the JSON path. */
+  'rules:save': { args: [rules: RuleDefinition[]]; value: RulesState };
+  /** The TCP proxies of the toxiproxy-compatible API, with their toxics. */
+  'tcpProxies:list': { args: []; value: TcpProxyInfo[] };
 }
 
 export type Channel = keyof ApiChannels;
@@ -132,6 +141,9 @@ export const CHANNELS = [
   'ca:uninstall',
   'terminal:env',
   'terminal:open',
+  'rules:get',
+  'rules:save',
+  'tcpProxies:list',
 ] as const satisfies readonly Channel[];
 
 export function isChannel(value: unknown): value is Channel {
@@ -151,7 +163,11 @@ export type EngineEvent =
   /** A retry chain formed or gained an attempt: the whole chain as `retries:list` returns it. */
   | { type: 'retry:chain'; chain: RetryChain }
   /** NetLens set or restored the OS proxy (or found it changed): the Intercept view's toggle follows. */
-  | { type: 'systemProxy:changed'; state: SystemProxyState };
+  | { type: 'systemProxy:changed'; state: SystemProxyState }
+  /** The rules in force changed (an edit, a reload of the rules file, a file that failed to load). */
+  | { type: 'rules:changed'; state: RulesState }
+  /** A TCP proxy or its toxics changed (the toxiproxy-compatible API). */
+  | { type: 'tcpProxies:changed'; proxies: TcpProxyInfo[] };
 
 export type EngineEventType = EngineEvent['type'];
 

@@ -32,10 +32,14 @@ export type DiffArea =
   | 'timing'
   | 'server_ip'
   | 'tls'
-  | 'connection';
+  | 'connection'
+  /** A NetLens rule acted on one side (or different rules on each): the difference may be made. */
+  | 'rule';
 
 /** Lower ranks are listed first (the order: status, error class, headers, query, body, timing, IP, TLS). */
 export const DIFF_AREA_RANK: Record<DiffArea, number> = {
+  // First: a difference a NetLens rule made on purpose must never pass for a real one.
+  rule: -1,
   status: 0,
   error: 1,
   method: 2,

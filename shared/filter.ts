@@ -180,6 +180,10 @@ const IS_VALUES: Record<string, { description: string; matches: ExchangePredicat
   tunnel: { description: 'a CONNECT tunnel NetLens did not intercept', matches: (e) => e.kind === 'tunnel' },
   websocket: { description: 'a WebSocket', matches: (e) => e.kind === 'websocket' },
   rule: { description: 'a rule acted on it', matches: (e) => e.rule !== undefined },
+  injected: {
+    description: 'failed on purpose by a NetLens rule (class injected_fault)',
+    matches: (e) => e.error?.class === 'injected_fault',
+  },
 };
 const IS_NAMES = Object.keys(IS_VALUES);
 
@@ -316,6 +320,29 @@ export const FILTER_KEYS: Record<string, FilterKey> = {
         const kind = sourceKind(source);
         return wanted.some((w) => (w.includes('#') ? w === source : w === kind));
       };
+    },
+  },
+  rule: {
+    example: 'rule:slow-api',
+    description: 'A NetLens rule acted on it: its id or name (case-insensitive; * any run of characters)',
+    values: [
+      { value: 'slow-api', description: 'the rule with this id, or this name' },
+      { value: '"Slow API"', description: 'a name with spaces, quoted' },
+      { value: 'flaky*', description: 'rules whose id or name starts with flaky' },
+    ],
+    parse(value) {
+      const wanted = value.trim().toLowerCase();
+      if (wanted === '') return 'rule: needs a rule id or name, e.g. rule:slow-api';
+      const escaped = wanted.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+      const pattern = new RegExp(`^${escaped}$`);
+      const names = (e: Exchange): string[] => {
+        const rule = e.rule;
+        if (!rule) return [];
+        const all = [rule.ruleId, rule.ruleName];
+        for (const also of rule.alsoRules ?? []) all.push(also.ruleId, also.ruleName);
+        return all;
+      };
+      return (e) => names(e).some((name) => pattern.test(name.toLowerCase()));
     },
   },
   trace: {

@@ -118,6 +118,8 @@ export interface HarNetlensRule {
   name: string;
   /** What the rule did, e.g. `delay 500 ms`, `mock 503`. */
   actions: string[];
+  /** Further rules that acted on the same exchange (after a rule with `continue`). */
+  also?: { id: string; name: string }[];
 }
 
 /** What NetLens measured of one body (the standard fields keep only part of it). */
@@ -158,12 +160,21 @@ export interface HarNetlensConnection {
   clientTls?: HarNetlensTls;
 }
 
-export const HAR_TUNNEL_REASONS = ['pass_through_host', 'client_rejected_certificate', 'not_tls'] as const;
+export const HAR_TUNNEL_REASONS = [
+  'pass_through_host',
+  'client_rejected_certificate',
+  'not_tls',
+  'tcp_proxy',
+] as const;
 
 export interface HarNetlensTunnel {
   reason: (typeof HAR_TUNNEL_REASONS)[number];
   bytesFromClient: number;
   bytesFromServer: number;
+  /** A TCP proxy's connection (reason `tcp_proxy`): the proxy, its listen address, how it ended. */
+  proxyName?: string;
+  listen?: string;
+  closeReason?: string;
 }
 
 export interface HarNetlensWebSocket {

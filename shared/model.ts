@@ -93,10 +93,19 @@ export type ExchangeKind = 'http' | 'tunnel' | 'websocket';
 export type ExchangeState = 'pending' | 'complete' | 'failed';
 
 export interface TunnelInfo {
-  /** Why this CONNECT was tunnelled instead of intercepted. */
-  reason: 'pass_through_host' | 'client_rejected_certificate' | 'not_tls';
+  /**
+   * Why this CONNECT was tunnelled instead of intercepted; `tcp_proxy`: a connection through one of
+   * the TCP proxies of the toxiproxy-compatible API (docs/toxiproxy.md), not a CONNECT at all.
+   */
+  reason: 'pass_through_host' | 'client_rejected_certificate' | 'not_tls' | 'tcp_proxy';
   bytesFromClient: number;
   bytesFromServer: number;
+  /** TCP proxies: the proxy's name... */
+  proxyName?: string;
+  /** ...the address it listens on (host:port)... */
+  listen?: string;
+  /** ...and how the connection ended, e.g. `client closed`, `upstream reset`, `limit_data toxic`. */
+  closeReason?: string;
 }
 
 export interface WebSocketInfo {
@@ -108,10 +117,16 @@ export interface WebSocketInfo {
 }
 
 export interface RuleActionInfo {
+  /** The (first) rule that acted. */
   ruleId: string;
   ruleName: string;
-  /** What the rule did, e.g. `delay 500 ms`, `reset after headers`, `mock 503`. */
-  action: string;
+  /**
+   * What the rules did, e.g. `latency 512 ms before the response`, `reset after 0 body bytes`,
+   * `mock 503`; the actions of a further rule (after a `continue`) are prefixed with its name.
+   */
+  actions: string[];
+  /** Every other rule that acted (a rule with `continue` lets later ones add their actions). */
+  alsoRules?: { ruleId: string; ruleName: string }[];
 }
 
 export interface RetryInfo {

@@ -10,7 +10,8 @@
  *    responseBodyBytes?, timings {blocked?, dns?, connect?, ssl?, send?, wait?, receive?},
  *    connection {id, reused, serverIp?, serverPort?, tlsProtocol?},
  *    error? {class, phase, elapsedMs, message, detail?}, retry? {chainId, attempt},
- *    rule? {id, name, action}, tunnel? {reason, bytesFromClient, bytesFromServer},
+ *    rule? {id, name, action, actions}, tunnel? {reason, bytesFromClient, bytesFromServer,
+ *    proxyName?, closeReason?},
  *    source? (chromium#1, terminal#2, system, manual…)}
  *   {"type":"retry","id":ID,"retry":{"chainId":...,"attempt":N}}   when analysis later puts an
  *    already printed exchange in a retry chain
@@ -32,6 +33,10 @@ export interface NdjsonListening {
   ui?: string;
   /** The secret to send as proxy password, when proxy authentication is on. */
   proxyPassword?: string;
+  /** `--toxiproxy-api`: where toxiproxy's HTTP API is served (`http://HOST:PORT`). */
+  toxiproxyApi?: string;
+  /** `--rules`: the rules file in force. */
+  rules?: string;
 }
 
 export interface NdjsonExchange {
@@ -52,8 +57,15 @@ export interface NdjsonExchange {
   connection: { id: string; reused: boolean; serverIp?: string; serverPort?: number; tlsProtocol?: string };
   error?: { class: ErrorClass; phase: FailurePhase; elapsedMs: number; message: string; detail?: string };
   retry?: RetryInfo;
-  rule?: { id: string; name: string; action: string };
-  tunnel?: { reason: string; bytesFromClient: number; bytesFromServer: number };
+  /** `action`: the actions in one string (the first versions' field); `actions`: the list. */
+  rule?: { id: string; name: string; action: string; actions: string[] };
+  tunnel?: {
+    reason: string;
+    bytesFromClient: number;
+    bytesFromServer: number;
+    proxyName?: string;
+    closeReason?: string;
+  };
   source?: string;
 }
 
@@ -78,6 +90,7 @@ export function listeningLine(
   caCert: string,
   ui?: string,
   proxyPassword?: string,
+  extra: Pick<NdjsonListening, 'toxiproxyApi' | 'rules'> = {},
 ): NdjsonListening {
   return {
     type: 'listening',
@@ -85,6 +98,8 @@ export function listeningLine(
     caCert,
     ...(ui !== undefined ? { ui } : {}),
     ...(proxyPassword !== undefined ? { proxyPassword } : {}),
+    ...(extra.toxiproxyApi !== undefined ? { toxiproxyApi: extra.toxiproxyApi } : {}),
+    ...(extra.rules !== undefined ? { rules: extra.rules } : {}),
   };
 }
 
@@ -129,13 +144,20 @@ export function exchangeLine(exchange: Exchange): NdjsonExchange {
   }
   if (exchange.retry) line.retry = { chainId: exchange.retry.chainId, attempt: exchange.retry.attempt };
   if (exchange.rule) {
-    line.rule = { id: exchange.rule.ruleId, name: exchange.rule.ruleName, action: exchange.rule.action };
+    line.rule = {
+      id: exchange.rule.ruleId,
+      name: exchange.rule.ruleName,
+      action: exchange.rule.actions.join('; '),
+      actions: [...exchange.rule.actions],
+    };
   }
   if (exchange.tunnel) {
     line.tunnel = {
       reason: exchange.tunnel.reason,
       bytesFromClient: exchange.tunnel.bytesFromClient,
       bytesFromServer: exchange.tunnel.bytesFromServer,
+      ...(exchange.tunnel.proxyName !== undefined ? { proxyName: exchange.tunnel.proxyName } : {}),
+      ...(exchange.tunnel.closeReason !== undefined ? { closeReason: exchange.tunnel.closeReason } : {}),
     };
   }
   if (exchange.source !== undefined) line.source = exchange.source;

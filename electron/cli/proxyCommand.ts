@@ -11,6 +11,7 @@ import type { Engine, EngineOptions } from '../engine/engine.js';
 import type { EngineEvent } from '../../shared/api.js';
 import type { Exchange } from '../../shared/model.js';
 import type { HarDocument } from '../../shared/har.js';
+import type { RulesState } from '../../shared/rules.js';
 import { EXIT_USAGE } from '../../shared/errors.js';
 import { CliError } from './cliError.js';
 import { exchangeLine, listeningLine, proxyUrl, retryLine, type NdjsonLine } from './ndjsonExchange.js';
@@ -60,12 +61,31 @@ export function portInUseMessage(host: string, port: number, owner: ListeningSoc
   return `${where} (the OS did not say by which process). Choose another port with --port (0 picks a free one).`;
 }
 
+/** A start that failed before listening: a rules file that cannot be used is a one-line error. */
+function engineError(error: unknown): unknown {
+  if (error instanceof Error && (error as { code?: unknown }).code === 'rules_invalid') {
+    return new CliError(`${error.message}. Fix the file and start again.`, EXIT_USAGE, { cause: error });
+  }
+  return error;
+}
+
+/** `Rules: FILE (3 rules, 2 enabled)`. */
+export function rulesLine(file: string, state: RulesState): string {
+  const count = state.rules.length;
+  const enabled = state.rules.filter((rule) => rule.enabled !== false).length;
+  return `Rules: ${file} (${count} rule${count === 1 ? '' : 's'}, ${enabled} enabled; reloaded when it changes)`;
+}
+
 async function startError(
   error: unknown,
   options: ProxyCommandOptions,
   deps: ProxyCommandDeps,
 ): Promise<CliError> {
   const { host, port } = options;
+  // The toxiproxy API's own port: its message names it and the flag to change.
+  if (error instanceof Error && error.message.startsWith('Cannot serve the toxiproxy API')) {
+    return new CliError(error.message, 1, { cause: error });
+  }
   if (isAddressInUse(error)) {
     const owner = await deps.findPortOwner(port, host).catch(() => undefined);
     return new CliError(portInUseMessage(host, port, owner), 1, { cause: error });
@@ -155,13 +175,20 @@ export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandD
   const shutdown = new Promise<string>((resolve) => (signalled = resolve));
   const unsubscribeSignal = deps.onShutdownSignal((signal) => signalled(signal));
 
-  const engine = await deps.createEngine({
-    dataDir: options.dataDir,
-    host: options.host,
-    port: options.port,
-    settings: options.settings,
-    systemProxy: { ownerName: 'netlens proxy' },
-  });
+  const engine = await deps
+    .createEngine({
+      dataDir: options.dataDir,
+      host: options.host,
+      port: options.port,
+      settings: options.settings,
+      systemProxy: { ownerName: 'netlens proxy' },
+      ...(options.rules !== undefined ? { rules: { file: options.rules } } : {}),
+      ...(options.toxiproxyApi ? { toxiproxyApi: options.toxiproxyApi } : {}),
+    })
+    .catch((error: unknown) => {
+      unsubscribeSignal();
+      throw engineError(error);
+    });
 
   const present = (exchange: Exchange): Exchange =>
     options.redact ? deps.redactExchange(exchange) : exchange;
@@ -225,11 +252,20 @@ export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandD
 
   const address = engine.address() ?? { host: options.host, port: options.port };
   const url = proxyUrl(address.host, address.port);
+  const toxiproxyAddress = engine.tcpProxies.apiAddress();
+  const toxiproxyUrl = toxiproxyAddress ? proxyUrl(toxiproxyAddress.host, toxiproxyAddress.port) : undefined;
   if (options.json) {
-    emit(listeningLine(url, engine.caCertPath, undefined, engine.proxySecret));
+    emit(
+      listeningLine(url, engine.caCertPath, undefined, engine.proxySecret, {
+        ...(toxiproxyUrl !== undefined ? { toxiproxyApi: toxiproxyUrl } : {}),
+        ...(options.rules !== undefined ? { rules: options.rules } : {}),
+      }),
+    );
   } else {
     deps.out(`NetLens proxy listening on ${url}`);
     deps.out(`CA certificate: ${engine.caCertPath}`);
+    if (toxiproxyUrl !== undefined) deps.out(`Toxiproxy API on ${toxiproxyUrl}`);
+    if (options.rules !== undefined) deps.out(rulesLine(options.rules, engine.rules.state()));
     if (engine.proxySecret !== undefined) {
       // Beyond loopback the proxy must not be open to the LAN: clients send this as proxy password.
       deps.out(

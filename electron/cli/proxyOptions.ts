@@ -30,6 +30,10 @@ export interface ProxyCommandOptions {
   settings: Partial<Settings>;
   /** Point the OS proxy setting at this NetLens while it runs (restored on exit). */
   systemProxy?: 'manual' | 'pac';
+  /** Absolute path of the rules file (`--rules`), read and watched (docs/rules.md). */
+  rules?: string;
+  /** Serve the toxiproxy-compatible API here (`--toxiproxy-api [HOST:]PORT`, docs/toxiproxy.md). */
+  toxiproxyApi?: { host: string; port: number };
 }
 
 export const DEFAULT_PROXY_PORT = 8899;
@@ -43,6 +47,8 @@ export interface SharedProxyFlags {
   json?: boolean;
   /** `--system-proxy [mode]`: true without a mode. */
   systemProxy?: boolean | string;
+  rules?: string;
+  toxiproxyApi?: { host: string; port: number };
   /** The setting flags, by commander's camel-cased name (`--body-timeout-ms` → bodyTimeoutMs). */
   [settingFlag: string]: unknown;
 }
@@ -120,6 +126,21 @@ export function parseSystemProxyMode(value: string): 'manual' | 'pac' {
   return value;
 }
 
+/** toxiproxy's own default port, as its clients assume. */
+export const DEFAULT_TOXIPROXY_API_PORT = 8474;
+
+/** `--toxiproxy-api [HOST:]PORT`: loopback unless a host is given (the API controls faults). */
+export function parseToxiproxyApi(value: string): { host: string; port: number } {
+  const text = value.trim();
+  const colon = text.lastIndexOf(':');
+  const hostText = colon === -1 ? '' : text.slice(0, colon);
+  const portText = colon === -1 ? text : text.slice(colon + 1);
+  if (!/^\d+$/.test(portText)) {
+    throw new InvalidArgumentError(`expected [HOST:]PORT (toxiproxy's own is 8474), got "${value}".`);
+  }
+  return { host: normaliseHost(hostText), port: parsePort(portText) };
+}
+
 /** Adds every capture-proxy option except the proxy's port (each command names that its own way). */
 export function addSharedProxyOptions(command: Command, help: SharedProxyOptionsHelp): Command {
   return addSettingOptions(
@@ -132,6 +153,15 @@ export function addSharedProxyOptions(command: Command, help: SharedProxyOptions
         '--system-proxy [mode]',
         'point the OS proxy setting here while running, restored on exit (mode: manual or pac)',
         parseSystemProxyMode,
+      )
+      .option(
+        '--rules <file>',
+        'apply the HTTP rules (latency, faults, mocks, rewrites) in this JSON file; reloaded when it changes',
+      )
+      .option(
+        '--toxiproxy-api <[host:]port>',
+        "serve toxiproxy's HTTP API here (TCP proxies with toxics); toxiproxy's own port is 8474",
+        parseToxiproxyApi,
       ),
   );
 }
@@ -172,5 +202,7 @@ export function proxyOptionsFromFlags(
     json: flags.json === true,
     settings: settingsFromFlags(flags),
     ...(flags.systemProxy ? { systemProxy: flags.systemProxy === 'pac' ? 'pac' : 'manual' } : {}),
+    ...(flags.rules ? { rules: path.resolve(flags.rules) } : {}),
+    ...(flags.toxiproxyApi ? { toxiproxyApi: flags.toxiproxyApi } : {}),
   };
 }

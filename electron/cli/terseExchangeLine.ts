@@ -35,7 +35,7 @@ export function terseExchangeLine(exchange: Exchange): string {
     for (const note of cut) if (note) parts.push(note);
   }
   if (exchange.source !== undefined && exchange.source !== MANUAL_SOURCE) parts.push(`<${exchange.source}>`);
-  if (exchange.rule) parts.push(`[rule ${exchange.rule.ruleName}: ${exchange.rule.action}]`);
+  if (exchange.rule) parts.push(`[rule ${exchange.rule.ruleName}: ${exchange.rule.actions.join('; ')}]`);
   if (exchange.retry && exchange.retry.attempt > 1) parts.push(`[retry #${exchange.retry.attempt}]`);
   if (error) parts.push(`${error.class}: ${error.message}`);
   // A control character in a URL or message must not move the cursor or forge another line.

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import type { Engine, EngineOptions } from '../engine/engine.js';
 import { CliError } from './cliError.js';
 import { runProxy, type ProxyCommandDeps, type ProxyCommandOptions } from './proxyCommand.js';
-import { listeningLine } from './ndjsonExchange.js';
+import { listeningLine, type NdjsonListening } from './ndjsonExchange.js';
 import { addProxyOptions, parsePort, proxyOptionsFromFlags, type SharedProxyFlags } from './proxyOptions.js';
 import { errorCode } from './errorCode.js';
 import { flush, lineWriter } from './lineWriter.js';
@@ -63,6 +63,8 @@ export async function runWeb(options: WebCommandOptions, deps: WebCommandDeps): 
       ...engineOptions,
       mode: 'web',
       runMonitors: true,
+      // Without --rules, the app's own rules (DATA/rules.json), as the Rules view edits them.
+      rules: engineOptions.rules ?? 'app',
       systemProxy: { ...engineOptions.systemProxy, ownerName: 'netlens web' },
     });
     try {
@@ -77,8 +79,10 @@ export async function runWeb(options: WebCommandOptions, deps: WebCommandDeps): 
   // The proxy's lines are the contract of `netlens proxy`; web mode adds the UI to them.
   const out = (line: string): void => {
     if (options.json && web && line.startsWith('{"type":"listening"')) {
-      const parsed = JSON.parse(line) as { proxy: string; caCert: string; proxyPassword?: string };
-      deps.out(JSON.stringify(listeningLine(parsed.proxy, parsed.caCert, web.uiUrl, parsed.proxyPassword)));
+      const parsed = JSON.parse(line) as NdjsonListening;
+      deps.out(
+        JSON.stringify(listeningLine(parsed.proxy, parsed.caCert, web.uiUrl, parsed.proxyPassword, parsed)),
+      );
       return;
     }
     deps.out(line);

@@ -35,6 +35,10 @@ import { systemProxyControlRoutes } from './system/systemProxy/systemProxyContro
 import { LeafCertCache } from './tls/leafCertCache.js';
 import { loadOrCreateCA } from './tls/certificateAuthority.js';
 import { urlOf } from '../../shared/address.js';
+import type { RulesState } from '../../shared/rules.js';
+import type { TcpProxyInfo } from '../../shared/toxiproxy.js';
+import { RULES_FILE, RulesController } from './rules/rulesController.js';
+import { ToxiproxyServer } from './rules/toxiproxyServer.js';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -63,6 +67,29 @@ export interface EngineOptions {
    * proxy`), and where the OS commands run (tests pass a private D-Bus session's environment).
    */
   systemProxy?: { ownerName?: string; environment?: SystemProxyEnvironment };
+  /**
+   * Where the rules live (docs/rules.md): `file` is read, watched and written by the Rules view;
+   * `app` uses `DATA/rules.json`; absent: no file (rules in memory only, none at start).
+   */
+  rules?: { file: string } | 'app';
+  /** Serve the toxiproxy-compatible API on this address (docs/toxiproxy.md). */
+  toxiproxyApi?: { host: string; port: number };
+  /** Random source of the rules' probabilities and jitter (tests make it predictable). */
+  random?: () => number;
+}
+
+/** The rules in force (the Rules view, `--rules FILE`). */
+export interface EngineRules {
+  state(): RulesState;
+  /** Replaces every rule; rejects with a RulesFileError (code `rules_invalid`) naming the JSON path. */
+  save(rules: unknown): Promise<RulesState>;
+}
+
+/** The TCP proxies of the toxiproxy-compatible API. */
+export interface EngineTcpProxies {
+  list(): TcpProxyInfo[];
+  /** Where the API listens, once started. */
+  apiAddress(): { host: string; port: number } | undefined;
 }
 
 /** Clients NetLens launched or configured, each with a label (shared/source.ts). */
@@ -102,6 +129,8 @@ export interface Engine {
   readonly sources: EngineSources;
   /** The OS proxy setting pointed at NetLens (traffic labelled `system`); restored by close(). */
   readonly systemProxy: EngineSystemProxy;
+  readonly rules: EngineRules;
+  readonly tcpProxies: EngineTcpProxies;
   /** The secret clients must send as proxy password, when proxy authentication is on. */
   readonly proxySecret: string | undefined;
   /** Adds a route to the control endpoint other NetLens processes call (proxy/controlEndpoint.ts). */
@@ -130,6 +159,21 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     }
   };
 
+  const rulesFile =
+    options.rules === 'app'
+      ? path.join(dataDir, RULES_FILE)
+      : options.rules
+        ? path.resolve(options.rules.file)
+        : undefined;
+  const rules = new RulesController({
+    ...(rulesFile !== undefined ? { file: rulesFile, watch: true } : {}),
+    required: options.rules !== undefined && options.rules !== 'app',
+    ...(options.random ? { random: options.random } : {}),
+    onNotice: (level, message) => emit({ type: 'notice', level, message }),
+    onChange: (state) => emit({ type: 'rules:changed', state }),
+  });
+  // A rules file that cannot be used stops the start: better than a run without the faults asked for.
+  await rules.start();
   const loaded = await loadSettings(dataDir);
   const startupWarnings = [...loaded.warnings];
   const startupNotices: { level: 'info' | 'warning'; message: string }[] = [];
@@ -176,6 +220,17 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     finished: (exchange, bodies) => finisher.finished(exchange, bodies),
   };
 
+  const toxiproxy = options.toxiproxyApi
+    ? new ToxiproxyServer({
+        host: options.toxiproxyApi.host,
+        port: options.toxiproxyApi.port,
+        sink,
+        settings: () => effective,
+        ...(options.random ? { random: options.random } : {}),
+        onChange: (proxies) => emit({ type: 'tcpProxies:changed', proxies }),
+      })
+    : undefined;
+
   const pinnedHosts = new PinnedHosts();
   const proxySecret =
     options.proxyAuth === 'on' || (options.proxyAuth !== 'off' && !isLoopbackHost(host))
@@ -195,6 +250,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       ...(options.extraUpstreamCaCerts ? { extraUpstreamCaCerts: options.extraUpstreamCaCerts } : {}),
       ...(proxySecret ? { auth: { secret: proxySecret } } : {}),
       control: { token: controlToken, routes: controlRoutes },
+      rules: () => rules.current(),
     });
   let proxy = makeProxy(port);
   let started = false;
@@ -260,6 +316,14 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     async start() {
       if (started) return;
       await proxy.listen();
+      if (toxiproxy) {
+        try {
+          await toxiproxy.listen();
+        } catch (error) {
+          await proxy.close();
+          throw error;
+        }
+      }
       started = true;
       await announce();
       if (options.runMonitors) monitors.start();
@@ -377,6 +441,14 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       dryRun: (request) => systemProxy.dryRun(request),
     },
     proxySecret,
+    rules: {
+      state: () => rules.state(),
+      save: (list) => rules.save(list),
+    },
+    tcpProxies: {
+      list: () => toxiproxy?.list() ?? [],
+      apiAddress: () => toxiproxy?.address(),
+    },
     addControlRoute(key, handler) {
       if (!/^(GET|POST|PUT|DELETE) \/_netlens\/[a-z0-9/_*-]+$/.test(key)) {
         throw new ControlError(`Not a control route: ${key}`, 500);
@@ -401,6 +473,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         emit({ type: 'notice', level: released.state.active ? 'error' : 'info', message: released.message });
       }
       await sourceListeners.closeAll();
+      rules.stop();
+      await toxiproxy?.close();
       await proxy.close();
       if (options.announce !== false) await removeRunningFile(dataDir).catch(() => undefined);
       await monitors.stop();

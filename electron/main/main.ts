@@ -171,7 +171,7 @@ async function start(): Promise<void> {
   const dataDir = explicit ? resolveDataDir(args.dataDir) : app.getPath('userData');
 
   try {
-    engine = await createEngine({ dataDir, mode: 'electron', runMonitors: true });
+    engine = await createEngine({ dataDir, mode: 'electron', runMonitors: true, rules: 'app' });
   } catch (error) {
     dialog.showErrorBox('NetLens could not start', `${errorText(error)}\n\nData directory: ${dataDir}`);
     app.exit(1);

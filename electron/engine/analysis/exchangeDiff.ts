@@ -13,7 +13,7 @@ import type {
   ValueChange,
 } from '../../../shared/diff.js';
 import { DIFF_AREA_RANK } from '../../../shared/diff.js';
-import type { Exchange } from '../../../shared/model.js';
+import type { Exchange, RuleActionInfo } from '../../../shared/model.js';
 import { TIMING_LABELS, TIMING_PHASES, totalTimeMs } from '../../../shared/timing.js';
 import { diffBodies } from './bodyDiff.js';
 import { diffHeaders } from './headerDiff.js';
@@ -119,6 +119,11 @@ function headerFindings(
   }
 }
 
+/** `NetLens rule "Flaky" (reset before the response)`. */
+function ruleWords(rule: RuleActionInfo): string {
+  return `NetLens rule "${rule.ruleName}" (${rule.actions.join('; ')})`;
+}
+
 /**
  * Diffs two exchanges. `bodies` holds the bytes of each side's request and response bodies,
  * decoded from any Content-Encoding; a missing buffer means "not captured".
@@ -149,6 +154,18 @@ export function diffExchanges(
           ? `Right failed with ${right.error.class} (${right.error.phase} phase): ${right.error.message}`
           : `Left failed with ${left.error!.class} (${left.error!.phase} phase): ${left.error!.message}`;
     add({ area: 'error', material: true, text });
+  }
+
+  const leftRule = left.rule ? ruleWords(left.rule) : undefined;
+  const rightRule = right.rule ? ruleWords(right.rule) : undefined;
+  if (leftRule !== rightRule) {
+    const text =
+      leftRule && rightRule
+        ? `NetLens rules acted on both: left ${leftRule}; right ${rightRule}`
+        : leftRule
+          ? `Left was changed on purpose by ${leftRule}; right by no rule`
+          : `Right was changed on purpose by ${rightRule!}; left by no rule`;
+    add({ area: 'rule', material: true, text });
   }
 
   const method = valueRow('method', left.request.method, right.request.method);

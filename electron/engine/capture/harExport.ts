@@ -503,7 +503,14 @@ function netlensField(
   if (exchange.source !== undefined) field.source = exchange.source;
   if (exchange.retry) field.retry = { chainId: exchange.retry.chainId, attempt: exchange.retry.attempt };
   if (exchange.rule)
-    field.rule = { id: exchange.rule.ruleId, name: exchange.rule.ruleName, actions: [exchange.rule.action] };
+    field.rule = {
+      id: exchange.rule.ruleId,
+      name: exchange.rule.ruleName,
+      actions: [...exchange.rule.actions],
+      ...(exchange.rule.alsoRules
+        ? { also: exchange.rule.alsoRules.map((r) => ({ id: r.ruleId, name: r.ruleName })) }
+        : {}),
+    };
   const requestTruncated = exchange.request.body.truncated || request?.truncated === true;
   const responseTruncated = exchange.response?.body.truncated === true || response?.truncated === true;
   if (requestTruncated || responseTruncated) {

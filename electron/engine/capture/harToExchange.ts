@@ -416,7 +416,10 @@ function applyNetlens(exchange: Exchange, netlens: HarNetlens): void {
     exchange.rule = {
       ruleId: netlens.rule.id,
       ruleName: netlens.rule.name,
-      action: netlens.rule.actions.join('; '),
+      actions: [...netlens.rule.actions],
+      ...(netlens.rule.also
+        ? { alsoRules: netlens.rule.also.map((r) => ({ ruleId: r.id, ruleName: r.name })) }
+        : {}),
     };
   if (netlens.source !== undefined) exchange.source = netlens.source;
   if (netlens.traceId !== undefined) exchange.traceId = netlens.traceId;

@@ -462,6 +462,11 @@ function netlens(object: JsonObject, path: string): HarNetlens {
             fail(at(path, 'tunnel.reason'), `one of ${HAR_TUNNEL_REASONS.join(', ')}`, tunnel.reason),
           bytesFromClient: optionalInteger(tunnel, 'bytesFromClient', at(path, 'tunnel')) ?? 0,
           bytesFromServer: optionalInteger(tunnel, 'bytesFromServer', at(path, 'tunnel')) ?? 0,
+          ...defined({
+            proxyName: optionalString(tunnel, 'proxyName', at(path, 'tunnel')),
+            listen: optionalString(tunnel, 'listen', at(path, 'tunnel')),
+            closeReason: optionalString(tunnel, 'closeReason', at(path, 'tunnel')),
+          }),
         }
       : undefined,
     websocket: websocket
@@ -482,10 +487,15 @@ function ruleOf(object: JsonObject, path: string) {
   const actions =
     optionalArray(object, 'actions', path, strings) ?? (legacy !== undefined ? [legacy] : undefined);
   if (actions === undefined) fail(at(path, 'actions'), 'an array of strings', object.actions);
+  const also = optionalArray(object, 'also', path, (value, itemPath) => {
+    const item = requiredObject(value, itemPath);
+    return { id: requiredText(item, 'id', itemPath), name: requiredText(item, 'name', itemPath) };
+  });
   return {
     id: requiredText(object, 'id', path),
     name: requiredText(object, 'name', path),
     actions,
+    ...(also ? { also } : {}),
   };
 }
 

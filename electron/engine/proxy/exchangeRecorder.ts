@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { NetlensError } from '../../../shared/errors.js';
-import type { BodyInfo, Exchange, ExchangeKind, Header, TlsInfo } from '../../../shared/model.js';
+import type {
+  BodyInfo,
+  Exchange,
+  ExchangeKind,
+  Header,
+  RuleActionInfo,
+  TlsInfo,
+} from '../../../shared/model.js';
 import { MANUAL_SOURCE } from '../../../shared/source.js';
 import type { BodyCapture } from '../capture/bodyCapture.js';
 import type { ExchangeSink } from './exchangeSink.js';
@@ -216,6 +223,13 @@ export class ExchangeRecorder {
 
   progressed(): void {
     if (this.exchange && !this.settled) this.report();
+  }
+
+  /** A rule acts on this exchange (`_netlens.rule`): the record says so from the start. */
+  ruleActed(info: RuleActionInfo): void {
+    if (!this.exchange || this.settled) return;
+    this.exchange.rule = info;
+    this.report();
   }
 
   private report(): void {

@@ -4,6 +4,7 @@ import type { ExchangeSink } from './exchangeSink.js';
 import type { InternedStrings } from './internedStrings.js';
 import type { IpLiterals } from './ipLiterals.js';
 import type { UpstreamAgents } from './upstreamAgent.js';
+import type { RuleSet } from '../rules/ruleSet.js';
 
 /** What every forwarder of one proxy shares (owned by its ProxyServer: nothing is module-wide). */
 export interface ForwarderDeps {
@@ -18,4 +19,6 @@ export interface ForwarderDeps {
    * ProxyServerOptions), built once: parsing ~150 roots per connection would cost milliseconds.
    */
   upstreamSecureContext?: tls.SecureContext;
+  /** The rules in force (electron/engine/rules/), asked once per request; none: nothing is matched. */
+  rules?: () => RuleSet | undefined;
 }

@@ -1,6 +1,9 @@
+import { createReadStream, type ReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { ClientContext } from './clientContext.js';
 import { ExchangeLifecycle } from './exchangeLifecycle.js';
 import { ExchangeRecorder } from './exchangeRecorder.js';
@@ -12,7 +15,10 @@ import { flushedOnHandOver } from './socketFlush.js';
 import { resetSocket } from './socketReset.js';
 import { connectionOf, type UpstreamConnection } from './upstreamAgent.js';
 import { hasRequestBody, recorderInit, upstreamHeaders, upstreamRequestOptions } from './upstreamRequest.js';
-import type { UpstreamTarget } from './upstreamTarget.js';
+import { upstreamTarget, type UpstreamTarget } from './upstreamTarget.js';
+import type { ExchangeRulePlan, LocalAnswer } from '../rules/exchangeRulePlan.js';
+import { applyHeaderEdit } from '../rules/headerEdits.js';
+import { delayedLookup } from '../rules/delayedLookup.js';
 
 // Events without a payload are shared: nothing to allocate for them per exchange.
 const START: LifecycleEvent = { type: 'start' };
@@ -54,21 +60,44 @@ class Http1Exchange implements CommandExecutor {
   private connection: UpstreamConnection | undefined;
   private readonly rawHeaders: string[];
   private readonly withBody: boolean;
+  /** Where the request goes: the client's target, or a rule's map remote. */
+  private readonly target: UpstreamTarget;
+  private readonly plan: ExchangeRulePlan | undefined;
+  /** A rule's file being served as the response. */
+  private localFile: ReadStream | undefined;
 
   constructor(
     private readonly req: http.IncomingMessage,
     private readonly res: http.ServerResponse,
-    private readonly target: UpstreamTarget,
+    clientTarget: UpstreamTarget,
     private readonly ctx: ClientContext,
     private readonly deps: ForwarderDeps,
   ) {
     const settings = deps.settings();
     const withBody = hasRequestBody(req);
     this.withBody = withBody;
-    this.rawHeaders = upstreamHeaders(req, target, ctx.tunnel !== undefined);
+    // Rules are matched once, on the request head as the client sent it (docs/rules.md).
+    const rules = deps.rules?.();
+    const plan =
+      rules && !rules.empty
+        ? rules.match({
+            method: req.method ?? 'GET',
+            host: clientTarget.host,
+            port: clientTarget.port,
+            path: clientTarget.path,
+            rawHeaders: req.rawHeaders,
+            source: ctx.source,
+          })
+        : undefined;
+    this.plan = plan;
+    const target = plan?.mapRemote ? mappedTarget(clientTarget, plan.mapRemote) : clientTarget;
+    this.target = target;
+    let rawHeaders = upstreamHeaders(req, target, ctx.tunnel !== undefined && target === clientTarget);
+    if (plan?.requestHeaders) rawHeaders = applyHeaderEdit(rawHeaders, plan.requestHeaders);
+    this.rawHeaders = rawHeaders;
     const recorder = new ExchangeRecorder(
       deps.sink,
-      recorderInit('http', req, this.rawHeaders, target, ctx, withBody, deps),
+      recorderInit('http', req, this.rawHeaders, clientTarget, ctx, withBody, deps),
       deps.strings,
     );
     const lifecycle = new ExchangeLifecycle(
@@ -80,6 +109,7 @@ class Http1Exchange implements CommandExecutor {
         timeouts: settings,
         watchdog: newIdleWatchdog,
         strings: deps.strings,
+        ...(plan ? { rule: plan, clock: () => performance.now() } : {}),
       },
       this,
     );
@@ -137,9 +167,14 @@ class Http1Exchange implements CommandExecutor {
         return;
       case 'pauseResponseBody':
         this.upstreamResponse?.pause();
+        this.localFile?.pause();
         return;
       case 'resumeResponseBody':
         this.upstreamResponse?.resume();
+        this.localFile?.resume();
+        return;
+      case 'serveLocalFile':
+        void this.serveLocalFile(command.answer);
         return;
       case 'endResponse':
         this.endResponse(command.rawTrailers, command.discardUpstream);
@@ -147,6 +182,7 @@ class Http1Exchange implements CommandExecutor {
       case 'abortUpstream':
         this.upstreamResponse?.destroy();
         this.upstream?.destroy();
+        this.localFile?.destroy();
         this.release();
         return;
       case 'mirrorFailure':
@@ -170,6 +206,8 @@ class Http1Exchange implements CommandExecutor {
       deps,
       target.tls ? deps.agents.https : deps.agents.http,
     );
+    // A rule's slow DNS: only a new connection to a host name looks it up.
+    if (this.plan && this.plan.dnsDelayMs > 0) options.lookup = delayedLookup(this.plan.dnsDelayMs);
     const request = target.tls ? https.request(options) : http.request(options);
     this.upstream = request;
     this.upstreamResponse = undefined;
@@ -281,9 +319,39 @@ class Http1Exchange implements CommandExecutor {
     this.release();
   }
 
+  /** A rule's file as the response: its events go to the lifecycle as an upstream's would. */
+  private async serveLocalFile(answer: LocalAnswer & { file: string }): Promise<void> {
+    const lifecycle = this.lifecycle;
+    let size: number;
+    try {
+      const info = await stat(answer.file);
+      if (!info.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+      size = info.size;
+    } catch (error) {
+      lifecycle.handle({ type: 'upstreamError', error: error as Error });
+      return;
+    }
+    if (lifecycle.settled) return;
+    const stream = createReadStream(answer.file);
+    this.localFile = stream;
+    stream.on('error', (error) => lifecycle.handle({ type: 'upstreamError', error }));
+    stream.on('data', (chunk) => lifecycle.handle({ type: 'responseChunk', chunk: chunk as Buffer }));
+    stream.on('end', () => lifecycle.handle({ type: 'responseEnd', rawTrailers: [] }));
+    this.res.on('drain', () => lifecycle.handle(CLIENT_DRAINED));
+    lifecycle.handle({
+      type: 'responseHead',
+      status: answer.status,
+      statusText: answer.statusText,
+      httpVersion: '1.1',
+      rawHeaders: [...answer.rawHeaders, 'Content-Length', String(size)],
+    });
+  }
+
   private mirrorFailure(command: Extract<LifecycleCommand, { type: 'mirrorFailure' }>): void {
     const res = this.res;
-    const { answer, error } = command;
+    const { answer } = command;
+    // A rule's fault shows the client the failure it imitates, as a real one would read.
+    const error = command.shown ?? command.error;
     if (answer.kind !== 'respond') {
       // A head given to Node waits in its buffer for the first body bytes: it goes out now, so
       // the client sees its response break off rather than get an empty reply while the record
@@ -334,4 +402,16 @@ function pairsOf(raw: readonly string[]): [string, string][] {
   const pairs: [string, string][] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!]);
   return pairs;
+}
+
+/** A rule's map remote: the request goes to `url` (a path of `/` keeps the request's own path and query). */
+function mappedTarget(target: UpstreamTarget, url: URL): UpstreamTarget {
+  const keepPath = url.pathname === '/' && url.search === '';
+  const mapped = new URL(url.href);
+  if (keepPath) {
+    const q = target.path.indexOf('?');
+    mapped.pathname = q === -1 ? target.path : target.path.slice(0, q);
+    mapped.search = q === -1 ? '' : target.path.slice(q);
+  }
+  return upstreamTarget(mapped);
 }

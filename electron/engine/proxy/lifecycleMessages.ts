@@ -1,4 +1,5 @@
 import type { FailurePhase, NetlensError } from '../../../shared/errors.js';
+import type { LocalAnswer } from '../rules/exchangeRulePlan.js';
 import type { UpstreamConnection } from './upstreamAgent.js';
 
 /**
@@ -16,6 +17,10 @@ import type { UpstreamConnection } from './upstreamAgent.js';
 export type LifecycleState =
   /** The request head is in; nothing has gone upstream yet. */
   | 'request'
+  /** A rule holds the request before it goes upstream (latency before the request). */
+  | 'delaying'
+  /** A rule's fault holds the exchange and sends nothing (a timeout, or the wait before a failure). */
+  | 'holding'
   /** An upstream connection is being set up (dns, connect, tls: see `setupPhase`). */
   | 'connecting'
   /** The connection is ready; the request head (and body) is being written upstream. */
@@ -41,7 +46,13 @@ export type TimerName =
   /** Silence in the middle of the client's request body. */
   | 'requestBody'
   /** The client stopped reading the response (its socket stays full). */
-  | 'clientStall';
+  | 'clientStall'
+  /** A rule's hold before the request goes upstream, or before its fault acts. */
+  | 'ruleDelay'
+  /** A rule's shaping of the request body (upload bandwidth). */
+  | 'ruleRequest'
+  /** A rule's shaping of the response (latency, bandwidth, slicing, slow close). */
+  | 'ruleResponse';
 
 /** A timer that fires after `timeoutMs` of silence (IdleWatchdog is the real one). */
 export interface Watchdog {
@@ -134,13 +145,25 @@ export type LifecycleCommand =
   | { type: 'endResponse'; rawTrailers: string[]; discardUpstream: boolean }
   /** Accept the client's Upgrade with this head (101) and pipe the bytes both ways. */
   | { type: 'acceptUpgrade'; status: number; statusText: string; rawHeaders: string[] }
+  /**
+   * A rule answers from a file: stream it as the response (reported back as `responseHead`,
+   * `responseChunk`, `responseEnd`, or `upstreamError` when it cannot be read).
+   */
+  | { type: 'serveLocalFile'; answer: LocalAnswer & { file: string } }
   /** Abandon the upstream request and response (destroy their socket). */
   | { type: 'abortUpstream' }
   /**
    * Show a failure to the client as `answer` says. `keepAlive`: the client's request was read
-   * whole, so its connection may carry the next request after a `respond`.
+   * whole, so its connection may carry the next request after a `respond`. `shown`: what the
+   * client is told when it differs from the record (a rule's fault shows the failure it imitates).
    */
-  | { type: 'mirrorFailure'; error: NetlensError; answer: ClientAnswer; keepAlive: boolean }
+  | {
+      type: 'mirrorFailure';
+      error: NetlensError;
+      answer: ClientAnswer;
+      keepAlive: boolean;
+      shown?: NetlensError;
+    }
   /** The client is gone or stalled: close its side without an answer. */
   | { type: 'closeClient' };
 
@@ -152,6 +175,9 @@ export interface CommandExecutor {
 /** The failure phase each state stands for (`connecting` names its set-up step instead). */
 export const STATE_PHASES: Record<Exclude<LifecycleState, 'connecting' | 'done' | 'failed'>, FailurePhase> = {
   request: 'request',
+  // A rule's hold: the client is waiting for its response.
+  delaying: 'wait',
+  holding: 'wait',
   sending: 'send',
   waiting: 'wait',
   receiving: 'receive',

@@ -32,6 +32,7 @@ import { isWebSocketUpgrade, withoutUpgrade } from './unsupportedUpgrade.js';
 import { forwardUpgrade } from './webSocketAdapter.js';
 import { closeAfterAnswer } from './socketClose.js';
 import { hostPort } from '../../../shared/address.js';
+import type { RuleSet } from '../rules/ruleSet.js';
 
 export interface ProxyServerOptions {
   host: string;
@@ -54,6 +55,8 @@ export interface ProxyServerOptions {
   auth?: { secret: string };
   /** The control endpoint other NetLens processes call (see controlEndpoint.ts). */
   control?: ControlEndpoint;
+  /** The rules in force (asked once per request); undefined: no rule acts. */
+  rules?: () => RuleSet | undefined;
 }
 
 /** An Error for a port that cannot be listened on; `code` is the OS code (EADDRINUSE...). */
@@ -116,6 +119,7 @@ export class ProxyServer {
       agents: this.agents,
       strings: new InternedStrings(),
       ipLiterals: new IpLiterals(),
+      ...(options.rules ? { rules: options.rules } : {}),
     };
     if (options.extraUpstreamCaCerts && options.extraUpstreamCaCerts.length > 0) {
       this.deps.upstreamSecureContext = tls.createSecureContext({

@@ -90,6 +90,7 @@ const TUNNEL_REASONS: Record<NonNullable<Exchange['tunnel']>['reason'], string> 
   pass_through_host: 'passed through without interception (pass-through host)',
   client_rejected_certificate: 'passed through: the client rejected the NetLens certificate',
   not_tls: 'passed through: not TLS',
+  tcp_proxy: 'a connection through a TCP proxy (toxiproxy API)',
 };
 
 /** Query parameters in URL order, decoded (WHATWG URL's application/x-www-form-urlencoded parsing). */
@@ -144,7 +145,7 @@ export function HeadersTab({ exchange }: { exchange: Exchange }) {
             <tr>
               <th scope="row">Rule</th>
               <td>
-                {exchange.rule.ruleName}: {exchange.rule.action}
+                {exchange.rule.ruleName}: {exchange.rule.actions.join('; ')}
               </td>
             </tr>
           )}
@@ -154,6 +155,8 @@ export function HeadersTab({ exchange }: { exchange: Exchange }) {
               <td>
                 {TUNNEL_REASONS[exchange.tunnel.reason]}; {formatBytes(exchange.tunnel.bytesFromClient)} sent,{' '}
                 {formatBytes(exchange.tunnel.bytesFromServer)} received
+                {exchange.tunnel.proxyName !== undefined && ` via proxy ${exchange.tunnel.proxyName}`}
+                {exchange.tunnel.closeReason !== undefined && `; ${exchange.tunnel.closeReason}`}
               </td>
             </tr>
           )}

@@ -42,7 +42,9 @@ export const TrafficRow = memo(function TrafficRow({
   const status = exchange.response?.status;
   const errored = exchange.error !== undefined;
   const failed = !errored && status !== undefined && status >= 400;
-  const className = `traffic-row${index % 2 ? ' odd' : ''}${errored ? ' errored' : failed ? ' failed' : ''}${exchange.state === 'pending' ? ' pending' : ''}`;
+  // A failure a NetLens rule caused on purpose looks different from a real one at a glance.
+  const injected = exchange.error?.class === 'injected_fault';
+  const className = `traffic-row${index % 2 ? ' odd' : ''}${errored ? ' errored' : failed ? ' failed' : ''}${injected ? ' injected' : ''}${exchange.state === 'pending' ? ' pending' : ''}`;
   const size = exchange.response?.body.sizeBytes;
   return (
     <div
@@ -63,6 +65,14 @@ export const TrafficRow = memo(function TrafficRow({
         {exchange.retry && (
           <span className="badge warn" title={`Retry chain ${exchange.retry.chainId}`}>
             {attempts !== undefined ? `${attempts} attempts` : `attempt ${exchange.retry.attempt}`}
+          </span>
+        )}
+        {exchange.rule && (
+          <span
+            className="badge rule"
+            title={`NetLens rule "${exchange.rule.ruleName}": ${exchange.rule.actions.join('; ')}`}
+          >
+            rule {exchange.rule.ruleName}
           </span>
         )}
       </span>

@@ -165,3 +165,33 @@ describe('urlParts', () => {
     expect(urlParts(makeExchange({ url: 'http://[::1]:8080/x' })).host).toBe('::1');
   });
 });
+
+describe('rule filters', () => {
+  const ruled = makeExchange({
+    rule: { ruleId: 'slow-api', ruleName: 'Slow API', actions: ['latency 1 s'] },
+  });
+  const injected = makeFailedExchange(
+    {
+      class: 'injected_fault',
+      phase: 'wait',
+      message: 'NetLens rule "Flaky" failed it',
+      detail: 'connection_reset',
+    },
+    { rule: { ruleId: 'flaky', ruleName: 'Flaky', actions: ['reset before the response'] } },
+  );
+  const plain = makeExchange();
+  const list = [ruled, injected, plain];
+
+  it('rule:ID or NAME, quoted, with *', () => {
+    expect(matching('rule:slow-api', list)).toEqual([ruled.id]);
+    expect(matching('rule:"slow api"', list)).toEqual([ruled.id]);
+    expect(matching('rule:fla*', list)).toEqual([injected.id]);
+    expect(matching('-rule:flaky', list)).toEqual([ruled.id, plain.id]);
+    expect(parseFilter('rule:').errors.length).toBeGreaterThan(0);
+  });
+
+  it('is:injected and is:rule', () => {
+    expect(matching('is:injected', list)).toEqual([injected.id]);
+    expect(matching('is:rule', list)).toEqual([ruled.id, injected.id]);
+  });
+});

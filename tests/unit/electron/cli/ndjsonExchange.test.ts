@@ -80,11 +80,11 @@ describe('exchangeLine', () => {
       url: 'pinned.example:443',
       response: null,
       tunnel: { reason: 'pass_through_host', bytesFromClient: 10, bytesFromServer: 20 },
-      rule: { ruleId: 'r', ruleName: 'slow', action: 'delay 500 ms' },
+      rule: { ruleId: 'r', ruleName: 'slow', actions: ['delay 500 ms'] },
     });
     const line = exchangeLine(exchange);
     expect(line.tunnel).toEqual({ reason: 'pass_through_host', bytesFromClient: 10, bytesFromServer: 20 });
-    expect(line.rule).toEqual({ id: 'r', name: 'slow', action: 'delay 500 ms' });
+    expect(line.rule).toEqual({ id: 'r', name: 'slow', action: 'delay 500 ms', actions: ['delay 500 ms'] });
   });
 });
 

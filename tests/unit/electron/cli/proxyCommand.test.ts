@@ -59,6 +59,14 @@ class FakeEngine {
   async close(): Promise<void> {
     this.closed = true;
   }
+  /** No toxiproxy API and no rules file unless the options ask (the real engine's answers). */
+  readonly tcpProxies = {
+    list: () => [],
+    apiAddress: () => this.options.toxiproxyApi,
+  };
+  readonly rules = {
+    state: () => ({ rules: [], hits: {} }),
+  };
   /** `systemProxy.set` calls, in order, with whether the engine was closed by then. */
   systemProxyCalls: { request: unknown; closed: boolean }[] = [];
   systemProxyError?: Error;
@@ -126,6 +134,7 @@ function setup(overrides: Partial<ProxyCommandOptions> = {}, startError?: Error,
   const run = runProxy(options, deps);
   return {
     run,
+    deps,
     out,
     err,
     ready,
@@ -305,6 +314,53 @@ describe('runProxy', () => {
     expect(JSON.parse(t.out[0]!).proxy).toBe('http://[::1]:9999');
     t.signal();
     await t.run;
+  });
+
+  it('passes --rules and --toxiproxy-api to the engine and names them in the listening line', async () => {
+    const t = setup({ rules: '/work/rules.json', toxiproxyApi: { host: '127.0.0.1', port: 8474 } });
+    await t.ready;
+    expect(t.engine().options).toMatchObject({
+      rules: { file: '/work/rules.json' },
+      toxiproxyApi: { host: '127.0.0.1', port: 8474 },
+    });
+    expect(JSON.parse(t.out[0]!)).toMatchObject({
+      rules: '/work/rules.json',
+      toxiproxyApi: 'http://127.0.0.1:8474',
+    });
+    t.signal();
+    await t.run;
+  });
+
+  it('a rules file the engine refuses is a one-line usage error (exit 2)', async () => {
+    // The deps of a run that ended, reused with an engine that refuses the file.
+    const t = setup({ rules: '/work/rules.json' });
+    await t.ready;
+    t.signal();
+    await t.run;
+    const refused = Object.assign(
+      new Error('Rules file /work/rules.json: rules[0].probability: 2 is out of range'),
+      {
+        code: 'rules_invalid',
+      },
+    );
+    const failing: ProxyCommandDeps['createEngine'] = () => Promise.reject(refused);
+    const error = await runProxy(
+      {
+        dataDir: '/d',
+        host: '127.0.0.1',
+        port: 0,
+        redact: false,
+        json: false,
+        settings: {},
+        rules: '/work/rules.json',
+      },
+      { ...t.deps, createEngine: failing },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).exitCode).toBe(2);
+    expect((error as CliError).message).toBe(
+      'Rules file /work/rules.json: rules[0].probability: 2 is out of range. Fix the file and start again.',
+    );
   });
 
   it('turns a port in use into one line naming the port and its holder, exit 1', async () => {

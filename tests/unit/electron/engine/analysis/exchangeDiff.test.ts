@@ -201,3 +201,24 @@ describe('diffExchanges', () => {
     expect(diff.summary.some((s) => s.startsWith('Request header X-Request-ID: r1 → r2'))).toBe(true);
   });
 });
+
+describe('a NetLens rule on one side', () => {
+  it('is the first finding, naming the rule and what it did', () => {
+    const injected = makeFailedExchange(
+      {
+        class: 'injected_fault',
+        phase: 'wait',
+        message: 'NetLens rule "Flaky" failed it',
+        detail: 'connection_reset',
+      },
+      { rule: { ruleId: 'flaky', ruleName: 'Flaky', actions: ['reset before the response'] } },
+    );
+    const ok = makeExchange();
+    const diff = diffExchanges(injected, ok);
+    expect(diff.findings[0]).toMatchObject({ area: 'rule', material: true });
+    expect(diff.summary[0]).toBe(
+      'Left was changed on purpose by NetLens rule "Flaky" (reset before the response); right by no rule',
+    );
+    expect(diffExchanges(ok, ok).findings.some((f) => f.area === 'rule')).toBe(false);
+  });
+});

@@ -347,7 +347,7 @@ describe('toHar', () => {
     const entry = await exportOne(
       makeExchange({
         retry: { chainId: 'chain-1', attempt: 1 },
-        rule: { ruleId: 'r1', ruleName: 'flaky', action: 'reset after headers' },
+        rule: { ruleId: 'r1', ruleName: 'flaky', actions: ['reset after headers'] },
         traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
       }),
     );

@@ -106,7 +106,7 @@ describe('parseHar: NetLens round trip', () => {
       timings: { send: 1, wait: 9, receive: 1 },
       durationMs: 11,
       connection: { id: 'conn-a', reused: true, serverIp: '203.0.113.9', serverPort: 443 },
-      rule: { ruleId: 'r1', ruleName: 'slow', action: 'delay 500 ms' },
+      rule: { ruleId: 'r1', ruleName: 'slow', actions: ['delay 500 ms'] },
     });
     const failed = makeFailedExchange({ detail: 'ETIMEDOUT', code: 'ETIMEDOUT' }, { durationMs: 3001 });
     const truncated = makeExchange({
@@ -211,7 +211,7 @@ describe('parseHar: NetLens round trip', () => {
 describe('parseHar: what NetLens may write', () => {
   it('reads back empty names: a rule without a name, a certificate without a subject', async () => {
     const exchange = makeExchange({
-      rule: { ruleId: '', ruleName: '', action: 'delay 5 ms' },
+      rule: { ruleId: '', ruleName: '', actions: ['delay 5 ms'] },
       connection: {
         id: 'c',
         reused: false,
@@ -496,7 +496,7 @@ describe('parseHar: malformed files', () => {
       ],
       [
         { _netlens: { id: 'x', connectionReused: false, tunnel: { reason: 'because' } } },
-        '_netlens.tunnel.reason: expected one of pass_through_host, client_rejected_certificate, not_tls, got "because"',
+        '_netlens.tunnel.reason: expected one of pass_through_host, client_rejected_certificate, not_tls, tcp_proxy, got "because"',
       ],
       [
         {
@@ -544,7 +544,7 @@ describe('parseHar: malformed files', () => {
       _error: { class: 'connection_reset', phase: 'wait', elapsedMs: 3, message: 'reset' },
     });
     const [exchange] = parseHar(har([old])).exchanges;
-    expect(exchange!.rule).toEqual({ ruleId: 'r', ruleName: 'slow', action: 'delay 5 ms' });
+    expect(exchange!.rule).toEqual({ ruleId: 'r', ruleName: 'slow', actions: ['delay 5 ms'] });
     expect(exchange!.error).toMatchObject({ class: 'connection_reset', code: 'ECONNRESET' });
   });
 
