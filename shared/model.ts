@@ -75,18 +75,24 @@ export interface RequestInfo {
   headers: Header[];
   /**
    * The head as the client sent it, present only when it differs from `headers` (a proxy drops
-   * Connection, Proxy-Connection, Proxy-Authorization, Upgrade... and sets Host).
+   * Connection, Proxy-Connection, Proxy-Authorization, Upgrade... and sets Host; an HTTP/2
+   * client's pseudo-headers are kept here when the request went upstream as HTTP/1.1).
    */
   clientHeaders?: Header[];
   body: BodyInfo;
+  /** Trailer fields after the body (HTTP/2 trailers, or chunked HTTP/1.1 ones), when there were any. */
+  trailers?: Header[];
 }
 
 export interface ResponseInfo {
   status: number;
   statusText: string;
   httpVersion: string;
+  /** As the server sent it; an HTTP/2 response's `:status` pseudo-header included. */
   headers: Header[];
   body: BodyInfo;
+  /** Trailer fields after the body (gRPC's `grpc-status` among them), when there were any. */
+  trailers?: Header[];
 }
 
 export type ExchangeKind = 'http' | 'tunnel' | 'websocket';
@@ -105,6 +111,133 @@ export interface WebSocketInfo {
   bytesFromClient: number;
   bytesFromServer: number;
   closedAtMs?: number;
+  /**
+   * Frames recorded in the message log (`exchanges:messages`), control frames included; fewer
+   * than were sent once the log's limit is reached (the oldest are dropped, see `droppedFrames`).
+   */
+  recordedFrames?: number;
+  /** Frames dropped from the start of the log to keep it within its limit. */
+  droppedFrames?: number;
+  /** The close frame's status code and reason (RFC 6455 §7.4), from whichever side sent it first. */
+  closeCode?: number;
+  closeReason?: string;
+  closedBy?: 'client' | 'server';
+}
+
+/**
+ * One WebSocket frame as NetLens recorded it (RFC 6455 §5.2): data frames and control frames.
+ * A message split into fragments is recorded once, when its last fragment arrives.
+ */
+export interface WebSocketMessage {
+  /** Its place in the exchange's log, from 0: stable, so a live list asks for what is new. */
+  index: number;
+  /** `send`: client → server; `receive`: server → client (Chrome's HAR words). */
+  type: 'send' | 'receive';
+  /** Epoch ms when its last byte passed NetLens. */
+  timeMs: number;
+  /** 1 text, 2 binary, 8 close, 9 ping, 10 pong. */
+  opcode: number;
+  /** Payload bytes (after permessage-deflate decompression, when it was compressed and decoded). */
+  sizeBytes: number;
+  /** The first bytes of the payload: text for a text frame, base64 otherwise. */
+  data: string;
+  encoding?: 'base64';
+  /** Only the first bytes were kept (`data` is shorter than `sizeBytes`). */
+  truncated?: boolean;
+  /** Sent compressed (permessage-deflate, RFC 7692); `sizeBytes` is the decompressed size when decoded. */
+  compressed?: boolean;
+  /** Why the payload could not be shown, when it could not (a compressed message NetLens could not inflate). */
+  note?: string;
+}
+
+/** A page of an exchange's WebSocket message log (`exchanges:messages`). */
+export interface WebSocketMessagePage {
+  messages: WebSocketMessage[];
+  /** Frames recorded in all, dropped ones included: the next index to ask for. */
+  total: number;
+  /** Frames dropped from the start of the log (the log keeps the newest). */
+  dropped: number;
+}
+
+/** An HTTP/2 error code (RFC 9113 §7) with its name, e.g. 0x8 `CANCEL`. */
+export interface Http2ErrorCode {
+  code: number;
+  name: string;
+}
+
+/** RST_STREAM on this exchange's stream (RFC 9113 §6.4). */
+export interface Http2Reset extends Http2ErrorCode {
+  /** Who sent it: the client, the server, or NetLens (to either side). */
+  by: 'client' | 'server' | 'netlens';
+}
+
+/** GOAWAY on one of the exchange's connections (RFC 9113 §6.8). */
+export interface Http2GoAway extends Http2ErrorCode {
+  by: 'client' | 'server' | 'netlens';
+  /** The last stream the sender processed: streams above it were not, and may be retried. */
+  lastStreamId: number;
+  /** Opaque debug data the sender attached, as text when printable. */
+  debug?: string;
+}
+
+/** The SETTINGS an HTTP/2 server announced (RFC 9113 §6.5.2), as the upstream session received them. */
+export interface Http2Settings {
+  headerTableSize?: number;
+  enablePush?: boolean;
+  maxConcurrentStreams?: number;
+  initialWindowSize?: number;
+  maxFrameSize?: number;
+  maxHeaderListSize?: number;
+  enableConnectProtocol?: boolean;
+}
+
+/** What HTTP/2 added to an exchange: its streams on either side, and how they ended. */
+export interface Http2Info {
+  /** The stream on the client's HTTP/2 connection to NetLens (absent when the client spoke HTTP/1.1). */
+  clientStreamId?: number;
+  /** The client's HTTP/2 connection to NetLens (`k3`): every stream of it carries the same id. */
+  clientConnectionId?: string;
+  /** The client spoke HTTP/2 without TLS (h2c with prior knowledge). */
+  clientCleartext?: boolean;
+  /** The stream on the upstream HTTP/2 connection (`connection.id`), when NetLens spoke HTTP/2 upstream. */
+  upstreamStreamId?: number;
+  /**
+   * The priority the client gave the stream: RFC 9113 §5.3.2's weight (1–256) when its HEADERS
+   * carried one, and RFC 9218's `priority` field (urgency 0–7, incremental).
+   */
+  priority?: {
+    weight?: number;
+    exclusive?: boolean;
+    dependsOn?: number;
+    urgency?: number;
+    incremental?: boolean;
+  };
+  /** RST_STREAM that ended the stream on either side. */
+  reset?: Http2Reset;
+  /** GOAWAY that ended (or was about to end) one of its connections. */
+  goAway?: Http2GoAway;
+  /** The upstream server's SETTINGS, as its connection had them when this exchange ended. */
+  serverSettings?: Http2Settings;
+}
+
+/** A gRPC call (content-type `application/grpc*`), from its head and trailers. */
+export interface GrpcInfo {
+  /** `package.Service`, from the path `/package.Service/Method`. */
+  service: string;
+  method: string;
+  /** gRPC-Web (`application/grpc-web`, `-text`: base64) rather than gRPC over HTTP/2. */
+  web?: 'binary' | 'text';
+  /** `grpc-encoding` of the messages (`gzip`, `identity`…), when set. */
+  encoding?: string;
+  /** Length-prefixed messages each way (counted from the captured bodies once the call ended). */
+  requestMessages?: number;
+  responseMessages?: number;
+  /** grpc-status (0 OK … 16 UNAUTHENTICATED), from the trailers (or a trailers-only response). */
+  status?: number;
+  /** Its name, e.g. `UNAVAILABLE`. */
+  statusName?: string;
+  /** grpc-message, percent-decoded. */
+  message?: string;
 }
 
 export interface RuleActionInfo {
@@ -141,6 +274,10 @@ export interface Exchange {
   error?: NetlensError;
   tunnel?: TunnelInfo;
   websocket?: WebSocketInfo;
+  /** HTTP/2 streams and their ends, when either side spoke HTTP/2. */
+  http2?: Http2Info;
+  /** A gRPC or gRPC-Web call. */
+  grpc?: GrpcInfo;
   rule?: RuleActionInfo;
   retry?: RetryInfo;
   /** Free-form tags set by analysis (e.g. trace id). */

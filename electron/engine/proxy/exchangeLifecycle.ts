@@ -44,6 +44,22 @@ function isStaleConnectionError(error: Error): boolean {
   return code === 'ECONNRESET' || code === 'EPIPE' || error.message === 'socket hang up';
 }
 
+/**
+ * A request the server says it never processed: an HTTP/2 stream refused with REFUSED_STREAM, or
+ * above the last stream id of a GOAWAY (RFC 9113 §8.7). The leg marks such errors.
+ */
+function isUnprocessedError(error: Error): boolean {
+  return (error as { unprocessed?: boolean }).unprocessed === true;
+}
+
+/**
+ * The server's TLS handshake refused every protocol offered by ALPN (RFC 7301 §3.2): an
+ * HTTP/2-only server asked for HTTP/1.1. The adapter has learnt it; the next attempt speaks h2.
+ */
+function isAlpnRefusal(error: Error): boolean {
+  return (error as NodeJS.ErrnoException).code === 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL';
+}
+
 /** Parser codes that mean the client went away mid-request rather than sent something malformed. */
 const CLIENT_GONE_CODES = new Set(['HPE_INVALID_EOF_STATE', 'ECONNRESET', 'EPIPE', 'ERR_STREAM_DESTROYED']);
 
@@ -209,6 +225,7 @@ export class ExchangeLifecycle {
         return;
       case 'responseEnd':
         if (this.current !== 'receiving') return;
+        if (event.rawTrailers.length > 0) this.options.recorder.responseTrailers(event.rawTrailers);
         this.finish();
         // A final answer before the request body was sent (e.g. 417 or 401 to Expect:
         // 100-continue): the request can never finish cleanly on that connection.
@@ -233,7 +250,13 @@ export class ExchangeLifecycle {
       case 'clientClosed':
         // An upgraded connection ends when either side closes: see upgradeClosed.
         if (this.current === 'upgraded') return;
-        this.fail(failure('client_aborted', this.context(this.clientPhase())), true);
+        this.fail(
+          failure(
+            'client_aborted',
+            this.context(this.clientPhase(), event.detail !== undefined ? { detail: event.detail } : undefined),
+          ),
+          true,
+        );
         return;
       case 'clientError':
         this.onClientError(event.error);
@@ -391,13 +414,14 @@ export class ExchangeLifecycle {
     }
     // A pooled connection the server closed while idle: the request never reached it, so a
     // bodiless request is safely sent again on a fresh connection (RFC 9110 §9.2.2 idempotence
-    // is not needed here: nothing was received by the server).
+    // is not needed here: nothing was received by the server). The same holds for an HTTP/2
+    // stream the server says it did not process; and a server that refused the protocol offered
+    // in the TLS handshake has received nothing at all, body or not.
+    const unprocessed = isUnprocessedError(error) || (this.reused && isStaleConnectionError(error));
     if (
-      this.reused &&
-      (state === 'sending' || state === 'waiting') &&
-      this.requestBody === 'none' &&
       this.attempt <= STALE_RETRIES &&
-      isStaleConnectionError(error)
+      ((unprocessed && (state === 'sending' || state === 'waiting') && this.requestBody === 'none') ||
+        (state === 'connecting' && isAlpnRefusal(error)))
     ) {
       this.options.recorder.resetConnection();
       this.responseTimer?.stop();
