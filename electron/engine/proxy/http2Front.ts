@@ -66,6 +66,11 @@ export class Http2Front {
 
   /** Serves an HTTP/2 connection on `socket` (its preface may already be unshifted into it). */
   serve(socket: net.Socket, context: Http2ClientContext): void {
+    // Node's Http2Session waits for 'secureConnect' while `secureConnecting` is true; a server
+    // TLSSocket made by hand (connectHandler's interception) emits only 'secure' and never
+    // clears the flag (tls.Server does, in onServerSocketSecure): the session would never start.
+    const secure = socket as net.Socket & { secureConnecting?: boolean };
+    if (secure.secureConnecting === true) secure.secureConnecting = false;
     this.nextContext = context;
     try {
       this.server.emit('connection', socket);
