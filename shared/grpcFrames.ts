@@ -30,7 +30,10 @@ export function splitGrpcFrames(body: Uint8Array): SplitResult {
   while (offset + 5 <= body.length) {
     const flag = body[offset]!;
     const length =
-      ((body[offset + 1]! << 24) >>> 0) + (body[offset + 2]! << 16) + (body[offset + 3]! << 8) + body[offset + 4]!;
+      ((body[offset + 1]! << 24) >>> 0) +
+      (body[offset + 2]! << 16) +
+      (body[offset + 3]! << 8) +
+      body[offset + 4]!;
     const start = offset + 5;
     const end = Math.min(body.length, start + length);
     frames.push({

@@ -16,52 +16,72 @@ export const GRPC_STATUS: readonly GrpcStatusFacts[] = [
   { name: 'OK', check: 'The call succeeded.' },
   {
     name: 'CANCELLED',
-    check: 'The call was cancelled, usually by the client (it gave up, or its context was cancelled): check the client.',
+    check:
+      'The call was cancelled, usually by the client (it gave up, or its context was cancelled): check the client.',
   },
   {
     name: 'UNKNOWN',
-    check: "The server raised an error gRPC could not map to a status (an uncaught exception in the handler): check the server's logs.",
+    check:
+      "The server raised an error gRPC could not map to a status (an uncaught exception in the handler): check the server's logs.",
   },
   {
     name: 'INVALID_ARGUMENT',
-    check: 'The server rejected the request message as invalid, whatever its state: check the fields the client sent.',
+    check:
+      'The server rejected the request message as invalid, whatever its state: check the fields the client sent.',
   },
   {
     name: 'DEADLINE_EXCEEDED',
-    check: "The call's deadline (grpc-timeout) expired before it completed: is the server slow, or the client's deadline too short? Compare the call's duration with its grpc-timeout.",
+    check:
+      "The call's deadline (grpc-timeout) expired before it completed: is the server slow, or the client's deadline too short? Compare the call's duration with its grpc-timeout.",
   },
-  { name: 'NOT_FOUND', check: 'The entity the call asked for does not exist: check the identifiers in the request.' },
+  {
+    name: 'NOT_FOUND',
+    check: 'The entity the call asked for does not exist: check the identifiers in the request.',
+  },
   { name: 'ALREADY_EXISTS', check: 'The entity the call tried to create already exists.' },
   {
     name: 'PERMISSION_DENIED',
-    check: 'The caller is known but not allowed to do this: check its roles and the server-side authorization rules.',
+    check:
+      'The caller is known but not allowed to do this: check its roles and the server-side authorization rules.',
   },
   {
     name: 'RESOURCE_EXHAUSTED',
-    check: 'A quota or limit ran out (rate limit, message size, memory): check the server’s limits and the size of the messages.',
+    check:
+      'A quota or limit ran out (rate limit, message size, memory): check the server’s limits and the size of the messages.',
   },
   {
     name: 'FAILED_PRECONDITION',
-    check: 'The system is not in the state the call needs (a precondition failed): fix the state before retrying.',
+    check:
+      'The system is not in the state the call needs (a precondition failed): fix the state before retrying.',
   },
-  { name: 'ABORTED', check: 'The call was aborted by a concurrency conflict (a transaction abort): retry at a higher level.' },
-  { name: 'OUT_OF_RANGE', check: 'The call asked for something past the valid range (reading past the end): check its arguments.' },
+  {
+    name: 'ABORTED',
+    check: 'The call was aborted by a concurrency conflict (a transaction abort): retry at a higher level.',
+  },
+  {
+    name: 'OUT_OF_RANGE',
+    check: 'The call asked for something past the valid range (reading past the end): check its arguments.',
+  },
   {
     name: 'UNIMPLEMENTED',
-    check: 'The server does not implement this method: check the service and method names, and that client and server use the same .proto.',
+    check:
+      'The server does not implement this method: check the service and method names, and that client and server use the same .proto.',
   },
   {
     name: 'INTERNAL',
-    check: "An invariant broke inside the server or the gRPC library (a malformed message, a serialization failure): check the server's logs.",
+    check:
+      "An invariant broke inside the server or the gRPC library (a malformed message, a serialization failure): check the server's logs.",
   },
   {
     name: 'UNAVAILABLE',
-    check: 'The service is unavailable right now (down, restarting, overloaded, or a proxy could not reach it): it is usually safe to retry with backoff; check that the server is up and reachable.',
+    check:
+      'The service is unavailable right now (down, restarting, overloaded, or a proxy could not reach it): it is usually safe to retry with backoff; check that the server is up and reachable.',
   },
   { name: 'DATA_LOSS', check: 'Unrecoverable data loss or corruption: check the server and its storage.' },
   {
     name: 'UNAUTHENTICATED',
-    check: 'The call carried no valid credentials: check the authorization metadata (tokens, certificates) the client sends.',
+    check:
+      'The call carried no valid credentials: check the authorization metadata (tokens, certificates) the client sends.',
   },
 ];
 
@@ -106,7 +126,8 @@ export function grpcContentKind(contentType: string | undefined): 'grpc' | 'web'
   if (!contentType) return undefined;
   const type = contentType.split(';', 1)[0]!.trim().toLowerCase();
   if (type === 'application/grpc' || type.startsWith('application/grpc+')) return 'grpc';
-  if (type === 'application/grpc-web-text' || type.startsWith('application/grpc-web-text+')) return 'web-text';
+  if (type === 'application/grpc-web-text' || type.startsWith('application/grpc-web-text+'))
+    return 'web-text';
   if (type === 'application/grpc-web' || type.startsWith('application/grpc-web+')) return 'web';
   return undefined;
 }

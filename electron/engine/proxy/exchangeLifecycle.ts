@@ -1,5 +1,6 @@
 import type { ErrorClass, FailurePhase, NetlensError } from '../../../shared/errors.js';
 import type { Settings } from '../../../shared/settings.js';
+import { isAlpnRefusal } from './alpnRefusal.js';
 import { diagnose, failure } from '../analysis/diagnose.js';
 import type { FailureContext } from '../../../shared/failureMessage.js';
 import type { ExchangeRecorder } from './exchangeRecorder.js';
@@ -50,14 +51,6 @@ function isStaleConnectionError(error: Error): boolean {
  */
 function isUnprocessedError(error: Error): boolean {
   return (error as { unprocessed?: boolean }).unprocessed === true;
-}
-
-/**
- * The server's TLS handshake refused every protocol offered by ALPN (RFC 7301 §3.2): an
- * HTTP/2-only server asked for HTTP/1.1. The adapter has learnt it; the next attempt speaks h2.
- */
-function isAlpnRefusal(error: Error): boolean {
-  return (error as NodeJS.ErrnoException).code === 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL';
 }
 
 /** Parser codes that mean the client went away mid-request rather than sent something malformed. */
@@ -253,7 +246,10 @@ export class ExchangeLifecycle {
         this.fail(
           failure(
             'client_aborted',
-            this.context(this.clientPhase(), event.detail !== undefined ? { detail: event.detail } : undefined),
+            this.context(
+              this.clientPhase(),
+              event.detail !== undefined ? { detail: event.detail } : undefined,
+            ),
           ),
           true,
         );

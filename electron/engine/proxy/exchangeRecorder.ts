@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { NetlensError } from '../../../shared/errors.js';
 import type { BodyInfo, Exchange, ExchangeKind, Header, Http2Info, TlsInfo } from '../../../shared/model.js';
 import { MANUAL_SOURCE } from '../../../shared/source.js';
+import { http2ErrorCode } from '../../../shared/http2Codes.js';
 import type { BodyCapture } from '../capture/bodyCapture.js';
 import type { ExchangeSink } from './exchangeSink.js';
 import { GrpcTracker } from './grpcTracker.js';
@@ -10,6 +11,7 @@ import { toHeaderList } from './hopByHop.js';
 import type { InternedStrings } from './internedStrings.js';
 import { computeTimings, type PhaseMarks } from './phaseTimings.js';
 import type { UpstreamConnection } from './upstreamAgent.js';
+import type { UpstreamHttp2Facts } from './upstreamLeg.js';
 
 const PROGRESS_INTERVAL_MS = 250;
 
@@ -179,6 +181,23 @@ export class ExchangeRecorder {
     update((exchange.http2 ??= {}));
   }
 
+  /** What the upstream HTTP/2 stream and its session said (its id, the server's SETTINGS, a reset, a GOAWAY). */
+  upstreamHttp2(update: UpstreamHttp2Facts): void {
+    this.http2((info) => {
+      if (update.streamId !== undefined) info.upstreamStreamId = update.streamId;
+      if (update.serverSettings) info.serverSettings = update.serverSettings;
+      if (update.reset) info.reset = { by: 'server', ...http2ErrorCode(update.reset.code) };
+      if (update.goAway) {
+        info.goAway = {
+          by: 'server',
+          ...http2ErrorCode(update.goAway.code),
+          lastStreamId: update.goAway.lastStreamId,
+          ...(update.goAway.debug !== undefined ? { debug: update.goAway.debug } : {}),
+        };
+      }
+    });
+  }
+
   requestTrailers(raw: readonly string[]): void {
     const request = this.exchange?.request;
     if (!request || this.settled || raw.length === 0) return;
@@ -317,7 +336,8 @@ export class ExchangeRecorder {
 
 function sameHeaders(a: readonly Header[], b: readonly Header[]): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i += 1) if (a[i]!.name !== b[i]!.name || a[i]!.value !== b[i]!.value) return false;
+  for (let i = 0; i < a.length; i += 1)
+    if (a[i]!.name !== b[i]!.name || a[i]!.value !== b[i]!.value) return false;
   return true;
 }
 

@@ -1,6 +1,11 @@
 import type { GrpcInfo, Header } from '../../../shared/model.js';
 import { decodeGrpcWebText, parseGrpcWebTrailers } from '../../../shared/grpcFrames.js';
-import { decodeGrpcMessage, grpcContentKind, grpcMethodOfPath, grpcStatusName } from '../../../shared/grpcStatus.js';
+import {
+  decodeGrpcMessage,
+  grpcContentKind,
+  grpcMethodOfPath,
+  grpcStatusName,
+} from '../../../shared/grpcStatus.js';
 
 /** A gRPC-Web trailers frame larger than this is not read (they are a few dozen bytes). */
 const MAX_TRAILERS_FRAME_BYTES = 16 * 1024;
@@ -27,7 +32,8 @@ class FrameCounter {
       this.pushBytes(chunk);
       return;
     }
-    const chars = this.textCarry + Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1');
+    const chars =
+      this.textCarry + Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1');
     // Whole groups of four now, the rest with the next chunk (a body has no whitespace).
     const cut = chars.length - (chars.length % 4);
     this.textCarry = chars.slice(cut);

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
+import { toHeaderList } from './hopByHop.js';
 import type { ForwarderDeps } from './forwarderDeps.js';
 import type { LifecycleEvent } from './lifecycleMessages.js';
 import { flushedOnHandOver } from './socketFlush.js';
@@ -58,6 +59,8 @@ export class Http1UpstreamLeg implements UpstreamLeg {
     }
     const request = target.tls ? https.request(options) : http.request(options);
     this.request = request;
+    // An HTTP/2 client's head went upstream in its HTTP/1.1 form: that is what the record shows.
+    reporter.sentHead(toHeaderList(head.http1Head, undefined, deps.strings), 'HTTP/1.1');
     const current = (): boolean => this.request === request && !reporter.settled;
     request.on('socket', (socket: net.Socket) => {
       if (!current()) return;

@@ -13,6 +13,7 @@ import { newIdleWatchdog } from './idleWatchdog.js';
 import type { CommandExecutor, LifecycleCommand, LifecycleEvent } from './lifecycleMessages.js';
 import type { LegReporter, UpstreamHttp2Facts, UpstreamLeg, UpstreamRequestHead } from './upstreamLeg.js';
 import type { UpstreamTarget } from './upstreamTarget.js';
+import { resetStream } from './http2StreamReset.js';
 
 const START: LifecycleEvent = { type: 'start' };
 const REQUEST_END: LifecycleEvent = { type: 'requestEnd' };
@@ -152,19 +153,7 @@ class Http2StreamExchange implements CommandExecutor, LegReporter {
   }
 
   upstreamHttp2(update: UpstreamHttp2Facts): void {
-    this.recorder.http2((info) => {
-      if (update.streamId !== undefined) info.upstreamStreamId = update.streamId;
-      if (update.serverSettings) info.serverSettings = update.serverSettings;
-      if (update.reset) info.reset = { by: 'server', ...codeOf(update.reset.code) };
-      if (update.goAway) {
-        info.goAway = {
-          by: 'server',
-          ...codeOf(update.goAway.code),
-          lastStreamId: update.goAway.lastStreamId,
-          ...(update.goAway.debug !== undefined ? { debug: update.goAway.debug } : {}),
-        };
-      }
-    });
+    this.recorder.upstreamHttp2(update);
   }
 
   // ───────────── CommandExecutor ─────────────
@@ -235,7 +224,10 @@ class Http2StreamExchange implements CommandExecutor, LegReporter {
     this.waitingForTrailers =
       this.clientTakesTrailers || rawValueCaseless(fields, 'trailer') !== undefined || isGrpc(fields);
     try {
-      stream.respond(headers, { waitForTrailers: this.waitingForTrailers, sendDate: false } as http2.ServerStreamResponseOptions);
+      stream.respond(headers, {
+        waitForTrailers: this.waitingForTrailers,
+        sendDate: false,
+      } as http2.ServerStreamResponseOptions);
     } catch (error) {
       this.lifecycle.handle({ type: 'clientWriteFailed', error: error as Error });
     }
@@ -284,7 +276,9 @@ class Http2StreamExchange implements CommandExecutor, LegReporter {
     // server's own code when it reset its stream (REFUSED_STREAM tells the client it may retry),
     // otherwise INTERNAL_ERROR.
     const serverCode = this.leg.serverResetCode;
-    this.reset(serverCode !== undefined && serverCode !== NGHTTP2_NO_ERROR ? serverCode : NGHTTP2_INTERNAL_ERROR);
+    this.reset(
+      serverCode !== undefined && serverCode !== NGHTTP2_NO_ERROR ? serverCode : NGHTTP2_INTERNAL_ERROR,
+    );
   }
 
   private reset(code: number): void {
@@ -296,7 +290,7 @@ class Http2StreamExchange implements CommandExecutor, LegReporter {
         info.reset ??= { by: 'netlens', ...codeOf(code) };
       });
     }
-    stream.close(code);
+    resetStream(stream, code);
   }
 
   private onClientClose(): void {
@@ -332,7 +326,8 @@ function chooseLeg(
 ): UpstreamLeg {
   const { target } = head;
   const known = deps.http2Pool.knownProtocol(http2OriginKey(target, deps));
-  if (known === 'http/1.1' || (!target.tls && !cleartextClient)) return new Http1UpstreamLeg(head, reporter, deps);
+  if (known === 'http/1.1' || (!target.tls && !cleartextClient))
+    return new Http1UpstreamLeg(head, reporter, deps);
   return new Http2UpstreamLeg(head, reporter, deps, known !== 'h2');
 }
 

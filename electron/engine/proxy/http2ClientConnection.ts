@@ -7,6 +7,7 @@ import { failure } from '../analysis/diagnose.js';
 import type { ClientContext } from './clientContext.js';
 import { ExchangeRecorder } from './exchangeRecorder.js';
 import type { ForwarderDeps } from './forwarderDeps.js';
+import { resetStream } from './http2StreamReset.js';
 
 /** What is known of a client's HTTP/2 connection before its first stream. */
 export interface Http2ClientContext {
@@ -106,7 +107,11 @@ export class Http2ClientConnection {
     this.clearIdle();
     stream.once('close', () => {
       this.active -= 1;
-      if (!stream.headersSent && stream.rstCode !== undefined && stream.rstCode !== http2.constants.NGHTTP2_NO_ERROR) {
+      if (
+        !stream.headersSent &&
+        stream.rstCode !== undefined &&
+        stream.rstCode !== http2.constants.NGHTTP2_NO_ERROR
+      ) {
         this.clientReset();
       }
       if (this.active === 0) this.armIdle();
@@ -131,8 +136,10 @@ export class Http2ClientConnection {
         this.onStream(this, stream, raw, flags);
       } catch (error) {
         // A bug in handling one stream costs that stream, not the connection.
-        if (!stream.destroyed) stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
-        process.emitWarning(`NetLens dropped an HTTP/2 stream after an internal error: ${(error as Error).stack ?? error}`);
+        resetStream(stream, http2.constants.NGHTTP2_INTERNAL_ERROR);
+        process.emitWarning(
+          `NetLens dropped an HTTP/2 stream after an internal error: ${(error as Error).stack ?? error}`,
+        );
       }
     }
   }
@@ -144,7 +151,7 @@ export class Http2ClientConnection {
     const code = stream.rstCode ?? http2.constants.NGHTTP2_CANCEL;
     const method = valueOf(raw, ':method') ?? 'GET';
     const authority = valueOf(raw, ':authority') ?? this.context.tunnel?.host ?? '';
-    const scheme = valueOf(raw, ':scheme') ?? (this.context.tunnel?.scheme ?? 'http');
+    const scheme = valueOf(raw, ':scheme') ?? this.context.tunnel?.scheme ?? 'http';
     const recorder = this.recorder(method, `${scheme}://${authority}${valueOf(raw, ':path') ?? '/'}`, {
       clientStreamId: stream.id!,
       reset: { by: 'client', ...http2ErrorCode(code) },
@@ -189,7 +196,11 @@ export class Http2ClientConnection {
     this.failed = true;
     this.clearIdle();
     const recorder = this.recorder('PRI', this.originUrl(), {
-      goAway: { by: 'netlens', ...http2ErrorCode(code), lastStreamId: this.session.state?.lastProcStreamID ?? 0 },
+      goAway: {
+        by: 'netlens',
+        ...http2ErrorCode(code),
+        lastStreamId: this.session.state?.lastProcStreamID ?? 0,
+      },
     });
     const error = failure('protocol_error', {
       ...this.where(),
@@ -223,7 +234,11 @@ export class Http2ClientConnection {
         clientTls: ctx.clientTls,
         source: ctx.source,
         captureRequestBody: false,
-        http2: { clientConnectionId: this.id, ...(ctx.cleartext ? { clientCleartext: true } : {}), ...http2Info },
+        http2: {
+          clientConnectionId: this.id,
+          ...(ctx.cleartext ? { clientCleartext: true } : {}),
+          ...http2Info,
+        },
       },
       this.deps.strings,
     );
@@ -231,7 +246,9 @@ export class Http2ClientConnection {
 
   private where(): { host: string; port: number } {
     const tunnel = this.context.tunnel;
-    return tunnel ? { host: tunnel.host, port: tunnel.port } : { host: 'NetLens', port: this.context.rawSocket.localPort ?? 0 };
+    return tunnel
+      ? { host: tunnel.host, port: tunnel.port }
+      : { host: 'NetLens', port: this.context.rawSocket.localPort ?? 0 };
   }
 
   private originUrl(): string {

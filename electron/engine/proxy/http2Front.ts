@@ -7,8 +7,13 @@ import { toHeaderList } from './hopByHop.js';
 import { forwardStream } from './http2Adapter.js';
 import { Http2ClientConnection, type Http2ClientContext } from './http2ClientConnection.js';
 import { headerListBytes, requestLineOf, type Http2RequestLine } from './http2Headers.js';
-import { HTTP2_MAX_HEADER_PAIRS, HTTP2_SESSION_MEMORY_MB, HTTP2_STREAM_WINDOW_BYTES } from './http2SessionPool.js';
+import {
+  HTTP2_MAX_HEADER_PAIRS,
+  HTTP2_SESSION_MEMORY_MB,
+  HTTP2_STREAM_WINDOW_BYTES,
+} from './http2SessionPool.js';
 import type { UpstreamTarget } from './upstreamTarget.js';
+import { resetStream } from './http2StreamReset.js';
 
 /** Streams a client may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS; nginx and Go use 100–250). */
 export const CLIENT_MAX_CONCURRENT_STREAMS = 128;
@@ -135,7 +140,9 @@ export class Http2Front {
     }
     if ('self' in target) {
       stream.respond({ ':status': 200, 'content-type': 'text/plain; charset=utf-8' });
-      stream.end(`This is the NetLens proxy (${this.options.authority()}); its pages are served over HTTP/1.1.\n`);
+      stream.end(
+        `This is the NetLens proxy (${this.options.authority()}); its pages are served over HTTP/1.1.\n`,
+      );
       return;
     }
     forwardStream({ stream, rawHeaders, method: line.method, target, connection, flags }, deps);
@@ -153,7 +160,8 @@ export class Http2Front {
   ): void {
     const { deps } = this.options;
     const ctx = connection.context;
-    const authority = line.authority ?? (ctx.tunnel ? `${ctx.tunnel.host}:${ctx.tunnel.port}` : this.options.authority());
+    const authority =
+      line.authority ?? (ctx.tunnel ? `${ctx.tunnel.host}:${ctx.tunnel.port}` : this.options.authority());
     const scheme = line.scheme ?? ctx.tunnel?.scheme ?? 'http';
     const recorder = new ExchangeRecorder(
       deps.sink,
@@ -183,7 +191,10 @@ export class Http2Front {
       elapsedMs: recorder.elapsedMs(),
       detail: reason,
     });
-    recorder.fail({ ...base, message: `NetLens cannot forward this request: ${reason}. It answered ${status} ${statusText}.` });
+    recorder.fail({
+      ...base,
+      message: `NetLens cannot forward this request: ${reason}. It answered ${status} ${statusText}.`,
+    });
     const body = `${status} ${statusText}: ${reason}\n`;
     try {
       stream.respond({
@@ -194,7 +205,7 @@ export class Http2Front {
       });
       stream.end(body);
     } catch {
-      if (!stream.destroyed) stream.close(http2.constants.NGHTTP2_PROTOCOL_ERROR);
+      resetStream(stream, http2.constants.NGHTTP2_PROTOCOL_ERROR);
     }
   }
 }

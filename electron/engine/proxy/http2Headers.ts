@@ -109,7 +109,8 @@ export function headersObject(raw: readonly string[]): http2.OutgoingHttpHeaders
   const headers: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
-    if (NOT_IN_HTTP2.has(name) || (name === 'te' && raw[i + 1]!.trim().toLowerCase() !== 'trailers')) continue;
+    if (NOT_IN_HTTP2.has(name) || (name === 'te' && raw[i + 1]!.trim().toLowerCase() !== 'trailers'))
+      continue;
     const value = raw[i + 1]!;
     const existing = headers[name];
     if (existing === undefined) headers[name] = value;

@@ -34,7 +34,8 @@ export function takeOverForHttp2(socket: net.Socket, bytesRead: Buffer): boolean
     parsed.parser = null;
   }
   if (parsed._handle) parsed._handle._consumed = false;
-  for (const event of ['data', 'end', 'drain', 'timeout', 'error', 'pause', 'resume']) socket.removeAllListeners(event);
+  for (const event of ['data', 'end', 'drain', 'timeout', 'error', 'pause', 'resume'])
+    socket.removeAllListeners(event);
   socket.on('error', () => undefined);
   socket.setTimeout(0);
   // Paused so that nothing is read before the HTTP/2 session takes the socket over.

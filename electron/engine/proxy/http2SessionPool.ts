@@ -298,6 +298,10 @@ export class Http2SessionPool {
     fail: (error: Error) => void,
   ): void {
     const { origin, conn } = pending;
+    // Over cleartext, a server that is not an HTTP/2 one answers the preface with an HTTP/1.1
+    // error and closes: the session fails, and that means "speak HTTP/1.1" (settleHttp1 below),
+    // not a failed request.
+    if (!origin.tls) settle();
     const session = http2.connect(`${origin.tls ? 'https' : 'http'}://${authorityOf(origin)}`, {
       createConnection: () => socket,
       settings: { enablePush: false, initialWindowSize: HTTP2_STREAM_WINDOW_BYTES },

@@ -13,6 +13,7 @@ import { poolKey } from './poolKey.js';
 import type { UpstreamConnection } from './upstreamAgent.js';
 import type { LegReporter, UpstreamLeg, UpstreamRequestHead } from './upstreamLeg.js';
 import type { UpstreamTarget } from './upstreamTarget.js';
+import { resetStream } from './http2StreamReset.js';
 
 const READY: LifecycleEvent = { type: 'upstreamReady' };
 const REQUEST_SENT: LifecycleEvent = { type: 'requestSent' };
@@ -177,6 +178,9 @@ export class Http2UpstreamLeg implements UpstreamLeg {
     });
     stream.on('response', (headers: http2.IncomingHttpHeaders, _flags: number, rawHeaders?: string[]) => {
       if (!this.current()) return;
+      // The server's SETTINGS came before its first response (RFC 9113 §3.4).
+      const settings = session.serverSettings();
+      if (settings) reporter.upstreamHttp2({ serverSettings: settings });
       const status = Number(headers[':status'] ?? 502);
       reporter.handle({
         type: 'responseHead',
@@ -231,7 +235,7 @@ export class Http2UpstreamLeg implements UpstreamLeg {
   finished(discard: boolean): void {
     if (this.fallback) return this.fallback.finished(discard);
     // RFC 9113 §8.1: a complete response before the whole request was sent ends the request too.
-    if (discard && this.stream && !this.stream.closed) this.stream.close(NGHTTP2_NO_ERROR);
+    if (discard && this.stream) resetStream(this.stream, NGHTTP2_NO_ERROR);
   }
 
   abort(): void {
@@ -240,7 +244,7 @@ export class Http2UpstreamLeg implements UpstreamLeg {
     this.withdraw?.();
     this.withdraw = undefined;
     const stream = this.stream;
-    if (stream && !stream.closed && !stream.destroyed) stream.close(NGHTTP2_CANCEL);
+    if (stream && !stream.closed && !stream.destroyed) resetStream(stream, NGHTTP2_CANCEL);
     else this.releaseSlot();
   }
 

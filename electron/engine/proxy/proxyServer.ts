@@ -351,7 +351,11 @@ export class ProxyServer {
   private serveInner(socket: net.Socket, ctx: ClientContext): void {
     // RFC 7301: an intercepted TLS connection that chose h2 speaks HTTP/2 from its first byte.
     if (ctx.clientTls?.alpn === 'h2') {
-      const context: Http2ClientContext = { rawSocket: ctx.rawSocket, cleartext: false, clientTls: ctx.clientTls };
+      const context: Http2ClientContext = {
+        rawSocket: ctx.rawSocket,
+        cleartext: false,
+        clientTls: ctx.clientTls,
+      };
       if (ctx.tunnel) context.tunnel = ctx.tunnel;
       if (ctx.source !== undefined) context.source = ctx.source;
       this.serveHttp2(socket, context);
@@ -372,12 +376,17 @@ export class ProxyServer {
    * the proxy port (h2c with prior knowledge), to the URL its pseudo-headers spell, once the
    * client is admitted as an HTTP/1.1 client would be.
    */
-  private resolveStream(line: Http2RequestLine, rawHeaders: readonly string[], ctx: Http2ClientContext): StreamTarget {
+  private resolveStream(
+    line: Http2RequestLine,
+    rawHeaders: readonly string[],
+    ctx: Http2ClientContext,
+  ): StreamTarget {
     const path = line.path ?? '';
     if (!path.startsWith('/') && path !== '*') return { problem: `unsupported request target "${path}"` };
     if (ctx.tunnel) {
       const authority = line.authority;
-      if (authority === undefined || sameAuthority(authority, ctx.tunnel)) return tunnelTarget(ctx.tunnel, path);
+      if (authority === undefined || sameAuthority(authority, ctx.tunnel))
+        return tunnelTarget(ctx.tunnel, path);
       try {
         return upstreamTarget(new URL(`${ctx.tunnel.scheme}://${authority}${path}`));
       } catch {
@@ -388,7 +397,8 @@ export class ProxyServer {
     const credentials = parseProxyAuthorization(rawValue(rawHeaders, 'proxy-authorization'));
     if (auth && !passwordMatches(credentials?.password, auth.secret)) return { authRequired: true };
     if (credentials?.source && !ctx.viaSourceListener) ctx.source = credentials.source;
-    if (line.authority === undefined) return { problem: 'a request to a proxy needs :authority (the server to forward to)' };
+    if (line.authority === undefined)
+      return { problem: 'a request to a proxy needs :authority (the server to forward to)' };
     const scheme = line.scheme ?? 'http';
     if (scheme !== 'http' && scheme !== 'https') return { problem: `unsupported scheme ${scheme}` };
     let target: UpstreamTarget;

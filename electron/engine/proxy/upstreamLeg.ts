@@ -1,4 +1,4 @@
-import type { Header } from '../../../shared/model.js';
+import type { Header, Http2Settings } from '../../../shared/model.js';
 import type { LifecycleEvent } from './lifecycleMessages.js';
 import type { UpstreamTarget } from './upstreamTarget.js';
 
@@ -7,7 +7,7 @@ import type { UpstreamTarget } from './upstreamTarget.js';
  * or a stream of a pooled HTTP/2 session): a client-side adapter forwards the lifecycle's
  * upstream commands to it, and it reports what happens upstream as lifecycle events. The HTTP/2
  * client adapter always goes through a leg; the HTTP/1.1 adapter keeps its own HTTP/1.1 code and
- * uses a leg only for an origin that speaks HTTP/2.
+ * uses a leg only for an origin known to speak HTTP/2 only (it refused HTTP/1.1 by ALPN).
  */
 export interface UpstreamLeg {
   /** Open the request (the lifecycle's `openUpstream`). */
@@ -55,5 +55,5 @@ export interface UpstreamHttp2Facts {
   streamId?: number;
   reset?: { code: number };
   goAway?: { code: number; lastStreamId: number; debug?: string };
-  serverSettings?: import('../../../shared/model.js').Http2Settings;
+  serverSettings?: Http2Settings;
 }
