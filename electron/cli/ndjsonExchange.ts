@@ -11,7 +11,11 @@
  *    connection {id, reused, serverIp?, serverPort?, tlsProtocol?},
  *    error? {class, phase, elapsedMs, message, detail?}, retry? {chainId, attempt},
  *    rule? {id, name, action}, tunnel? {reason, bytesFromClient, bytesFromServer},
- *    source? (chromium#1, terminal#2, system, manual…)}
+ *    source? (chromium#1, terminal#2, system, manual…), responseHttpVersion? (when the server's
+ *    differs from the client's: HTTP/2 on one side only), http2? {clientStreamId?,
+ *    clientConnectionId?, clientCleartext?, upstreamStreamId?, reset? {by, code, name},
+ *    goAway? {by, code, name, lastStreamId, debug?}}, grpc? {service, method, status?,
+ *    statusName?, message?, requestMessages?, responseMessages?}}
  *   {"type":"retry","id":ID,"retry":{"chainId":...,"attempt":N}}   when analysis later puts an
  *    already printed exchange in a retry chain
  *
@@ -19,7 +23,7 @@
  * (inside NetLens unknown is `undefined`; -1 is for HAR only). `ssl` is separate from `connect`
  * here, as in the engine; the HAR folds it into `connect`.
  */
-import type { Exchange, RetryInfo } from '../../shared/model.js';
+import type { Exchange, GrpcInfo, Http2Info, RetryInfo } from '../../shared/model.js';
 import type { ErrorClass, FailurePhase } from '../../shared/errors.js';
 import { TIMING_PHASES, type Timings } from '../../shared/timing.js';
 import { urlOf } from '../../shared/address.js';
@@ -55,6 +59,15 @@ export interface NdjsonExchange {
   rule?: { id: string; name: string; action: string };
   tunnel?: { reason: string; bytesFromClient: number; bytesFromServer: number };
   source?: string;
+  responseHttpVersion?: string;
+  http2?: Pick<
+    Http2Info,
+    'clientStreamId' | 'clientConnectionId' | 'clientCleartext' | 'upstreamStreamId' | 'reset' | 'goAway'
+  >;
+  grpc?: Pick<
+    GrpcInfo,
+    'service' | 'method' | 'status' | 'statusName' | 'message' | 'requestMessages' | 'responseMessages'
+  >;
 }
 
 export interface NdjsonRetry {
@@ -130,6 +143,33 @@ export function exchangeLine(exchange: Exchange): NdjsonExchange {
   if (exchange.retry) line.retry = { chainId: exchange.retry.chainId, attempt: exchange.retry.attempt };
   if (exchange.rule) {
     line.rule = { id: exchange.rule.ruleId, name: exchange.rule.ruleName, action: exchange.rule.action };
+  }
+  if (response && response.httpVersion !== exchange.request.httpVersion) {
+    line.responseHttpVersion = response.httpVersion;
+  }
+  if (exchange.http2) {
+    const { clientStreamId, clientConnectionId, clientCleartext, upstreamStreamId, reset, goAway } =
+      exchange.http2;
+    line.http2 = {
+      ...(clientStreamId !== undefined ? { clientStreamId } : {}),
+      ...(clientConnectionId !== undefined ? { clientConnectionId } : {}),
+      ...(clientCleartext ? { clientCleartext } : {}),
+      ...(upstreamStreamId !== undefined ? { upstreamStreamId } : {}),
+      ...(reset ? { reset: { ...reset } } : {}),
+      ...(goAway ? { goAway: { ...goAway } } : {}),
+    };
+  }
+  if (exchange.grpc) {
+    const { service, method, status, statusName, message, requestMessages, responseMessages } = exchange.grpc;
+    line.grpc = {
+      service,
+      method,
+      ...(status !== undefined ? { status } : {}),
+      ...(statusName !== undefined ? { statusName } : {}),
+      ...(message !== undefined ? { message } : {}),
+      ...(requestMessages !== undefined ? { requestMessages } : {}),
+      ...(responseMessages !== undefined ? { responseMessages } : {}),
+    };
   }
   if (exchange.tunnel) {
     line.tunnel = {

@@ -523,5 +523,15 @@ function netlensField(
   };
   if (exchange.tunnel) field.tunnel = { ...exchange.tunnel };
   if (exchange.websocket) field.websocket = { ...exchange.websocket };
+  const { trailers: requestTrailers } = exchange.request;
+  const responseTrailers = exchange.response?.trailers;
+  if (requestTrailers || responseTrailers) {
+    field.trailers = {
+      ...(requestTrailers ? { request: nameValues(requestTrailers) } : {}),
+      ...(responseTrailers ? { response: nameValues(responseTrailers) } : {}),
+    };
+  }
+  if (exchange.http2) field.http2 = structuredClone(exchange.http2);
+  if (exchange.grpc) field.grpc = { ...exchange.grpc };
   return field;
 }

@@ -422,6 +422,11 @@ function applyNetlens(exchange: Exchange, netlens: HarNetlens): void {
   if (netlens.traceId !== undefined) exchange.traceId = netlens.traceId;
   if (netlens.tunnel) exchange.tunnel = { ...netlens.tunnel };
   if (netlens.websocket) exchange.websocket = { ...netlens.websocket };
+  if (netlens.trailers?.request) exchange.request.trailers = headers(netlens.trailers.request);
+  if (netlens.trailers?.response && exchange.response)
+    exchange.response.trailers = headers(netlens.trailers.response);
+  if (netlens.http2) exchange.http2 = structuredClone(netlens.http2);
+  if (netlens.grpc) exchange.grpc = { ...netlens.grpc };
   if (netlens.truncated?.request) exchange.request.body.truncated = true;
   if (netlens.truncated?.response && exchange.response) exchange.response.body.truncated = true;
 }
