@@ -111,52 +111,6 @@ export interface WebSocketInfo {
   bytesFromClient: number;
   bytesFromServer: number;
   closedAtMs?: number;
-  /**
-   * Frames recorded in the message log (`exchanges:messages`), control frames included; fewer
-   * than were sent once the log's limit is reached (the oldest are dropped, see `droppedFrames`).
-   */
-  recordedFrames?: number;
-  /** Frames dropped from the start of the log to keep it within its limit. */
-  droppedFrames?: number;
-  /** The close frame's status code and reason (RFC 6455 §7.4), from whichever side sent it first. */
-  closeCode?: number;
-  closeReason?: string;
-  closedBy?: 'client' | 'server';
-}
-
-/**
- * One WebSocket frame as NetLens recorded it (RFC 6455 §5.2): data frames and control frames.
- * A message split into fragments is recorded once, when its last fragment arrives.
- */
-export interface WebSocketMessage {
-  /** Its place in the exchange's log, from 0: stable, so a live list asks for what is new. */
-  index: number;
-  /** `send`: client → server; `receive`: server → client (Chrome's HAR words). */
-  type: 'send' | 'receive';
-  /** Epoch ms when its last byte passed NetLens. */
-  timeMs: number;
-  /** 1 text, 2 binary, 8 close, 9 ping, 10 pong. */
-  opcode: number;
-  /** Payload bytes (after permessage-deflate decompression, when it was compressed and decoded). */
-  sizeBytes: number;
-  /** The first bytes of the payload: text for a text frame, base64 otherwise. */
-  data: string;
-  encoding?: 'base64';
-  /** Only the first bytes were kept (`data` is shorter than `sizeBytes`). */
-  truncated?: boolean;
-  /** Sent compressed (permessage-deflate, RFC 7692); `sizeBytes` is the decompressed size when decoded. */
-  compressed?: boolean;
-  /** Why the payload could not be shown, when it could not (a compressed message NetLens could not inflate). */
-  note?: string;
-}
-
-/** A page of an exchange's WebSocket message log (`exchanges:messages`). */
-export interface WebSocketMessagePage {
-  messages: WebSocketMessage[];
-  /** Frames recorded in all, dropped ones included: the next index to ask for. */
-  total: number;
-  /** Frames dropped from the start of the log (the log keeps the newest). */
-  dropped: number;
 }
 
 /** An HTTP/2 error code (RFC 9113 §7) with its name, e.g. 0x8 `CANCEL`. */
