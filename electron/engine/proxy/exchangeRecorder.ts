@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { NetlensError } from '../../../shared/errors.js';
-import type { BodyInfo, Exchange, ExchangeKind, Header, Http2Info, TlsInfo } from '../../../shared/model.js';
+import type {
+  BodyInfo,
+  Exchange,
+  ExchangeKind,
+  Header,
+  Http2Info,
+  Http2Settings,
+  TlsInfo,
+} from '../../../shared/model.js';
 import { MANUAL_SOURCE } from '../../../shared/source.js';
 import { http2ErrorCode } from '../../../shared/http2Codes.js';
 import type { BodyCapture } from '../capture/bodyCapture.js';
@@ -11,7 +19,6 @@ import { toHeaderList } from './hopByHop.js';
 import type { InternedStrings } from './internedStrings.js';
 import { computeTimings, type PhaseMarks } from './phaseTimings.js';
 import type { UpstreamConnection } from './upstreamAgent.js';
-import type { UpstreamHttp2Facts } from './upstreamLeg.js';
 
 const PROGRESS_INTERVAL_MS = 250;
 
@@ -56,6 +63,14 @@ export interface RecorderInit {
  * its timings come from, and the body taps. Works (and costs almost nothing) when capture is off:
  * then there is no Exchange, only the marks needed for diagnosis.
  */
+/** What an upstream HTTP/2 stream and its session said (reported by the HTTP/2 leg). */
+export interface UpstreamHttp2Facts {
+  streamId?: number;
+  reset?: { code: number };
+  goAway?: { code: number; lastStreamId: number; debug?: string };
+  serverSettings?: Http2Settings;
+}
+
 export class ExchangeRecorder {
   readonly exchange: Exchange | undefined;
   readonly marks: PhaseMarks;

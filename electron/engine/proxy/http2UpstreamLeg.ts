@@ -91,34 +91,33 @@ export class Http2UpstreamLeg implements UpstreamLeg {
     };
     if (target.tls && !this.deps.ipLiterals.has(target.host)) origin.servername = target.host;
     if (this.deps.upstreamSecureContext) origin.secureContext = this.deps.upstreamSecureContext;
-    const leg = this;
     const waiter: SessionWaiter = {
-      connecting(conn: UpstreamConnection) {
-        if (leg.current()) leg.reporter.handle({ type: 'upstreamSocket', connection: conn, reused: false });
+      connecting: (conn: UpstreamConnection) => {
+        if (this.current()) this.reporter.handle({ type: 'upstreamSocket', connection: conn, reused: false });
       },
-      setupProgress(phase: SetupPhase) {
-        if (leg.current()) leg.reporter.handle({ type: 'setupProgress', phase });
+      setupProgress: (phase: SetupPhase) => {
+        if (this.current()) this.reporter.handle({ type: 'setupProgress', phase });
       },
-      ready(session: PooledSession, reused: boolean) {
-        leg.withdraw = undefined;
-        if (!leg.current()) {
-          leg.deps.http2Pool.release(session);
+      ready: (session: PooledSession, reused: boolean) => {
+        this.withdraw = undefined;
+        if (!this.current()) {
+          this.deps.http2Pool.release(session);
           return;
         }
-        leg.start(session, reused);
+        this.start(session, reused);
       },
-      http1(socket: tls.TLSSocket | undefined) {
-        leg.withdraw = undefined;
-        if (!leg.current()) {
+      http1: (socket: tls.TLSSocket | undefined) => {
+        this.withdraw = undefined;
+        if (!this.current()) {
           socket?.destroy();
           return;
         }
-        leg.fallback = new Http1UpstreamLeg(leg.head, leg.reporter, leg.deps, socket);
-        leg.fallback.open();
+        this.fallback = new Http1UpstreamLeg(this.head, this.reporter, this.deps, socket);
+        this.fallback.open();
       },
-      failed(error: Error) {
-        leg.withdraw = undefined;
-        if (leg.current()) leg.reporter.handle({ type: 'upstreamError', error });
+      failed: (error: Error) => {
+        this.withdraw = undefined;
+        if (this.current()) this.reporter.handle({ type: 'upstreamError', error });
       },
     };
     this.withdraw = this.deps.http2Pool.acquire(origin, waiter);

@@ -1,6 +1,9 @@
-import type { Header, Http2Settings } from '../../../shared/model.js';
+import type { Header } from '../../../shared/model.js';
+import type { UpstreamHttp2Facts } from './exchangeRecorder.js';
 import type { LifecycleEvent } from './lifecycleMessages.js';
 import type { UpstreamTarget } from './upstreamTarget.js';
+
+export type { UpstreamHttp2Facts };
 
 /**
  * The upstream half of an exchange, whatever protocol carries it (HTTP/1.1 on a pooled socket,
@@ -49,11 +52,4 @@ export interface LegReporter {
   sentHead(headers: Header[], httpVersion: string): void;
   /** HTTP/2 facts of the upstream stream (its id, the server's settings, a reset, a GOAWAY). */
   upstreamHttp2(update: UpstreamHttp2Facts): void;
-}
-
-export interface UpstreamHttp2Facts {
-  streamId?: number;
-  reset?: { code: number };
-  goAway?: { code: number; lastStreamId: number; debug?: string };
-  serverSettings?: Http2Settings;
 }
