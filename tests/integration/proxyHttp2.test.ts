@@ -116,6 +116,8 @@ describe('HTTP/2', () => {
   let h1: Origin;
   let h2: H2Origin;
   let plain: Origin;
+  /** Streams the HTTP/2 origin was asked for. */
+  let originStreams = 0;
 
   beforeAll(async () => {
     pki = makeTestPki();
@@ -136,6 +138,7 @@ describe('HTTP/2', () => {
       res.end(`plain ${req.httpVersion} ${req.url}`);
     });
     h2 = await h2Origin(pki, (stream, headers) => {
+      originStreams += 1;
       const path = String(headers[':path']);
       if (path.startsWith('/slow')) {
         // A head, one chunk, then nothing until the client gives up.
@@ -435,5 +438,69 @@ describe('HTTP/2', () => {
       `https://localhost:${h2.port}/still-serving`,
     ]);
     expect(result.stdout).toBe('h2 GET /still-serving 0');
+  });
+
+  it('survives a rapid-reset flood (CVE-2023-44487): nothing reaches the origin, GOAWAY ENHANCE_YOUR_CALM, recorded', async () => {
+    const before = originStreams;
+    const authority = `localhost:${h2.port}`;
+    const { socket } = await connectTunnel(proxy, authority);
+    const secure = tls.connect({ socket, servername: 'localhost', ca: proxy.caPem, ALPNProtocols: ['h2'] });
+    await new Promise<void>((resolve) => secure.once('secureConnect', resolve));
+    secure.on('error', () => undefined);
+    // HPACK (RFC 7541): :method GET (0x82), :path / (0x84), :scheme https (0x87), :authority literal.
+    const block = Buffer.concat([
+      Buffer.from([0x82, 0x84, 0x87, 0x01, authority.length]),
+      Buffer.from(authority),
+    ]);
+    const frames: Buffer[] = [
+      Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1'),
+      Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]),
+    ];
+    for (let i = 0; i < 400; i += 1) {
+      const id = 1 + 2 * i;
+      const headers = Buffer.alloc(9);
+      headers.writeUIntBE(block.length, 0, 3);
+      headers[3] = 0x1; // HEADERS
+      headers[4] = 0x5; // END_STREAM | END_HEADERS
+      headers.writeUInt32BE(id, 5);
+      const reset = Buffer.alloc(13);
+      reset.writeUIntBE(4, 0, 3);
+      reset[3] = 0x3; // RST_STREAM
+      reset.writeUInt32BE(id, 5);
+      reset.writeUInt32BE(http2.constants.NGHTTP2_CANCEL, 9);
+      frames.push(headers, block, reset);
+    }
+    secure.write(Buffer.concat(frames));
+    secure.resume();
+    await new Promise<void>((resolve) => secure.once('close', () => resolve()));
+    const goAway = await proxy.finished(
+      (e) => e.request.method === 'PRI' && e.http2?.goAway?.name === 'ENHANCE_YOUR_CALM',
+    );
+    expect(goAway.error?.class).toBe('protocol_error');
+    expect(goAway.error?.detail).toMatch(
+      /^GOAWAY ENHANCE_YOUR_CALM \(0xb\) sent by NetLens: the client reset streams faster than 50 a second after a burst of 200 .*; \d+ were reset before NetLens started them$/,
+    );
+    expect(goAway.error?.message).toContain('ENHANCE_YOUR_CALM');
+    // Streams reset in the read that opened them never went upstream: at most ten are recorded
+    // one by one (none here: the connection failed before they were started).
+    const early = proxy.events.filter(
+      (e) =>
+        e.type === 'exchange:finished' &&
+        e.exchange.http2?.reset?.by === 'client' &&
+        e.exchange.request.url === `https://${authority}/`,
+    );
+    expect(early.length).toBeLessThanOrEqual(10);
+    expect(originStreams).toBe(before);
+    // Other clients are served as before.
+    const result = await curl([
+      '-s',
+      '--http2',
+      '-x',
+      proxy.url,
+      '--cacert',
+      proxy.engine.caCertPath,
+      `https://${authority}/after-flood`,
+    ]);
+    expect(result.stdout).toBe('h2 GET /after-flood 0');
   });
 });

@@ -7,7 +7,7 @@ import { failure } from '../analysis/diagnose.js';
 import type { ClientContext } from './clientContext.js';
 import { ExchangeRecorder } from './exchangeRecorder.js';
 import type { ForwarderDeps } from './forwarderDeps.js';
-import { resetStream } from './http2StreamReset.js';
+import { resetStream, wasResetByNetLens } from './http2StreamReset.js';
 
 /** What is known of a client's HTTP/2 connection before its first stream. */
 export interface Http2ClientContext {
@@ -109,6 +109,7 @@ export class Http2ClientConnection {
       this.active -= 1;
       if (
         !stream.headersSent &&
+        !wasResetByNetLens(stream) &&
         stream.rstCode !== undefined &&
         stream.rstCode !== http2.constants.NGHTTP2_NO_ERROR
       ) {
@@ -174,7 +175,7 @@ export class Http2ClientConnection {
     const code = http2.constants.NGHTTP2_ENHANCE_YOUR_CALM;
     this.fail(
       code,
-      `the client reset streams faster than ${RESET_RATE_PER_S} a second after a burst of ${RESET_BURST} (an HTTP/2 rapid-reset pattern, CVE-2023-44487); ${this.earlyResets} were reset before NetLens started them`,
+      `the client reset streams faster than ${RESET_RATE_PER_S} a second after a burst of ${RESET_BURST} (an HTTP/2 rapid-reset pattern, CVE-2023-44487); ${this.earlyResets + this.pending.filter((p) => p.stream.closed || p.stream.destroyed).length} were reset before NetLens started them`,
     );
   }
 
