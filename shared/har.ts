@@ -172,6 +172,23 @@ export interface HarNetlensWebSocket {
   bytesFromClient: number;
   bytesFromServer: number;
   closedAtMs?: number;
+  /** The message log, every frame (Chrome's `_webSocketMessages` keeps only text and binary ones). */
+  frames?: HarNetlensWebSocketFrame[];
+  framesNotRecorded?: number;
+}
+
+export const HAR_WEBSOCKET_DIRECTIONS = ['send', 'receive'] as const;
+
+export interface HarNetlensWebSocketFrame {
+  direction: (typeof HAR_WEBSOCKET_DIRECTIONS)[number];
+  timeMs: number;
+  opcode: number;
+  sizeBytes: number;
+  data: string;
+  encoding?: 'base64';
+  truncated?: true;
+  fin?: false;
+  compressed?: true;
 }
 
 export const HAR_HTTP2_SENDERS = ['client', 'server', 'netlens'] as const;

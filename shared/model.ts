@@ -111,6 +111,34 @@ export interface WebSocketInfo {
   bytesFromClient: number;
   bytesFromServer: number;
   closedAtMs?: number;
+  /**
+   * The message log: every frame either way (data, continuation and control frames), in order,
+   * up to a limit (see `framesNotRecorded`). Filled in when the WebSocket closes.
+   */
+  frames?: WebSocketFrame[];
+  /** Frames that came after the log was full: counted, not kept. */
+  framesNotRecorded?: number;
+}
+
+/** One WebSocket frame as it passed NetLens (RFC 6455 §5.2). */
+export interface WebSocketFrame {
+  /** `send`: client → server; `receive`: server → client (the words of Chrome's HAR). */
+  direction: 'send' | 'receive';
+  /** Epoch ms when the frame's last byte passed. */
+  timeMs: number;
+  /** 1 text, 2 binary, 8 close, 9 ping, 10 pong; a continuation shows its message's (1 or 2). */
+  opcode: number;
+  /** Payload bytes of the frame. */
+  sizeBytes: number;
+  /** Its first bytes: text for a text frame that decodes as UTF-8, base64 otherwise. */
+  data: string;
+  encoding?: 'base64';
+  /** Only the first bytes are kept. */
+  truncated?: true;
+  /** Not the last fragment of its message (FIN clear). */
+  fin?: false;
+  /** Compressed with permessage-deflate (RFC 7692): `data` is the compressed bytes. */
+  compressed?: true;
 }
 
 /** An HTTP/2 error code (RFC 9113 §7) with its name, e.g. 0x8 `CANCEL`. */

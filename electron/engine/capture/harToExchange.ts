@@ -343,15 +343,28 @@ function kindOf(
   return entry.request.method.toUpperCase() === 'CONNECT' ? 'tunnel' : 'http';
 }
 
-/** Chrome's and mitmproxy's `_webSocketMessages` ({type: send|receive, data}) → counts. */
+/** Chrome's and mitmproxy's `_webSocketMessages` ({type: send|receive, time, opcode, data}) → counts and frames. */
 function webSocketFromMessages(messages: readonly HarWebSocketMessage[]): WebSocketInfo {
   const info: WebSocketInfo = {
     messagesFromClient: 0,
     messagesFromServer: 0,
     bytesFromClient: 0,
     bytesFromServer: 0,
+    frames: [],
   };
   for (const message of messages) {
+    if (message.type === 'send' || message.type === 'receive') {
+      // Chrome: opcode 1 text, 2 binary (its data in base64); time in epoch seconds.
+      const binary = message.opcode === 2;
+      info.frames!.push({
+        direction: message.type,
+        timeMs: Math.round((message.time ?? 0) * 1e6) / 1e3,
+        opcode: message.opcode ?? 1,
+        sizeBytes: binary ? Buffer.from(message.data, 'base64').length : Buffer.byteLength(message.data),
+        data: message.data,
+        ...(binary ? { encoding: 'base64' as const } : {}),
+      });
+    }
     const bytes = Buffer.byteLength(message.data);
     if (message.type === 'send') {
       info.messagesFromClient += 1;

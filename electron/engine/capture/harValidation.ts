@@ -26,6 +26,7 @@ import type {
   HarNetlensHttp2,
   HarNetlensHttp2Frame,
   HarNetlensTls,
+  HarNetlensWebSocketFrame,
   HarPage,
   HarParam,
   HarPostData,
@@ -39,6 +40,7 @@ import {
   HAR_EXCHANGE_STATES,
   HAR_HTTP2_SENDERS,
   HAR_TUNNEL_REASONS,
+  HAR_WEBSOCKET_DIRECTIONS,
 } from '../../../shared/har.js';
 
 /** A value that is not what HAR (or NetLens' fields) allows there. */
@@ -482,6 +484,8 @@ function netlens(object: JsonObject, path: string): HarNetlens {
           bytesFromClient: optionalInteger(websocket, 'bytesFromClient', at(path, 'websocket')) ?? 0,
           bytesFromServer: optionalInteger(websocket, 'bytesFromServer', at(path, 'websocket')) ?? 0,
           closedAtMs: optionalNumber(websocket, 'closedAtMs', at(path, 'websocket')),
+          frames: optionalArray(websocket, 'frames', at(path, 'websocket'), webSocketFrame),
+          framesNotRecorded: optionalInteger(websocket, 'framesNotRecorded', at(path, 'websocket')),
         })
       : undefined,
     trailers: trailers
@@ -492,6 +496,21 @@ function netlens(object: JsonObject, path: string): HarNetlens {
       : undefined,
     http2: http2 ? http2Of(http2, at(path, 'http2')) : undefined,
     grpc: grpc ? grpcOf(grpc, at(path, 'grpc')) : undefined,
+  });
+}
+
+function webSocketFrame(value: unknown, path: string): HarNetlensWebSocketFrame {
+  const object = requiredObject(value, path);
+  return defined({
+    direction: requiredOneOf(object, 'direction', path, HAR_WEBSOCKET_DIRECTIONS),
+    timeMs: requiredNumber(object, 'timeMs', path),
+    opcode: requiredInteger(object, 'opcode', path),
+    sizeBytes: requiredInteger(object, 'sizeBytes', path),
+    data: requiredText(object, 'data', path),
+    encoding: optionalOneOf(object, 'encoding', path, ['base64'] as const),
+    truncated: optionalBoolean(object, 'truncated', path) === true ? (true as const) : undefined,
+    fin: optionalBoolean(object, 'fin', path) === false ? (false as const) : undefined,
+    compressed: optionalBoolean(object, 'compressed', path) === true ? (true as const) : undefined,
   });
 }
 

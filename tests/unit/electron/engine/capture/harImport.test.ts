@@ -296,6 +296,11 @@ describe('parseHar: other tools', () => {
       messagesFromServer: 2,
       bytesFromClient: 20,
       bytesFromServer: 22,
+      frames: [
+        { direction: 'send', timeMs: 1741944414100, opcode: 1, sizeBytes: 20, data: '{"subscribe":"cart"}' },
+        { direction: 'receive', timeMs: 1741944414200, opcode: 1, sizeBytes: 11, data: '{"ok":true}' },
+        { direction: 'receive', timeMs: 1741944415000, opcode: 1, sizeBytes: 11, data: '{"items":2}' },
+      ],
     });
     expect(ws.response!.status).toBe(101);
   });
@@ -746,6 +751,49 @@ describe('parseHar: HTTP/2 and gRPC', () => {
     ]);
     const imported = parseHar(JSON.stringify(document));
     expect(imported.skipped).toEqual([]);
+    expect(imported.exchanges[0]).toEqual(exchange);
+  });
+
+  it("round-trips a WebSocket's frame log, and writes Chrome's _webSocketMessages from it", async () => {
+    const exchange = makeExchange({
+      kind: 'websocket',
+      url: 'http://127.0.0.1:8080/chat',
+      response: { status: 101, statusText: 'Switching Protocols', body: body(0) },
+      websocket: {
+        messagesFromClient: 1,
+        messagesFromServer: 1,
+        bytesFromClient: 11,
+        bytesFromServer: 8,
+        closedAtMs: 1_700_000_001_000,
+        frames: [
+          { direction: 'send', timeMs: 1_700_000_000_500, opcode: 1, sizeBytes: 5, data: 'hello' },
+          {
+            direction: 'receive',
+            timeMs: 1_700_000_000_600,
+            opcode: 2,
+            sizeBytes: 2,
+            data: 'AAE=',
+            encoding: 'base64',
+          },
+          {
+            direction: 'send',
+            timeMs: 1_700_000_000_700,
+            opcode: 8,
+            sizeBytes: 2,
+            data: 'A+g=',
+            encoding: 'base64',
+          },
+        ],
+        framesNotRecorded: 3,
+      },
+    });
+    const document = await toHar([exchange], { creatorVersion: '1', loadBody: async () => null });
+    expect(harSchemaErrors(document)).toEqual([]);
+    expect(document.log.entries[0]!._webSocketMessages).toEqual([
+      { type: 'send', time: 1_700_000_000.5, opcode: 1, data: 'hello' },
+      { type: 'receive', time: 1_700_000_000.6, opcode: 2, data: 'AAE=' },
+    ]);
+    const imported = parseHar(JSON.stringify(document));
     expect(imported.exchanges[0]).toEqual(exchange);
   });
 });
