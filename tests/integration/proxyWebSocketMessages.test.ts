@@ -6,11 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { harSchemaErrors } from '@fixtures/har/harSchema.js';
-import { connectTunnel, httpOrigin, startProxy, type Origin, type TestProxy } from './proxyHarness.js';
+import { connectTunnel, httpOrigin, startProxy, type TestProxy } from './proxyHarness.js';
 
 describe('WebSocket messages', () => {
   let proxy: TestProxy;
-  let origin: Origin;
+  let origin: Awaited<ReturnType<typeof httpOrigin>>;
   let server: WebSocketServer;
 
   beforeAll(async () => {
