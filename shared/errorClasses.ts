@@ -21,6 +21,7 @@ import {
 } from './failureMessage.js';
 import { hostPort } from './address.js';
 import { isErrorClass } from './errors.js';
+import { http2FailureSentence } from './http2Codes.js';
 
 /** Where in the stack a class comes from. */
 export type ErrorFamily = 'dns' | 'connect' | 'tls' | 'http' | 'client' | 'injected' | 'recorded';
@@ -71,6 +72,16 @@ const gatewayTimeout: MirrorAction = { kind: 'respond', status: 504 };
 
 const target = (c: FailureContext): string => hostPort(c.host, c.port);
 const phaseWords = (c: FailureContext): string => FAILURE_PHASE_WORDS[c.phase];
+
+/**
+ * The message of a failure an HTTP/2 frame caused (its detail names RST_STREAM or GOAWAY and the
+ * code, see shared/http2Codes.ts), or undefined for any other detail.
+ */
+function http2Message(c: FailureContext): string | undefined {
+  const sentence = http2FailureSentence(c.detail);
+  if (!sentence) return undefined;
+  return `The request to ${target(c)} failed while ${phaseWords(c)}, after ${elapsedText(c)}: ${sentence.what}. ${sentence.fix}`;
+}
 
 export const ERROR_CLASS_TABLE: Record<ErrorClass, ErrorClassFacts> = {
   dns_not_found: {
@@ -179,11 +190,12 @@ export const ERROR_CLASS_TABLE: Record<ErrorClass, ErrorClassFacts> = {
     label: 'reset',
     retryable: true,
     message: (c) =>
-      c.detail === 'closed' && c.phase === 'wait'
+      http2Message(c) ??
+      (c.detail === 'closed' && c.phase === 'wait'
         ? `${target(c)} closed the connection without sending a response (while ${phaseWords(c)}, after ${elapsedText(c)}). ` +
           'The server may have crashed, or dropped an idle keep-alive connection: check its logs.'
         : `The connection to ${target(c)} was reset while ${phaseWords(c)}, after ${elapsedText(c)}${codeSuffix(c)}. ` +
-          'The server, or a proxy or load balancer in between, closed it: check their logs and idle timeouts.',
+          'The server, or a proxy or load balancer in between, closed it: check their logs and idle timeouts.'),
   },
   response_timeout: {
     family: 'http',
@@ -237,11 +249,12 @@ export const ERROR_CLASS_TABLE: Record<ErrorClass, ErrorClassFacts> = {
     label: 'bad HTTP',
     retryable: false,
     message: (c) =>
-      c.phase === 'request'
+      http2Message(c) ??
+      (c.phase === 'request'
         ? `The client sent NetLens a malformed HTTP request for ${target(c)} (while ${phaseWords(c)}, after ${elapsedText(c)})${c.detail ? `: ${c.detail}` : ''}. ` +
           "Check the client's HTTP implementation, or the size of its headers."
         : `${target(c)} sent a malformed HTTP response (while ${phaseWords(c)}, after ${elapsedText(c)})${c.detail ? `: ${c.detail}` : ''}. ` +
-          'Is it an HTTP server on this port (not TLS, not another protocol)?',
+          'Is it an HTTP server on this port (not TLS, not another protocol)?'),
   },
   client_aborted: {
     family: 'client',
@@ -254,8 +267,9 @@ export const ERROR_CLASS_TABLE: Record<ErrorClass, ErrorClassFacts> = {
     label: 'aborted',
     retryable: false,
     message: (c) =>
+      http2Message(c) ??
       `The client closed its connection to NetLens while ${phaseWords(c)} (request to ${target(c)}, after ${elapsedText(c)}). ` +
-      'Usually the client gave up (its own timeout) or was cancelled; check the client if that was not intended.',
+        'Usually the client gave up (its own timeout) or was cancelled; check the client if that was not intended.',
   },
   injected_fault: {
     family: 'injected',

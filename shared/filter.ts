@@ -13,6 +13,7 @@ import { sourceKind } from './source.js';
 import { parseHostPort, unbracketHost } from './address.js';
 import { unknownValueMessage } from './format.js';
 import { ERROR_CLASS_TABLE } from './errorClasses.js';
+import { GRPC_STATUS, grpcStatusOfName, isGrpcFailure } from './grpcStatus.js';
 
 export type ExchangePredicate = (exchange: Exchange) => boolean;
 
@@ -130,8 +131,32 @@ export function parseDurationMs(text: string): number | undefined {
 }
 
 function isFailed(exchange: Exchange): boolean {
-  return exchange.error !== undefined || (exchange.response !== undefined && exchange.response.status >= 400);
+  return (
+    exchange.error !== undefined ||
+    (exchange.response !== undefined && exchange.response.status >= 400) ||
+    isGrpcFailure(exchange.grpc)
+  );
 }
+
+const PROTOCOLS: Record<string, { description: string; matches: ExchangePredicate }> = {
+  h2: {
+    description: 'HTTP/2 on either side (the client to NetLens, or NetLens to the server)',
+    matches: (e) =>
+      e.request.httpVersion === 'HTTP/2.0' || e.response?.httpVersion === 'HTTP/2.0' || e.http2 !== undefined,
+  },
+  h2c: {
+    description: 'a client that spoke HTTP/2 without TLS',
+    matches: (e) => e.http2?.clientCleartext === true,
+  },
+  'http/1.1': {
+    description: 'HTTP/1.x on both sides',
+    matches: (e) =>
+      /^HTTP\/1\./.test(e.request.httpVersion) &&
+      (e.response === undefined || /^HTTP\/1\./.test(e.response.httpVersion)) &&
+      e.http2 === undefined,
+  },
+};
+PROTOCOLS.h1 = PROTOCOLS['http/1.1']!;
 
 function parseStatus(value: string): ExchangePredicate | string {
   const compare = /^(>=|<=|>|<)(\d{1,3})$/.exec(value);
@@ -343,6 +368,36 @@ export const FILTER_KEYS: Record<string, FilterKey> = {
         return all;
       };
       return (e) => names(e).some((name) => pattern.test(name.toLowerCase()));
+    },
+  },
+  proto: {
+    example: 'proto:h2',
+    description: 'Protocol spoken: h2 (either side), h2c, h1 (HTTP/1.x on both sides)',
+    values: Object.entries(PROTOCOLS)
+      .filter(([name]) => name !== 'http/1.1')
+      .map(([value, p]) => ({ value, description: p.description })),
+    parse(value) {
+      const protocol = PROTOCOLS[value.toLowerCase()];
+      return protocol?.matches ?? `proto: ${unknownValueMessage('a protocol', value, ['h2', 'h2c', 'h1'])}.`;
+    },
+  },
+  grpc: {
+    example: 'grpc:failed',
+    description: 'gRPC calls: any, failed (grpc-status other than OK), or one status (UNAVAILABLE or 14)',
+    values: [
+      { value: 'any', description: 'every gRPC or gRPC-Web call' },
+      { value: 'failed', description: 'a call that ended with a status other than OK' },
+      { value: 'UNAVAILABLE', description: 'a call that ended with this status (name or number)' },
+    ],
+    parse(value) {
+      const wanted = value.trim().toLowerCase();
+      if (wanted === 'any') return (e) => e.grpc !== undefined;
+      if (wanted === 'failed') return (e) => isGrpcFailure(e.grpc);
+      const status = /^\d+$/.test(wanted) ? Number(wanted) : grpcStatusOfName(wanted);
+      if (status === undefined) {
+        return `grpc: ${unknownValueMessage('a gRPC status', value, ['any', 'failed', ...GRPC_STATUS.map((s) => s.name)])}.`;
+      }
+      return (e) => e.grpc?.status === status;
     },
   },
   trace: {

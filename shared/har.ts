@@ -183,6 +183,76 @@ export interface HarNetlensWebSocket {
   bytesFromClient: number;
   bytesFromServer: number;
   closedAtMs?: number;
+  /** The message log, every frame (Chrome's `_webSocketMessages` keeps only text and binary ones). */
+  frames?: HarNetlensWebSocketFrame[];
+  framesNotRecorded?: number;
+}
+
+export const HAR_WEBSOCKET_DIRECTIONS = ['send', 'receive'] as const;
+
+export interface HarNetlensWebSocketFrame {
+  direction: (typeof HAR_WEBSOCKET_DIRECTIONS)[number];
+  timeMs: number;
+  opcode: number;
+  sizeBytes: number;
+  data: string;
+  encoding?: 'base64';
+  truncated?: true;
+  fin?: false;
+  compressed?: true;
+}
+
+export const HAR_HTTP2_SENDERS = ['client', 'server', 'netlens'] as const;
+
+/** RST_STREAM or GOAWAY: the HTTP/2 error code (RFC 9113 §7), its name, and who sent it. */
+export interface HarNetlensHttp2Frame {
+  code: number;
+  name: string;
+  by: (typeof HAR_HTTP2_SENDERS)[number];
+}
+
+/** `_netlens.http2`: the exchange's HTTP/2 streams on either side and how they ended. */
+export interface HarNetlensHttp2 {
+  /** The stream on the client's HTTP/2 connection to NetLens. */
+  clientStreamId?: number;
+  /** That connection (`k3`): every stream of it carries the same id. */
+  clientConnectionId?: string;
+  /** h2c: HTTP/2 without TLS, by prior knowledge. */
+  clientCleartext?: boolean;
+  /** The stream on the upstream HTTP/2 connection (the entry's `connection`). */
+  upstreamStreamId?: number;
+  priority?: {
+    weight?: number;
+    exclusive?: boolean;
+    dependsOn?: number;
+    urgency?: number;
+    incremental?: boolean;
+  };
+  reset?: HarNetlensHttp2Frame;
+  goAway?: HarNetlensHttp2Frame & { lastStreamId: number; debug?: string };
+  /** The upstream server's SETTINGS (RFC 9113 §6.5.2). */
+  serverSettings?: {
+    headerTableSize?: number;
+    enablePush?: boolean;
+    maxConcurrentStreams?: number;
+    initialWindowSize?: number;
+    maxFrameSize?: number;
+    maxHeaderListSize?: number;
+    enableConnectProtocol?: boolean;
+  };
+}
+
+/** `_netlens.grpc`: a gRPC or gRPC-Web call. */
+export interface HarNetlensGrpc {
+  service: string;
+  method: string;
+  web?: 'binary' | 'text';
+  encoding?: string;
+  requestMessages?: number;
+  responseMessages?: number;
+  status?: number;
+  statusName?: string;
+  message?: string;
 }
 
 export const HAR_EXCHANGE_KINDS = ['http', 'tunnel', 'websocket'] as const;
@@ -214,6 +284,10 @@ export interface HarNetlens {
   bodies?: { request: HarNetlensBody; response?: HarNetlensBody };
   tunnel?: HarNetlensTunnel;
   websocket?: HarNetlensWebSocket;
+  /** Trailer fields after a body (HTTP/2 trailers, chunked HTTP/1.1 ones): HAR has no place for them. */
+  trailers?: { request?: HarNameValue[]; response?: HarNameValue[] };
+  http2?: HarNetlensHttp2;
+  grpc?: HarNetlensGrpc;
 }
 
 /** Chrome's and mitmproxy's record of one WebSocket message. */

@@ -75,18 +75,24 @@ export interface RequestInfo {
   headers: Header[];
   /**
    * The head as the client sent it, present only when it differs from `headers` (a proxy drops
-   * Connection, Proxy-Connection, Proxy-Authorization, Upgrade... and sets Host).
+   * Connection, Proxy-Connection, Proxy-Authorization, Upgrade... and sets Host; an HTTP/2
+   * client's pseudo-headers are kept here when the request went upstream as HTTP/1.1).
    */
   clientHeaders?: Header[];
   body: BodyInfo;
+  /** Trailer fields after the body (HTTP/2 trailers, or chunked HTTP/1.1 ones), when there were any. */
+  trailers?: Header[];
 }
 
 export interface ResponseInfo {
   status: number;
   statusText: string;
   httpVersion: string;
+  /** As the server sent it; an HTTP/2 response's `:status` pseudo-header included. */
   headers: Header[];
   body: BodyInfo;
+  /** Trailer fields after the body (gRPC's `grpc-status` among them), when there were any. */
+  trailers?: Header[];
 }
 
 export type ExchangeKind = 'http' | 'tunnel' | 'websocket';
@@ -114,6 +120,115 @@ export interface WebSocketInfo {
   bytesFromClient: number;
   bytesFromServer: number;
   closedAtMs?: number;
+  /**
+   * The message log: every frame either way (data, continuation and control frames), in order,
+   * up to a limit (see `framesNotRecorded`). Filled in when the WebSocket closes.
+   */
+  frames?: WebSocketFrame[];
+  /** Frames that came after the log was full: counted, not kept. */
+  framesNotRecorded?: number;
+}
+
+/** One WebSocket frame as it passed NetLens (RFC 6455 §5.2). */
+export interface WebSocketFrame {
+  /** `send`: client → server; `receive`: server → client (the words of Chrome's HAR). */
+  direction: 'send' | 'receive';
+  /** Epoch ms when the frame's last byte passed. */
+  timeMs: number;
+  /** 1 text, 2 binary, 8 close, 9 ping, 10 pong; a continuation shows its message's (1 or 2). */
+  opcode: number;
+  /** Payload bytes of the frame. */
+  sizeBytes: number;
+  /** Its first bytes: text for a text frame that decodes as UTF-8, base64 otherwise. */
+  data: string;
+  encoding?: 'base64';
+  /** Only the first bytes are kept. */
+  truncated?: true;
+  /** Not the last fragment of its message (FIN clear). */
+  fin?: false;
+  /** Compressed with permessage-deflate (RFC 7692): `data` is the compressed bytes. */
+  compressed?: true;
+}
+
+/** An HTTP/2 error code (RFC 9113 §7) with its name, e.g. 0x8 `CANCEL`. */
+export interface Http2ErrorCode {
+  code: number;
+  name: string;
+}
+
+/** RST_STREAM on this exchange's stream (RFC 9113 §6.4). */
+export interface Http2Reset extends Http2ErrorCode {
+  /** Who sent it: the client, the server, or NetLens (to either side). */
+  by: 'client' | 'server' | 'netlens';
+}
+
+/** GOAWAY on one of the exchange's connections (RFC 9113 §6.8). */
+export interface Http2GoAway extends Http2ErrorCode {
+  by: 'client' | 'server' | 'netlens';
+  /** The last stream the sender processed: streams above it were not, and may be retried. */
+  lastStreamId: number;
+  /** Opaque debug data the sender attached, as text when printable. */
+  debug?: string;
+}
+
+/** The SETTINGS an HTTP/2 server announced (RFC 9113 §6.5.2), as the upstream session received them. */
+export interface Http2Settings {
+  headerTableSize?: number;
+  enablePush?: boolean;
+  maxConcurrentStreams?: number;
+  initialWindowSize?: number;
+  maxFrameSize?: number;
+  maxHeaderListSize?: number;
+  enableConnectProtocol?: boolean;
+}
+
+/** What HTTP/2 added to an exchange: its streams on either side, and how they ended. */
+export interface Http2Info {
+  /** The stream on the client's HTTP/2 connection to NetLens (absent when the client spoke HTTP/1.1). */
+  clientStreamId?: number;
+  /** The client's HTTP/2 connection to NetLens (`k3`): every stream of it carries the same id. */
+  clientConnectionId?: string;
+  /** The client spoke HTTP/2 without TLS (h2c with prior knowledge). */
+  clientCleartext?: boolean;
+  /** The stream on the upstream HTTP/2 connection (`connection.id`), when NetLens spoke HTTP/2 upstream. */
+  upstreamStreamId?: number;
+  /**
+   * The priority the client gave the stream: RFC 9113 §5.3.2's weight (1–256) when its HEADERS
+   * carried one, and RFC 9218's `priority` field (urgency 0–7, incremental).
+   */
+  priority?: {
+    weight?: number;
+    exclusive?: boolean;
+    dependsOn?: number;
+    urgency?: number;
+    incremental?: boolean;
+  };
+  /** RST_STREAM that ended the stream on either side. */
+  reset?: Http2Reset;
+  /** GOAWAY that ended (or was about to end) one of its connections. */
+  goAway?: Http2GoAway;
+  /** The upstream server's SETTINGS, as its connection had them when this exchange ended. */
+  serverSettings?: Http2Settings;
+}
+
+/** A gRPC call (content-type `application/grpc*`), from its head and trailers. */
+export interface GrpcInfo {
+  /** `package.Service`, from the path `/package.Service/Method`. */
+  service: string;
+  method: string;
+  /** gRPC-Web (`application/grpc-web`, `-text`: base64) rather than gRPC over HTTP/2. */
+  web?: 'binary' | 'text';
+  /** `grpc-encoding` of the messages (`gzip`, `identity`…), when set. */
+  encoding?: string;
+  /** Length-prefixed messages each way (counted from the captured bodies once the call ended). */
+  requestMessages?: number;
+  responseMessages?: number;
+  /** grpc-status (0 OK … 16 UNAUTHENTICATED), from the trailers (or a trailers-only response). */
+  status?: number;
+  /** Its name, e.g. `UNAVAILABLE`. */
+  statusName?: string;
+  /** grpc-message, percent-decoded. */
+  message?: string;
 }
 
 export interface RuleActionInfo {
@@ -156,6 +271,10 @@ export interface Exchange {
   error?: NetlensError;
   tunnel?: TunnelInfo;
   websocket?: WebSocketInfo;
+  /** HTTP/2 streams and their ends, when either side spoke HTTP/2. */
+  http2?: Http2Info;
+  /** A gRPC or gRPC-Web call. */
+  grpc?: GrpcInfo;
   rule?: RuleActionInfo;
   retry?: RetryInfo;
   /** Free-form tags set by analysis (e.g. trace id). */

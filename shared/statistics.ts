@@ -9,6 +9,7 @@ import type { TimingPhase } from './timing.js';
 import { TIMING_PHASES } from './timing.js';
 import { parseHostPort, unbracketHost } from './address.js';
 import { percentileOfSorted, percentiles } from './percentile.js';
+import { isGrpcFailure } from './grpcStatus.js';
 
 /** One time bucket; error counts are keyed by series (`4xx`, `5xx` or an error class) for stacking. */
 export interface TimeBucket {
@@ -151,7 +152,11 @@ export function endpointPath(path: string): string {
 }
 
 export function isFailedExchange(exchange: Exchange): boolean {
-  return exchange.error !== undefined || (exchange.response !== undefined && exchange.response.status >= 400);
+  return (
+    exchange.error !== undefined ||
+    (exchange.response !== undefined && exchange.response.status >= 400) ||
+    isGrpcFailure(exchange.grpc)
+  );
 }
 
 /** The error series an exchange stacks into, or undefined when it did not fail. */

@@ -12,7 +12,11 @@
  *    error? {class, phase, elapsedMs, message, detail?}, retry? {chainId, attempt},
  *    rule? {id, name, action, actions}, tunnel? {reason, bytesFromClient, bytesFromServer,
  *    proxyName?, closeReason?},
- *    source? (chromium#1, terminal#2, system, manual…)}
+ *    source? (chromium#1, terminal#2, system, manual…), responseHttpVersion? (when the server's
+ *    differs from the client's: HTTP/2 on one side only), http2? {clientStreamId?,
+ *    clientConnectionId?, clientCleartext?, upstreamStreamId?, reset? {by, code, name},
+ *    goAway? {by, code, name, lastStreamId, debug?}}, grpc? {service, method, status?,
+ *    statusName?, message?, requestMessages?, responseMessages?}}
  *   {"type":"retry","id":ID,"retry":{"chainId":...,"attempt":N}}   when analysis later puts an
  *    already printed exchange in a retry chain
  *
@@ -20,7 +24,7 @@
  * (inside NetLens unknown is `undefined`; -1 is for HAR only). `ssl` is separate from `connect`
  * here, as in the engine; the HAR folds it into `connect`.
  */
-import type { Exchange, RetryInfo } from '../../shared/model.js';
+import type { Exchange, GrpcInfo, Http2Info, RetryInfo } from '../../shared/model.js';
 import type { ErrorClass, FailurePhase } from '../../shared/errors.js';
 import { TIMING_PHASES, type Timings } from '../../shared/timing.js';
 import { urlOf } from '../../shared/address.js';
@@ -67,6 +71,15 @@ export interface NdjsonExchange {
     closeReason?: string;
   };
   source?: string;
+  responseHttpVersion?: string;
+  http2?: Pick<
+    Http2Info,
+    'clientStreamId' | 'clientConnectionId' | 'clientCleartext' | 'upstreamStreamId' | 'reset' | 'goAway'
+  >;
+  grpc?: Pick<
+    GrpcInfo,
+    'service' | 'method' | 'status' | 'statusName' | 'message' | 'requestMessages' | 'responseMessages'
+  >;
 }
 
 export interface NdjsonRetry {
@@ -149,6 +162,33 @@ export function exchangeLine(exchange: Exchange): NdjsonExchange {
       name: exchange.rule.ruleName,
       action: exchange.rule.actions.join('; '),
       actions: [...exchange.rule.actions],
+    };
+  }
+  if (response && response.httpVersion !== exchange.request.httpVersion) {
+    line.responseHttpVersion = response.httpVersion;
+  }
+  if (exchange.http2) {
+    const { clientStreamId, clientConnectionId, clientCleartext, upstreamStreamId, reset, goAway } =
+      exchange.http2;
+    line.http2 = {
+      ...(clientStreamId !== undefined ? { clientStreamId } : {}),
+      ...(clientConnectionId !== undefined ? { clientConnectionId } : {}),
+      ...(clientCleartext ? { clientCleartext } : {}),
+      ...(upstreamStreamId !== undefined ? { upstreamStreamId } : {}),
+      ...(reset ? { reset: { ...reset } } : {}),
+      ...(goAway ? { goAway: { ...goAway } } : {}),
+    };
+  }
+  if (exchange.grpc) {
+    const { service, method, status, statusName, message, requestMessages, responseMessages } = exchange.grpc;
+    line.grpc = {
+      service,
+      method,
+      ...(status !== undefined ? { status } : {}),
+      ...(statusName !== undefined ? { statusName } : {}),
+      ...(message !== undefined ? { message } : {}),
+      ...(requestMessages !== undefined ? { requestMessages } : {}),
+      ...(responseMessages !== undefined ? { responseMessages } : {}),
     };
   }
   if (exchange.tunnel) {

@@ -7,6 +7,8 @@
  *   ERR GET http://api.invalid/ 3.1 ms dns_not_found: Could not resolve api.invalid ...
  *   TUNNEL CONNECT pinned.example:443 5020 ms ↑ 1.1 KiB ↓ 20 KiB (pass_through_host)
  *   200 GET https://127.0.0.1:8443/ 8.0 ms 312 B <chromium#1>
+ *   200 GET https://127.0.0.1:8443/app.js 3.1 ms 9.8 KiB (reused) [h2 stream 5]
+ *   200 POST https://127.0.0.1:50051/echo.Echo/Say 4.2 ms 17 B [h2 stream 1] [grpc UNAVAILABLE: backend down]
  *
  * The source is shown when it is not `manual` (a client NetLens launched or configured).
  */
@@ -30,6 +32,12 @@ export function terseExchangeLine(exchange: Exchange): string {
     parts.push(formatDurationMs(exchange.durationMs, '-'));
     if (response) parts.push(formatBytes(response.body.sizeBytes));
     if (exchange.connection.reused) parts.push('(reused)');
+    const protocol = http2Note(exchange);
+    if (protocol) parts.push(protocol);
+    if (exchange.grpc?.status !== undefined) {
+      const { statusName, message } = exchange.grpc;
+      parts.push(`[grpc ${statusName ?? exchange.grpc.status}${message ? `: ${message}` : ''}]`);
+    }
     // A size is what crossed the wire; where the capture kept less, the line says so, and why.
     const cut = [truncation('request', request.body), truncation('response', response?.body)];
     for (const note of cut) if (note) parts.push(note);
@@ -40,6 +48,16 @@ export function terseExchangeLine(exchange: Exchange): string {
   if (error) parts.push(`${error.class}: ${error.message}`);
   // A control character in a URL or message must not move the cursor or forge another line.
   return escapeControlCharacters(parts.join(' '));
+}
+
+/** `[h2 stream 5]` for a client stream, `[h2 upstream]` when only NetLens spoke HTTP/2 (to the server). */
+function http2Note(exchange: Exchange): string | undefined {
+  const info = exchange.http2;
+  if (info?.clientStreamId !== undefined)
+    return `[h2${info.clientCleartext ? 'c' : ''} stream ${info.clientStreamId}]`;
+  if (info?.upstreamStreamId !== undefined || exchange.response?.httpVersion === 'HTTP/2.0')
+    return '[h2 upstream]';
+  return undefined;
 }
 
 const TRUNCATED_BECAUSE: Record<NonNullable<BodyInfo['truncatedReason']>, string> = {

@@ -19,6 +19,7 @@ import type {
   HarRequest,
   HarResponse,
   HarTimings,
+  HarWebSocketMessage,
 } from '../../../shared/har.js';
 import type { NetlensError } from '../../../shared/errors.js';
 import type {
@@ -28,6 +29,7 @@ import type {
   ConnectionInfo,
   Exchange,
   Header,
+  WebSocketFrame,
 } from '../../../shared/model.js';
 import { headerValue } from '../../../shared/model.js';
 import { totalTimeMs } from '../../../shared/timing.js';
@@ -86,6 +88,8 @@ export async function toHarEntry(original: Exchange, options: HarExportSettings)
   entry._netlens = netlensField(exchange, requestBody.payload, responseBody.payload);
   // Chrome's DevTools shows WebSocket handshakes by this field; harmless to other readers.
   if (exchange.kind === 'websocket') entry._resourceType = 'websocket';
+  const frames = exchange.websocket?.frames;
+  if (frames) entry._webSocketMessages = chromeWebSocketMessages(frames);
   return entry;
 }
 
@@ -529,6 +533,35 @@ function netlensField(
     ...(exchange.response ? { response: harBody(exchange.response.body) } : {}),
   };
   if (exchange.tunnel) field.tunnel = { ...exchange.tunnel };
-  if (exchange.websocket) field.websocket = { ...exchange.websocket };
+  if (exchange.websocket) {
+    const { frames, ...counts } = exchange.websocket;
+    field.websocket = { ...counts, ...(frames ? { frames: frames.map((f) => ({ ...f })) } : {}) };
+  }
+  const { trailers: requestTrailers } = exchange.request;
+  const responseTrailers = exchange.response?.trailers;
+  if (requestTrailers || responseTrailers) {
+    field.trailers = {
+      ...(requestTrailers ? { request: nameValues(requestTrailers) } : {}),
+      ...(responseTrailers ? { response: nameValues(responseTrailers) } : {}),
+    };
+  }
+  if (exchange.http2) field.http2 = structuredClone(exchange.http2);
+  if (exchange.grpc) field.grpc = { ...exchange.grpc };
   return field;
+}
+
+/**
+ * Chrome's `_webSocketMessages`: the text and binary frames, `time` in epoch seconds, binary
+ * data in base64 (as Chrome writes it); the whole log, control frames included, is in
+ * `_netlens.websocket.frames`.
+ */
+function chromeWebSocketMessages(frames: readonly WebSocketFrame[]): HarWebSocketMessage[] {
+  return frames
+    .filter((frame) => frame.opcode === 1 || frame.opcode === 2)
+    .map((frame) => ({
+      type: frame.direction,
+      time: frame.timeMs / 1000,
+      opcode: frame.opcode,
+      data: frame.data,
+    }));
 }

@@ -343,15 +343,28 @@ function kindOf(
   return entry.request.method.toUpperCase() === 'CONNECT' ? 'tunnel' : 'http';
 }
 
-/** Chrome's and mitmproxy's `_webSocketMessages` ({type: send|receive, data}) → counts. */
+/** Chrome's and mitmproxy's `_webSocketMessages` ({type: send|receive, time, opcode, data}) → counts and frames. */
 function webSocketFromMessages(messages: readonly HarWebSocketMessage[]): WebSocketInfo {
   const info: WebSocketInfo = {
     messagesFromClient: 0,
     messagesFromServer: 0,
     bytesFromClient: 0,
     bytesFromServer: 0,
+    frames: [],
   };
   for (const message of messages) {
+    if (message.type === 'send' || message.type === 'receive') {
+      // Chrome: opcode 1 text, 2 binary (its data in base64); time in epoch seconds.
+      const binary = message.opcode === 2;
+      info.frames!.push({
+        direction: message.type,
+        timeMs: Math.round((message.time ?? 0) * 1e6) / 1e3,
+        opcode: message.opcode ?? 1,
+        sizeBytes: binary ? Buffer.from(message.data, 'base64').length : Buffer.byteLength(message.data),
+        data: message.data,
+        ...(binary ? { encoding: 'base64' as const } : {}),
+      });
+    }
     const bytes = Buffer.byteLength(message.data);
     if (message.type === 'send') {
       info.messagesFromClient += 1;
@@ -425,6 +438,11 @@ function applyNetlens(exchange: Exchange, netlens: HarNetlens): void {
   if (netlens.traceId !== undefined) exchange.traceId = netlens.traceId;
   if (netlens.tunnel) exchange.tunnel = { ...netlens.tunnel };
   if (netlens.websocket) exchange.websocket = { ...netlens.websocket };
+  if (netlens.trailers?.request) exchange.request.trailers = headers(netlens.trailers.request);
+  if (netlens.trailers?.response && exchange.response)
+    exchange.response.trailers = headers(netlens.trailers.response);
+  if (netlens.http2) exchange.http2 = structuredClone(netlens.http2);
+  if (netlens.grpc) exchange.grpc = { ...netlens.grpc };
   if (netlens.truncated?.request) exchange.request.body.truncated = true;
   if (netlens.truncated?.response && exchange.response) exchange.response.body.truncated = true;
 }

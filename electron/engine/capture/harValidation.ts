@@ -22,7 +22,11 @@ import type {
   HarNetlensBody,
   HarNetlensCertificate,
   HarNetlensConnection,
+  HarNetlensGrpc,
+  HarNetlensHttp2,
+  HarNetlensHttp2Frame,
   HarNetlensTls,
+  HarNetlensWebSocketFrame,
   HarPage,
   HarParam,
   HarPostData,
@@ -31,7 +35,13 @@ import type {
   HarTimings,
   HarWebSocketMessage,
 } from '../../../shared/har.js';
-import { HAR_EXCHANGE_KINDS, HAR_EXCHANGE_STATES, HAR_TUNNEL_REASONS } from '../../../shared/har.js';
+import {
+  HAR_EXCHANGE_KINDS,
+  HAR_EXCHANGE_STATES,
+  HAR_HTTP2_SENDERS,
+  HAR_TUNNEL_REASONS,
+  HAR_WEBSOCKET_DIRECTIONS,
+} from '../../../shared/har.js';
 
 /** A value that is not what HAR (or NetLens' fields) allows there. */
 export class HarPathError extends Error {
@@ -419,6 +429,9 @@ function netlens(object: JsonObject, path: string): HarNetlens {
   const bodies = optionalObject(object, 'bodies', path);
   const tunnel = optionalObject(object, 'tunnel', path);
   const websocket = optionalObject(object, 'websocket', path);
+  const trailers = optionalObject(object, 'trailers', path);
+  const http2 = optionalObject(object, 'http2', path);
+  const grpc = optionalObject(object, 'grpc', path);
   return defined({
     id: requiredString(object, 'id', path, 'an exchange id'),
     connectionReused: requiredBoolean(object, 'connectionReused', path),
@@ -476,8 +489,99 @@ function netlens(object: JsonObject, path: string): HarNetlens {
           bytesFromClient: optionalInteger(websocket, 'bytesFromClient', at(path, 'websocket')) ?? 0,
           bytesFromServer: optionalInteger(websocket, 'bytesFromServer', at(path, 'websocket')) ?? 0,
           closedAtMs: optionalNumber(websocket, 'closedAtMs', at(path, 'websocket')),
+          frames: optionalArray(websocket, 'frames', at(path, 'websocket'), webSocketFrame),
+          framesNotRecorded: optionalInteger(websocket, 'framesNotRecorded', at(path, 'websocket')),
         })
       : undefined,
+    trailers: trailers
+      ? defined({
+          request: optionalArray(trailers, 'request', at(path, 'trailers'), nameValue),
+          response: optionalArray(trailers, 'response', at(path, 'trailers'), nameValue),
+        })
+      : undefined,
+    http2: http2 ? http2Of(http2, at(path, 'http2')) : undefined,
+    grpc: grpc ? grpcOf(grpc, at(path, 'grpc')) : undefined,
+  });
+}
+
+function webSocketFrame(value: unknown, path: string): HarNetlensWebSocketFrame {
+  const object = requiredObject(value, path);
+  return defined({
+    direction: requiredOneOf(object, 'direction', path, HAR_WEBSOCKET_DIRECTIONS),
+    timeMs: requiredNumber(object, 'timeMs', path),
+    opcode: requiredInteger(object, 'opcode', path),
+    sizeBytes: requiredInteger(object, 'sizeBytes', path),
+    data: requiredText(object, 'data', path),
+    encoding: optionalOneOf(object, 'encoding', path, ['base64'] as const),
+    truncated: optionalBoolean(object, 'truncated', path) === true ? (true as const) : undefined,
+    fin: optionalBoolean(object, 'fin', path) === false ? (false as const) : undefined,
+    compressed: optionalBoolean(object, 'compressed', path) === true ? (true as const) : undefined,
+  });
+}
+
+function http2FrameOf(object: JsonObject, path: string): HarNetlensHttp2Frame {
+  return {
+    code: requiredInteger(object, 'code', path),
+    name: requiredString(object, 'name', path),
+    by: requiredOneOf(object, 'by', path, HAR_HTTP2_SENDERS),
+  };
+}
+
+function http2Of(object: JsonObject, path: string): HarNetlensHttp2 {
+  const priority = optionalObject(object, 'priority', path);
+  const reset = optionalObject(object, 'reset', path);
+  const goAway = optionalObject(object, 'goAway', path);
+  const settings = optionalObject(object, 'serverSettings', path);
+  const p = at(path, 'priority');
+  const g = at(path, 'goAway');
+  const s = at(path, 'serverSettings');
+  return defined({
+    clientStreamId: optionalInteger(object, 'clientStreamId', path),
+    clientConnectionId: optionalString(object, 'clientConnectionId', path),
+    clientCleartext: optionalBoolean(object, 'clientCleartext', path),
+    upstreamStreamId: optionalInteger(object, 'upstreamStreamId', path),
+    priority: priority
+      ? defined({
+          weight: optionalInteger(priority, 'weight', p),
+          exclusive: optionalBoolean(priority, 'exclusive', p),
+          dependsOn: optionalInteger(priority, 'dependsOn', p),
+          urgency: optionalInteger(priority, 'urgency', p),
+          incremental: optionalBoolean(priority, 'incremental', p),
+        })
+      : undefined,
+    reset: reset ? http2FrameOf(reset, at(path, 'reset')) : undefined,
+    goAway: goAway
+      ? defined({
+          ...http2FrameOf(goAway, g),
+          lastStreamId: requiredInteger(goAway, 'lastStreamId', g),
+          debug: optionalString(goAway, 'debug', g),
+        })
+      : undefined,
+    serverSettings: settings
+      ? defined({
+          headerTableSize: optionalInteger(settings, 'headerTableSize', s),
+          enablePush: optionalBoolean(settings, 'enablePush', s),
+          maxConcurrentStreams: optionalInteger(settings, 'maxConcurrentStreams', s),
+          initialWindowSize: optionalInteger(settings, 'initialWindowSize', s),
+          maxFrameSize: optionalInteger(settings, 'maxFrameSize', s),
+          maxHeaderListSize: optionalInteger(settings, 'maxHeaderListSize', s),
+          enableConnectProtocol: optionalBoolean(settings, 'enableConnectProtocol', s),
+        })
+      : undefined,
+  });
+}
+
+function grpcOf(object: JsonObject, path: string): HarNetlensGrpc {
+  return defined({
+    service: requiredText(object, 'service', path),
+    method: requiredText(object, 'method', path),
+    web: optionalOneOf(object, 'web', path, ['binary', 'text'] as const),
+    encoding: optionalString(object, 'encoding', path),
+    requestMessages: optionalInteger(object, 'requestMessages', path),
+    responseMessages: optionalInteger(object, 'responseMessages', path),
+    status: optionalInteger(object, 'status', path),
+    statusName: optionalString(object, 'statusName', path),
+    message: optionalString(object, 'message', path),
   });
 }
 

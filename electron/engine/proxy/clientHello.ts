@@ -4,7 +4,14 @@
  * anything: the bytes are handed back to the socket afterwards.
  */
 export type TunnelSniff =
-  { kind: 'need_more' } | { kind: 'tls'; serverName?: string } | { kind: 'http' } | { kind: 'other' };
+  | { kind: 'need_more' }
+  | { kind: 'tls'; serverName?: string }
+  | { kind: 'http' }
+  /** HTTP/2 with prior knowledge (h2c): the connection preface, RFC 9113 §3.4. */
+  | { kind: 'h2c' }
+  | { kind: 'other' };
+
+const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
 /** A ClientHello larger than this is not worth waiting for: decide with what we have. */
 export const MAX_SNIFF_BYTES = 16 * 1024 + 5;
@@ -20,6 +27,12 @@ export function sniffTunnel(data: Buffer): TunnelSniff {
 }
 
 function sniffHttp(data: Buffer): TunnelSniff {
+  if (data[0] === 0x50) {
+    const length = Math.min(data.length, PREFACE.length);
+    if (data.subarray(0, length).equals(PREFACE.subarray(0, length))) {
+      return length === PREFACE.length ? { kind: 'h2c' } : { kind: 'need_more' };
+    }
+  }
   // An HTTP/1.x request starts with a method token (RFC 9110 §9: tokens; in practice upper case).
   const limit = Math.min(data.length, 24);
   for (let i = 0; i < limit; i += 1) {

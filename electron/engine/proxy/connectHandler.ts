@@ -11,6 +11,7 @@ import { toHeaderList } from './hopByHop.js';
 import type { ClientContext } from './clientContext.js';
 import { hostPort } from '../../../shared/address.js';
 import type { ForwarderDeps } from './forwarderDeps.js';
+import type { Http2ClientContext } from './http2ClientConnection.js';
 import { certificateRejectionAlert, type PinnedHosts } from './pinnedHosts.js';
 import { openTunnel } from './tunnel.js';
 import { closeAfterAnswer } from './socketClose.js';
@@ -24,6 +25,8 @@ export interface ConnectDeps extends ForwarderDeps {
   pinnedHosts: PinnedHosts;
   /** Hands a socket opened inside a tunnel (TLS or plain) to the HTTP server. */
   serveInner(socket: net.Socket, ctx: ClientContext): void;
+  /** Hands a socket that speaks HTTP/2 from its first byte (h2c with prior knowledge) to the HTTP/2 server. */
+  serveHttp2(socket: net.Socket, ctx: Http2ClientContext): void;
   track(socket: net.Socket): void;
 }
 
@@ -91,6 +94,14 @@ export function handleConnect(
     if (sniff.kind === 'tls') {
       clientSocket.unshift(buffered);
       intercept(req, clientSocket, host, port, sniff.serverName, deps, source);
+    } else if (sniff.kind === 'h2c') {
+      clientSocket.unshift(buffered);
+      deps.serveHttp2(clientSocket, {
+        rawSocket: clientSocket,
+        tunnel: { scheme: 'http', host, port },
+        cleartext: true,
+        ...(source !== undefined ? { source } : {}),
+      });
     } else if (sniff.kind === 'http') {
       clientSocket.unshift(buffered);
       deps.serveInner(clientSocket, {
@@ -175,7 +186,8 @@ function intercept(
   const tlsSocket = new tls.TLSSocket(clientSocket, {
     isServer: true,
     secureContext,
-    ALPNProtocols: ['http/1.1'],
+    // RFC 7301: the client's choice decides which server reads the connection (see serveInner).
+    ALPNProtocols: ['h2', 'http/1.1'],
   });
   let secure = false;
   const handshakeTimer = setTimeout(() => tlsSocket.destroy(), Math.max(1, settings.clientHeadersTimeoutMs));

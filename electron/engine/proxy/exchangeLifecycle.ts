@@ -2,6 +2,7 @@ import type { ErrorClass, FailurePhase, NetlensError } from '../../../shared/err
 import { errorClassFacts } from '../../../shared/errorClasses.js';
 import type { InjectableClass, RuleFault } from '../../../shared/rules.js';
 import type { Settings } from '../../../shared/settings.js';
+import { isAlpnRefusal } from './alpnRefusal.js';
 import { diagnose, failure } from '../analysis/diagnose.js';
 import type { FailureContext } from '../../../shared/failureMessage.js';
 import type { ExchangeRecorder } from './exchangeRecorder.js';
@@ -102,6 +103,14 @@ const STALE_RETRIES = 2;
 function isStaleConnectionError(error: Error): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return code === 'ECONNRESET' || code === 'EPIPE' || error.message === 'socket hang up';
+}
+
+/**
+ * A request the server says it never processed: an HTTP/2 stream refused with REFUSED_STREAM, or
+ * above the last stream id of a GOAWAY (RFC 9113 §8.7). The leg marks such errors.
+ */
+function isUnprocessedError(error: Error): boolean {
+  return (error as { unprocessed?: boolean }).unprocessed === true;
 }
 
 /** Parser codes that mean the client went away mid-request rather than sent something malformed. */
@@ -316,7 +325,16 @@ export class ExchangeLifecycle {
           this.inject(this.hold.imitated, undefined, true);
           return;
         }
-        this.fail(failure('client_aborted', this.context(this.clientPhase())), true);
+        this.fail(
+          failure(
+            'client_aborted',
+            this.context(
+              this.clientPhase(),
+              event.detail !== undefined ? { detail: event.detail } : undefined,
+            ),
+          ),
+          true,
+        );
         return;
       case 'clientError':
         this.onClientError(event.error);
@@ -450,6 +468,7 @@ export class ExchangeLifecycle {
   }
 
   private endResponse(rawTrailers: string[]): void {
+    if (rawTrailers.length > 0) this.options.recorder.responseTrailers(rawTrailers);
     this.finish();
     // A final answer before the request body was sent (e.g. 417 or 401 to Expect:
     // 100-continue): the request can never finish cleanly on that connection.
@@ -515,13 +534,14 @@ export class ExchangeLifecycle {
     }
     // A pooled connection the server closed while idle: the request never reached it, so a
     // bodiless request is safely sent again on a fresh connection (RFC 9110 §9.2.2 idempotence
-    // is not needed here: nothing was received by the server).
+    // is not needed here: nothing was received by the server). The same holds for an HTTP/2
+    // stream the server says it did not process; and a server that refused the protocol offered
+    // in the TLS handshake has received nothing at all, body or not.
+    const unprocessed = isUnprocessedError(error) || (this.reused && isStaleConnectionError(error));
     if (
-      this.reused &&
-      (state === 'sending' || state === 'waiting') &&
-      this.requestBody === 'none' &&
       this.attempt <= STALE_RETRIES &&
-      isStaleConnectionError(error)
+      ((unprocessed && (state === 'sending' || state === 'waiting') && this.requestBody === 'none') ||
+        (state === 'connecting' && isAlpnRefusal(error)))
     ) {
       this.options.recorder.resetConnection();
       this.responseTimer?.stop();

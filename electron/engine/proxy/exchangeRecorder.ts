@@ -7,11 +7,16 @@ import type {
   ExchangeKind,
   Header,
   RuleActionInfo,
+  Http2Info,
+  Http2Settings,
   TlsInfo,
 } from '../../../shared/model.js';
 import { MANUAL_SOURCE } from '../../../shared/source.js';
+import { http2ErrorCode } from '../../../shared/http2Codes.js';
 import type { BodyCapture } from '../capture/bodyCapture.js';
 import type { ExchangeSink } from './exchangeSink.js';
+import { GrpcTracker } from './grpcTracker.js';
+import { toHeaderList } from './hopByHop.js';
 import type { InternedStrings } from './internedStrings.js';
 import { computeTimings, type PhaseMarks } from './phaseTimings.js';
 import type { UpstreamConnection } from './upstreamAgent.js';
@@ -48,6 +53,10 @@ export interface RecorderInit {
   captureRequestBody?: boolean;
   /** Where the traffic comes from; `manual` when nothing says. */
   source?: string | undefined;
+  /** HTTP/2 facts known at the start (the client's stream and connection). */
+  http2?: Http2Info | undefined;
+  /** The request's path (for gRPC calls, recognised by their content-type). */
+  path?: string;
 }
 
 /**
@@ -55,6 +64,14 @@ export interface RecorderInit {
  * its timings come from, and the body taps. Works (and costs almost nothing) when capture is off:
  * then there is no Exchange, only the marks needed for diagnosis.
  */
+/** What an upstream HTTP/2 stream and its session said (reported by the HTTP/2 leg). */
+export interface UpstreamHttp2Facts {
+  streamId?: number;
+  reset?: { code: number };
+  goAway?: { code: number; lastStreamId: number; debug?: string };
+  serverSettings?: Http2Settings;
+}
+
 export class ExchangeRecorder {
   readonly exchange: Exchange | undefined;
   readonly marks: PhaseMarks;
@@ -63,6 +80,8 @@ export class ExchangeRecorder {
   private requestBytes = 0;
   private responseBytes = 0;
   private lastProgressMs = 0;
+  /** Set for a gRPC call (content-type `application/grpc*`). */
+  private grpc: GrpcTracker | undefined;
   settled = false;
 
   constructor(
@@ -105,6 +124,15 @@ export class ExchangeRecorder {
       source: init.source ?? MANUAL_SOURCE,
     };
     if (init.clientHeaders) this.exchange.request.clientHeaders = init.clientHeaders;
+    if (init.http2) this.exchange.http2 = init.http2;
+    const contentType = this.exchange.request.body.contentType;
+    if (contentType !== undefined && contentType.startsWith('application/grpc')) {
+      this.grpc = GrpcTracker.forRequest(contentType, init.path ?? pathOf(init.url));
+      if (this.grpc) {
+        this.grpc.requestHead(init.headers);
+        this.exchange.grpc = this.grpc.info;
+      }
+    }
     if (init.captureRequestBody !== false) this.requestCapture = sink.openBody();
     try {
       sink.started(this.exchange);
@@ -149,6 +177,56 @@ export class ExchangeRecorder {
     if (conn.tlsInfo) connection.tls = conn.tlsInfo;
   }
 
+  /**
+   * The head as it finally went upstream, when the protocol spoken there made it differ from the
+   * one recorded at the start (an HTTP/2 request sent as HTTP/1.1, or the reverse): the first
+   * becomes the client's head.
+   */
+  sentHead(headers: Header[]): void {
+    const request = this.exchange?.request;
+    if (!request || this.settled) return;
+    if (sameHeaders(request.headers, headers)) return;
+    request.clientHeaders ??= request.headers;
+    request.headers = headers;
+  }
+
+  /** HTTP/2 facts as they come (a stream id, a reset, a GOAWAY, the server's settings). */
+  http2(update: (info: Http2Info) => void): void {
+    const exchange = this.exchange;
+    if (!exchange || this.settled) return;
+    update((exchange.http2 ??= {}));
+  }
+
+  /** What the upstream HTTP/2 stream and its session said (its id, the server's SETTINGS, a reset, a GOAWAY). */
+  upstreamHttp2(update: UpstreamHttp2Facts): void {
+    this.http2((info) => {
+      if (update.streamId !== undefined) info.upstreamStreamId = update.streamId;
+      if (update.serverSettings) info.serverSettings = update.serverSettings;
+      if (update.reset) info.reset = { by: 'server', ...http2ErrorCode(update.reset.code) };
+      if (update.goAway) {
+        info.goAway = {
+          by: 'server',
+          ...http2ErrorCode(update.goAway.code),
+          lastStreamId: update.goAway.lastStreamId,
+          ...(update.goAway.debug !== undefined ? { debug: update.goAway.debug } : {}),
+        };
+      }
+    });
+  }
+
+  requestTrailers(raw: readonly string[]): void {
+    const request = this.exchange?.request;
+    if (!request || this.settled || raw.length === 0) return;
+    request.trailers = toHeaderList(raw, undefined, this.strings);
+  }
+
+  responseTrailers(raw: readonly string[]): void {
+    const response = this.exchange?.response;
+    if (!response || this.settled || raw.length === 0) return;
+    response.trailers = toHeaderList(raw, undefined, this.strings);
+    this.grpc?.responseTrailers(response.trailers);
+  }
+
   /** Another attempt on a new connection replaces the first one's connection marks. */
   resetConnection(): void {
     delete this.marks.socketAssignedMs;
@@ -185,17 +263,20 @@ export class ExchangeRecorder {
       body: bodyInfo(headers, 0),
     };
     if (this.responseCapture === undefined) this.responseCapture = this.sink.openBody();
+    this.grpc?.responseHead(headers);
     this.report();
   }
 
   tapRequest(chunk: Buffer): void {
     this.requestBytes += chunk.length;
     this.requestCapture?.write(chunk);
+    this.grpc?.requestChunk(chunk);
   }
 
   tapResponse(chunk: Buffer): void {
     this.responseBytes += chunk.length;
     this.responseCapture?.write(chunk);
+    this.grpc?.responseChunk(chunk);
     // A long body shows its progress (bytes so far), a few times a second at most.
     const exchange = this.exchange;
     if (exchange?.response && !this.settled) {
@@ -261,6 +342,7 @@ export class ExchangeRecorder {
     exchange.state = exchange.error ? 'failed' : 'complete';
     exchange.durationMs = this.elapsedMs();
     exchange.timings = computeTimings(this.marks);
+    if (this.grpc) exchange.grpc = { ...this.grpc.finish() };
     fillBody(exchange.request.body, this.requestBytes, this.requestCapture);
     if (exchange.response) fillBody(exchange.response.body, this.responseBytes, this.responseCapture);
     const bodies: { request?: BodyCapture; response?: BodyCapture } = {};
@@ -273,6 +355,19 @@ export class ExchangeRecorder {
       recordingFailed(error);
     }
   }
+}
+
+function sameHeaders(a: readonly Header[], b: readonly Header[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1)
+    if (a[i]!.name !== b[i]!.name || a[i]!.value !== b[i]!.value) return false;
+  return true;
+}
+
+/** Path and query of an absolute URL (`/pkg.Service/Method`). */
+function pathOf(url: string): string {
+  const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^#]*)/i.exec(url);
+  return match ? match[1] || '/' : url;
 }
 
 /** Recording must never break forwarding: a failure to record is dropped, the traffic goes on. */

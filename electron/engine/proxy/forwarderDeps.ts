@@ -1,6 +1,7 @@
 import type tls from 'node:tls';
 import type { Settings } from '../../../shared/settings.js';
 import type { ExchangeSink } from './exchangeSink.js';
+import type { Http2SessionPool } from './http2SessionPool.js';
 import type { InternedStrings } from './internedStrings.js';
 import type { IpLiterals } from './ipLiterals.js';
 import type { UpstreamAgents } from './upstreamAgent.js';
@@ -11,6 +12,8 @@ export interface ForwarderDeps {
   settings(): Settings;
   sink: ExchangeSink;
   agents: UpstreamAgents;
+  /** Upstream HTTP/2 sessions, and what each origin is known to speak. */
+  http2Pool: Http2SessionPool;
   /** Shared strings of recorded heads. */
   strings: InternedStrings;
   ipLiterals: IpLiterals;

@@ -4,16 +4,20 @@ import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { isAlpnRefusal } from './alpnRefusal.js';
 import type { ClientContext } from './clientContext.js';
 import { ExchangeLifecycle } from './exchangeLifecycle.js';
 import { ExchangeRecorder } from './exchangeRecorder.js';
 import type { ForwarderDeps } from './forwarderDeps.js';
+import { withoutPseudoHeaders } from './http2Headers.js';
+import { Http2UpstreamLeg, http2OriginKey } from './http2UpstreamLeg.js';
 import { newIdleWatchdog } from './idleWatchdog.js';
 import type { CommandExecutor, LifecycleCommand, LifecycleEvent } from './lifecycleMessages.js';
 import { closeAfterAnswer } from './socketClose.js';
 import { flushedOnHandOver } from './socketFlush.js';
 import { resetSocket } from './socketReset.js';
 import { connectionOf, type UpstreamConnection } from './upstreamAgent.js';
+import type { LegReporter, UpstreamLeg } from './upstreamLeg.js';
 import { hasRequestBody, recorderInit, upstreamHeaders, upstreamRequestOptions } from './upstreamRequest.js';
 import { upstreamTarget, type UpstreamTarget } from './upstreamTarget.js';
 import type { ExchangeRulePlan, LocalAnswer } from '../rules/exchangeRulePlan.js';
@@ -65,6 +69,9 @@ class Http1Exchange implements CommandExecutor {
   private readonly plan: ExchangeRulePlan | undefined;
   /** A rule's file being served as the response. */
   private localFile: ReadStream | undefined;
+  private readonly recorder: ExchangeRecorder;
+  /** Set when the request goes to an HTTP/2-only origin as a stream of a pooled session. */
+  private leg: UpstreamLeg | undefined;
 
   constructor(
     private readonly req: http.IncomingMessage,
@@ -100,6 +107,7 @@ class Http1Exchange implements CommandExecutor {
       recorderInit('http', req, this.rawHeaders, clientTarget, ctx, withBody, deps),
       deps.strings,
     );
+    this.recorder = recorder;
     const lifecycle = new ExchangeLifecycle(
       {
         recorder,
@@ -142,6 +150,10 @@ class Http1Exchange implements CommandExecutor {
         this.req.pause();
         return;
       case 'forwardRequestChunk': {
+        if (this.leg) {
+          this.leg.write(command.chunk);
+          return;
+        }
         const upstream = this.upstream;
         if (upstream && !upstream.destroyed && !upstream.write(command.chunk)) {
           this.lifecycle.handle(UPSTREAM_BLOCKED);
@@ -149,7 +161,8 @@ class Http1Exchange implements CommandExecutor {
         return;
       }
       case 'endUpstreamRequest':
-        if (this.upstream && !this.upstream.destroyed) this.upstream.end();
+        if (this.leg) this.leg.end();
+        else if (this.upstream && !this.upstream.destroyed) this.upstream.end();
         return;
       case 'sendContinue':
         if (!this.res.headersSent) this.res.writeContinue();
@@ -157,7 +170,8 @@ class Http1Exchange implements CommandExecutor {
       case 'sendResponseHead':
         try {
           this.res.sendDate = false;
-          this.res.writeHead(command.status, command.statusText, command.rawHeaders);
+          // An HTTP/2 origin's head starts with `:status`: HTTP/1.1 has its status line instead.
+          this.res.writeHead(command.status, command.statusText, withoutPseudoHeaders(command.rawHeaders));
         } catch (error) {
           this.lifecycle.handle({ type: 'clientWriteFailed', error: error as Error });
         }
@@ -166,11 +180,13 @@ class Http1Exchange implements CommandExecutor {
         if (!this.res.write(command.chunk)) this.lifecycle.handle(CLIENT_BLOCKED);
         return;
       case 'pauseResponseBody':
-        this.upstreamResponse?.pause();
+        if (this.leg) this.leg.pauseResponse();
+        else this.upstreamResponse?.pause();
         this.localFile?.pause();
         return;
       case 'resumeResponseBody':
-        this.upstreamResponse?.resume();
+        if (this.leg) this.leg.resumeResponse();
+        else this.upstreamResponse?.resume();
         this.localFile?.resume();
         return;
       case 'serveLocalFile':
@@ -180,6 +196,7 @@ class Http1Exchange implements CommandExecutor {
         this.endResponse(command.rawTrailers, command.discardUpstream);
         return;
       case 'abortUpstream':
+        this.leg?.abort();
         this.upstreamResponse?.destroy();
         this.upstream?.destroy();
         this.localFile?.destroy();
@@ -199,6 +216,12 @@ class Http1Exchange implements CommandExecutor {
 
   private openUpstream(): void {
     const { req, target, deps, lifecycle } = this;
+    this.leg?.abort();
+    this.leg = undefined;
+    if (target.tls && deps.http2Pool.knownProtocol(http2OriginKey(target, deps)) === 'h2') {
+      this.openHttp2Leg();
+      return;
+    }
     const options = upstreamRequestOptions(
       req,
       target,
@@ -238,8 +261,13 @@ class Http1Exchange implements CommandExecutor {
       });
     }
     request.on('response', (response) => this.onResponse(request, response));
-    request.on('error', (error) => {
+    request.on('error', (error: NodeJS.ErrnoException) => {
       if (this.upstream !== request) return;
+      // An HTTP/2-only server refused HTTP/1.1 in its handshake: remember it, so that the
+      // lifecycle's next attempt (and every later request) goes to it over HTTP/2.
+      if (target.tls && isAlpnRefusal(error)) {
+        deps.http2Pool.learn(http2OriginKey(target, deps), 'h2');
+      }
       // Body bytes parsed before the error (a malformed chunk after good ones) are still in the
       // response's buffer: they go to the client first, as they arrived.
       const response = this.upstreamResponse;
@@ -247,6 +275,39 @@ class Http1Exchange implements CommandExecutor {
       lifecycle.handle({ type: 'upstreamError', error });
     });
     if (!this.withBody) request.end();
+  }
+
+  /**
+   * The request as a stream of a pooled HTTP/2 session: the origin answers only HTTP/2 (RFC 7301
+   * told us so). The leg reports to the same lifecycle; the client still speaks HTTP/1.1.
+   */
+  private openHttp2Leg(): void {
+    const { req, target, deps, lifecycle, recorder } = this;
+    this.upstream = undefined;
+    this.upstreamResponse = undefined;
+    const reporter: LegReporter = {
+      handle: (event) => lifecycle.handle(event),
+      get settled() {
+        return lifecycle.settled;
+      },
+      sentHead: (headers) => recorder.sentHead(headers),
+      upstreamHttp2: (update) => recorder.upstreamHttp2(update),
+    };
+    const leg = new Http2UpstreamLeg(
+      {
+        method: req.method ?? 'GET',
+        target,
+        http1Head: this.rawHeaders,
+        withBody: this.withBody,
+        expectsContinue: req.headers.expect !== undefined && /100-continue/i.test(req.headers.expect),
+      },
+      reporter,
+      deps,
+      false,
+    );
+    this.leg = leg;
+    this.res.on('drain', () => lifecycle.handle(CLIENT_DRAINED));
+    leg.open();
   }
 
   /** A fresh connection's set-up steps, as its instrumentation (instrumentSocket) records them. */
@@ -315,7 +376,8 @@ class Http1Exchange implements CommandExecutor {
       }
     }
     res.end();
-    if (discardUpstream) this.upstream?.destroy();
+    if (this.leg) this.leg.finished(discardUpstream);
+    else if (discardUpstream) this.upstream?.destroy();
     this.release();
   }
 

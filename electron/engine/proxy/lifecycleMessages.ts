@@ -104,8 +104,11 @@ export type LifecycleEvent =
   | { type: 'responseBroken'; sawReset: boolean; sawEnd: boolean; declaredBytes?: string }
   /** Writing to the client failed (e.g. Node refused the response head). */
   | { type: 'clientWriteFailed'; error: Error }
-  /** The client's connection closed before the response was complete. */
-  | { type: 'clientClosed' }
+  /**
+   * The client's connection (or its HTTP/2 stream) closed before the response was complete;
+   * `detail` says how when the client said so (an HTTP/2 client's RST_STREAM and its code).
+   */
+  | { type: 'clientClosed'; detail?: string }
   /** The client closed its sending side (FIN): a half-close, or the first sign of a close. */
   | { type: 'clientEnded' }
   /** The client's HTTP parser failed mid-request (a malformed body, the client hung up mid-body). */

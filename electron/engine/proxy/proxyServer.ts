@@ -13,6 +13,11 @@ import { hostFieldProblem } from './hostField.js';
 import type { ExchangeSink } from './exchangeSink.js';
 import type { ForwarderDeps } from './forwarderDeps.js';
 import { forwardRequest } from './http1Adapter.js';
+import type { Http2ClientContext } from './http2ClientConnection.js';
+import { Http2Front, type StreamTarget } from './http2Front.js';
+import { rawValue, type Http2RequestLine } from './http2Headers.js';
+import { Http2SessionPool } from './http2SessionPool.js';
+import { takeOverForHttp2 } from './http2Preface.js';
 import { isControlPath, serveControl, type ControlEndpoint } from './controlEndpoint.js';
 import { serveInfoPage } from './infoPage.js';
 import {
@@ -93,6 +98,15 @@ const CLIENT_ENDED: LifecycleEvent = { type: 'clientEnded' };
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '0.0.0.0', '::']);
 
+/** Whether an HTTP/2 `:authority` names the tunnel's origin (its port may be left out for the default). */
+function sameAuthority(authority: string, tunnel: NonNullable<ClientContext['tunnel']>): boolean {
+  const host = tunnel.host.toLowerCase();
+  const value = authority.toLowerCase();
+  const bracketed = host.includes(':') ? `[${host}]` : host;
+  if (value === `${bracketed}:${tunnel.port}`) return true;
+  return value === bracketed && tunnel.port === (tunnel.scheme === 'https' ? 443 : 80);
+}
+
 /**
  * The capture proxy: one Node HTTP server that takes absolute-form requests (forward proxy),
  * CONNECT (tunnels, TLS interception), upgrades (WebSocket) and origin-form requests (its own
@@ -107,6 +121,7 @@ export class ProxyServer {
   readonly pinnedHosts: PinnedHosts;
   private listening: { host: string; port: number } | undefined;
   private readonly deps: ForwarderDeps;
+  private readonly http2: Http2Front;
 
   constructor(private readonly options: ProxyServerOptions) {
     const settings = options.settings();
@@ -117,6 +132,7 @@ export class ProxyServer {
       settings: options.settings,
       sink: options.sink,
       agents: this.agents,
+      http2Pool: new Http2SessionPool({ connectTimeoutMs: () => options.settings().connectTimeoutMs }),
       strings: new InternedStrings(),
       ipLiterals: new IpLiterals(),
       ...(options.rules ? { rules: options.rules } : {}),
@@ -126,6 +142,11 @@ export class ProxyServer {
         ca: upstreamTrustStore(options.extraUpstreamCaCerts),
       });
     }
+    this.http2 = new Http2Front({
+      deps: this.deps,
+      resolve: (line, rawHeaders, context) => this.resolveStream(line, rawHeaders, context),
+      authority: () => this.authority(),
+    });
     this.server = http.createServer({
       maxHeaderSize: settings.maxHeaderBytes,
       // Whole-request deadlines would cut long uploads; silence is policed per phase instead.
@@ -168,7 +189,23 @@ export class ProxyServer {
    * The client's HTTP parser failed. In the middle of a request body it is that exchange's
    * failure (one record, not a second phantom one); otherwise a request of its own.
    */
-  private onClientError(error: Error & { code?: string }, socket: net.Socket): void {
+  private onClientError(error: Error & { code?: string; rawPacket?: Buffer }, socket: net.Socket): void {
+    // RFC 9113 §3.3: a client with prior knowledge starts with the HTTP/2 connection preface,
+    // which the HTTP/1.1 parser stops at: the connection becomes an HTTP/2 one.
+    if (error.code === 'HPE_PAUSED_H2_UPGRADE' && error.rawPacket) {
+      const ctx = this.contexts.get(socket);
+      if (takeOverForHttp2(socket, error.rawPacket)) {
+        this.serveHttp2(socket, {
+          rawSocket: ctx?.rawSocket ?? socket,
+          cleartext: ctx?.clientTls === undefined,
+          ...(ctx?.tunnel ? { tunnel: ctx.tunnel } : {}),
+          ...(ctx?.clientTls ? { clientTls: ctx.clientTls } : {}),
+          ...(ctx?.source !== undefined ? { source: ctx.source } : {}),
+          ...(ctx?.viaSourceListener ? { viaSourceListener: true } : {}),
+        });
+        return;
+      }
+    }
     const inFlight = this.contexts.get(socket)?.inFlight;
     if (inFlight?.ownsClientError()) {
       inFlight.handle({ type: 'clientError', error });
@@ -214,6 +251,7 @@ export class ProxyServer {
         leafCerts: this.options.leafCerts,
         pinnedHosts: this.pinnedHosts,
         serveInner: (inner, innerCtx) => this.serveInner(inner, innerCtx),
+        serveHttp2: (inner, innerCtx) => this.serveHttp2(inner, innerCtx),
         track: (s) => this.track(s),
       },
       ctx.source,
@@ -295,7 +333,9 @@ export class ProxyServer {
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
     this.server.closeAllConnections();
+    this.http2.close();
     this.agents.destroy();
+    this.deps.http2Pool.destroy();
     await closed;
     this.listening = undefined;
   }
@@ -313,8 +353,65 @@ export class ProxyServer {
   }
 
   private serveInner(socket: net.Socket, ctx: ClientContext): void {
+    // RFC 7301: an intercepted TLS connection that chose h2 speaks HTTP/2 from its first byte.
+    if (ctx.clientTls?.alpn === 'h2') {
+      const context: Http2ClientContext = {
+        rawSocket: ctx.rawSocket,
+        cleartext: false,
+        clientTls: ctx.clientTls,
+      };
+      if (ctx.tunnel) context.tunnel = ctx.tunnel;
+      if (ctx.source !== undefined) context.source = ctx.source;
+      this.serveHttp2(socket, context);
+      return;
+    }
     this.contexts.set(socket, ctx);
     this.server.emit('connection', socket);
+  }
+
+  private serveHttp2(socket: net.Socket, context: Http2ClientContext): void {
+    this.track(socket);
+    this.http2.serve(socket, context);
+  }
+
+  /**
+   * Where an HTTP/2 stream goes. Inside a tunnel, to the tunnel's origin (or to the origin its
+   * `:authority` names, when a client reuses one connection for several, RFC 9113 §9.1.1); on
+   * the proxy port (h2c with prior knowledge), to the URL its pseudo-headers spell, once the
+   * client is admitted as an HTTP/1.1 client would be.
+   */
+  private resolveStream(
+    line: Http2RequestLine,
+    rawHeaders: readonly string[],
+    ctx: Http2ClientContext,
+  ): StreamTarget {
+    const path = line.path ?? '';
+    if (!path.startsWith('/') && path !== '*') return { problem: `unsupported request target "${path}"` };
+    if (ctx.tunnel) {
+      const authority = line.authority;
+      if (authority === undefined || sameAuthority(authority, ctx.tunnel))
+        return tunnelTarget(ctx.tunnel, path);
+      try {
+        return upstreamTarget(new URL(`${ctx.tunnel.scheme}://${authority}${path}`));
+      } catch {
+        return { problem: `invalid :authority "${authority}"` };
+      }
+    }
+    const auth = ctx.viaSourceListener ? undefined : this.options.auth;
+    const credentials = parseProxyAuthorization(rawValue(rawHeaders, 'proxy-authorization'));
+    if (auth && !passwordMatches(credentials?.password, auth.secret)) return { authRequired: true };
+    if (credentials?.source && !ctx.viaSourceListener) ctx.source = credentials.source;
+    if (line.authority === undefined)
+      return { problem: 'a request to a proxy needs :authority (the server to forward to)' };
+    const scheme = line.scheme ?? 'http';
+    if (scheme !== 'http' && scheme !== 'https') return { problem: `unsupported scheme ${scheme}` };
+    let target: UpstreamTarget;
+    try {
+      target = upstreamTarget(new URL(`${scheme}://${line.authority}${path}`));
+    } catch {
+      return { problem: `invalid request target "${scheme}://${line.authority}${path}"` };
+    }
+    return this.isSelf(target) ? { self: true } : target;
   }
 
   /** The context of a client connection, made on its first request and kept for the next ones. */

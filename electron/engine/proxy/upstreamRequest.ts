@@ -55,12 +55,23 @@ export function upstreamRequestOptions(
   deps: ForwarderDeps,
   agent: http.Agent | false,
 ): https.RequestOptions {
+  return upstreamHttpOptions(req.method ?? 'GET', target, rawHeaders, deps, agent);
+}
+
+/** The same, for a request known by its method (an HTTP/2 stream's `:method`). */
+export function upstreamHttpOptions(
+  method: string,
+  target: UpstreamTarget,
+  rawHeaders: string[],
+  deps: ForwarderDeps,
+  agent: http.Agent | false | undefined,
+): https.RequestOptions {
   const settings = deps.settings();
   const options: https.RequestOptions = {
     protocol: target.tls ? 'https:' : 'http:',
     host: target.host,
     port: target.port,
-    method: req.method ?? 'GET',
+    method,
     path: target.path,
     headers: rawHeaders as unknown as http.OutgoingHttpHeaders,
     setHost: false,

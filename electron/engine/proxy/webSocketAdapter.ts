@@ -15,6 +15,7 @@ import { connectionOf, type UpstreamConnection } from './upstreamAgent.js';
 import { recorderInit, upstreamRequestOptions } from './upstreamRequest.js';
 import type { UpstreamTarget } from './upstreamTarget.js';
 import { WsFrameCounter } from './wsFrameCounter.js';
+import { WsFrameLog } from './wsFrameLog.js';
 import { closeAfterAnswer } from './socketClose.js';
 
 const UPGRADE_FIELDS = new Set(['connection', 'upgrade']);
@@ -244,8 +245,9 @@ class WebSocketExchange implements CommandExecutor {
       bytesFromClient: 0,
       bytesFromServer: 0,
     };
-    const fromClient = new WsFrameCounter();
-    const fromServer = new WsFrameCounter();
+    const log = new WsFrameLog();
+    const fromClient = new WsFrameCounter(log, 'send');
+    const fromServer = new WsFrameCounter(log, 'receive');
     recorder.patch((exchange) => {
       exchange.websocket = info;
     });
@@ -257,7 +259,12 @@ class WebSocketExchange implements CommandExecutor {
       info.bytesFromClient = fromClient.bytes;
       info.bytesFromServer = fromServer.bytes;
       recorder.patch((exchange) => {
-        exchange.websocket = { ...info, closedAtMs: Date.now() };
+        exchange.websocket = {
+          ...info,
+          closedAtMs: Date.now(),
+          frames: log.frames.slice(),
+          ...(log.notRecorded > 0 ? { framesNotRecorded: log.notRecorded } : {}),
+        };
       });
     };
     clientSocket.write(serializeHead(`HTTP/1.1 ${status} ${statusText}`, rawHeaders));

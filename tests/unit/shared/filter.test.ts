@@ -195,3 +195,46 @@ describe('rule filters', () => {
     expect(matching('is:rule', list)).toEqual([ruled.id, injected.id]);
   });
 });
+
+describe('HTTP/2 and gRPC filter keys', () => {
+  const h2 = makeExchange({
+    url: 'https://127.0.0.1/h2',
+    request: { httpVersion: 'HTTP/2.0' },
+    http2: { clientStreamId: 1, clientConnectionId: 'k1' },
+  });
+  const h2c = makeExchange({
+    url: 'http://127.0.0.1/h2c',
+    request: { httpVersion: 'HTTP/2.0' },
+    http2: { clientStreamId: 3, clientCleartext: true },
+  });
+  const upstreamOnly = makeExchange({ url: 'https://127.0.0.1/up', response: { httpVersion: 'HTTP/2.0' } });
+  const h1 = makeExchange({ url: 'http://127.0.0.1/h1' });
+  const grpcOk = makeExchange({
+    url: 'https://127.0.0.1/a.B/Ok',
+    grpc: { service: 'a.B', method: 'Ok', status: 0, statusName: 'OK' },
+  });
+  const grpcDown = makeExchange({
+    url: 'https://127.0.0.1/a.B/Down',
+    grpc: { service: 'a.B', method: 'Down', status: 14, statusName: 'UNAVAILABLE' },
+  });
+  const all = [h2, h2c, upstreamOnly, h1, grpcOk, grpcDown];
+  const paths = (filter: string): string[] =>
+    matching(filter, all).map((id) => new URL(all.find((e) => e.id === id)!.request.url).pathname);
+
+  it('proto: h2 on either side, h2c, h1 on both', () => {
+    expect(paths('proto:h2')).toEqual(['/h2', '/h2c', '/up']);
+    expect(paths('proto:h2c')).toEqual(['/h2c']);
+    expect(paths('proto:h1')).toEqual(['/h1', '/a.B/Ok', '/a.B/Down']);
+    expect(paths('-proto:h2')).toEqual(['/h1', '/a.B/Ok', '/a.B/Down']);
+    expect(parseFilter('proto:h3').errors[0]!.message).toContain('h2c');
+  });
+
+  it('grpc: any call, failed calls, one status by name or number; a failed call is is:failed', () => {
+    expect(paths('grpc:any')).toEqual(['/a.B/Ok', '/a.B/Down']);
+    expect(paths('grpc:failed')).toEqual(['/a.B/Down']);
+    expect(paths('grpc:unavailable')).toEqual(['/a.B/Down']);
+    expect(paths('grpc:0')).toEqual(['/a.B/Ok']);
+    expect(paths('is:failed')).toEqual(['/a.B/Down']);
+    expect(parseFilter('grpc:sideways').errors[0]!.message).toContain('UNAVAILABLE');
+  });
+});

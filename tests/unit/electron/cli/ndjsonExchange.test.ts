@@ -88,6 +88,50 @@ describe('exchangeLine', () => {
   });
 });
 
+describe('exchangeLine: HTTP/2 and gRPC', () => {
+  it('carries the streams, the server side version when it differs, and the gRPC call', () => {
+    const exchange = makeExchange({
+      url: 'https://127.0.0.1/a.B/C',
+      request: { httpVersion: 'HTTP/2.0' },
+      response: { httpVersion: 'HTTP/1.1' },
+      http2: {
+        clientStreamId: 3,
+        clientConnectionId: 'k1',
+        reset: { by: 'client', code: 8, name: 'CANCEL' },
+        serverSettings: { maxConcurrentStreams: 100 },
+      },
+      grpc: {
+        service: 'a.B',
+        method: 'C',
+        status: 0,
+        statusName: 'OK',
+        requestMessages: 1,
+        responseMessages: 2,
+      },
+    });
+    const line = exchangeLine(exchange);
+    expect(line.httpVersion).toBe('HTTP/2.0');
+    expect(line.responseHttpVersion).toBe('HTTP/1.1');
+    expect(line.http2).toEqual({
+      clientStreamId: 3,
+      clientConnectionId: 'k1',
+      reset: { by: 'client', code: 8, name: 'CANCEL' },
+    });
+    expect(line.grpc).toEqual({
+      service: 'a.B',
+      method: 'C',
+      status: 0,
+      statusName: 'OK',
+      requestMessages: 1,
+      responseMessages: 2,
+    });
+    const plain = exchangeLine(makeExchange());
+    expect(plain.responseHttpVersion).toBeUndefined();
+    expect(plain.http2).toBeUndefined();
+    expect(plain.grpc).toBeUndefined();
+  });
+});
+
 describe('other lines', () => {
   it('formats the listening and retry lines', () => {
     expect(JSON.stringify(listeningLine('http://127.0.0.1:8899', '/d/ca.pem'))).toBe(

@@ -75,4 +75,29 @@ describe('terseExchangeLine', () => {
       'RETRY GET http://127.0.0.1/r is attempt 1 of retry chain ch',
     );
   });
+
+  it('marks HTTP/2 streams and a gRPC status', () => {
+    const stream = makeExchange({
+      url: 'https://127.0.0.1:8443/echo.Echo/Say',
+      http2: { clientStreamId: 5, clientConnectionId: 'k1' },
+      grpc: {
+        service: 'echo.Echo',
+        method: 'Say',
+        status: 14,
+        statusName: 'UNAVAILABLE',
+        message: 'backend down',
+      },
+    });
+    expect(terseExchangeLine(stream)).toBe(
+      '200 GET https://127.0.0.1:8443/echo.Echo/Say 42 ms 2 B [h2 stream 5] [grpc UNAVAILABLE: backend down]',
+    );
+    const cleartext = makeExchange({
+      url: 'http://127.0.0.1/',
+      http2: { clientStreamId: 1, clientCleartext: true },
+    });
+    expect(terseExchangeLine(cleartext)).toContain('[h2c stream 1]');
+    const upstream = makeExchange({ url: 'https://127.0.0.1/', response: { httpVersion: 'HTTP/2.0' } });
+    expect(terseExchangeLine(upstream)).toContain('[h2 upstream]');
+    expect(terseExchangeLine(makeExchange())).not.toContain('h2');
+  });
 });

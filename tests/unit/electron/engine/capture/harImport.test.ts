@@ -296,6 +296,11 @@ describe('parseHar: other tools', () => {
       messagesFromServer: 2,
       bytesFromClient: 20,
       bytesFromServer: 22,
+      frames: [
+        { direction: 'send', timeMs: 1741944414100, opcode: 1, sizeBytes: 20, data: '{"subscribe":"cart"}' },
+        { direction: 'receive', timeMs: 1741944414200, opcode: 1, sizeBytes: 11, data: '{"ok":true}' },
+        { direction: 'receive', timeMs: 1741944415000, opcode: 1, sizeBytes: 11, data: '{"items":2}' },
+      ],
     });
     expect(ws.response!.status).toBe(101);
   });
@@ -495,6 +500,20 @@ describe('parseHar: malformed files', () => {
         '_netlens.connectionInfo.tls.protocol: expected a string, got 7',
       ],
       [
+        {
+          _netlens: {
+            id: 'x',
+            connectionReused: false,
+            http2: { reset: { code: 2, name: 'INTERNAL_ERROR', by: 'nobody' } },
+          },
+        },
+        '_netlens.http2.reset.by: expected one of client, server, netlens, got "nobody"',
+      ],
+      [
+        { _netlens: { id: 'x', connectionReused: false, grpc: { service: 'a.B' } } },
+        '_netlens.grpc.method: missing (expected a string)',
+      ],
+      [
         { _netlens: { id: 'x', connectionReused: false, tunnel: { reason: 'because' } } },
         '_netlens.tunnel.reason: expected one of pass_through_host, client_rejected_certificate, not_tls, tcp_proxy, got "because"',
       ],
@@ -679,5 +698,102 @@ describe('HarImporter', () => {
     expect(() => new HarImporter({ creator: { name: 5 } })).toThrow(
       'log.creator.name: expected a string, got 5.',
     );
+  });
+});
+
+describe('parseHar: HTTP/2 and gRPC', () => {
+  it('round-trips the streams, resets, GOAWAY, server settings, trailers and the gRPC call', async () => {
+    const exchange = makeExchange({
+      method: 'POST',
+      url: 'https://127.0.0.1:50051/echo.Echo/Say',
+      request: {
+        httpVersion: 'HTTP/2.0',
+        trailers: [{ name: 'x-checksum', value: 'abc' }],
+      },
+      response: {
+        httpVersion: 'HTTP/2.0',
+        headers: [
+          { name: ':status', value: '200' },
+          { name: 'content-type', value: 'application/grpc' },
+        ],
+        trailers: [
+          { name: 'grpc-status', value: '14' },
+          { name: 'grpc-message', value: 'backend%20down' },
+        ],
+      },
+      http2: {
+        clientStreamId: 3,
+        clientConnectionId: 'k2',
+        upstreamStreamId: 1,
+        priority: { weight: 220, urgency: 1, incremental: true },
+        reset: { by: 'server', code: 2, name: 'INTERNAL_ERROR' },
+        goAway: { by: 'server', code: 11, name: 'ENHANCE_YOUR_CALM', lastStreamId: 1, debug: 'busy' },
+        serverSettings: { maxConcurrentStreams: 100, initialWindowSize: 65535, enablePush: false },
+      },
+      grpc: {
+        service: 'echo.Echo',
+        method: 'Say',
+        requestMessages: 1,
+        responseMessages: 0,
+        status: 14,
+        statusName: 'UNAVAILABLE',
+        message: 'backend down',
+      },
+    });
+    const document = await toHar([exchange], { creatorVersion: '1', loadBody: async () => null });
+    expect(harSchemaErrors(document)).toEqual([]);
+    const entry = document.log.entries[0]!;
+    expect(entry.request.httpVersion).toBe('HTTP/2.0');
+    expect(entry._netlens?.http2?.clientStreamId).toBe(3);
+    expect(entry._netlens?.trailers?.response).toEqual([
+      { name: 'grpc-status', value: '14' },
+      { name: 'grpc-message', value: 'backend%20down' },
+    ]);
+    const imported = parseHar(JSON.stringify(document));
+    expect(imported.skipped).toEqual([]);
+    expect(imported.exchanges[0]).toEqual(exchange);
+  });
+
+  it("round-trips a WebSocket's frame log, and writes Chrome's _webSocketMessages from it", async () => {
+    const exchange = makeExchange({
+      kind: 'websocket',
+      url: 'http://127.0.0.1:8080/chat',
+      response: { status: 101, statusText: 'Switching Protocols', body: body(0) },
+      websocket: {
+        messagesFromClient: 1,
+        messagesFromServer: 1,
+        bytesFromClient: 11,
+        bytesFromServer: 8,
+        closedAtMs: 1_700_000_001_000,
+        frames: [
+          { direction: 'send', timeMs: 1_700_000_000_500, opcode: 1, sizeBytes: 5, data: 'hello' },
+          {
+            direction: 'receive',
+            timeMs: 1_700_000_000_600,
+            opcode: 2,
+            sizeBytes: 2,
+            data: 'AAE=',
+            encoding: 'base64',
+          },
+          {
+            direction: 'send',
+            timeMs: 1_700_000_000_700,
+            opcode: 8,
+            sizeBytes: 2,
+            data: 'A+g=',
+            encoding: 'base64',
+          },
+        ],
+        framesNotRecorded: 3,
+      },
+    });
+    const document = await toHar([exchange], { creatorVersion: '1', loadBody: async () => null });
+    expect(harSchemaErrors(document)).toEqual([]);
+    expect(document.log.entries[0]!._webSocketMessages).toEqual([
+      { type: 'send', time: 1_700_000_000.5, opcode: 1, data: 'hello' },
+      { type: 'receive', time: 1_700_000_000.6, opcode: 2, data: 'AAE=' },
+    ]);
+    const imported = parseHar(JSON.stringify(document));
+    expect(imported.exchanges[0]).toEqual(exchange);
   });
 });
