@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { ThemePicker } from './components/ThemePicker';
 import { syncWithEngine } from './engineSync';
 import { handleGlobalKey } from './keyboard';
 import { useStore } from './store';
@@ -78,6 +79,8 @@ export function App() {
             </button>
           ))}
         </nav>
+        <span className="spacer" />
+        <ThemePicker />
       </header>
       <main className="app-main">
         <CurrentView />

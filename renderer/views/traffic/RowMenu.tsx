@@ -39,7 +39,7 @@ export function RowMenu({ menu, onClose }: { menu: RowMenuState; onClose(): void
     };
   }, [onClose]);
   if (!exchange) return null;
-  const host = urlParts(exchange).host;
+  const host = urlParts(exchange).hostLabel;
   const pushNotice = useStore.getState().pushNotice;
   const act = (action: (e: Exchange) => void | Promise<void>) => () => {
     onClose();
