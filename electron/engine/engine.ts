@@ -20,6 +20,7 @@ import { toHar } from './capture/harExport.js';
 import { parseHar } from './capture/harImport.js';
 import { createMonitorService, type MonitorService } from './probes/monitorService.js';
 import type { ExchangeSink } from './proxy/exchangeSink.js';
+import { ReplayLinks } from './capture/replayLinks.js';
 import { ControlError, type ControlHandler, type ControlRoutes } from './proxy/controlEndpoint.js';
 import { PinnedHosts } from './proxy/pinnedHosts.js';
 import { openedSource, sourceControlRoutes, type OpenedSource } from './proxy/sourceControlRoutes.js';
@@ -67,8 +68,11 @@ export interface EngineOptions {
 
 /** Clients NetLens launched or configured, each with a label (shared/source.ts). */
 export interface EngineSources {
-  /** Opens a loopback proxy port for a new source of `kind` (`chromium` → `chromium#1`). */
-  open(kind: string, options?: { ownerPid?: number }): Promise<OpenedSource>;
+  /**
+   * Opens a loopback proxy port for a new source of `kind` (`chromium` → `chromium#1`); with
+   * `label`, exactly that label (one listener per label: an open one is returned as it is).
+   */
+  open(kind: string, options?: { ownerPid?: number; label?: string }): Promise<OpenedSource>;
   /** Numbers a label for a client that names itself by proxy credentials (`terminal` → `terminal#2`). */
   label(kind: string): string;
   close(source: string): Promise<boolean>;
@@ -100,6 +104,8 @@ export interface Engine {
   readonly retries: RetryTracker;
   /** Per-source proxy ports (DESIGN.md, Interception: per-source attribution). */
   readonly sources: EngineSources;
+  /** Replays in flight, linked to their originals as the proxy records them (`replayOf`). */
+  readonly replayLinks: ReplayLinks;
   /** The OS proxy setting pointed at NetLens (traffic labelled `system`); restored by close(). */
   readonly systemProxy: EngineSystemProxy;
   /** The secret clients must send as proxy password, when proxy authentication is on. */
@@ -165,15 +171,16 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     emit({ type: 'notice', level: 'warning', message }),
   );
 
+  const replayLinks = new ReplayLinks();
   const sink: ExchangeSink = {
     get capturing() {
       return capturing;
     },
     nextSeq: () => ++seq,
     openBody: () => bodyStore.open(),
-    started: (exchange) => store.started(exchange),
-    progressed: (exchange) => store.progressed(exchange),
-    finished: (exchange, bodies) => finisher.finished(exchange, bodies),
+    started: (exchange) => store.started(replayLinks.tag(exchange)),
+    progressed: (exchange) => store.progressed(replayLinks.tag(exchange)),
+    finished: (exchange, bodies) => finisher.finished(replayLinks.tag(exchange), bodies),
   };
 
   const pinnedHosts = new PinnedHosts();
@@ -365,8 +372,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     },
     monitors,
     retries,
+    replayLinks,
     sources: {
-      open: async (kind, openOptions = {}) => openedSource(await sourceListeners.add(kind, openOptions)),
+      open: async (kind, openOptions = {}) => {
+        const existing = openOptions.label === undefined ? undefined : sourceListeners.get(openOptions.label);
+        return openedSource(existing ?? (await sourceListeners.add(kind, openOptions)));
+      },
       label: (kind) => sourceListeners.nextLabel(kind),
       close: (source) => sourceListeners.remove(source),
       list: () => sourceListeners.list().map(openedSource),
