@@ -21,6 +21,9 @@ import { parseHar } from './capture/harImport.js';
 import { createMonitorService, type MonitorService } from './probes/monitorService.js';
 import type { ExchangeSink } from './proxy/exchangeSink.js';
 import { ReplayLinks } from './capture/replayLinks.js';
+import { ReplayError, replayRequest } from './capture/replayRequest.js';
+import { sendReplay } from './proxy/replayClient.js';
+import { REPLAY_SOURCE, type ReplayRequest, type ReplayResult } from '../../shared/replay.js';
 import { ControlError, type ControlHandler, type ControlRoutes } from './proxy/controlEndpoint.js';
 import { PinnedHosts } from './proxy/pinnedHosts.js';
 import { openedSource, sourceControlRoutes, type OpenedSource } from './proxy/sourceControlRoutes.js';
@@ -104,8 +107,11 @@ export interface Engine {
   readonly retries: RetryTracker;
   /** Per-source proxy ports (DESIGN.md, Interception: per-source attribution). */
   readonly sources: EngineSources;
-  /** Replays in flight, linked to their originals as the proxy records them (`replayOf`). */
-  readonly replayLinks: ReplayLinks;
+  /**
+   * Resends an exchange, as recorded or edited, through the proxy (source `replay`); resolves once
+   * the proxy recorded the new exchange, which carries `replayOf`. Rejects with a coded error.
+   */
+  replay(request: ReplayRequest): Promise<ReplayResult>;
   /** The OS proxy setting pointed at NetLens (traffic labelled `system`); restored by close(). */
   readonly systemProxy: EngineSystemProxy;
   /** The secret clients must send as proxy password, when proxy authentication is on. */
@@ -180,7 +186,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     openBody: () => bodyStore.open(),
     started: (exchange) => store.started(replayLinks.tag(exchange)),
     progressed: (exchange) => store.progressed(replayLinks.tag(exchange)),
-    finished: (exchange, bodies) => finisher.finished(replayLinks.tag(exchange), bodies),
+    finished: (exchange, bodies) => finisher.finished(replayLinks.tag(exchange, true), bodies),
   };
 
   const pinnedHosts = new PinnedHosts();
@@ -372,7 +378,23 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     },
     monitors,
     retries,
-    replayLinks,
+    async replay(request) {
+      const original = store.get(request.id);
+      if (!original) throw new ReplayError('not_found', `No exchange ${request.id} in this session.`);
+      if (!capturing)
+        throw new ReplayError('capture_paused', 'Capture is paused: resume capture to see the replay.');
+      const recordedBody = request.edit?.body === undefined ? await store.body(request.id, 'request') : null;
+      const outgoing = replayRequest(original, recordedBody, request.edit);
+      const listener =
+        sourceListeners.get(REPLAY_SOURCE) ??
+        (await sourceListeners.add(REPLAY_SOURCE, { label: REPLAY_SOURCE }));
+      const id = await sendReplay(outgoing, {
+        listener,
+        caCertPem: ca.certPem,
+        announce: (clientPort) => replayLinks.expect(clientPort, original.id),
+      });
+      return { id, replayOf: original.id };
+    },
     sources: {
       open: async (kind, openOptions = {}) => {
         const existing = openOptions.label === undefined ? undefined : sourceListeners.get(openOptions.label);

@@ -1,7 +1,5 @@
 import type { Exchange } from '../../../shared/model.js';
-
-/** The source label of exchanges NetLens resent itself (the UI's Replay). */
-export const REPLAY_SOURCE = 'replay';
+import { REPLAY_SOURCE } from '../../../shared/replay.js';
 
 interface Pending {
   originalId: string;
@@ -10,33 +8,42 @@ interface Pending {
 
 /**
  * Links a replayed exchange to the one it was made from. The replay client connects to the
- * replay source listener from a local port it announces here first; the proxy records the
- * exchange with that client port, and the sink passes every version of it through tag(), which
- * adds `replayOf`. One replay, one fresh connection: a port never carries two replays.
+ * replay source listener and announces its local port here before it sends anything; the proxy
+ * records the exchange with that client port, and the sink passes every version of it through
+ * tag(), which adds `replayOf`. One replay, one fresh connection: a port never carries two replays.
  */
 export class ReplayLinks {
   private readonly byClientPort = new Map<number, Pending>();
 
-  /** Expects a replay of `originalId` from `clientPort`; resolves with the new exchange's id. */
+  /** Expects a replay of `originalId` from `clientPort`; `recorded` resolves with the new exchange's id. */
   expect(clientPort: number, originalId: string): { recorded: Promise<string>; cancel(): void } {
     let resolve!: (id: string) => void;
     const recorded = new Promise<string>((r) => (resolve = r));
-    this.byClientPort.set(clientPort, { originalId, resolve });
-    return { recorded, cancel: () => this.byClientPort.delete(clientPort) };
+    const pending: Pending = { originalId, resolve };
+    this.byClientPort.set(clientPort, pending);
+    return {
+      recorded,
+      cancel: () => {
+        if (this.byClientPort.get(clientPort) === pending) this.byClientPort.delete(clientPort);
+      },
+    };
   }
 
-  /** The exchange with `replayOf` when it is an expected replay; unchanged otherwise. */
-  tag(exchange: Exchange): Exchange {
-    if (exchange.source !== REPLAY_SOURCE) return exchange;
+  /**
+   * The exchange with `replayOf` when it is an expected replay; unchanged otherwise. `final`: the
+   * exchange finished, so its port is free for an unrelated connection afterwards.
+   */
+  tag(exchange: Exchange, final = false): Exchange {
+    if (exchange.source !== REPLAY_SOURCE || exchange.kind !== 'http') return exchange;
     const port = exchange.connection.clientPort;
     const pending = port === undefined ? undefined : this.byClientPort.get(port);
     if (!pending) return exchange;
     pending.resolve(exchange.id);
+    if (final) this.byClientPort.delete(port!);
     return { ...exchange, replayOf: pending.originalId };
   }
 
-  /** The connection is done: its port may be reused by an unrelated client. */
-  release(clientPort: number): void {
-    this.byClientPort.delete(clientPort);
+  get size(): number {
+    return this.byClientPort.size;
   }
 }
