@@ -2,7 +2,7 @@
  * Replay and edit-and-resend through the real proxy: the origin records what arrived, the store
  * links the new exchange to its original (both ways, and in the HAR).
  */
-import http from 'node:http';
+import type http from 'node:http';
 import zlib from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
