@@ -65,9 +65,15 @@ function cell(
           {attempts !== undefined ? `${attempts} attempts` : `attempt ${exchange.retry.attempt}`}
         </span>
       );
+      const replay = exchange.replayOf !== undefined && (
+        <span className="replay-mark" title="A replay (resent from NetLens)" aria-label="replay">
+          ↻{' '}
+        </span>
+      );
       if (id === 'path')
         return (
           <span role="cell" title={exchange.request.url}>
+            {replay}
             {parts.path || exchange.request.url}
             {retry}
           </span>
@@ -75,6 +81,7 @@ function cell(
       return (
         <span role="cell" title={exchange.request.url}>
           <SchemeMark scheme={parts.scheme} />
+          {replay}
           {exchange.request.method !== 'GET' && (
             <span className="name-method">{exchange.request.method} </span>
           )}
