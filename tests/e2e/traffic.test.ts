@@ -77,7 +77,7 @@ describe('traffic UI in web mode', () => {
     expect(await e2e.rows().count()).toBe(4);
     const status = await e2e.page.getByRole('status', { name: 'Status' }).innerText();
     expect(status).toContain('4 exchanges');
-    expect(status).toContain('1 errors');
+    expect(status).toContain('1 error');
     const failedRow = e2e.rows().filter({ hasText: 'connect_refused' });
     expect(await failedRow.count()).toBe(1);
     // The status column says what failed, with the error-class table's label.

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Exchange } from '../../../shared/model';
 import type { TlsStep } from '../../../shared/probe';
 import { call } from '../../api';
@@ -37,10 +37,10 @@ export function failedUpstreamTls(exchange: Exchange): boolean {
 export function ServerCertificate({ exchange }: { exchange: Exchange }) {
   const target = tlsTargetOf(exchange);
   const [check, setCheck] = useState<Check>({ status: 'running' });
-  const run = useCallback(() => {
-    if (!target) return () => undefined;
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    if (!target) return;
     let cancelled = false;
-    setCheck({ status: 'running' });
     call('probe:run', { target })
       .then((report) => {
         if (cancelled) return;
@@ -54,8 +54,11 @@ export function ServerCertificate({ exchange }: { exchange: Exchange }) {
     return () => {
       cancelled = true;
     };
-  }, [target]);
-  useEffect(() => run(), [run]);
+  }, [target, attempt]);
+  const run = () => {
+    setCheck({ status: 'running' });
+    setAttempt((n) => n + 1);
+  };
   if (!target) return null;
   const host = target.slice('tls://'.length);
   return (
