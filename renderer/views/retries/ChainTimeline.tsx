@@ -153,7 +153,7 @@ export function ChainTimeline({ chain, onOpen }: { chain: RetryChain; onOpen: (i
         </span>
         {expected.starts.length > 0 && (
           <span>
-            ◇ start with exponential backoff ×{Number(expected.factor.toFixed(2))} from{' '}
+            ◇ start with exponential backoff ×{expected.factor.toFixed(1)} from{' '}
             {formatDurationMs(expected.baseMs)}
           </span>
         )}
