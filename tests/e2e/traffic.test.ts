@@ -105,12 +105,14 @@ describe('traffic UI in web mode', () => {
     await e2e.page.keyboard.press('Escape');
     expect(await filter.inputValue()).toBe('');
     await e2e.waitForRows(4);
-    // The row menu narrows the filter to a host.
+    // The row menu narrows the filter to a host: host:port, so the refused server on another
+    // port of 127.0.0.1 is another host.
     await e2e.rows().filter({ hasText: '/echo' }).click({ button: 'right' });
     const menu = e2e.page.getByRole('menu', { name: 'Exchange actions' });
-    await menu.getByRole('menuitem', { name: 'Show only 127.0.0.1' }).click();
-    expect(await filter.inputValue()).toBe('host:127.0.0.1');
-    await e2e.waitForRows(4);
+    const origin = `127.0.0.1:${e2e.upstreamPort}`;
+    await menu.getByRole('menuitem', { name: `Show only ${origin}`, exact: true }).click();
+    expect(await filter.inputValue()).toBe(`host:${origin}`);
+    await e2e.waitForRows(3);
     await filter.fill('');
   });
 
