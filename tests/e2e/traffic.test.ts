@@ -117,7 +117,8 @@ describe('traffic UI in web mode', () => {
   });
 
   it('opens a failed exchange into its diagnosis and timing', async () => {
-    await e2e.rows().filter({ hasText: 'connect_refused' }).dispatchEvent('mousedown');
+    // The detail pane is open (the row menu selected /echo): compact columns, the status says why.
+    await e2e.rows().filter({ hasText: '✖ refused' }).dispatchEvent('mousedown');
     const detail = e2e.detail();
     await detail.waitFor({ timeout: WAIT_MS });
     const diagnosis = detail.getByLabel('Diagnosis').first();
