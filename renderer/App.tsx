@@ -1,11 +1,14 @@
 import { useEffect } from 'react';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { ThemePicker } from './components/ThemePicker';
 import { syncWithEngine } from './engineSync';
 import { handleGlobalKey } from './keyboard';
 import { useStore } from './store';
 import { StatusBar } from './views/traffic/StatusBar';
 import { FILTER_INPUT_ID } from './views/traffic/FilterBar';
 import { VIEWS, viewEntry } from './views/viewRegistry';
+import { ReplayEditor } from './views/replay/ReplayEditor';
+import { replayBlocker, replayExchange } from './views/replay/replayActions';
 
 function focusFilter(): void {
   const store = useStore.getState();
@@ -20,6 +23,19 @@ function focusFilter(): void {
   // The filter lives in the views that list exchanges: switch, then focus after the render.
   if (!viewEntry(store.view).listsExchanges) store.setView('traffic');
   requestAnimationFrame(() => focus());
+}
+
+/** The keyboard's R and E: the same checks as the detail pane's buttons, the reason as a notice. */
+function replaySelected(id: string, edit: boolean): void {
+  const state = useStore.getState();
+  const exchange = state.byId.get(id);
+  if (!exchange) return;
+  const blocker = replayBlocker(exchange, state.capturing);
+  if (blocker) return state.pushNotice('info', blocker);
+  if (edit) return state.openReplayEditor(id);
+  replayExchange(id).catch((error: unknown) =>
+    state.pushNotice('error', error instanceof Error ? error.message : String(error)),
+  );
 }
 
 function CurrentView() {
@@ -56,7 +72,8 @@ export function App() {
   const setView = useStore((s) => s.setView);
   useEffect(() => syncWithEngine(useStore), []);
   useEffect(() => {
-    const onKey = (event: KeyboardEvent) => handleGlobalKey(event, useStore, { views: VIEWS, focusFilter });
+    const onKey = (event: KeyboardEvent) =>
+      handleGlobalKey(event, useStore, { views: VIEWS, focusFilter, replaySelected });
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
@@ -78,12 +95,15 @@ export function App() {
             </button>
           ))}
         </nav>
+        <span className="spacer" />
+        <ThemePicker />
       </header>
       <main className="app-main">
         <CurrentView />
       </main>
       <StatusBar />
       <Notices />
+      <ReplayEditor />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 /**
  * App-wide keys (DevTools' habits): ↑/↓ (PageUp/PageDown, Home/End) move the selection through the visible rows, `/` focuses
  * the filter, Esc clears it (handled by the input) or closes the detail pane; each view's shortcut
- * (views/viewRegistry.tsx) opens it.
+ * (views/viewRegistry.tsx) opens it; R replays the selected exchange, E opens Edit and resend.
  */
 import type { AppStore } from './store';
 import { selectVisibleRows } from './store/selectors';
@@ -17,6 +17,8 @@ export interface KeyboardView {
 export interface KeyboardContext {
   views: readonly KeyboardView[];
   focusFilter(): void;
+  /** `r`: resend the selected exchange as recorded; `e`: open it in Edit and resend. */
+  replaySelected?(id: string, edit: boolean): void;
 }
 
 function typingIn(target: EventTarget | null): boolean {
@@ -71,6 +73,10 @@ export function handleGlobalKey(event: KeyboardEvent, store: AppStore, context: 
     const step = event.shiftKey && Math.abs(delta) === 1 ? delta * 10 : delta;
     const next = moveSelection(rows.ids, state.selectedId, step);
     if (next !== undefined) state.select(next);
+  } else if ((event.key === 'r' || event.key === 'e') && !event.shiftKey && state.selectedId !== undefined) {
+    if (!context.replaySelected) return;
+    event.preventDefault();
+    context.replaySelected(state.selectedId, event.key === 'e');
   } else if (event.key === 'Escape' && state.selectedId !== undefined) {
     state.select(undefined);
   }

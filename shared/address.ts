@@ -50,6 +50,15 @@ export function originOf(scheme: string, host: string, port: number): string {
   return `${scheme}://${authority}`;
 }
 
+/**
+ * How a host is shown and grouped: `host` when the port is the scheme's default, else
+ * `host:port` (three servers on 127.0.0.1 are three hosts). IPv6 takes brackets with a port.
+ */
+export function hostLabel(scheme: string, host: string, port: number | undefined): string {
+  if (port === undefined || port === 0 || port === defaultPort(scheme)) return host;
+  return hostPort(host, port);
+}
+
 const AUTHORITY = /^(?:\[([^\]\s]+)\]|([^\s:/?#[\]@]+)):(\d{1,5})$/;
 
 /** The longest authority: a 253-character name (or bracketed IPv6), `:` and 5 digits. */

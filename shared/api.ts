@@ -24,6 +24,7 @@ import type { RetryChain } from './retry.js';
 import type { SystemProxyRequest, SystemProxyState } from './systemProxy.js';
 import type { BrowserInfo, BrowserLaunchRequest, LaunchedBrowser } from './browsers.js';
 import type { CaStore, CaTrustStatus } from './caTrust.js';
+import type { ReplayRequest, ReplayResult } from './replay.js';
 import type { ShellKind, TerminalEnvOptions, TerminalSetup } from './terminal.js';
 import type { RuleDefinition, RulesState } from './rules.js';
 import type { TcpProxyInfo } from './toxiproxy.js';
@@ -57,6 +58,8 @@ export interface ApiChannels {
   'exchanges:list': { args: []; value: Exchange[] };
   'exchanges:body': { args: [id: string, side: BodySide]; value: BodyPayload | null };
   'exchanges:clear': { args: []; value: void };
+  /** Resends an exchange as recorded or edited; the new exchange carries `replayOf`. */
+  'exchanges:replay': { args: [request: ReplayRequest]; value: ReplayResult };
   'capture:set': { args: [enabled: boolean]; value: void };
   'proxy:restart': { args: [port: number]; value: AppInfo };
   'settings:get': { args: []; value: Settings };
@@ -115,6 +118,7 @@ export const CHANNELS = [
   'exchanges:list',
   'exchanges:body',
   'exchanges:clear',
+  'exchanges:replay',
   'capture:set',
   'proxy:restart',
   'settings:get',

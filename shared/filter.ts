@@ -10,7 +10,7 @@ import { ERROR_CLASSES, isErrorClass } from './errors.js';
 import { hostMatches } from './settings.js';
 import { traceIdOf } from './correlation.js';
 import { sourceKind } from './source.js';
-import { parseHostPort, unbracketHost } from './address.js';
+import { hostLabel, parseHostPort, unbracketHost, urlHostPort } from './address.js';
 import { unknownValueMessage } from './format.js';
 import { ERROR_CLASS_TABLE } from './errorClasses.js';
 import { GRPC_STATUS, grpcStatusOfName, isGrpcFailure } from './grpcStatus.js';
@@ -77,8 +77,15 @@ export const FILTER_SYNTAX: readonly { syntax: string; example: string; descript
   },
 ];
 
-interface UrlParts {
+export interface UrlParts {
+  /** Without brackets or port. */
   host: string;
+  /** The port, the scheme's default when the URL names none (undefined if unknown). */
+  port: number | undefined;
+  /** `host`, or `host:port` when the port is not the scheme's default: how a host is shown. */
+  hostLabel: string;
+  /** `https`, `http`, `ws`, `wss`; `tunnel` for a CONNECT target; '' if unknown. */
+  scheme: string;
   path: string;
 }
 
@@ -97,13 +104,28 @@ export function urlParts(exchange: Exchange): UrlParts {
   let parts: UrlParts;
   // CONNECT targets are `host:port` (which URL would read as a scheme), so they go first.
   const authority = parseHostPort(exchange.request.url);
-  if (authority) parts = { host: authority.host, path: '' };
+  if (authority)
+    parts = {
+      host: authority.host,
+      port: authority.port,
+      hostLabel: hostLabel('https', authority.host, authority.port),
+      scheme: 'tunnel',
+      path: '',
+    };
   else {
     try {
       const url = new URL(exchange.request.url);
-      parts = { host: unbracketHost(url.hostname), path: `${url.pathname}${url.search}` };
+      const { host, port } = urlHostPort(url);
+      const scheme = url.protocol.replace(/:$/, '');
+      parts = {
+        host,
+        port: port === 0 ? undefined : port,
+        hostLabel: hostLabel(scheme, host, port),
+        scheme,
+        path: `${url.pathname}${url.search}`,
+      };
     } catch {
-      parts = { host: '', path: exchange.request.url };
+      parts = { host: '', port: undefined, hostLabel: '', scheme: '', path: exchange.request.url };
     }
   }
   urlCache.set(exchange, parts);
@@ -243,13 +265,17 @@ export const FILTER_KEYS: Record<string, FilterKey> = {
   },
   host: {
     example: 'host:*.example.com',
-    description: 'Host name, exact or *.domain (domain and its sub-domains)',
+    description: 'Host name, exact or *.domain (domain and its sub-domains), with :port for one port',
     values: [
-      { value: 'api.example.com', description: 'exactly this host (case-insensitive, no port)' },
+      { value: 'api.example.com', description: 'exactly this host (case-insensitive), any port' },
       { value: '*.example.com', description: 'example.com and all its sub-domains' },
+      { value: '127.0.0.1:8080', description: 'this host on this port only ([::1]:8080 for IPv6)' },
     ],
     parse(value) {
-      const patterns = [value.toLowerCase()];
+      const withPort = parseHostPort(value);
+      const patterns = [(withPort?.host ?? unbracketHost(value)).toLowerCase()];
+      if (withPort)
+        return (e) => urlParts(e).port === withPort.port && hostMatches(patterns, urlParts(e).host);
       return (e) => hostMatches(patterns, urlParts(e).host);
     },
   },

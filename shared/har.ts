@@ -271,6 +271,8 @@ export interface HarNetlens {
   durationMs?: number;
   /** Which client sent it: `chromium#1`, `terminal#2`, `system`, `manual`… */
   source?: string;
+  /** A replay: the `_netlens.id` of the exchange it was resent from (edited or as it was). */
+  replayOf?: string;
   /** On every exchange of a retry chain, the first attempt (1) included. */
   retry?: { chainId: string; attempt: number };
   /** When a NetLens rule acted. */

@@ -285,6 +285,8 @@ export interface Exchange {
    * pointed at the proxy by hand (`manual`). Absent in imported HAR files that do not carry it.
    */
   source?: string;
+  /** A replay (resent from the UI, source `replay`): the id of the exchange it was made from. */
+  replayOf?: string;
 }
 
 export type BodySide = 'request' | 'response';

@@ -7,7 +7,7 @@
 import type { Exchange } from './model.js';
 import type { TimingPhase } from './timing.js';
 import { TIMING_PHASES } from './timing.js';
-import { parseHostPort, unbracketHost } from './address.js';
+import { hostLabel, parseHostPort, urlHostPort } from './address.js';
 import { percentileOfSorted, percentiles } from './percentile.js';
 import { isGrpcFailure } from './grpcStatus.js';
 
@@ -114,12 +114,14 @@ function percentilesOf(values: number[]): Percentiles {
   return { p50, p95, p99 };
 }
 
+/** The host as shown (with its port when not the default: three servers are three hosts) and the path. */
 function hostAndPath(url: string): { host: string; path: string } {
   const authority = parseHostPort(url);
-  if (authority) return { host: authority.host, path: '' };
+  if (authority) return { host: hostLabel('https', authority.host, authority.port), path: '' };
   try {
     const parsed = new URL(url);
-    return { host: unbracketHost(parsed.hostname), path: parsed.pathname };
+    const { host, port } = urlHostPort(parsed);
+    return { host: hostLabel(parsed.protocol.replace(/:$/, ''), host, port), path: parsed.pathname };
   } catch {
     return { host: '', path: url };
   }

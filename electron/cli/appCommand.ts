@@ -1,10 +1,12 @@
 /**
- * `netlens` with no arguments (and `npm start`): opens the desktop app. When Electron cannot
- * run here — its binary was never downloaded, the app is not built, or there is no display —
- * it says so in one line and serves the same UI in web mode instead, printing its URL.
+ * `netlens` with no arguments (and `npm start`): opens the desktop app. On the first run
+ * Electron's binary is missing (npm install does not fetch it): it is downloaded then, with a
+ * progress line (electronDownload.ts), and the window opens. When Electron cannot run here —
+ * the download failed (offline), the app is not built, or there is no display — it says so in
+ * one line and serves the same UI in web mode instead, printing its URL.
  *
- * Electron is located without loading the electron package: that module downloads the binary when it is
- * missing, which must not happen behind the user's back (or fail, offline).
+ * Electron is located without loading the electron package: that module downloads the binary
+ * silently and throws when it cannot; the download here is explicit, bounded and reported.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
@@ -13,9 +15,16 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { DEFAULT_PROXY_HOST, DEFAULT_PROXY_PORT } from './proxyOptions.js';
 import { DEFAULT_UI_PORT, runWebFromCli } from './webCommand.js';
+import { downloadElectron, stderrProgress } from './electronDownload.js';
 
 export type ElectronLaunch =
-  { ok: true; executable: string; mainScript: string } | { ok: false; reason: string };
+  | { ok: true; executable: string; mainScript: string }
+  | {
+      ok: false;
+      reason: string;
+      /** Only the binary is missing: downloading it would let the app start. */
+      missingBinary?: boolean;
+    };
 
 export interface LocateOptions {
   /** The NetLens package root (holds package.json, node_modules/, dist/). */
@@ -70,20 +79,22 @@ export function locateElectron(options: LocateOptions): ElectronLaunch {
     : relative
       ? path.join(electronDir, 'dist', relative)
       : undefined;
-  if (!executable || !exists(executable)) {
+  // The display first: a headless machine gains nothing from a 100 MB download.
+  if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) {
     return {
       ok: false,
-      reason:
-        "Electron's binary is missing (run `npx install-electron` in the NetLens folder to download it)",
+      reason: 'No display to open the desktop app on (DISPLAY and WAYLAND_DISPLAY are unset)',
     };
   }
   if (!exists(mainScript)) {
     return { ok: false, reason: 'The desktop app is not built (run `npm run build`)' };
   }
-  if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) {
+  if (!executable || !exists(executable)) {
     return {
       ok: false,
-      reason: 'No display to open the desktop app on (DISPLAY and WAYLAND_DISPLAY are unset)',
+      missingBinary: !override && exists(path.join(electronDir, 'install.js')),
+      reason:
+        "Electron's binary is missing (run `npx install-electron` in the NetLens folder to download it)",
     };
   }
   return { ok: true, executable, mainScript };
@@ -122,7 +133,23 @@ export function registerAppCommand(program: Command): void {
     .description('open the NetLens desktop app (the default); web mode when Electron cannot run here')
     .action(async (_flags: unknown, command: Command) => {
       const { dataDir } = command.optsWithGlobals<{ dataDir?: string }>();
-      const launch = locateElectron({ packageRoot: findPackageRoot() });
+      const packageRoot = findPackageRoot();
+      let launch = locateElectron({ packageRoot });
+      if (!launch.ok && launch.missingBinary) {
+        try {
+          await downloadElectron({
+            electronDir: path.join(packageRoot, 'node_modules', 'electron'),
+            progress: stderrProgress(),
+          });
+          launch = locateElectron({ packageRoot });
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : String(error);
+          launch = {
+            ok: false,
+            reason: `Electron's binary is missing and downloading it failed (${reason})`,
+          };
+        }
+      }
       if (launch.ok) {
         try {
           process.exit(await runElectron(launch, dataDir));

@@ -20,6 +20,10 @@ import { toHar } from './capture/harExport.js';
 import { parseHar } from './capture/harImport.js';
 import { createMonitorService, type MonitorService } from './probes/monitorService.js';
 import type { ExchangeSink } from './proxy/exchangeSink.js';
+import { ReplayLinks } from './capture/replayLinks.js';
+import { ReplayError, replayRequest } from './capture/replayRequest.js';
+import { sendReplay } from './proxy/replayClient.js';
+import { REPLAY_SOURCE, type ReplayRequest, type ReplayResult } from '../../shared/replay.js';
 import { ControlError, type ControlHandler, type ControlRoutes } from './proxy/controlEndpoint.js';
 import { PinnedHosts } from './proxy/pinnedHosts.js';
 import { openedSource, sourceControlRoutes, type OpenedSource } from './proxy/sourceControlRoutes.js';
@@ -94,8 +98,11 @@ export interface EngineTcpProxies {
 
 /** Clients NetLens launched or configured, each with a label (shared/source.ts). */
 export interface EngineSources {
-  /** Opens a loopback proxy port for a new source of `kind` (`chromium` → `chromium#1`). */
-  open(kind: string, options?: { ownerPid?: number }): Promise<OpenedSource>;
+  /**
+   * Opens a loopback proxy port for a new source of `kind` (`chromium` → `chromium#1`); with
+   * `label`, exactly that label (one listener per label: an open one is returned as it is).
+   */
+  open(kind: string, options?: { ownerPid?: number; label?: string }): Promise<OpenedSource>;
   /** Numbers a label for a client that names itself by proxy credentials (`terminal` → `terminal#2`). */
   label(kind: string): string;
   close(source: string): Promise<boolean>;
@@ -127,6 +134,11 @@ export interface Engine {
   readonly retries: RetryTracker;
   /** Per-source proxy ports (DESIGN.md, Interception: per-source attribution). */
   readonly sources: EngineSources;
+  /**
+   * Resends an exchange, as recorded or edited, through the proxy (source `replay`); resolves once
+   * the proxy recorded the new exchange, which carries `replayOf`. Rejects with a coded error.
+   */
+  replay(request: ReplayRequest): Promise<ReplayResult>;
   /** The OS proxy setting pointed at NetLens (traffic labelled `system`); restored by close(). */
   readonly systemProxy: EngineSystemProxy;
   readonly rules: EngineRules;
@@ -209,15 +221,16 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     emit({ type: 'notice', level: 'warning', message }),
   );
 
+  const replayLinks = new ReplayLinks();
   const sink: ExchangeSink = {
     get capturing() {
       return capturing;
     },
     nextSeq: () => ++seq,
     openBody: () => bodyStore.open(),
-    started: (exchange) => store.started(exchange),
-    progressed: (exchange) => store.progressed(exchange),
-    finished: (exchange, bodies) => finisher.finished(exchange, bodies),
+    started: (exchange) => store.started(replayLinks.tag(exchange)),
+    progressed: (exchange) => store.progressed(replayLinks.tag(exchange)),
+    finished: (exchange, bodies) => finisher.finished(replayLinks.tag(exchange, true), bodies),
   };
 
   const toxiproxy = options.toxiproxyApi
@@ -429,8 +442,28 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     },
     monitors,
     retries,
+    async replay(request) {
+      const original = store.get(request.id);
+      if (!original) throw new ReplayError('not_found', `No exchange ${request.id} in this session.`);
+      if (!capturing)
+        throw new ReplayError('capture_paused', 'Capture is paused: resume capture to see the replay.');
+      const recordedBody = request.edit?.body === undefined ? await store.body(request.id, 'request') : null;
+      const outgoing = replayRequest(original, recordedBody, request.edit);
+      const listener =
+        sourceListeners.get(REPLAY_SOURCE) ??
+        (await sourceListeners.add(REPLAY_SOURCE, { label: REPLAY_SOURCE }));
+      const id = await sendReplay(outgoing, {
+        listener,
+        caCertPem: ca.certPem,
+        announce: (clientPort) => replayLinks.expect(clientPort, original.id),
+      });
+      return { id, replayOf: original.id };
+    },
     sources: {
-      open: async (kind, openOptions = {}) => openedSource(await sourceListeners.add(kind, openOptions)),
+      open: async (kind, openOptions = {}) => {
+        const existing = openOptions.label === undefined ? undefined : sourceListeners.get(openOptions.label);
+        return openedSource(existing ?? (await sourceListeners.add(kind, openOptions)));
+      },
       label: (kind) => sourceListeners.nextLabel(kind),
       close: (source) => sourceListeners.remove(source),
       list: () => sourceListeners.list().map(openedSource),

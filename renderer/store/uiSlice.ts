@@ -30,6 +30,9 @@ export interface UiSlice {
   /** One row per retry chain (the latest attempt, with the attempt count). */
   collapseRetries: boolean;
   setCollapseRetries(collapse: boolean): void;
+  /** The exchange open in the Edit and resend dialog, if any. */
+  replayEditorId?: string;
+  openReplayEditor(id: string | undefined): void;
 }
 
 export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
@@ -51,4 +54,6 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
     })),
   collapseRetries: false,
   setCollapseRetries: (collapseRetries) => set({ collapseRetries }),
+  replayEditorId: undefined,
+  openReplayEditor: (replayEditorId) => set({ replayEditorId }),
 });

@@ -100,6 +100,9 @@ describe('analysis views in web mode', () => {
     expect(await attempts.nth(4).getByRole('button').getAttribute('aria-label')).toBe('Attempt 5: 200 OK');
     expect(await chain.getByRole('list', { name: 'Flags' }).count()).toBe(0);
     await e2e.screenshot('retries');
+    await e2e.page.emulateMedia({ colorScheme: 'dark' });
+    await e2e.screenshot('retries-dark');
+    await e2e.page.emulateMedia({ colorScheme: 'light' });
   });
 
   it("adds a chain that forms while the Retries view is open, from the engine's events", async () => {

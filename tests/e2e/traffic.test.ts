@@ -77,7 +77,7 @@ describe('traffic UI in web mode', () => {
     expect(await e2e.rows().count()).toBe(4);
     const status = await e2e.page.getByRole('status', { name: 'Status' }).innerText();
     expect(status).toContain('4 exchanges');
-    expect(status).toContain('1 errors');
+    expect(status).toContain('1 error');
     const failedRow = e2e.rows().filter({ hasText: 'connect_refused' });
     expect(await failedRow.count()).toBe(1);
     // The status column says what failed, with the error-class table's label.
@@ -105,17 +105,20 @@ describe('traffic UI in web mode', () => {
     await e2e.page.keyboard.press('Escape');
     expect(await filter.inputValue()).toBe('');
     await e2e.waitForRows(4);
-    // The row menu narrows the filter to a host.
+    // The row menu narrows the filter to a host: host:port, so the refused server on another
+    // port of 127.0.0.1 is another host.
     await e2e.rows().filter({ hasText: '/echo' }).click({ button: 'right' });
     const menu = e2e.page.getByRole('menu', { name: 'Exchange actions' });
-    await menu.getByRole('menuitem', { name: 'Show only 127.0.0.1' }).click();
-    expect(await filter.inputValue()).toBe('host:127.0.0.1');
-    await e2e.waitForRows(4);
+    const origin = `127.0.0.1:${e2e.upstreamPort}`;
+    await menu.getByRole('menuitem', { name: `Show only ${origin}`, exact: true }).click();
+    expect(await filter.inputValue()).toBe(`host:${origin}`);
+    await e2e.waitForRows(3);
     await filter.fill('');
   });
 
   it('opens a failed exchange into its diagnosis and timing', async () => {
-    await e2e.rows().filter({ hasText: 'connect_refused' }).dispatchEvent('mousedown');
+    // The detail pane is open (the row menu selected /echo): compact columns, the status says why.
+    await e2e.rows().filter({ hasText: '✖ refused' }).dispatchEvent('mousedown');
     const detail = e2e.detail();
     await detail.waitFor({ timeout: WAIT_MS });
     const diagnosis = detail.getByLabel('Diagnosis').first();

@@ -5,6 +5,7 @@
 import type { AppInfo, HarExportOptions } from '../../../shared/api.js';
 import type { Settings } from '../../../shared/settings.js';
 import { SETTING_KEYS, checkSetting, isSettingKey } from '../../../shared/settingsSchema.js';
+import { replayEditProblem, type ReplayEdit, type ReplayRequest } from '../../../shared/replay.js';
 import type { Engine } from '../engine.js';
 import type { HandlerTable } from './handlerTable.js';
 import { ApiFailure } from './apiFailure.js';
@@ -57,6 +58,44 @@ export function parseHarExportOptions(value: unknown): HarExportOptions {
   return options;
 }
 
+/** A replayed body is typed or pasted in the UI: generous, but bounded. */
+export const MAX_REPLAY_BODY_LENGTH = 64 * 1024 * 1024;
+const MAX_REPLAY_HEADERS = 500;
+
+/** Validates a ReplayRequest's shape; what the values mean is checked by replayEditProblem. */
+export function parseReplayRequest(value: unknown): ReplayRequest {
+  const raw = objectArg(value, 'request', ['id', 'edit']);
+  const request: ReplayRequest = { id: idArg(raw.id, 'request.id') };
+  if (raw.edit === undefined) return request;
+  const edit = objectArg(raw.edit, 'request.edit', ['method', 'url', 'headers', 'body']);
+  const parsed: ReplayEdit = {};
+  if (edit.method !== undefined)
+    parsed.method = stringArg(edit.method, 'edit.method', { minLength: 1, maxLength: 64 });
+  if (edit.url !== undefined)
+    parsed.url = stringArg(edit.url, 'edit.url', { minLength: 1, maxLength: 64 * 1024 });
+  if (edit.headers !== undefined) {
+    if (!Array.isArray(edit.headers))
+      throw new ArgumentError('edit.headers must be an array of {name, value}');
+    if (edit.headers.length > MAX_REPLAY_HEADERS)
+      throw new ArgumentError(
+        `edit.headers has too many items (${edit.headers.length}, at most ${MAX_REPLAY_HEADERS})`,
+      );
+    parsed.headers = edit.headers.map((header: unknown, index) => {
+      const field = objectArg(header, `edit.headers[${index}]`, ['name', 'value']);
+      return {
+        name: stringArg(field.name, `edit.headers[${index}].name`, { minLength: 1, maxLength: 256 }),
+        value: stringArg(field.value, `edit.headers[${index}].value`, { maxLength: 64 * 1024 }),
+      };
+    });
+  }
+  if (edit.body !== undefined)
+    parsed.body = stringArg(edit.body, 'edit.body', { maxLength: MAX_REPLAY_BODY_LENGTH });
+  const problem = replayEditProblem(parsed);
+  if (problem) throw new ArgumentError(problem);
+  request.edit = parsed;
+  return request;
+}
+
 export function captureHandlers(engine: Engine): Partial<HandlerTable> {
   return {
     'app:info': {
@@ -79,6 +118,13 @@ export function captureHandlers(engine: Engine): Partial<HandlerTable> {
       handle: () => {
         engine.exchanges.clear();
       },
+    },
+    'exchanges:replay': {
+      parse: (args) => {
+        const [request] = argList(args, 1);
+        return [parseReplayRequest(request)];
+      },
+      handle: (request) => engine.replay(request),
     },
     'capture:set': {
       parse: (args) => {

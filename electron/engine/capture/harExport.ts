@@ -505,6 +505,7 @@ function netlensField(
   };
   if (exchange.durationMs !== undefined) field.durationMs = exchange.durationMs;
   if (exchange.source !== undefined) field.source = exchange.source;
+  if (exchange.replayOf !== undefined) field.replayOf = exchange.replayOf;
   if (exchange.retry) field.retry = { chainId: exchange.retry.chainId, attempt: exchange.retry.attempt };
   if (exchange.rule)
     field.rule = {

@@ -435,6 +435,7 @@ function applyNetlens(exchange: Exchange, netlens: HarNetlens): void {
         : {}),
     };
   if (netlens.source !== undefined) exchange.source = netlens.source;
+  if (netlens.replayOf !== undefined) exchange.replayOf = netlens.replayOf;
   if (netlens.traceId !== undefined) exchange.traceId = netlens.traceId;
   if (netlens.tunnel) exchange.tunnel = { ...netlens.tunnel };
   if (netlens.websocket) exchange.websocket = { ...netlens.websocket };

@@ -440,6 +440,7 @@ function netlens(object: JsonObject, path: string): HarNetlens {
     seq: optionalInteger(object, 'seq', path),
     durationMs: optionalNumber(object, 'durationMs', path),
     source: optionalString(object, 'source', path),
+    replayOf: optionalString(object, 'replayOf', path),
     retry: retry
       ? {
           chainId: requiredString(retry, 'chainId', at(path, 'retry')),

@@ -13,6 +13,8 @@ import { findLastSuccess } from './lastSuccess';
 import { TimingTab } from './TimingTab';
 import { TlsTab } from './TlsTab';
 import { errorLabel } from '../../../shared/errorClasses';
+import { ReplayLinks } from '../replay/ReplayLinks';
+import { replayBlocker, replayExchange } from '../replay/replayActions';
 
 const TABS: { id: DetailTab; label: string }[] = [
   { id: 'headers', label: 'Headers' },
@@ -34,6 +36,40 @@ export function compareWithLastSuccess(exchange: Exchange): void {
   if (ok) openDiff(exchange.id, ok.id);
   else
     pushNotice('info', `No successful ${exchange.request.method} to the same host and path to compare with.`);
+}
+
+/** Replay (as recorded) and Edit and resend; disabled with the reason when it cannot be resent. */
+function ReplayButtons({ exchange }: { exchange: Exchange }) {
+  const capturing = useStore((s) => s.capturing);
+  const openEditor = useStore((s) => s.openReplayEditor);
+  const pushNotice = useStore((s) => s.pushNotice);
+  const blocker = replayBlocker(exchange, capturing);
+  return (
+    <>
+      <button
+        type="button"
+        disabled={blocker !== undefined}
+        title={blocker ?? 'Send this request again, as recorded, through NetLens (R)'}
+        aria-keyshortcuts="R"
+        onClick={() =>
+          replayExchange(exchange.id).catch((error: unknown) =>
+            pushNotice('error', error instanceof Error ? error.message : String(error)),
+          )
+        }
+      >
+        Replay
+      </button>
+      <button
+        type="button"
+        disabled={blocker !== undefined}
+        title={blocker ?? 'Edit method, URL, headers and body, then send (E)'}
+        aria-keyshortcuts="E"
+        onClick={() => openEditor(exchange.id)}
+      >
+        Edit and resend…
+      </button>
+    </>
+  );
 }
 
 function CompareButton({ exchange }: { exchange: Exchange }) {
@@ -114,8 +150,10 @@ function DetailPaneContent() {
           getText={() => curlForExchange(exchange)}
           title="The original request, to the upstream URL"
         />
+        <ReplayButtons exchange={exchange} />
         {isFailure(exchange) && <CompareButton exchange={exchange} />}
       </div>
+      <ReplayLinks exchange={exchange} />
       <DiagnosisBanner exchange={exchange} />
       <div className="tabs" role="tablist" aria-label="Detail tabs">
         {TABS.map((t) => (

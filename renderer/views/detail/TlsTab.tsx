@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { Exchange, TlsInfo } from '../../../shared/model';
+import { failedUpstreamTls, ServerCertificate } from './ServerCertificate';
 
 function date(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
@@ -39,7 +40,8 @@ function TlsTable({ tls, label }: { tls: TlsInfo; label: string }) {
 
 export function TlsTab({ exchange }: { exchange: Exchange }) {
   const { tls, clientTls } = exchange.connection;
-  if (!tls && !clientTls)
+  const failed = failedUpstreamTls(exchange);
+  if (!tls && !clientTls && !failed)
     return (
       <p className="muted">
         {exchange.kind === 'tunnel'
@@ -51,6 +53,7 @@ export function TlsTab({ exchange }: { exchange: Exchange }) {
     );
   return (
     <div>
+      {failed && <ServerCertificate exchange={exchange} />}
       {tls && (
         <>
           <h3>Upstream (NetLens ↔ server)</h3>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { ExchangeDiff, TimingRow } from '../../../shared/diff';
+import type { ExchangeDiff, HeaderRow, TimingRow } from '../../../shared/diff';
 import { call } from '../../api';
 import { useStore } from '../../store';
 import { BodyDiffSection } from './BodyDiffSection';
@@ -27,7 +27,11 @@ function TimingTable({ rows }: { rows: readonly TimingRow[] }) {
           <th className="num">Left</th>
           <th className="num">Right</th>
           <th className="num">Δ</th>
-          <th>Bars</th>
+          <th>
+            <span className="timing-legend">
+              <i className="bar-swatch left" /> left <i className="bar-swatch right" /> right
+            </span>
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -36,7 +40,15 @@ function TimingTable({ rows }: { rows: readonly TimingRow[] }) {
             <td>{row.phase}</td>
             <td className="num">{row.leftMs === undefined ? '—' : formatDurationMs(row.leftMs)}</td>
             <td className="num">{row.rightMs === undefined ? '—' : formatDurationMs(row.rightMs)}</td>
-            <td className={`num ${row.deltaMs !== undefined && row.deltaMs > 0 ? 'slower' : 'faster'}`}>
+            <td
+              className={`num ${
+                row.deltaMs === undefined || Math.abs(row.deltaMs) < TIMING_NOISE_MS
+                  ? ''
+                  : row.deltaMs > 0
+                    ? 'slower'
+                    : 'faster'
+              }`}
+            >
               {row.deltaMs === undefined
                 ? ''
                 : `${row.deltaMs > 0 ? '+' : ''}${formatDurationMs(row.deltaMs)}`}
@@ -55,6 +67,43 @@ function TimingTable({ rows }: { rows: readonly TimingRow[] }) {
     </table>
   );
 }
+
+/**
+ * Header rows, the real differences first; headers that change on every request (Date, request
+ * and trace ids) or follow from the body (Content-Length) are grouped below as expected noise.
+ */
+function HeaderChanges({ label, rows }: { label: string; rows: readonly HeaderRow[] }) {
+  const noise = rows.filter((r) => r.volatile && r.kind !== 'same');
+  const real = rows.filter((r) => !(r.volatile && r.kind !== 'same'));
+  return (
+    <>
+      <ChangeTable label={label} nameHeader="Header" rows={real} />
+      {noise.length > 0 && (
+        <details className="diff-noise">
+          <summary>
+            Expected to differ ({noise.length}): {noise.map((r) => r.name).join(', ')}
+          </summary>
+          <ChangeTable
+            label={`${label}: expected differences`}
+            nameHeader="Header"
+            rows={noise.map((r) => ({
+              ...r,
+              note: [
+                r.note,
+                r.volatileReason === 'from_body' ? 'follows from the body' : 'changes on every request',
+              ]
+                .filter(Boolean)
+                .join('; '),
+            }))}
+          />
+        </details>
+      )}
+    </>
+  );
+}
+
+/** Below this a timing difference is scheduling noise, not a change worth a colour. */
+const TIMING_NOISE_MS = 1;
 
 function DiffResult({ diff }: { diff: ExchangeDiff }) {
   const select = useStore((s) => s.select);
@@ -129,23 +178,7 @@ function DiffResult({ diff }: { diff: ExchangeDiff }) {
                 ))}
               </ul>
             ) : null}
-            <ChangeTable
-              label={title}
-              nameHeader="Header"
-              rows={headers.rows.map((r) =>
-                r.volatile && r.kind !== 'same'
-                  ? {
-                      ...r,
-                      note: [
-                        r.note,
-                        r.volatileReason === 'from_body' ? 'follows from the body' : 'changes per request',
-                      ]
-                        .filter(Boolean)
-                        .join('; '),
-                    }
-                  : r,
-              )}
-            />
+            <HeaderChanges label={title} rows={headers.rows} />
           </section>
         );
       })}

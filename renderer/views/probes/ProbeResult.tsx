@@ -7,7 +7,7 @@ import { ADDRESS_FLAG_LABELS } from '../../../shared/probe';
 import { TIMING_COLORS, timingPhaseOf } from '../../../shared/timing';
 import type { FailurePhase } from '../../../shared/errors';
 import { formatClock } from '../../format';
-import { CertificateChain } from './CertificateChain';
+import { TlsStepDetail as TlsDetail } from './TlsStepDetail';
 import { PhaseBar, PhaseLegend } from './PhaseBar';
 import { ProbeVerdict } from './ProbeVerdict';
 import { hostPort } from '../../../shared/address';
@@ -144,41 +144,6 @@ function TcpDetail({ step }: { step: TcpStep }) {
           ))}
         </tbody>
       </table>
-    </section>
-  );
-}
-
-function TlsDetail({ step }: { step: TlsStep }) {
-  return (
-    <section className="probe-section" aria-label="TLS">
-      <h3>TLS</h3>
-      <dl className="kv">
-        <dt>Verdict</dt>
-        <dd>
-          {step.valid ? (
-            <span className="badge">valid for {step.servername}</span>
-          ) : (
-            <span className="badge danger">
-              rejected: {step.problem ?? 'invalid'} ({step.reason ?? 'unknown reason'})
-            </span>
-          )}
-          {step.insecure ? <span className="muted"> — continued anyway (insecure)</span> : null}
-          {!step.valid && step.problem !== 'hostname_mismatch' && step.nameMatches === false ? (
-            <div>
-              <span className="badge danger">and not valid for {step.servername} either</span>
-            </div>
-          ) : null}
-        </dd>
-        <dt>Protocol</dt>
-        <dd>{step.protocol ?? '—'}</dd>
-        <dt>Cipher</dt>
-        <dd className="mono">{step.cipher ?? '—'}</dd>
-        <dt>ALPN</dt>
-        <dd>{step.alpn ?? 'none'}</dd>
-        <dt>OCSP stapling</dt>
-        <dd>{step.ocspStapled ? `yes (${formatBytes(step.ocspResponseBytes)})` : 'no'}</dd>
-      </dl>
-      <CertificateChain chain={step.chain} />
     </section>
   );
 }

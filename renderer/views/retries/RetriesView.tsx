@@ -37,7 +37,7 @@ function ChainDetail({ chain }: { chain: RetryChain }) {
     <article className="chain-detail" aria-label="Retry chain">
       <h3 className="chain-title">
         <span className="mono">{chain.method}</span> <span className="mono">{pathOf(chain.url)}</span>{' '}
-        <span className={chain.outcome === 'succeeded' ? 'badge' : 'badge danger'}>{chain.outcome}</span>
+        <span className={chain.outcome === 'succeeded' ? 'badge ok' : 'badge danger'}>{chain.outcome}</span>
       </h3>
       <p className="chain-summary">{chain.summary}</p>
       <dl className="chain-verdict">

@@ -6,6 +6,7 @@ import { useStore } from '../../store';
 import { curlForExchange } from '../detail/copyCurl';
 import { compareWithLastSuccess, isFailure } from '../detail/DetailPane';
 import { filterValue } from './filterValue';
+import { diffWithOriginal, replayBlocker, replayExchange } from '../replay/replayActions';
 
 export interface RowMenuState {
   id: string;
@@ -16,6 +17,7 @@ export interface RowMenuState {
 /** The row's right-click menu: copy, narrow the filter to or away from its host, compare. */
 export function RowMenu({ menu, onClose }: { menu: RowMenuState; onClose(): void }) {
   const exchange = useStore((s) => s.byId.get(menu.id));
+  const capturing = useStore((s) => s.capturing);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     ref.current?.querySelector<HTMLButtonElement>('[role="menuitem"]')?.focus();
@@ -39,7 +41,7 @@ export function RowMenu({ menu, onClose }: { menu: RowMenuState; onClose(): void
     };
   }, [onClose]);
   if (!exchange) return null;
-  const host = urlParts(exchange).host;
+  const host = urlParts(exchange).hostLabel;
   const pushNotice = useStore.getState().pushNotice;
   const act = (action: (e: Exchange) => void | Promise<void>) => () => {
     onClose();
@@ -80,6 +82,31 @@ export function RowMenu({ menu, onClose }: { menu: RowMenuState; onClose(): void
       <button type="button" role="menuitem" onClick={act(async (e) => copyText(await curlForExchange(e)))}>
         Copy as cURL
       </button>
+      <button
+        type="button"
+        role="menuitem"
+        disabled={replayBlocker(exchange, capturing) !== undefined}
+        title={replayBlocker(exchange, capturing)}
+        onClick={act(async (e) => {
+          await replayExchange(e.id);
+        })}
+      >
+        Replay
+      </button>
+      <button
+        type="button"
+        role="menuitem"
+        disabled={replayBlocker(exchange, capturing) !== undefined}
+        title={replayBlocker(exchange, capturing)}
+        onClick={act((e) => useStore.getState().openReplayEditor(e.id))}
+      >
+        Edit and resend…
+      </button>
+      {exchange.replayOf !== undefined && useStore.getState().byId.has(exchange.replayOf) && (
+        <button type="button" role="menuitem" onClick={act(diffWithOriginal)}>
+          Diff with original
+        </button>
+      )}
       {host && (
         <>
           <button

@@ -17,10 +17,12 @@ export function StatusBar() {
       </span>
       <span>{capturing ? '● Capturing' : '○ Paused'}</span>
       <span aria-label="Exchange count">
-        {rows.ids.length === total ? `${total} exchanges` : `${rows.ids.length} / ${total} shown`}
+        {rows.ids.length === total
+          ? `${total} exchange${total === 1 ? '' : 's'}`
+          : `${rows.ids.length} / ${total} shown`}
       </span>
       <span className={errorCount > 0 ? 'err' : undefined} aria-label="Error count">
-        {errorCount} errors
+        {errorCount} error{errorCount === 1 ? '' : 's'}
       </span>
       <span aria-label="Failed count">{failedCount} failed (errors + 4xx/5xx)</span>
       <span className="spacer" style={{ flex: 1 }} />

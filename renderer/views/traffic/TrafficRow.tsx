@@ -1,4 +1,5 @@
-import { memo } from 'react';
+import { Fragment, memo } from 'react';
+import type { ReactNode } from 'react';
 import type { Exchange } from '../../../shared/model';
 import { urlParts } from '../../../shared/filter';
 import { formatClock, shortContentType } from '../../format';
@@ -7,6 +8,9 @@ import { MiniWaterfall } from './MiniWaterfall';
 import type { TimeBounds } from './sessionBounds';
 import { formatBytes, formatDurationMs } from '../../../shared/format';
 import { errorLabel } from '../../../shared/errorClasses';
+import { statusMark, statusTone } from '../../statusTone';
+import type { Column, ColumnId } from './columns';
+import { SchemeMark } from './SchemeMark';
 
 export interface TrafficRowProps {
   id: string;
@@ -15,10 +19,13 @@ export interface TrafficRowProps {
   selected: boolean;
   attempts: number | undefined;
   bounds: TimeBounds | undefined;
+  /** The columns shown, in order (a stable array: the full or the compact set). */
+  columns: readonly Column[];
   onSelect(id: string): void;
 }
 
-function statusText(exchange: Exchange): string {
+/** What the Status cell says: the code, the short reason of a failure, or the state. */
+export function statusText(exchange: Exchange): string {
   if (exchange.response) return `${exchange.response.status}`;
   if (exchange.error) return errorLabel(exchange.error);
   if (exchange.state === 'pending') return 'pending';
@@ -26,7 +33,134 @@ function statusText(exchange: Exchange): string {
   return '';
 }
 
-/** One exchange. Re-renders only when its own exchange object, selection or position changes. */
+export function exchangeTone(exchange: Exchange) {
+  return statusTone({
+    status: exchange.response?.status,
+    failed: exchange.error !== undefined,
+    pending: exchange.state === 'pending',
+  });
+}
+
+function cell(
+  id: ColumnId,
+  exchange: Exchange,
+  attempts: number | undefined,
+  bounds: TimeBounds | undefined,
+): ReactNode {
+  const parts = urlParts(exchange);
+  switch (id) {
+    case 'method':
+      return <span role="cell">{exchange.request.method}</span>;
+    case 'host':
+      return (
+        <span role="cell" title={parts.hostLabel}>
+          <SchemeMark scheme={parts.scheme} />
+          {parts.hostLabel}
+        </span>
+      );
+    case 'path':
+    case 'name': {
+      const retry = exchange.retry && (
+        <span className="badge warn" title={`Retry chain ${exchange.retry.chainId}`}>
+          {attempts !== undefined ? `${attempts} attempts` : `attempt ${exchange.retry.attempt}`}
+        </span>
+      );
+      const rule = exchange.rule && (
+        <span
+          className="badge rule"
+          title={`NetLens rule "${exchange.rule.ruleName}": ${exchange.rule.actions.join('; ')}`}
+        >
+          rule {exchange.rule.ruleName}
+        </span>
+      );
+      const replay = exchange.replayOf !== undefined && (
+        <span className="replay-mark" title="A replay (resent from NetLens)" aria-label="replay">
+          ↻{' '}
+        </span>
+      );
+      if (id === 'path')
+        return (
+          <span role="cell" title={exchange.request.url}>
+            {replay}
+            {parts.path || exchange.request.url}
+            {retry}
+            {rule}
+          </span>
+        );
+      return (
+        <span role="cell" title={exchange.request.url}>
+          <SchemeMark scheme={parts.scheme} />
+          {replay}
+          {exchange.request.method !== 'GET' && (
+            <span className="name-method">{exchange.request.method} </span>
+          )}
+          {parts.path || exchange.request.url}
+          {retry}
+          {rule}
+          <span className="name-host">{parts.hostLabel}</span>
+        </span>
+      );
+    }
+    case 'status': {
+      const tone = exchangeTone(exchange);
+      const mark = statusMark(tone);
+      return (
+        <span
+          role="cell"
+          className={`tone-${tone}`}
+          title={exchange.error?.message ?? exchange.response?.statusText}
+        >
+          {mark ? `${mark} ` : ''}
+          {statusText(exchange)}
+        </span>
+      );
+    }
+    case 'type':
+      return <span role="cell">{shortContentType(exchange.response?.body.contentType)}</span>;
+    case 'size':
+      return (
+        <span role="cell" className="num">
+          {formatBytes(exchange.response?.body.sizeBytes)}
+        </span>
+      );
+    case 'duration':
+      return (
+        <span role="cell" className="num">
+          {exchange.state === 'pending' ? '…' : formatDurationMs(exchange.durationMs)}
+        </span>
+      );
+    case 'start':
+      return (
+        <span role="cell" className="num">
+          {formatClock(exchange.startedAtMs)}
+        </span>
+      );
+    case 'waterfall':
+      return (
+        <span role="cell">
+          <MiniWaterfall exchange={exchange} bounds={bounds} />
+        </span>
+      );
+    case 'error':
+      return (
+        <span
+          role="cell"
+          className={exchange.error ? 'tone-error' : undefined}
+          title={exchange.error?.message}
+        >
+          {exchange.error?.class ?? ''}
+        </span>
+      );
+    case 'source':
+      return (
+        <span role="cell" title={exchange.source}>
+          {exchange.source ?? ''}
+        </span>
+      );
+  }
+}
+
+/** One exchange. Re-renders only when its own exchange object, selection, position or columns change. */
 export const TrafficRow = memo(function TrafficRow({
   id,
   index,
@@ -34,18 +168,15 @@ export const TrafficRow = memo(function TrafficRow({
   selected,
   attempts,
   bounds,
+  columns,
   onSelect,
 }: TrafficRowProps) {
   const exchange = useStore((s) => s.byId.get(id));
   if (!exchange) return null;
-  const { host, path } = urlParts(exchange);
-  const status = exchange.response?.status;
   const errored = exchange.error !== undefined;
-  const failed = !errored && status !== undefined && status >= 400;
   // A failure a NetLens rule caused on purpose looks different from a real one at a glance.
   const injected = exchange.error?.class === 'injected_fault';
-  const className = `traffic-row${index % 2 ? ' odd' : ''}${errored ? ' errored' : failed ? ' failed' : ''}${injected ? ' injected' : ''}${exchange.state === 'pending' ? ' pending' : ''}`;
-  const size = exchange.response?.body.sizeBytes;
+  const className = `traffic-row${index % 2 ? ' odd' : ''}${errored ? ' errored' : ''}${injected ? ' injected' : ''}${exchange.state === 'pending' ? ' pending' : ''}`;
   return (
     <div
       role="row"
@@ -56,49 +187,9 @@ export const TrafficRow = memo(function TrafficRow({
       onMouseDown={() => onSelect(id)}
       data-id={id}
     >
-      <span role="cell">{exchange.request.method}</span>
-      <span role="cell" title={host}>
-        {host}
-      </span>
-      <span role="cell" title={exchange.request.url}>
-        {path || exchange.request.url}
-        {exchange.retry && (
-          <span className="badge warn" title={`Retry chain ${exchange.retry.chainId}`}>
-            {attempts !== undefined ? `${attempts} attempts` : `attempt ${exchange.retry.attempt}`}
-          </span>
-        )}
-        {exchange.rule && (
-          <span
-            className="badge rule"
-            title={`NetLens rule "${exchange.rule.ruleName}": ${exchange.rule.actions.join('; ')}`}
-          >
-            rule {exchange.rule.ruleName}
-          </span>
-        )}
-      </span>
-      <span role="cell">
-        {errored ? '✖ ' : failed ? '⚠ ' : ''}
-        {statusText(exchange)}
-      </span>
-      <span role="cell">{shortContentType(exchange.response?.body.contentType)}</span>
-      <span role="cell" className="num">
-        {formatBytes(size)}
-      </span>
-      <span role="cell" className="num">
-        {exchange.state === 'pending' ? '…' : formatDurationMs(exchange.durationMs)}
-      </span>
-      <span role="cell" className="num">
-        {formatClock(exchange.startedAtMs)}
-      </span>
-      <span role="cell">
-        <MiniWaterfall exchange={exchange} bounds={bounds} />
-      </span>
-      <span role="cell" title={exchange.error?.message}>
-        {exchange.error?.class ?? ''}
-      </span>
-      <span role="cell" title={exchange.source}>
-        {exchange.source ?? ''}
-      </span>
+      {columns.map((column) => (
+        <Fragment key={column.id}>{cell(column.id, exchange, attempts, bounds)}</Fragment>
+      ))}
     </div>
   );
 });

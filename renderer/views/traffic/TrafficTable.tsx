@@ -3,9 +3,9 @@ import type { CSSProperties, PointerEvent as ReactPointerEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useStore } from '../../store';
 import { selectVisibleRows } from '../../store/selectors';
-import { COLUMNS, gridTemplate } from './columns';
+import { columnById, columnsFor, gridTemplate, initialColumnWidths } from './columns';
 import type { Column, ColumnId } from './columns';
-import { memoTimeBounds, roundedBounds } from './sessionBounds';
+import { roundedBounds, timeBounds } from './sessionBounds';
 import { TrafficRow } from './TrafficRow';
 import { RowSlots } from './rowSlots';
 import { RowMenu } from './RowMenu';
@@ -13,10 +13,6 @@ import type { RowMenuState } from './RowMenu';
 
 export const ROW_HEIGHT_PX = 22;
 const HEADER_HEIGHT_PX = 26;
-
-function initialWidths(): Record<ColumnId, number> {
-  return Object.fromEntries(COLUMNS.map((c) => [c.id, c.widthPx])) as Record<ColumnId, number>;
-}
 
 function HeaderCell({
   column,
@@ -75,32 +71,20 @@ function HeaderCell({
 /**
  * The virtualized exchange list: only the rows in view (plus a few) exist in the DOM, so
  * 100,000 exchanges cost what 50 do. Follows the newest row until the user scrolls up, and
- * again once they scroll back to the bottom.
+ * again once they scroll back to the bottom. `compact` (the detail pane is open) shows only
+ * name, status and time.
  */
-export function TrafficTable() {
+export function TrafficTable({ compact = false }: { compact?: boolean }) {
   const rows = useStore(selectVisibleRows);
   const byId = useStore((s) => s.byId);
-  const version = useStore((s) => s.exchangesVersion);
   const selectedId = useStore((s) => s.selectedId);
   const select = useStore((s) => s.select);
   const sort = useStore((s) => s.sort);
-  const allIds = useStore((s) => s.ids);
-  const sessionBounds = useStore((s) => s.sessionBounds);
-  const exactBounds = memoTimeBounds(rows.ids, byId, version, { ids: allIds, bounds: sessionBounds });
-  const roundedStart = exactBounds?.startMs;
-  const roundedEnd = roundedBounds(exactBounds)?.endMs;
-  // A stable object while the rounded span holds, so memoized rows skip re-rendering.
-  const bounds = useMemo(
-    () =>
-      roundedStart === undefined || roundedEnd === undefined
-        ? undefined
-        : { startMs: roundedStart, endMs: roundedEnd },
-    [roundedStart, roundedEnd],
-  );
+  const columns = columnsFor(compact);
   const scrollRef = useRef<HTMLDivElement>(null);
   const followRef = useRef(true);
   const [following, setFollowing] = useState(true);
-  const [widths, setWidths] = useState(initialWidths);
+  const [widths, setWidths] = useState(initialColumnWidths);
   const [rowSlots] = useState(() => new RowSlots());
   const [menu, setMenu] = useState<RowMenuState | undefined>();
   const closeMenu = useCallback(() => setMenu(undefined), []);
@@ -146,7 +130,7 @@ export function TrafficTable() {
   const onResize = useCallback((id: ColumnId, deltaPx: number, done: boolean) => {
     setWidths((current) => {
       const base = (dragBase.current ??= current);
-      const column = COLUMNS.find((c) => c.id === id)!;
+      const column = columnById(id);
       const next = { ...current, [id]: Math.max(column.minWidthPx, base[id] + deltaPx) };
       if (done) dragBase.current = undefined;
       return next;
@@ -156,12 +140,31 @@ export function TrafficTable() {
   const style = useMemo(
     () =>
       ({
-        '--traffic-columns': gridTemplate(widths),
+        '--traffic-columns': gridTemplate(columns, widths),
       }) as CSSProperties,
-    [widths],
+    [columns, widths],
   );
-  const minWidthPx = COLUMNS.reduce((sum, c) => sum + widths[c.id], 0);
+  const minWidthPx = columns.reduce((sum, c) => sum + widths[c.id], 0);
   const visibleItems = virtualizer.getVirtualItems();
+  // The mini waterfall's axis: the time span of the rows on screen (not the overscan, not the
+  // session), rounded to a 1-2-5 span so it holds still while rows stream in.
+  const scrollTop = virtualizer.scrollOffset ?? 0;
+  const viewHeight = scrollRef.current?.clientHeight ?? 0;
+  // Item positions include the sticky header's height (scrollMargin), as scroll positions do.
+  const onScreen = visibleItems
+    .filter((item) => item.end > scrollTop + HEADER_HEIGHT_PX && item.start < scrollTop + viewHeight)
+    .map((item) => rows.ids[item.index]!);
+  const exactBounds = compact ? undefined : timeBounds(onScreen, byId);
+  const boundsStart = exactBounds?.startMs;
+  const boundsEnd = roundedBounds(exactBounds)?.endMs;
+  // A stable object while the rounded span holds, so memoized rows skip re-rendering.
+  const bounds = useMemo(
+    () =>
+      boundsStart === undefined || boundsEnd === undefined
+        ? undefined
+        : { startMs: boundsStart, endMs: boundsEnd },
+    [boundsStart, boundsEnd],
+  );
   const slots = rowSlots.assign(visibleItems.map((item) => item.index));
   // Rendered in slot order: React never moves a row element (rows are positioned absolutely,
   // so their order in the DOM does not matter; moving them does).
@@ -196,7 +199,7 @@ export function TrafficTable() {
           className="traffic-head"
           style={{ position: 'sticky', top: 0, zIndex: 2, height: HEADER_HEIGHT_PX, minWidth: minWidthPx }}
         >
-          {COLUMNS.map((column) => (
+          {columns.map((column) => (
             <HeaderCell key={column.id} column={column} onResize={onResize} />
           ))}
         </div>
@@ -214,6 +217,7 @@ export function TrafficTable() {
                 selected={id === selectedId}
                 attempts={rows.attempts.get(id)}
                 bounds={bounds}
+                columns={columns}
                 onSelect={select}
               />
             );

@@ -1,7 +1,7 @@
 import { useStore } from '../../store';
 import { DetailPane } from '../detail/DetailPane';
 import { EmptyState } from './EmptyState';
-import { FilterErrors } from './FilterBar';
+import { FilterChips, FilterErrors } from './FilterBar';
 import { TrafficTable } from './TrafficTable';
 import { TrafficToolbar } from './TrafficToolbar';
 
@@ -12,6 +12,7 @@ export function TrafficView() {
   return (
     <section aria-label="Traffic" className="split-main" style={{ display: 'flex', flexDirection: 'column' }}>
       <TrafficToolbar />
+      <FilterChips />
       <FilterErrors />
       {empty ? (
         loaded ? (
@@ -24,7 +25,7 @@ export function TrafficView() {
       ) : (
         <div className="split" style={{ position: 'relative' }}>
           <div className="split-main">
-            <TrafficTable />
+            <TrafficTable compact={hasSelection} />
           </div>
           {hasSelection && <DetailPane />}
         </div>

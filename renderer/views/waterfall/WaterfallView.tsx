@@ -3,6 +3,7 @@ import type { Exchange } from '../../../shared/model';
 import { TIMING_COLORS, TIMING_LABELS, TIMING_PHASES } from '../../../shared/timing';
 import { PhaseTable } from '../../components/PhaseTable';
 
+import { onThemeChange } from '../../theme';
 import { useStore } from '../../store';
 import { selectVisibleRows } from '../../store/selectors';
 import { DetailPane } from '../detail/DetailPane';
@@ -124,12 +125,8 @@ export function WaterfallView() {
     () => () => (frameRef.current !== undefined ? cancelAnimationFrame(frameRef.current) : undefined),
     [],
   );
-  useEffect(() => {
-    // Redraw when the OS theme flips.
-    const media = window.matchMedia('(prefers-color-scheme: dark)');
-    media.addEventListener('change', requestDraw);
-    return () => media.removeEventListener('change', requestDraw);
-  }, [requestDraw]);
+  // Redraw when the theme changes (the user's choice or the OS's).
+  useEffect(() => onThemeChange(requestDraw), [requestDraw]);
 
   // Keep the selected row in view when the keyboard moves the selection.
   useEffect(() => {

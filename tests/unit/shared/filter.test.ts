@@ -159,10 +159,43 @@ describe('parseFilter', () => {
 
 describe('urlParts', () => {
   it('splits host and path, and understands CONNECT targets', () => {
-    expect(urlParts(get)).toEqual({ host: 'api.example.com', path: '/v1/users?page=2' });
+    expect(urlParts(get)).toMatchObject({ host: 'api.example.com', path: '/v1/users?page=2' });
     const tunnel = makeExchange({ kind: 'tunnel', method: 'CONNECT', url: 'secure.test:443' });
-    expect(urlParts(tunnel)).toEqual({ host: 'secure.test', path: '' });
+    expect(urlParts(tunnel)).toEqual({
+      host: 'secure.test',
+      port: 443,
+      hostLabel: 'secure.test',
+      scheme: 'tunnel',
+      path: '',
+    });
     expect(urlParts(makeExchange({ url: 'http://[::1]:8080/x' })).host).toBe('::1');
+  });
+
+  it('labels a host with its port when the port is not the scheme default', () => {
+    expect(urlParts(makeExchange({ url: 'http://[::1]:8080/x' })).hostLabel).toBe('[::1]:8080');
+    expect(urlParts(makeExchange({ url: 'http://127.0.0.1:3000/' })).hostLabel).toBe('127.0.0.1:3000');
+    expect(urlParts(makeExchange({ url: 'https://api.test:443/' })).hostLabel).toBe('api.test');
+    expect(urlParts(makeExchange({ url: 'https://api.test/' }))).toMatchObject({
+      port: 443,
+      scheme: 'https',
+    });
+    expect(urlParts(makeExchange({ url: 'http://api.test:443/' })).hostLabel).toBe('api.test:443');
+    expect(urlParts(makeExchange({ kind: 'tunnel', url: 'secure.test:8443' })).hostLabel).toBe(
+      'secure.test:8443',
+    );
+  });
+
+  it('host: with a port matches that port only; without, every port', () => {
+    const a = makeExchange({ url: 'http://127.0.0.1:3000/a' });
+    const b = makeExchange({ url: 'http://127.0.0.1:4000/b' });
+    const v6 = makeExchange({ url: 'http://[::1]:4000/c' });
+    const matching = (text: string) =>
+      [a, b, v6].filter(parseFilter(text).predicate).map((e) => e.request.url);
+    expect(matching('host:127.0.0.1:4000')).toEqual(['http://127.0.0.1:4000/b']);
+    expect(matching('host:127.0.0.1')).toEqual(['http://127.0.0.1:3000/a', 'http://127.0.0.1:4000/b']);
+    expect(matching('-host:127.0.0.1:3000')).toEqual(['http://127.0.0.1:4000/b', 'http://[::1]:4000/c']);
+    expect(matching('host:[::1]:4000')).toEqual(['http://[::1]:4000/c']);
+    expect(parseFilter('host:127.0.0.1:4000').errors).toEqual([]);
   });
 });
 

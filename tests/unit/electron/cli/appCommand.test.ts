@@ -34,11 +34,13 @@ describe('locateElectron', () => {
   it('reports the missing binary (never downloading it) in one line', () => {
     const launch = locateElectron({
       packageRoot: root,
-      env: {},
+      env: { DISPLAY: ':0' },
       platform: 'linux',
-      ...fakeFs({ [mainScript]: '' }),
+      ...fakeFs({ [mainScript]: '', [path.join(electronDir, 'install.js')]: '' }),
     });
     expect(launch.ok).toBe(false);
+    // Electron's installer is there: the app command downloads the binary (electronDownload.ts).
+    expect(launch.ok ? undefined : launch.missingBinary).toBe(true);
     expect(launch.ok ? '' : launch.reason).toMatch(/Electron's binary is missing.*npx install-electron/);
     expect(launch.ok ? '' : launch.reason).not.toContain('\n');
     // path.txt present but the download never happened:
@@ -49,6 +51,17 @@ describe('locateElectron', () => {
       ...fakeFs({ [path.join(electronDir, 'path.txt')]: 'electron', [mainScript]: '' }),
     });
     expect(half.ok).toBe(false);
+  });
+
+  it('checks the display before the binary: a headless machine never downloads Electron', () => {
+    const launch = locateElectron({
+      packageRoot: root,
+      env: {},
+      platform: 'linux',
+      ...fakeFs({ [mainScript]: '' }),
+    });
+    expect(launch).toMatchObject({ ok: false, reason: expect.stringMatching(/No display/) });
+    expect(launch.ok ? undefined : launch.missingBinary).toBeUndefined();
   });
 
   it('reports an unbuilt app and a missing display', () => {

@@ -171,6 +171,7 @@ describe('createApiDispatcher', () => {
         'exchanges:list',
         'exchanges:body',
         'exchanges:clear',
+        'exchanges:replay',
         'capture:set',
         'proxy:restart',
         'settings:get',

@@ -73,6 +73,39 @@ describe('DiffView', () => {
     expect(lineDiff.querySelectorAll('tr.line-same')).toHaveLength(6);
   });
 
+  it('lists real header differences first and groups per-request noise below', async () => {
+    const left = makeExchange({
+      responseHeaders: headers({
+        Date: 'Mon, 07 Dec 2026 10:00:00 GMT',
+        'X-Request-ID': 'a1',
+        'Cache-Control': 'no-store',
+      }),
+    });
+    const right = makeExchange({
+      responseHeaders: headers({
+        Date: 'Mon, 07 Dec 2026 10:00:05 GMT',
+        'X-Request-ID': 'b2',
+        'Cache-Control': 'max-age=60',
+      }),
+    });
+    result = diffExchanges(left, right, {
+      left: { request: new Uint8Array(), response: new Uint8Array() },
+      right: { request: new Uint8Array(), response: new Uint8Array() },
+    });
+    useStore.getState().openDiff(left.id, right.id);
+    render(<DiffView />);
+    const section = await screen.findByRole('region', { name: 'Response headers' });
+    const real = within(section).getByRole('table', { name: 'Response headers' });
+    expect(real.textContent).toContain('Cache-Control');
+    expect(real.textContent).not.toContain('X-Request-ID');
+    const noise = within(section).getByRole('table', { name: 'Response headers: expected differences' });
+    expect(noise.textContent).toContain('X-Request-ID');
+    expect(noise.textContent).toContain('changes on every request');
+    expect(section.querySelector('details summary')?.textContent).toMatch(
+      /Expected to differ \(2\): Date, X-Request-ID/,
+    );
+  });
+
   it('says why a comparison failed', async () => {
     result = new Error('The left exchange (x) is no longer in the session.');
     useStore.getState().openDiff('x', 'y');
