@@ -41,6 +41,12 @@ export type CapturedBody =
   | {
       storage: 'file';
       path: string;
+      /** The body is `capturedBytes` of a shared file from here (a session's blob), not the whole file. */
+      offset?: number;
+      /** The file belongs to a session now: it outlives the exchange in memory. */
+      retained?: boolean;
+      /** The bytes are already without their content codings (bodies imported from HAR). */
+      alreadyDecoded?: boolean;
       sizeBytes: number;
       capturedBytes: number;
       truncated: boolean;

@@ -99,16 +99,32 @@ export async function readStoredBody(body: StoredBody | undefined): Promise<Buff
   if (body === undefined) return undefined;
   if (Buffer.isBuffer(body)) return body;
   if (body.storage === 'memory') return body.bytes;
+  const file = body.path;
   try {
-    return await fsp.readFile(body.path);
+    if (body.offset === undefined) return await fsp.readFile(file);
+    const handle = await fsp.open(body.path, 'r');
+    try {
+      const bytes = Buffer.alloc(body.capturedBytes);
+      const { bytesRead } = await handle.read(bytes, 0, bytes.length, body.offset);
+      return bytesRead === bytes.length ? bytes : bytes.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
   } catch {
-    return undefined;
+    // Moved into a session while it was being opened: read it where it is now.
+    return body.path !== file ? readStoredBody(body) : undefined;
   }
 }
 
 /** Removes a spilled body's file (in the background); nothing to do for one in memory. */
 export function removeStoredBody(body: StoredBody | undefined): void {
-  if (body !== undefined && !Buffer.isBuffer(body) && body.storage === 'file') {
+  if (
+    body !== undefined &&
+    !Buffer.isBuffer(body) &&
+    body.storage === 'file' &&
+    body.offset === undefined &&
+    body.retained !== true
+  ) {
     fs.rm(body.path, { force: true }, () => undefined);
   }
 }

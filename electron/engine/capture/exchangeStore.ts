@@ -233,7 +233,7 @@ export class ExchangeStore implements ExchangeStoreView {
     const bytes = await readStoredBody(stored);
     if (!bytes || !info) return null;
     const truncated = info.truncated;
-    if (stored?.storage === 'memory' && stored.alreadyDecoded) {
+    if (stored?.alreadyDecoded) {
       // Nothing else to give: the encoded form was never kept (HAR carries decoded text).
       return {
         base64: bytes.toString('base64'),
