@@ -8,6 +8,7 @@
  */
 import type { Result } from './result.js';
 import type { BodyPayload, BodySide, Exchange } from './model.js';
+import type { SessionSummary } from './session.js';
 import type { Settings } from './settings.js';
 import type {
   ListeningSocketInfo,
@@ -35,6 +36,8 @@ export interface AppInfo {
   dataDir: string;
   capturing: boolean;
   platform: string;
+  /** The session this NetLens records into (docs/sessions.md), unless sessions are off. */
+  sessionId?: string;
 }
 
 export interface HarExportOptions {
@@ -144,6 +147,17 @@ export type EngineEvent =
   | { type: 'exchange:updated'; exchange: Exchange }
   | { type: 'exchange:finished'; exchange: Exchange }
   | { type: 'exchanges:cleared' }
+  /**
+   * The engine dropped these exchanges from memory (it keeps the newest `keptInMemory`): a page
+   * drops them too. The session on disk keeps them (within its own retention).
+   */
+  | { type: 'exchanges:dropped'; ids: string[]; keptInMemory: number }
+  /** Many exchanges changed at once (a HAR import, a session opened): load the list again. */
+  | { type: 'exchanges:reload' }
+  /** A HAR import is under way: entries read so far, bytes of the file read so far and in all. */
+  | { type: 'har:importProgress'; importId: string; entries: number; bytesRead: number; totalBytes?: number }
+  /** The session this engine records into changed (cleared, another one opened) or grew past a limit. */
+  | { type: 'session:changed'; session: SessionSummary }
   | { type: 'capture:changed'; capturing: boolean }
   | { type: 'proxy:changed'; info: AppInfo }
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string }

@@ -19,9 +19,11 @@ export interface BodyInfo {
   /**
    * Why, when truncated: `cap` the body is larger than the capture cap (bodyCaptureCapBytes);
    * `disk_behind` the spill file fell too far behind the wire and capturing stopped rather than
-   * slow the transfer; `disk_error` the spill file could not be opened or written.
+   * slow the transfer, or the session's writer fell behind and left the body out of the session;
+   * `disk_error` the spill file or the session could not be written; `spill_budget` the spill
+   * folder held its budget of bytes (spillBudgetBytes) and capturing stopped there.
    */
-  truncatedReason?: 'cap' | 'disk_behind' | 'disk_error';
+  truncatedReason?: 'cap' | 'disk_behind' | 'disk_error' | 'spill_budget';
   contentType?: string;
   /** Value of Content-Encoding, when present. */
   contentEncoding?: string;

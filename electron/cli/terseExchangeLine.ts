@@ -46,6 +46,7 @@ const TRUNCATED_BECAUSE: Record<NonNullable<BodyInfo['truncatedReason']>, string
   cap: 'capture cap',
   disk_behind: 'the disk fell behind',
   disk_error: 'disk error',
+  spill_budget: 'spill budget reached',
 };
 
 function truncation(side: 'request' | 'response', body: BodyInfo | undefined): string | undefined {

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BodyInfo, Exchange } from '../../../../shared/model.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../system/dataDir.js';
-import type { CapturedBody } from '../bodyCapture.js';
+import { releaseSpill, type CapturedBody } from '../bodyCapture.js';
 import { encodeFrame } from './journalFrame.js';
 import type { BodyRef, SessionRecord } from './sessionRecord.js';
 import {
@@ -78,6 +78,8 @@ export interface SessionWriterOptions {
   notice?: (level: 'info' | 'warning' | 'error', message: string) => void;
   /** Retention dropped the oldest segments: this many exchanges, the oldest first. */
   onDropped?: (exchanges: number) => void;
+  /** A body from memory is in the session's blob now: where to read it from. */
+  onBodyStored?: (exchangeId: string, side: 'request' | 'response', body: CapturedBody) => void;
 }
 
 interface Pending {
@@ -227,6 +229,12 @@ export class SessionWriter {
     this.scheduleFlush();
   }
 
+  /** Resolves once the queue is small enough to add more: a bulk writer (an import) waits on it. */
+  async drained(): Promise<void> {
+    if (this.pendingBodyBytes < this.maxPendingBodyBytes / 4 && this.pending.length < this.maxPendingRecords / 4) return;
+    await this.flush();
+  }
+
   /** Writes what is queued now; resolves once it is in the files (not necessarily synced). */
   async flush(): Promise<void> {
     while (this.writing) await this.writing;
@@ -314,6 +322,7 @@ export class SessionWriter {
     let blobLength = 0;
     let exchanges = 0;
     let movedBytes = 0;
+    const stored: { id: string; side: 'request' | 'response'; body: CapturedBody }[] = [];
     try {
       for (const item of batch) {
         if (item.update) {
@@ -329,14 +338,30 @@ export class SessionWriter {
           if (!body || body.capturedBytes === 0) continue;
           if (body.storage === 'memory') {
             if (body.bytes.length === 0) continue;
+            const offset = blobStart + blobLength;
             refs[side] = {
               s: this.segment,
-              o: blobStart + blobLength,
+              o: offset,
               n: body.bytes.length,
               ...(body.alreadyDecoded ? { d: 1 as const } : {}),
             };
             blobs.push(body.bytes);
             blobLength += body.bytes.length;
+            stored.push({
+              id: exchange.id,
+              side,
+              body: {
+                storage: 'file',
+                path: blobPath(this.dir, this.segment),
+                offset,
+                retained: true,
+                ...(body.alreadyDecoded ? { alreadyDecoded: true } : {}),
+                sizeBytes: body.sizeBytes,
+                capturedBytes: body.bytes.length,
+                truncated: body.truncated,
+                ...(body.truncatedReason ? { truncatedReason: body.truncatedReason } : {}),
+              },
+            });
           } else if (body.offset === undefined) {
             const moved = await this.moveIntoSession(body);
             if (moved) {
@@ -363,6 +388,7 @@ export class SessionWriter {
       this.metaDirty = true;
       this.dirty = true;
       if (this.failure !== undefined) this.recovered();
+      for (const { id, side, body } of stored) this.options.onBodyStored?.(id, side, body);
     } catch (error) {
       // What was written before this batch stays as it was: cut off whatever part of it landed.
       await this.fs.ftruncate(this.journalFd, journalStart).catch(() => undefined);
@@ -400,6 +426,7 @@ export class SessionWriter {
     }
     body.path = target;
     body.retained = true;
+    releaseSpill(body);
     return path.relative(this.dir, target);
   }
 
