@@ -3,7 +3,7 @@
  * per line, `type` first. This shape is a contract for scripts and CI — add fields, never rename
  * or remove one.
  *
- *   {"type":"listening","proxy":"http://HOST:PORT","caCert":"PATH"}   (+ "ui" in web mode,
+ *   {"type":"listening","proxy":"http://HOST:PORT","caCert":"PATH","session":"ID"}   (+ "ui" in web mode,
  *    + "proxyPassword" when the proxy listens beyond loopback and asks for authentication)
  *   {"type":"exchange", id, seq, kind, startedDateTime, method, url, httpVersion,
  *    status (null when no response), statusText?, durationMs, requestBodyBytes,
@@ -11,7 +11,8 @@
  *    connection {id, reused, serverIp?, serverPort?, tlsProtocol?},
  *    error? {class, phase, elapsedMs, message, detail?}, retry? {chainId, attempt},
  *    rule? {id, name, action}, tunnel? {reason, bytesFromClient, bytesFromServer},
- *    source? (chromium#1, terminal#2, system, manual…)}
+ *    source? (chromium#1, terminal#2, system, manual…),
+ *    truncated? {request?, response?: {capturedBytes, reason?}}}
  *   {"type":"retry","id":ID,"retry":{"chainId":...,"attempt":N}}   when analysis later puts an
  *    already printed exchange in a retry chain
  *
@@ -32,6 +33,8 @@ export interface NdjsonListening {
   ui?: string;
   /** The secret to send as proxy password, when proxy authentication is on. */
   proxyPassword?: string;
+  /** The session recorded into (docs/sessions.md). */
+  session?: string;
 }
 
 export interface NdjsonExchange {
@@ -55,6 +58,13 @@ export interface NdjsonExchange {
   rule?: { id: string; name: string; action: string };
   tunnel?: { reason: string; bytesFromClient: number; bytesFromServer: number };
   source?: string;
+  /** A body NetLens kept only in part: how much, and why (`cap`, `disk_behind`, `disk_error`, `spill_budget`). */
+  truncated?: { request?: NdjsonTruncation; response?: NdjsonTruncation };
+}
+
+export interface NdjsonTruncation {
+  capturedBytes: number;
+  reason?: string;
 }
 
 export interface NdjsonRetry {
@@ -78,6 +88,7 @@ export function listeningLine(
   caCert: string,
   ui?: string,
   proxyPassword?: string,
+  session?: string,
 ): NdjsonListening {
   return {
     type: 'listening',
@@ -85,6 +96,7 @@ export function listeningLine(
     caCert,
     ...(ui !== undefined ? { ui } : {}),
     ...(proxyPassword !== undefined ? { proxyPassword } : {}),
+    ...(session !== undefined ? { session } : {}),
   };
 }
 
@@ -139,6 +151,18 @@ export function exchangeLine(exchange: Exchange): NdjsonExchange {
     };
   }
   if (exchange.source !== undefined) line.source = exchange.source;
+  const truncated: NonNullable<NdjsonExchange['truncated']> = {};
+  for (const [side, body] of [
+    ['request', exchange.request.body],
+    ['response', exchange.response?.body],
+  ] as const) {
+    if (!body?.truncated) continue;
+    truncated[side] = {
+      capturedBytes: body.capturedBytes,
+      ...(body.truncatedReason ? { reason: body.truncatedReason } : {}),
+    };
+  }
+  if (truncated.request || truncated.response) line.truncated = truncated;
   return line;
 }
 

@@ -161,6 +161,7 @@ export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandD
     port: options.port,
     settings: options.settings,
     systemProxy: { ownerName: 'netlens proxy' },
+    ...(options.session ? { session: { open: options.session } } : {}),
   });
 
   const present = (exchange: Exchange): Exchange =>
@@ -225,11 +226,13 @@ export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandD
 
   const address = engine.address() ?? { host: options.host, port: options.port };
   const url = proxyUrl(address.host, address.port);
+  const sessionId = engine.sessions.current()?.id;
   if (options.json) {
-    emit(listeningLine(url, engine.caCertPath, undefined, engine.proxySecret));
+    emit(listeningLine(url, engine.caCertPath, undefined, engine.proxySecret, sessionId));
   } else {
     deps.out(`NetLens proxy listening on ${url}`);
     deps.out(`CA certificate: ${engine.caCertPath}`);
+    if (sessionId !== undefined) deps.out(`Session: ${sessionId}`);
     if (engine.proxySecret !== undefined) {
       // Beyond loopback the proxy must not be open to the LAN: clients send this as proxy password.
       deps.out(

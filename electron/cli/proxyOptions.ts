@@ -30,6 +30,8 @@ export interface ProxyCommandOptions {
   settings: Partial<Settings>;
   /** Point the OS proxy setting at this NetLens while it runs (restored on exit). */
   systemProxy?: 'manual' | 'pac';
+  /** Reopen this saved session and record on into it (`netlens web --session ID`). */
+  session?: string;
 }
 
 export const DEFAULT_PROXY_PORT = 8899;

@@ -20,10 +20,9 @@ import { toHar, toHarEntry } from './capture/harExport.js';
 import { HarImporter } from './capture/harImport.js';
 import { HarStreamReader } from './capture/harStreamReader.js';
 import { harHeadText } from './capture/harText.js';
-import { bodyPayload } from './capture/bodyPayload.js';
 import { SessionRecorder } from './capture/session/sessionRecorder.js';
 import { findSession, listSessions, removeSession } from './capture/session/sessionCatalog.js';
-import { sessionExchanges } from './capture/session/sessionReader.js';
+import { writeSessionHar } from './capture/session/sessionHar.js';
 import type { SessionFs } from './capture/session/sessionWriter.js';
 import type { SessionSummary } from '../../shared/session.js';
 import { createMonitorService, type MonitorService } from './probes/monitorService.js';
@@ -531,25 +530,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       async writeHar(id, write, writeOptions = {}) {
         const entry = await findSession(dataDir, id);
         if (entry.id === recorder?.id) await recorder.writer?.flush();
-        await write(harHeadText(ENGINE_VERSION));
-        let count = 0;
-        for await (const { exchange, bodies } of sessionExchanges(entry.dir, {
+        return writeSessionHar(entry.dir, write, {
+          redact: writeOptions.redact ?? false,
+          creatorVersion: ENGINE_VERSION,
           onProblem: (message) => emit({ type: 'notice', level: 'warning', message }),
-        })) {
-          const harEntry = await toHarEntry(exchange, {
-            loadBody: (_id, side) =>
-              bodyPayload(
-                side === 'request' ? exchange.request.body : exchange.response?.body,
-                bodies?.[side],
-              ),
-            redact: writeOptions.redact ?? false,
-            creatorVersion: ENGINE_VERSION,
-          });
-          await write(`${count > 0 ? ',\n' : ''}${JSON.stringify(harEntry)}`);
-          count += 1;
-        }
-        await write('\n]}}\n');
-        return count;
+        });
       },
     },
     async restartProxy(newPort) {
