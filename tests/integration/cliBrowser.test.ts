@@ -8,7 +8,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readRunningFile } from '@engine/system/runningFile.js';
 import { controlRequest } from '@cli/runningNetlens.js';
 import { makeTestPki, type TestPki } from '@fixtures/certificates.js';
@@ -33,6 +33,8 @@ let cli: BuiltCli;
 let dataDir: string;
 let proxy: ProxyChild;
 const dirs: string[] = [];
+/** Every `netlens browser` a test started: one a failed test left running is stopped after it. */
+const runs: BrowserRun[] = [];
 
 beforeAll(async () => {
   chromiumExecutable();
@@ -51,6 +53,19 @@ beforeAll(async () => {
     NODE_EXTRA_CA_CERTS: upstreamCa,
   });
   await listening(proxy);
+});
+
+afterEach(async () => {
+  for (const run of runs.splice(0)) {
+    if (run.child.exitCode !== null || run.child.signalCode !== null) continue;
+    // SIGTERM: netlens browser stops its browser (own process group) and removes the profile.
+    run.child.kill('SIGTERM');
+    const stopped = await Promise.race([
+      run.exit.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000)),
+    ]);
+    if (!stopped) run.child.kill('SIGKILL');
+  }
 });
 
 afterAll(async () => {
@@ -85,7 +100,7 @@ function netlensBrowser(args: string[], env: NodeJS.ProcessEnv = process.env): B
   );
   const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
   void exit.then(() => clearTimeout(killer));
-  return {
+  const run: BrowserRun = {
     child,
     stdout: () => stdout,
     stderr: () => stderr,
@@ -102,6 +117,8 @@ function netlensBrowser(args: string[], env: NodeJS.ProcessEnv = process.env): B
       return { name: match[1]!, pid: Number(match[2]), profile: match[3]! };
     },
   };
+  runs.push(run);
+  return run;
 }
 
 /** The NDJSON exchange line of the running proxy for this path, waiting (bounded). */

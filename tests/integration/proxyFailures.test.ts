@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Exchange } from '@shared/model.js';
 import {
   curl,
-  delay,
   httpOrigin,
   rawOrigin,
   startProxy,
@@ -266,7 +265,10 @@ describe('failures: each class the proxy can meet is diagnosed and mirrored', ()
   });
 
   it('client_aborted when the client vanishes mid-request-body', async () => {
+    let bodyArrived!: () => void;
+    const arrived = new Promise<void>((resolve) => (bodyArrived = resolve));
     const origin = await httpOrigin((req, res) => {
+      req.once('data', () => bodyArrived());
       req.resume();
       req.on('end', () => res.end('done'));
     });
@@ -278,7 +280,8 @@ describe('failures: each class the proxy can meet is diagnosed and mirrored', ()
     socket.write(
       `POST ${url} HTTP/1.1\r\nHost: 127.0.0.1:${origin.port}\r\nContent-Length: 1000\r\n\r\npartial`,
     );
-    await delay(50);
+    // The first body bytes went through NetLens to the server: then the client vanishes.
+    await arrived;
     socket.destroy();
     const exchange = await failed(url);
     expect(exchange.error?.class).toBe('client_aborted');

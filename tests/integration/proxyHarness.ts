@@ -63,7 +63,19 @@ export async function startProxy(
         const waiter = { predicate, resolve };
         waiters.add(waiter);
         setTimeout(() => {
-          if (waiters.delete(waiter)) reject(new Error('no matching exchange finished in time'));
+          if (!waiters.delete(waiter)) return;
+          // Say what did finish: a rejected certificate or a refused upstream shows up here.
+          const seen = events
+            .filter((e) => e.type === 'exchange:finished')
+            .map((e) => {
+              const x = (e as { exchange: Exchange }).exchange;
+              return `${x.request.method} ${x.request.url} ${x.response?.status ?? x.error?.class ?? x.state}`;
+            });
+          reject(
+            new Error(
+              `no matching exchange finished in ${timeoutMs} ms; finished: ${seen.length > 0 ? seen.slice(-10).join('; ') : 'none'}`,
+            ),
+          );
         }, timeoutMs).unref();
       });
     },

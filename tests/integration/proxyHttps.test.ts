@@ -123,6 +123,57 @@ describe('HTTPS: interception, pass-through, pinning, upstream certificates, Web
     }
   });
 
+  it('keeps intercepting a host after one hang-up without an alert (a dropped preconnect); a second in a row tunnels it', async () => {
+    const hangUpProxy = await startProxy({}, { extraUpstreamCaCerts: [pki.ca.certPem] });
+    const authority = `localhost:${origin.port}`;
+    try {
+      const clientHello = await recordClientHello('localhost');
+      // What Chromium does with a preconnect it no longer needs: ClientHello, our answer, hang-up.
+      const hangUp = async (): Promise<void> => {
+        const { socket } = await connectTunnel(hangUpProxy, authority);
+        socket.write(clientHello);
+        await new Promise((resolve) => socket.once('data', resolve));
+        socket.end();
+      };
+      await hangUp();
+      const first = await hangUpProxy.finished((e) => e.request.method === 'CONNECT' && e.state === 'failed');
+      expect(first.error?.detail).toBe('closed after ServerHello');
+      expect(first.error?.message).toContain('If it happens again');
+      // The real request right after is intercepted, and its handshake clears the hang-up.
+      const intercepted = await httpsViaProxy(
+        hangUpProxy,
+        'localhost',
+        origin.port,
+        '/after-hang-up',
+        hangUpProxy.caPem,
+      );
+      intercepted.socket.destroy();
+      const afterOne = await hangUpProxy.finished((e) => e.request.url.endsWith('/after-hang-up'));
+      expect(afterOne.kind).toBe('http');
+      expect(afterOne.response?.status).toBe(200);
+      // Two hang-ups in a row with no handshake between: the client does not trust the certificate.
+      await hangUp();
+      await hangUp();
+      const pinned = await hangUpProxy.finished(
+        (e) => e.state === 'failed' && (e.error?.message ?? '').includes('hung up again'),
+      );
+      expect(pinned.error?.message).toContain('is tunnelled without interception');
+      const tunnelled = await curl([
+        '-s',
+        '-x',
+        hangUpProxy.url,
+        '--cacert',
+        caFile(pki),
+        `https://${authority}/pinned`,
+      ]);
+      expect(tunnelled.stdout).toBe('secure /pinned');
+      const tunnel = await hangUpProxy.finished((e) => e.kind === 'tunnel');
+      expect(tunnel.tunnel?.reason).toBe('client_rejected_certificate');
+    } finally {
+      await hangUpProxy.close();
+    }
+  });
+
   for (const [name, detail] of [
     ['expired', 'expired'],
     ['selfSigned', 'self_signed'],
@@ -328,4 +379,31 @@ function caFile(pki: TestPki): string {
   caPath = path.join(dir, 'ca.pem');
   fs.writeFileSync(caPath, pki.ca.certPem);
   return caPath;
+}
+
+/** The bytes of a TLS ClientHello for `servername`, as Node's client writes it. */
+async function recordClientHello(servername: string): Promise<Buffer> {
+  const recorder = net.createServer();
+  await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
+  try {
+    const hello = new Promise<Buffer>((resolve) =>
+      recorder.once('connection', (socket) =>
+        socket.once('data', (chunk: Buffer) => {
+          resolve(chunk);
+          socket.destroy();
+        }),
+      ),
+    );
+    const client = tls.connect({
+      host: '127.0.0.1',
+      port: (recorder.address() as net.AddressInfo).port,
+      servername,
+    });
+    client.on('error', () => undefined);
+    const chunk = await hello;
+    client.destroy();
+    return chunk;
+  } finally {
+    recorder.close();
+  }
 }

@@ -111,7 +111,10 @@ describe('proxy parsing: hostile and unusual clients', () => {
     socket.write(`POST ${url} HTTP/1.1\r\nHost: 127.0.0.1:${origin.port}\r\nContent-Length: 100000\r\n\r\n`);
     socket.write('x'.repeat(1000));
     const aborted = proxy.finished((e) => e.request.url === url);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The exchange is under way (its request head read) before the client gives up.
+    for (let turn = 0; turn < 500 && !startedFor(proxy, url); turn += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     socket.end();
     await closed;
     expect((await aborted).error).toMatchObject({ class: 'client_aborted', phase: 'request' });

@@ -183,6 +183,7 @@ function intercept(
   tlsSocket.once('secure', () => {
     secure = true;
     clearTimeout(handshakeTimer);
+    deps.pinnedHosts.accepted(connectHost);
     const clientTls: ClientContext['clientTls'] = { servername: certHost };
     const protocol = tlsSocket.getProtocol();
     if (protocol) clientTls.protocol = protocol;
@@ -197,6 +198,11 @@ function intercept(
       source,
     });
   });
+  // The CONNECT socket allows half-open (http.Server does): a client that sends FIN during the
+  // handshake would otherwise leave it open until the handshake timer.
+  tlsSocket.once('end', () => {
+    if (!secure) tlsSocket.destroy();
+  });
   let handshakeError: (Error & { code?: string }) | undefined;
   tlsSocket.on('error', (error: Error & { code?: string }) => {
     if (!secure) handshakeError ??= error;
@@ -205,17 +211,21 @@ function intercept(
     clearTimeout(handshakeTimer);
     clientSocket.destroy();
     if (secure) return;
-    // A client that refuses our certificate says so with an alert, or just hangs up after our
-    // ServerHello: remember the host and tunnel it next time (RFC 8446 §6.2 alerts).
+    // A client that refuses our certificate says so with an alert (RFC 8446 §6.2): remember the
+    // host and tunnel it next time. A hang-up without an alert is ambiguous (see PinnedHosts.hungUp).
     const elapsedMs = Math.round(performance.now() - startedMs);
+    const alert = handshakeError ? certificateRejectionAlert(handshakeError) : undefined;
     // A silent hang-up counts only when it follows our certificate closely: a client that
     // merely gives up on a slow or unused connection must not lose interception for the host.
-    const alert = handshakeError
-      ? certificateRejectionAlert(handshakeError)
-      : elapsedMs <= SILENT_REJECTION_WINDOW_MS
-        ? 'closed after ServerHello'
-        : undefined;
-    if (alert) deps.pinnedHosts.add(connectHost, alert);
+    const hangUp =
+      !handshakeError && elapsedMs <= SILENT_REJECTION_WINDOW_MS ? 'closed after ServerHello' : undefined;
+    let pinned = false;
+    if (alert) {
+      deps.pinnedHosts.add(connectHost, alert);
+      pinned = true;
+    } else if (hangUp) {
+      pinned = deps.pinnedHosts.hungUp(connectHost, hangUp);
+    }
     const recorder = new ExchangeRecorder(
       deps.sink,
       {
@@ -231,16 +241,21 @@ function intercept(
       },
       deps.strings,
     );
+    const untilThen = `Trust the NetLens CA in that client, or add ${connectHost} to the pass-through hosts; until then ${connectHost} is tunnelled without interception.`;
     const detail = alert
-      ? `The client rejected the NetLens certificate for ${certHost} (${alert}). Trust the NetLens CA in that ` +
-        `client, or add ${connectHost} to the pass-through hosts; until then ${connectHost} is tunnelled without interception.`
-      : `TLS handshake with the client failed: ${handshakeError?.message ?? 'connection closed'}`;
+      ? `The client rejected the NetLens certificate for ${certHost} (${alert}). ${untilThen}`
+      : pinned
+        ? `The client hung up again right after the NetLens certificate for ${certHost}, without an alert: it does not trust it. ${untilThen}`
+        : hangUp
+          ? `The client hung up ${elapsedMs} ms into the TLS handshake for ${certHost}, without an alert: it dropped an ` +
+            `unneeded connection, or rejected the NetLens certificate. If it happens again before a handshake with ${connectHost} completes, ${connectHost} is tunnelled without interception.`
+          : `TLS handshake with the client failed: ${handshakeError?.message ?? 'connection closed'}`;
     const error = failure('tls_handshake_failed', {
       host: connectHost,
       port,
       phase: 'request',
       elapsedMs,
-      detail: alert ?? handshakeError?.code ?? 'client handshake failed',
+      detail: alert ?? hangUp ?? handshakeError?.code ?? 'client handshake failed',
     });
     recorder.fail({ ...error, message: detail });
   });

@@ -3,11 +3,40 @@
  * does not trust the CA). Their CONNECTs are tunnelled without interception for the rest of the
  * run, so the client keeps working; the user sees the rejection recorded once.
  */
+/** Hosts with a silent hang-up on record; the oldest is forgotten past this many. */
+const MAX_SUSPECTS = 1000;
+
 export class PinnedHosts {
   private readonly hosts = new Map<string, string>();
+  /** Hosts whose last client handshake ended in a hang-up without an alert. */
+  private readonly suspects = new Set<string>();
 
   add(host: string, reason: string): void {
     this.hosts.set(host.toLowerCase(), reason);
+    this.suspects.delete(host.toLowerCase());
+  }
+
+  /**
+   * A client hung up during our handshake without an alert. That is how a few clients reject a
+   * certificate, but also how browsers drop a speculative connection they no longer need
+   * (Chromium aborts its preconnect as the real request starts). One hang-up only makes the host
+   * a suspect; a second in a row, with no completed handshake between, pins it. Returns whether
+   * the host is now pinned.
+   */
+  hungUp(host: string, reason: string): boolean {
+    const name = host.toLowerCase();
+    if (this.suspects.has(name)) {
+      this.add(name, reason);
+      return true;
+    }
+    this.suspects.add(name);
+    if (this.suspects.size > MAX_SUSPECTS) this.suspects.delete(this.suspects.values().next().value!);
+    return false;
+  }
+
+  /** A client completed a handshake with our certificate: whatever hang-up came before was not a rejection. */
+  accepted(host: string): void {
+    this.suspects.delete(host.toLowerCase());
   }
 
   has(host: string): boolean {
@@ -20,6 +49,7 @@ export class PinnedHosts {
 
   clear(): void {
     this.hosts.clear();
+    this.suspects.clear();
   }
 }
 

@@ -21,4 +21,23 @@ describe('certificate rejection by the client', () => {
     expect(pinned.has('other.example.com')).toBe(false);
     expect(pinned.list()).toEqual([{ host: 'api.example.com', reason: 'unknown_ca' }]);
   });
+
+  it('pins after a second hang-up without an alert, never after one', () => {
+    const pinned = new PinnedHosts();
+    expect(pinned.hungUp('api.example.com', 'closed after ServerHello')).toBe(false);
+    expect(pinned.has('api.example.com')).toBe(false);
+    expect(pinned.hungUp('API.example.com', 'closed after ServerHello')).toBe(true);
+    expect(pinned.list()).toEqual([{ host: 'api.example.com', reason: 'closed after ServerHello' }]);
+  });
+
+  it('forgets a hang-up once a handshake with that host completes (a dropped preconnect)', () => {
+    const pinned = new PinnedHosts();
+    expect(pinned.hungUp('127.0.0.1', 'closed after ServerHello')).toBe(false);
+    pinned.accepted('127.0.0.1');
+    expect(pinned.hungUp('127.0.0.1', 'closed after ServerHello')).toBe(false);
+    expect(pinned.has('127.0.0.1')).toBe(false);
+    // Another host's hang-up does not count for this one.
+    expect(pinned.hungUp('other.example.com', 'closed after ServerHello')).toBe(false);
+    expect(pinned.hungUp('127.0.0.1', 'closed after ServerHello')).toBe(true);
+  });
 });
