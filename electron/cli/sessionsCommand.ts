@@ -37,7 +37,8 @@ function clock(ms: number): string {
 }
 
 export function formatSessions(sessions: readonly SessionSummary[]): string {
-  if (sessions.length === 0) return 'No saved sessions yet: `netlens proxy` and `netlens web` record one each run.';
+  if (sessions.length === 0)
+    return 'No saved sessions yet: `netlens proxy` and `netlens web` record one each run.';
   const rows = sessions.map((s) => [
     s.id,
     clock(s.startedAtMs),
@@ -47,7 +48,14 @@ export function formatSessions(sessions: readonly SessionSummary[]): string {
   ]);
   const head = ['ID', 'STARTED', 'ENDED', 'EXCHANGES', 'SIZE'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [head, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return [head, ...rows]
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 interface SessionsFlags {
@@ -75,12 +83,13 @@ export async function exportSession(
   options: { har?: string; redact: boolean },
   err: (line: string) => void,
 ): Promise<number> {
-  const [{ findSession }, { writeSessionHar }, { writeFileAtomically }, { ENGINE_VERSION }] = await Promise.all([
-    import('../engine/capture/session/sessionCatalog.js'),
-    import('../engine/capture/session/sessionHar.js'),
-    import('../engine/system/atomicFileWrite.js'),
-    import('../engine/engine.js'),
-  ]);
+  const [{ findSession }, { writeSessionHar }, { writeFileAtomically }, { ENGINE_VERSION }] =
+    await Promise.all([
+      import('../engine/capture/session/sessionCatalog.js'),
+      import('../engine/capture/session/sessionHar.js'),
+      import('../engine/system/atomicFileWrite.js'),
+      import('../engine/engine.js'),
+    ]);
   const entry = await findSession(dataDir, id).catch((error: unknown) => {
     throw cliError(error);
   });

@@ -216,9 +216,15 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         changed: (session) => emit({ type: 'session:changed', session }),
         bodyStored: (id, side, body) => store.bodyOnDisk(id, side, body),
         ...(sessionOptions.fs ? { fs: sessionOptions.fs } : {}),
-        ...(sessionOptions.flushIntervalMs !== undefined ? { flushIntervalMs: sessionOptions.flushIntervalMs } : {}),
-        ...(sessionOptions.syncIntervalMs !== undefined ? { syncIntervalMs: sessionOptions.syncIntervalMs } : {}),
-        ...(sessionOptions.segmentMaxBytes !== undefined ? { segmentMaxBytes: sessionOptions.segmentMaxBytes } : {}),
+        ...(sessionOptions.flushIntervalMs !== undefined
+          ? { flushIntervalMs: sessionOptions.flushIntervalMs }
+          : {}),
+        ...(sessionOptions.syncIntervalMs !== undefined
+          ? { syncIntervalMs: sessionOptions.syncIntervalMs }
+          : {}),
+        ...(sessionOptions.segmentMaxBytes !== undefined
+          ? { segmentMaxBytes: sessionOptions.segmentMaxBytes }
+          : {}),
       })
     : undefined;
   // Set while a saved session's exchanges replace the list: that clear starts no new session.

@@ -210,7 +210,8 @@ export class ExchangeStore implements ExchangeStoreView {
     this.moved.delete(copy.id);
     // A loaded session's exchanges are on disk already; everything else goes to the session.
     if (options.loaded !== true) this.journal()?.add(copy, bodies);
-    if (options.quiet !== true && this.hasListeners()) this.emit({ type: 'exchange:finished', exchange: copy });
+    if (options.quiet !== true && this.hasListeners())
+      this.emit({ type: 'exchange:finished', exchange: copy });
     for (const listener of this.finishListeners) {
       try {
         listener(copy);
@@ -230,7 +231,12 @@ export class ExchangeStore implements ExchangeStoreView {
     options: { loaded?: boolean } = {},
   ): void {
     for (const { exchange, bodies } of entries) {
-      this.finished(exchange, { ...(bodies ? { bodies } : {}), quiet: true, adopt: options.loaded === true, loaded: options.loaded === true });
+      this.finished(exchange, {
+        ...(bodies ? { bodies } : {}),
+        quiet: true,
+        adopt: options.loaded === true,
+        loaded: options.loaded === true,
+      });
     }
   }
 

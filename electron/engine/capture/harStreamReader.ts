@@ -98,8 +98,11 @@ export class HarStreamReader {
       );
     }
     if (!this.sawLog)
-      throw new HarImportError('log: missing; this JSON is not a HAR file (a HAR file is {"log": {"entries": [...]}}).');
-    if (!this.sawEntries) throw new HarImportError('log.entries: missing; a HAR log holds its entries in an array.');
+      throw new HarImportError(
+        'log: missing; this JSON is not a HAR file (a HAR file is {"log": {"entries": [...]}}).',
+      );
+    if (!this.sawEntries)
+      throw new HarImportError('log.entries: missing; a HAR log holds its entries in an array.');
     this.giveHead();
   }
 
@@ -286,7 +289,8 @@ export class HarStreamReader {
   }
 
   private finishValue(): void {
-    const bytes = this.valueParts.length === 1 ? this.valueParts[0]! : Buffer.concat(this.valueParts, this.valueBytes);
+    const bytes =
+      this.valueParts.length === 1 ? this.valueParts[0]! : Buffer.concat(this.valueParts, this.valueBytes);
     this.valueParts = [];
     this.valueBytes = 0;
     const target = this.valueFor;
@@ -299,7 +303,9 @@ export class HarStreamReader {
       value = JSON.parse(bytes.toString('utf8'));
     } catch {
       if (target === 'entry')
-        throw new HarImportError(`log.entries[${this.entryIndex}] is not valid JSON (at byte ${this.offset}).`);
+        throw new HarImportError(
+          `log.entries[${this.entryIndex}] is not valid JSON (at byte ${this.offset}).`,
+        );
       this.fail('a value is not valid JSON');
     }
     switch (target) {

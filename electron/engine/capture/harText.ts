@@ -5,7 +5,9 @@
  * entry by entry.
  */
 export function harHeadText(creatorVersion: string): string {
-  const head = JSON.stringify({ log: { version: '1.2', creator: { name: 'NetLens', version: creatorVersion }, entries: [] } });
+  const head = JSON.stringify({
+    log: { version: '1.2', creator: { name: 'NetLens', version: creatorVersion }, entries: [] },
+  });
   // `{"log":{...,"entries":[]}}`: cut after `[`; the entries and `]}}` follow.
   return `${head.slice(0, head.length - ']}}'.length)}\n`;
 }

@@ -70,7 +70,9 @@ export async function findSession(dataDir: string, id: string): Promise<CatalogE
   }
   const entry = (await listSessions(dataDir)).find((session) => session.id === id);
   if (!entry) {
-    throw new SessionNotFound(`No session ${id} in ${sessionsRoot(dataDir)}; \`netlens sessions list\` shows them.`);
+    throw new SessionNotFound(
+      `No session ${id} in ${sessionsRoot(dataDir)}; \`netlens sessions list\` shows them.`,
+    );
   }
   return entry;
 }

@@ -146,7 +146,11 @@ export async function folderBytes(dir: string): Promise<number> {
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) total += await folderBytes(full);
-    else if (entry.isFile()) total += await fsp.stat(full).then((s) => s.size, () => 0);
+    else if (entry.isFile())
+      total += await fsp.stat(full).then(
+        (s) => s.size,
+        () => 0,
+      );
   }
   return total;
 }

@@ -51,7 +51,10 @@ export async function* readRecords(
         const chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, carry.length));
         const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
         position += bytesRead;
-        const buffer = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+        const buffer =
+          carry.length > 0
+            ? Buffer.concat([carry, chunk.subarray(0, bytesRead)])
+            : chunk.subarray(0, bytesRead);
         const scan = scanFrames(buffer, consumed);
         for (const { payload } of scan.frames) {
           const record = parseRecord(payload);
@@ -85,7 +88,11 @@ export async function* readRecords(
 }
 
 /** A body reference of a record → the capture the ExchangeStore keeps (a slice of a file). */
-export function bodyFromRef(dir: string, ref: BodyRef, info: { sizeBytes: number; truncated: boolean } | undefined): CapturedBody {
+export function bodyFromRef(
+  dir: string,
+  ref: BodyRef,
+  info: { sizeBytes: number; truncated: boolean } | undefined,
+): CapturedBody {
   const base = {
     storage: 'file' as const,
     retained: true,
@@ -113,7 +120,11 @@ export interface LoadedSession {
 }
 
 /** Replays a session: records in order, later changes applied, the newest `limit` exchanges kept. */
-export async function loadSession(dir: string, limit: number, options: ReadOptions = {}): Promise<LoadedSession> {
+export async function loadSession(
+  dir: string,
+  limit: number,
+  options: ReadOptions = {},
+): Promise<LoadedSession> {
   const kept = new Map<string, LoadedExchange>();
   let total = 0;
   let lastSegment = 0;
@@ -148,7 +159,10 @@ export async function loadSession(dir: string, limit: number, options: ReadOptio
  * gathers the later changes (few: most are merged before their exchange is written), a second
  * streams the exchanges with them applied.
  */
-export async function* sessionExchanges(dir: string, options: ReadOptions = {}): AsyncGenerator<LoadedExchange> {
+export async function* sessionExchanges(
+  dir: string,
+  options: ReadOptions = {},
+): AsyncGenerator<LoadedExchange> {
   const patches = new Map<string, Partial<Exchange>>();
   for await (const { record } of readRecords(dir)) {
     if (record.t === 'u') patches.set(record.id, { ...patches.get(record.id), ...record.p });

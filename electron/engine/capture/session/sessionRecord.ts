@@ -18,7 +18,8 @@ export type SessionRecord =
 export function parseRecord(payload: Buffer): SessionRecord | undefined {
   try {
     const value = JSON.parse(payload.toString('utf8')) as SessionRecord;
-    if (value && value.t === 'x' && typeof value.e === 'object' && typeof value.e?.id === 'string') return value;
+    if (value && value.t === 'x' && typeof value.e === 'object' && typeof value.e?.id === 'string')
+      return value;
     if (value && value.t === 'u' && typeof value.id === 'string' && typeof value.p === 'object') return value;
     return undefined;
   } catch {

@@ -4,6 +4,7 @@
  * owns the current SessionWriter and keeps the data directory within the retention settings.
  */
 import fs from 'node:fs';
+import type { CapturedBody } from '../bodyCapture.js';
 import type { Settings } from '../../../../shared/settings.js';
 import type { SessionSummary } from '../../../../shared/session.js';
 import { applyRetention, findSession } from './sessionCatalog.js';
@@ -18,7 +19,7 @@ export interface SessionRecorderOptions {
   /** The current session changed or grew past a limit. */
   changed: (session: SessionSummary) => void;
   /** A body is in the session's blob now (the store lets its copy in memory go). */
-  bodyStored?: (exchangeId: string, side: 'request' | 'response', body: import('../bodyCapture.js').CapturedBody) => void;
+  bodyStored?: (exchangeId: string, side: 'request' | 'response', body: CapturedBody) => void;
   fs?: SessionFs;
   flushIntervalMs?: number;
   syncIntervalMs?: number;
@@ -85,7 +86,8 @@ export class SessionRecorder {
     });
     if (loaded.lastSegment > 0) {
       const last = journalPath(entry.dir, loaded.lastSegment);
-      if (fs.statSync(last).size > loaded.lastSegmentValidBytes) fs.truncateSync(last, loaded.lastSegmentValidBytes);
+      if (fs.statSync(last).size > loaded.lastSegmentValidBytes)
+        fs.truncateSync(last, loaded.lastSegmentValidBytes);
     }
     this.current = this.makeWriter(id, {
       meta: { ...entry.meta, exchanges: loaded.total },
@@ -102,7 +104,10 @@ export class SessionRecorder {
     await this.retention;
   }
 
-  private makeWriter(id: string, reopen?: ConstructorParameters<typeof SessionWriter>[0]['reopen']): SessionWriter {
+  private makeWriter(
+    id: string,
+    reopen?: ConstructorParameters<typeof SessionWriter>[0]['reopen'],
+  ): SessionWriter {
     const settings = this.options.settings;
     return new SessionWriter({
       dir: sessionDir(this.options.dataDir, id),
@@ -110,9 +115,13 @@ export class SessionRecorder {
       ...(reopen ? { reopen } : {}),
       limits: () => ({ maxSessionBytes: settings().sessionMaxBytes }),
       ...(this.options.fs ? { fs: this.options.fs } : {}),
-      ...(this.options.flushIntervalMs !== undefined ? { flushIntervalMs: this.options.flushIntervalMs } : {}),
+      ...(this.options.flushIntervalMs !== undefined
+        ? { flushIntervalMs: this.options.flushIntervalMs }
+        : {}),
       ...(this.options.syncIntervalMs !== undefined ? { syncIntervalMs: this.options.syncIntervalMs } : {}),
-      ...(this.options.segmentMaxBytes !== undefined ? { segmentMaxBytes: this.options.segmentMaxBytes } : {}),
+      ...(this.options.segmentMaxBytes !== undefined
+        ? { segmentMaxBytes: this.options.segmentMaxBytes }
+        : {}),
       notice: this.options.notice,
       ...(this.options.bodyStored ? { onBodyStored: this.options.bodyStored } : {}),
       onDropped: (exchanges) => {
@@ -151,7 +160,10 @@ export class SessionRecorder {
         );
       })
       .catch((error: unknown) => {
-        this.options.notice('warning', `Could not apply the session retention settings: ${(error as Error).message}`);
+        this.options.notice(
+          'warning',
+          `Could not apply the session retention settings: ${(error as Error).message}`,
+        );
       });
   }
 }

@@ -147,7 +147,8 @@ export class SessionWriter {
       this.segment = options.reopen.lastSegment + 1;
       for (let s = 1; s < this.segment; s += 1) {
         const bytes = sizeOf(journalPath(this.dir, s)) + sizeOf(blobPath(this.dir, s));
-        if (bytes > 0 || fs.existsSync(journalPath(this.dir, s))) this.segments.set(s, { bytes, exchanges: 0 });
+        if (bytes > 0 || fs.existsSync(journalPath(this.dir, s)))
+          this.segments.set(s, { bytes, exchanges: 0 });
       }
     } else {
       this.meta = {
@@ -231,7 +232,11 @@ export class SessionWriter {
 
   /** Resolves once the queue is small enough to add more: a bulk writer (an import) waits on it. */
   async drained(): Promise<void> {
-    if (this.pendingBodyBytes < this.maxPendingBodyBytes / 4 && this.pending.length < this.maxPendingRecords / 4) return;
+    if (
+      this.pendingBodyBytes < this.maxPendingBodyBytes / 4 &&
+      this.pending.length < this.maxPendingRecords / 4
+    )
+      return;
     await this.flush();
   }
 
@@ -413,7 +418,9 @@ export class SessionWriter {
   }
 
   /** Moves a spilled body file into the session; the capture's record follows it there. */
-  private async moveIntoSession(body: Extract<CapturedBody, { storage: 'file' }>): Promise<string | undefined> {
+  private async moveIntoSession(
+    body: Extract<CapturedBody, { storage: 'file' }>,
+  ): Promise<string | undefined> {
     const dir = segmentBodiesDir(this.dir, this.segment);
     this.bodyFileCounter += 1;
     const target = path.join(dir, `${this.bodyFileCounter}.body`);
