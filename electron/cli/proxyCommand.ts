@@ -146,6 +146,14 @@ async function writeHarAtomically(file: string, har: HarDocument): Promise<void>
 /** How many exchanges' printed retry info is remembered: as many as the engine stores. */
 export const PRINTED_RETRY_LIMIT = 100_000;
 
+/** A saved session that cannot be opened (`--session ID`), as a one-line CLI error. */
+function sessionOpenError(error: unknown): CliError | undefined {
+  const code = errorCode(error);
+  if (code !== 'not_found' && code !== 'session_in_use' && code !== 'session_unreadable') return undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  return new CliError(message, code === 'not_found' ? EXIT_USAGE : 1, { cause: error });
+}
+
 /** Runs the proxy until a shutdown signal; resolves with the exit code. */
 export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandDeps): Promise<number> {
   if (options.har) await checkHarTarget(options.har);
@@ -155,14 +163,20 @@ export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandD
   const shutdown = new Promise<string>((resolve) => (signalled = resolve));
   const unsubscribeSignal = deps.onShutdownSignal((signal) => signalled(signal));
 
-  const engine = await deps.createEngine({
-    dataDir: options.dataDir,
-    host: options.host,
-    port: options.port,
-    settings: options.settings,
-    systemProxy: { ownerName: 'netlens proxy' },
-    ...(options.session ? { session: { open: options.session } } : {}),
-  });
+  let engine: Engine;
+  try {
+    engine = await deps.createEngine({
+      dataDir: options.dataDir,
+      host: options.host,
+      port: options.port,
+      settings: options.settings,
+      systemProxy: { ownerName: 'netlens proxy' },
+      ...(options.session ? { session: { open: options.session } } : {}),
+    });
+  } catch (error) {
+    unsubscribeSignal();
+    throw sessionOpenError(error) ?? error;
+  }
 
   const present = (exchange: Exchange): Exchange =>
     options.redact ? deps.redactExchange(exchange) : exchange;

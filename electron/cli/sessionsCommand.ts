@@ -63,6 +63,7 @@ interface SessionsFlags {
   json?: boolean;
   har?: string;
   redact?: boolean;
+  force?: boolean;
 }
 
 async function dataDirOf(flags: SessionsFlags): Promise<string> {
@@ -70,17 +71,45 @@ async function dataDirOf(flags: SessionsFlags): Promise<string> {
   return resolveDataDir(flags.dataDir);
 }
 
+/** Refuses to overwrite a file (unless --force) or to write where no file can be. */
+async function checkExportTarget(file: string, force: boolean): Promise<void> {
+  const { stat, access } = await import('node:fs/promises');
+  const { constants } = await import('node:fs');
+  const existing = await stat(file).catch(() => undefined);
+  if (existing?.isDirectory()) {
+    throw new CliError(`Cannot write the HAR to ${file}: it is a folder; give a file name.`, EXIT_USAGE);
+  }
+  if (existing && !force) {
+    throw new CliError(
+      `${file} exists already; pass --force to replace it, or choose another name.`,
+      EXIT_USAGE,
+    );
+  }
+  const dir = path.dirname(file);
+  try {
+    await access(dir, constants.W_OK);
+  } catch {
+    throw new CliError(
+      `Cannot write the HAR to ${file}: the folder ${dir} does not exist or is not writable.`,
+      EXIT_USAGE,
+    );
+  }
+}
+
 /** Errors of the catalog (unknown id, a session in use) as one-line CLI errors. */
 function cliError(error: unknown): CliError {
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);
+  if (code !== 'not_found' && code !== 'session_in_use' && code !== 'session_unreadable') {
+    return new CliError(`Cannot read the sessions: ${message}`, 1, { cause: error });
+  }
   return new CliError(message, code === 'not_found' ? EXIT_USAGE : 1, { cause: error });
 }
 
 export async function exportSession(
   dataDir: string,
   id: string,
-  options: { har?: string; redact: boolean },
+  options: { har?: string; redact: boolean; force?: boolean },
   err: (line: string) => void,
 ): Promise<number> {
   const [{ findSession }, { writeSessionHar }, { writeFileAtomically }, { ENGINE_VERSION }] =
@@ -100,6 +129,7 @@ export async function exportSession(
   };
   if (options.har) {
     const file = path.resolve(options.har);
+    await checkExportTarget(file, options.force === true);
     let count = 0;
     try {
       await writeFileAtomically(file, async (handle) => {
@@ -162,12 +192,17 @@ export function registerSessionsCommand(program: Command): void {
     .argument('<id>', 'the session (netlens sessions list shows them)')
     .option('--har <file>', 'write to FILE instead of stdout')
     .option('--redact', 'hide secrets (Authorization, cookies, tokens, keys)')
+    .option('--force', 'replace FILE if it exists')
     .action(async (id: string, _flags: unknown, cmd: Command) => {
       const flags = cmd.optsWithGlobals<SessionsFlags>();
       await exportSession(
         await dataDirOf(flags),
         id,
-        { ...(flags.har ? { har: flags.har } : {}), redact: flags.redact === true },
+        {
+          ...(flags.har ? { har: flags.har } : {}),
+          redact: flags.redact === true,
+          force: flags.force === true,
+        },
         (line) => process.stderr.write(`${line}\n`),
       );
       await flush(process.stdout);

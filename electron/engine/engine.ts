@@ -172,7 +172,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const host = options.host ?? '127.0.0.1';
   let port = options.port ?? 8899;
   const listeners = new Set<(event: EngineEvent) => void>();
+  // Notices told before anyone listens (a torn tail found while a session opens, inside
+  // createEngine) are kept for the first listener, so a CLI or a page still shows them.
+  let earlyNotices: EngineEvent[] | undefined = [];
   const emit = (event: EngineEvent): void => {
+    if (listeners.size === 0 && earlyNotices && event.type === 'notice' && earlyNotices.length < 20)
+      earlyNotices.push(event);
     for (const listener of listeners) {
       try {
         listener(event);
@@ -392,6 +397,15 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     },
     on(listener) {
       listeners.add(listener);
+      const early = earlyNotices ?? [];
+      earlyNotices = undefined;
+      for (const event of early) {
+        try {
+          listener(event);
+        } catch {
+          // As in emit: a failing subscriber breaks nothing.
+        }
+      }
       return () => listeners.delete(listener);
     },
     exchanges: store,

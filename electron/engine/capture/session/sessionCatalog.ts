@@ -4,17 +4,22 @@
  * `maxTotalBytes` in all, the oldest dropped first. A session another NetLens is still writing
  * is never removed.
  */
+import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import type { SessionSummary } from '../../../../shared/session.js';
 import {
   folderBytes,
   isProcessAlive,
   isSessionId,
+  listSegments,
   readMeta,
   sessionDir,
+  journalPath,
   sessionsRoot,
+  SESSION_FORMAT_VERSION,
   type SessionMeta,
 } from './sessionLayout.js';
+import { FRAME_HEADER_BYTES } from './journalFrame.js';
 
 export interface CatalogEntry extends SessionSummary {
   dir: string;
@@ -32,7 +37,7 @@ export async function listSessions(dataDir: string): Promise<CatalogEntry[]> {
   const entries = await Promise.all(
     names.filter(isSessionId).map(async (id): Promise<CatalogEntry | undefined> => {
       const dir = sessionDir(dataDir, id);
-      const meta = await readMeta(dir, id);
+      const meta = (await readMeta(dir, id)) ?? metaFromJournal(dir, id);
       if (!meta) return undefined;
       const live = meta.endedAtMs === undefined && isProcessAlive(meta.pid);
       return {
@@ -53,8 +58,53 @@ export async function listSessions(dataDir: string): Promise<CatalogEntry[]> {
     .sort((a, b) => b.startedAtMs - a.startedAtMs || (a.id < b.id ? 1 : -1));
 }
 
+/**
+ * A session whose `session.json` is missing or damaged (NetLens killed within its first second,
+ * before that file was first written) but whose journal is there: its facts are taken from its
+ * id and its journal, so it can still be listed, exported and removed.
+ */
+function metaFromJournal(dir: string, id: string): SessionMeta | undefined {
+  const segments = listSegments(dir);
+  if (segments.length === 0) return undefined;
+  const stamp = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})/.exec(id)!;
+  const startedAtMs = Date.UTC(+stamp[1]!, +stamp[2]! - 1, +stamp[3]!, +stamp[4]!, +stamp[5]!, +stamp[6]!);
+  return { version: SESSION_FORMAT_VERSION, id, startedAtMs, exchanges: countFrames(dir, segments) };
+}
+
+/** Whole frames in the journal segments (headers only: no payload is read). */
+function countFrames(dir: string, segments: readonly number[]): number {
+  let count = 0;
+  const header = Buffer.alloc(FRAME_HEADER_BYTES);
+  for (const segment of segments) {
+    let fd: number;
+    try {
+      fd = fs.openSync(journalPath(dir, segment), 'r');
+    } catch {
+      continue;
+    }
+    try {
+      const size = fs.fstatSync(fd).size;
+      let position = 0;
+      while (position + FRAME_HEADER_BYTES <= size) {
+        if (fs.readSync(fd, header, 0, FRAME_HEADER_BYTES, position) < FRAME_HEADER_BYTES) break;
+        const end = position + FRAME_HEADER_BYTES + header.readUInt32LE(0);
+        if (end > size) break;
+        count += 1;
+        position = end;
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+  return count;
+}
+
 export class SessionNotFound extends Error {
   readonly code = 'not_found';
+}
+
+export class SessionUnreadable extends Error {
+  readonly code = 'session_unreadable';
 }
 
 export class SessionInUse extends Error {
@@ -69,6 +119,11 @@ export async function findSession(dataDir: string, id: string): Promise<CatalogE
     );
   }
   const entry = (await listSessions(dataDir)).find((session) => session.id === id);
+  if (!entry && fs.existsSync(sessionDir(dataDir, id))) {
+    throw new SessionUnreadable(
+      `Session ${id} in ${sessionDir(dataDir, id)} cannot be read: its session.json is missing or damaged and it has no journal. Remove that folder if you do not need it.`,
+    );
+  }
   if (!entry) {
     throw new SessionNotFound(
       `No session ${id} in ${sessionsRoot(dataDir)}; \`netlens sessions list\` shows them.`,
@@ -79,7 +134,13 @@ export async function findSession(dataDir: string, id: string): Promise<CatalogE
 
 /** Removes a saved session; refuses one that a running NetLens is writing. */
 export async function removeSession(dataDir: string, id: string, currentId?: string): Promise<void> {
-  const entry = await findSession(dataDir, id);
+  const entry = await findSession(dataDir, id).catch(async (error: unknown) => {
+    // A folder that cannot be read as a session is still the user's to remove.
+    if (!(error instanceof SessionUnreadable)) throw error;
+    await fsp.rm(sessionDir(dataDir, id), { recursive: true, force: true });
+    return undefined;
+  });
+  if (!entry) return;
   if (id === currentId || entry.live) {
     throw new SessionInUse(
       `Session ${id} is being recorded${entry.meta.pid ? ` by process ${entry.meta.pid}` : ''}; stop that capture first (or clear it, which starts a new session).`,

@@ -39,7 +39,10 @@ export async function* readRecords(
     let handle: fsp.FileHandle;
     try {
       handle = await fsp.open(file, 'r');
-    } catch {
+    } catch (error) {
+      options.onProblem?.(
+        `Session ${id}: journal segment ${segment} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); its exchanges are left out.`,
+      );
       continue;
     }
     let position = 0;

@@ -165,6 +165,10 @@ export class SessionWriter {
     this.journalBytes = this.fs.sizeSync(this.journalFd);
     this.blobBytes = this.fs.sizeSync(this.blobFd);
     this.segments.set(this.segment, { bytes: this.journalBytes + this.blobBytes, exchanges: 0 });
+    // At once, not a sync interval later: the catalog knows the session (and that it is live) from
+    // its first moment.
+    this.metaDirty = false;
+    void writeMeta(this.dir, this.meta).catch(() => (this.metaDirty = true));
     this.scheduleSync();
   }
 
