@@ -6,7 +6,7 @@
  */
 import { readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HarDocument } from '@shared/har.js';
