@@ -7,6 +7,17 @@ export interface Header {
   value: string;
 }
 
+/** Why a body was captured only in part (BodyInfo.truncatedReason, HAR `_netlens.bodies`, NDJSON). */
+export const TRUNCATED_REASONS = ['cap', 'disk_behind', 'disk_error', 'spill_budget'] as const;
+export type TruncatedReason = (typeof TRUNCATED_REASONS)[number];
+/** Each reason in words, for the terse line, the HAR comment and the UI. */
+export const TRUNCATED_BECAUSE: Record<TruncatedReason, string> = {
+  cap: 'capture cap',
+  disk_behind: 'the disk fell behind',
+  disk_error: 'disk error',
+  spill_budget: 'spill budget reached',
+};
+
 export interface BodyInfo {
   /** Bytes as they crossed the wire (after any content-encoding). */
   sizeBytes: number;
@@ -23,7 +34,7 @@ export interface BodyInfo {
    * `disk_error` the spill file or the session could not be written; `spill_budget` the spill
    * folder held its budget of bytes (spillBudgetBytes) and capturing stopped there.
    */
-  truncatedReason?: 'cap' | 'disk_behind' | 'disk_error' | 'spill_budget';
+  truncatedReason?: TruncatedReason;
   contentType?: string;
   /** Value of Content-Encoding, when present. */
   contentEncoding?: string;

@@ -10,7 +10,7 @@
  *
  * The source is shown when it is not `manual` (a client NetLens launched or configured).
  */
-import type { BodyInfo, Exchange, RetryInfo } from '../../shared/model.js';
+import { TRUNCATED_BECAUSE, type BodyInfo, type Exchange, type RetryInfo } from '../../shared/model.js';
 import { formatBytes, formatDurationMs } from '../../shared/format.js';
 import { MANUAL_SOURCE } from '../../shared/source.js';
 
@@ -41,13 +41,6 @@ export function terseExchangeLine(exchange: Exchange): string {
   // A control character in a URL or message must not move the cursor or forge another line.
   return escapeControlCharacters(parts.join(' '));
 }
-
-const TRUNCATED_BECAUSE: Record<NonNullable<BodyInfo['truncatedReason']>, string> = {
-  cap: 'capture cap',
-  disk_behind: 'the disk fell behind',
-  disk_error: 'disk error',
-  spill_budget: 'spill budget reached',
-};
 
 function truncation(side: 'request' | 'response', body: BodyInfo | undefined): string | undefined {
   if (!body?.truncated) return undefined;
