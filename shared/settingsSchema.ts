@@ -195,8 +195,9 @@ export const SETTINGS_SCHEMA: { readonly [K in SettingKey]: SpecOf<Settings[K]> 
     zeroMeans: 'no limit',
     label: 'All sessions',
     summary: 'most bytes all saved sessions together keep on disk; the oldest sessions go first',
-    help: 'Saved sessions together keep at most this much disk space: beyond it the oldest sessions are removed (never the one being recorded, nor one another NetLens is recording), when a session starts and as it grows.',
+    help: 'Saved sessions together keep at most this much disk space: beyond it the oldest sessions are removed (never the one being recorded, nor one another NetLens is recording), when a session starts and each time the one being recorded grows by a segment (64 MiB).',
     group: 'Sessions',
+    flag: '--sessions-max-total-bytes',
   },
   sessionsMaxCount: {
     type: 'integer',
@@ -208,6 +209,7 @@ export const SETTINGS_SCHEMA: { readonly [K in SettingKey]: SpecOf<Settings[K]> 
     summary: 'most sessions kept; the oldest go first',
     help: 'How many sessions are kept in the data directory, the one being recorded included; beyond it the oldest are removed when a session starts.',
     group: 'Sessions',
+    flag: '--sessions-max-count',
   },
   passThroughHosts: {
     type: 'hostList',

@@ -124,6 +124,8 @@ export class SessionRecorder {
         : {}),
       notice: this.options.notice,
       ...(this.options.bodyStored ? { onBodyStored: this.options.bodyStored } : {}),
+      // All sessions together are kept within sessionsMaxTotalBytes as the current one grows.
+      onNewSegment: () => this.keepWithinLimits(),
       onDropped: (exchanges) => {
         this.options.notice(
           'warning',

@@ -76,6 +76,8 @@ export interface SessionWriterOptions {
   /** After a failed write, the next try comes this much later. */
   retryIntervalMs?: number;
   notice?: (level: 'info' | 'warning' | 'error', message: string) => void;
+  /** A segment is full and the next begun (the session grew by a segment). */
+  onNewSegment?: () => void;
   /** Retention dropped the oldest segments: this many exchanges, the oldest first. */
   onDropped?: (exchanges: number) => void;
   /** A body from memory is in the session's blob now: where to read it from. */
@@ -479,6 +481,7 @@ export class SessionWriter {
     this.journalBytes = 0;
     this.blobBytes = 0;
     this.segments.set(this.segment, { bytes: 0, exchanges: 0 });
+    this.options.onNewSegment?.();
   }
 
   /** Drops the oldest segments (never the one being written) while the session is over its limit. */
