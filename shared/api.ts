@@ -97,6 +97,14 @@ export interface ApiChannels {
   'terminal:env': { args: [shell: ShellKind, options?: TerminalEnvOptions]; value: TerminalSetup };
   /** Opens a terminal window configured for NetLens (desktop app). */
   'terminal:open': { args: []; value: { pid: number; source: string } };
+
+  // Sessions (docs/sessions.md)
+  /** The saved sessions, newest first; the one being recorded is marked `current`. */
+  'sessions:list': { args: []; value: SessionSummary[] };
+  /** Opens a saved session: its exchanges replace the list (`exchanges:reload`), new ones join it. */
+  'sessions:open': { args: [id: string]; value: SessionSummary };
+  /** Removes a saved session (not the current one, nor one another NetLens records). */
+  'sessions:remove': { args: [id: string]; value: SessionSummary[] };
 }
 
 export type Channel = keyof ApiChannels;
@@ -135,6 +143,9 @@ export const CHANNELS = [
   'ca:uninstall',
   'terminal:env',
   'terminal:open',
+  'sessions:list',
+  'sessions:open',
+  'sessions:remove',
 ] as const satisfies readonly Channel[];
 
 export function isChannel(value: unknown): value is Channel {

@@ -250,7 +250,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
   /** Loads saved session `id` into the store and records on into it. */
   const openSession = async (id: string): Promise<void> => {
-    if (!recorder) throw new Error('Sessions are off in this NetLens.');
+    if (!recorder)
+      throw Object.assign(new Error('Sessions are off in this NetLens.'), { code: 'unsupported' });
     await finisher.idle();
     const loaded = await recorder.reopen(id, store.maxExchanges);
     replacingSession = true;

@@ -18,6 +18,7 @@ import { terminalHandlers } from './terminalHandlers.js';
 import { browserHandlers } from './browserHandlers.js';
 import { caHandlers } from './caHandlers.js';
 import { systemProxyHandlers } from './systemProxyHandlers.js';
+import { sessionHandlers } from './sessionHandlers.js';
 import type { ChannelHandler, HandlerTable } from './handlerTable.js';
 
 export type { ChannelHandler, HandlerTable } from './handlerTable.js';
@@ -65,6 +66,7 @@ export function buildHandlerTable(engine: Engine, extra: Partial<HandlerTable> =
     ...browserHandlers(engine),
     ...caHandlers(engine),
     ...systemProxyHandlers(engine),
+    ...sessionHandlers(engine),
     ...extra,
   };
 }
