@@ -54,6 +54,14 @@ export function syncWithEngine(store: AppStore): () => void {
       buffered.push(...events);
       return;
     }
+    // Many exchanges changed at once (a HAR import, a session opened): the list is loaded again
+    // rather than sent as one event per exchange.
+    if (events.some((event) => event.type === 'exchanges:reload')) {
+      const rest = events.filter((event) => event.type !== 'exchanges:reload');
+      if (rest.length > 0) store.getState().applyEvents(rest);
+      void load();
+      return;
+    }
     if (typeof requestAnimationFrame !== 'function' || document.hidden) {
       flushFrame();
       store.getState().applyEvents(events);

@@ -45,7 +45,7 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
 
 // ───────────────────────────── settings ─────────────────────────────
 
-const GROUPS: SettingGroup[] = ['Timeouts', 'Limits', 'TLS interception'];
+const GROUPS: SettingGroup[] = ['Timeouts', 'Limits', 'Sessions', 'TLS interception'];
 
 function defaultText(key: SettingKey): string {
   const spec = SETTINGS_SCHEMA[key];
@@ -76,7 +76,7 @@ function settingsPage(): string {
       const facts = [
         `- Default: ${defaultText(key)}`,
         `- Accepted: ${acceptedText(key)}`,
-        spec.type === 'integer' ? `- Unit: ${spec.unit === 'ms' ? 'milliseconds' : 'bytes'}` : '',
+        spec.type === 'integer' ? `- Unit: ${spec.unit === 'ms' ? 'milliseconds' : spec.unit}` : '',
         spec.flag
           ? `- Flag: \`${spec.flag} <${spec.type === 'integer' ? spec.unit : 'host'}>\`${spec.type === 'hostList' ? ' (repeatable; the hosts given replace the saved list for that run)' : ''}`
           : '',

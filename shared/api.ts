@@ -8,6 +8,7 @@
  */
 import type { Result } from './result.js';
 import type { BodyPayload, BodySide, Exchange } from './model.js';
+import type { SessionSummary } from './session.js';
 import type { Settings } from './settings.js';
 import type {
   ListeningSocketInfo,
@@ -38,6 +39,8 @@ export interface AppInfo {
   dataDir: string;
   capturing: boolean;
   platform: string;
+  /** The session this NetLens records into (docs/sessions.md), unless sessions are off. */
+  sessionId?: string;
 }
 
 export interface HarExportOptions {
@@ -106,6 +109,13 @@ export interface ApiChannels {
   'rules:save': { args: [rules: RuleDefinition[]]; value: RulesState };
   /** The TCP proxies of the toxiproxy-compatible API, with their toxics. */
   'tcpProxies:list': { args: []; value: TcpProxyInfo[] };
+  // Sessions (docs/sessions.md)
+  /** The saved sessions, newest first; the one being recorded is marked `current`. */
+  'sessions:list': { args: []; value: SessionSummary[] };
+  /** Opens a saved session: its exchanges replace the list (`exchanges:reload`), new ones join it. */
+  'sessions:open': { args: [id: string]; value: SessionSummary };
+  /** Removes a saved session (not the current one, nor one another NetLens records). */
+  'sessions:remove': { args: [id: string]; value: SessionSummary[] };
 }
 
 export type Channel = keyof ApiChannels;
@@ -148,6 +158,9 @@ export const CHANNELS = [
   'rules:get',
   'rules:save',
   'tcpProxies:list',
+  'sessions:list',
+  'sessions:open',
+  'sessions:remove',
 ] as const satisfies readonly Channel[];
 
 export function isChannel(value: unknown): value is Channel {
@@ -160,6 +173,17 @@ export type EngineEvent =
   | { type: 'exchange:updated'; exchange: Exchange }
   | { type: 'exchange:finished'; exchange: Exchange }
   | { type: 'exchanges:cleared' }
+  /**
+   * The engine dropped these exchanges from memory (it keeps the newest `keptInMemory`): a page
+   * drops them too. The session on disk keeps them (within its own retention).
+   */
+  | { type: 'exchanges:dropped'; ids: string[]; keptInMemory: number }
+  /** Many exchanges changed at once (a HAR import, a session opened): load the list again. */
+  | { type: 'exchanges:reload' }
+  /** A HAR import is under way: entries read so far, bytes of the file read so far and in all. */
+  | { type: 'har:importProgress'; importId: string; entries: number; bytesRead: number; totalBytes?: number }
+  /** The session this engine records into changed (cleared, another one opened) or grew past a limit. */
+  | { type: 'session:changed'; session: SessionSummary }
   | { type: 'capture:changed'; capturing: boolean }
   | { type: 'proxy:changed'; info: AppInfo }
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string }

@@ -6,6 +6,7 @@
  * cannot drift. No index signatures: a field NetLens writes or reads is listed here.
  */
 import type { ErrorClass, FailurePhase } from './errors.js';
+import type { TruncatedReason } from './model.js';
 
 export interface HarNameValue {
   name: string;
@@ -128,6 +129,8 @@ export interface HarNetlensBody {
   decodedSizeBytes?: number;
   capturedBytes: number;
   truncated: boolean;
+  /** Why the body was captured only in part (`cap`, `disk_behind`, `disk_error`, `spill_budget`). */
+  truncatedReason?: TruncatedReason;
   contentType?: string;
   contentEncoding?: string;
 }

@@ -7,6 +7,17 @@ export interface Header {
   value: string;
 }
 
+/** Why a body was captured only in part (BodyInfo.truncatedReason, HAR `_netlens.bodies`, NDJSON). */
+export const TRUNCATED_REASONS = ['cap', 'disk_behind', 'disk_error', 'spill_budget'] as const;
+export type TruncatedReason = (typeof TRUNCATED_REASONS)[number];
+/** Each reason in words, for the terse line, the HAR comment and the UI. */
+export const TRUNCATED_BECAUSE: Record<TruncatedReason, string> = {
+  cap: 'capture cap',
+  disk_behind: 'the disk fell behind',
+  disk_error: 'disk error',
+  spill_budget: 'spill budget reached',
+};
+
 export interface BodyInfo {
   /** Bytes as they crossed the wire (after any content-encoding). */
   sizeBytes: number;
@@ -19,9 +30,11 @@ export interface BodyInfo {
   /**
    * Why, when truncated: `cap` the body is larger than the capture cap (bodyCaptureCapBytes);
    * `disk_behind` the spill file fell too far behind the wire and capturing stopped rather than
-   * slow the transfer; `disk_error` the spill file could not be opened or written.
+   * slow the transfer, or the session's writer fell behind and left the body out of the session;
+   * `disk_error` the spill file or the session could not be written; `spill_budget` the spill
+   * folder held its budget of bytes (spillBudgetBytes) and capturing stopped there.
    */
-  truncatedReason?: 'cap' | 'disk_behind' | 'disk_error';
+  truncatedReason?: TruncatedReason;
   contentType?: string;
   /** Value of Content-Encoding, when present. */
   contentEncoding?: string;

@@ -20,6 +20,14 @@ export interface Settings {
   bodyMemoryLimitBytes: number;
   /** Hard cap on a captured body; beyond it the capture is cut and marked truncated. */
   bodyCaptureCapBytes: number;
+  /** Most bytes of bodies in the spill folder at once; beyond, captures are cut (`spill_budget`). */
+  spillBudgetBytes: number;
+  /** Most bytes one session keeps on disk (its oldest segments dropped beyond); 0: no limit. */
+  sessionMaxBytes: number;
+  /** Most bytes of all saved sessions (the oldest removed beyond); 0: no limit. */
+  sessionsMaxTotalBytes: number;
+  /** Most saved sessions (the oldest removed beyond). */
+  sessionsMaxCount: number;
   /** Hosts (exact or `*.suffix`) tunnelled without TLS interception. */
   passThroughHosts: string[];
   /** Hosts whose upstream certificate is not verified (per-host opt-out). */

@@ -15,8 +15,8 @@ import { hostPatternProblem, normaliseHostPattern } from './settings.js';
 import { formatBytes, formatDurationMs } from './format.js';
 
 export type SettingKey = keyof Settings;
-export type SettingUnit = 'ms' | 'bytes';
-export type SettingGroup = 'Timeouts' | 'Limits' | 'TLS interception';
+export type SettingUnit = 'ms' | 'bytes' | 'sessions';
+export type SettingGroup = 'Timeouts' | 'Limits' | 'Sessions' | 'TLS interception';
 
 interface SettingFacts {
   /** The name in the UI. */
@@ -160,6 +160,57 @@ export const SETTINGS_SCHEMA: { readonly [K in SettingKey]: SpecOf<Settings[K]> 
     group: 'Limits',
     flag: '--body-capture-cap-bytes',
   },
+  spillBudgetBytes: {
+    type: 'integer',
+    unit: 'bytes',
+    default: 4 * GIB,
+    min: 0,
+    max: 1024 * GIB,
+    zeroMeans: 'no limit',
+    label: 'Spill budget',
+    summary: 'most bytes of bodies being spilled to disk at once',
+    help: 'Bodies larger than the body memory limit are written to a spill folder in the data directory while they stream, then moved into the session when their exchange ends. This caps what that folder may hold at once (many large transfers in flight): a body that would go beyond it stops being captured there and is marked truncated (`spill_budget`); it is still forwarded whole.',
+    group: 'Limits',
+    flag: '--spill-budget-bytes',
+  },
+  sessionMaxBytes: {
+    type: 'integer',
+    unit: 'bytes',
+    default: 8 * GIB,
+    min: 0,
+    max: 1024 * GIB,
+    zeroMeans: 'no limit',
+    label: 'Largest session',
+    summary: 'most bytes one session keeps on disk; its oldest exchanges go first',
+    help: 'Every capture is written to a session in the data directory (docs/sessions.md). When one grows beyond this, its oldest exchanges are dropped from the disk, a segment (up to 64 MiB) at a time, and NetLens says so.',
+    group: 'Sessions',
+    flag: '--session-max-bytes',
+  },
+  sessionsMaxTotalBytes: {
+    type: 'integer',
+    unit: 'bytes',
+    default: 32 * GIB,
+    min: 0,
+    max: 16 * 1024 * GIB,
+    zeroMeans: 'no limit',
+    label: 'All sessions',
+    summary: 'most bytes all saved sessions together keep on disk; the oldest sessions go first',
+    help: 'Saved sessions together keep at most this much disk space: beyond it the oldest sessions are removed (never the one being recorded, nor one another NetLens is recording), when a session starts and each time the one being recorded grows by a segment (64 MiB).',
+    group: 'Sessions',
+    flag: '--sessions-max-total-bytes',
+  },
+  sessionsMaxCount: {
+    type: 'integer',
+    unit: 'sessions',
+    default: 50,
+    min: 1,
+    max: 100_000,
+    label: 'Saved sessions',
+    summary: 'most sessions kept; the oldest go first',
+    help: 'How many sessions are kept in the data directory, the one being recorded included; beyond it the oldest are removed when a session starts.',
+    group: 'Sessions',
+    flag: '--sessions-max-count',
+  },
   passThroughHosts: {
     type: 'hostList',
     default: [],
@@ -215,6 +266,7 @@ export function formatSettingValue(spec: IntegerSettingSpec, value: number): str
     const readable = formatDurationMs(value);
     return readable === `${value} ms` ? readable : `${value} ms (${readable})`;
   }
+  if (spec.unit === 'sessions') return `${value} sessions`;
   return value < 1024 ? `${value} bytes` : `${value} bytes (${formatBytes(value)})`;
 }
 
@@ -225,7 +277,12 @@ export function rangeText(spec: IntegerSettingSpec): string {
 }
 
 function integerProblem(spec: IntegerSettingSpec, got: unknown): { ok: false; problem: string } {
-  const what = spec.unit === 'ms' ? 'a whole number of milliseconds' : 'a whole number of bytes';
+  const what =
+    spec.unit === 'ms'
+      ? 'a whole number of milliseconds'
+      : spec.unit === 'sessions'
+        ? 'a whole number of sessions'
+        : 'a whole number of bytes';
   return { ok: false, problem: `must be ${what} from ${rangeText(spec)}; got ${describeValue(got)}` };
 }
 

@@ -16,6 +16,7 @@ import { registerAppCommand } from './appCommand.js';
 import { registerEnvCommand } from './envCommand.js';
 import { registerShellCommand } from './shellCommand.js';
 import { registerSystemProxyCommand } from './systemProxyCommand.js';
+import { registerSessionsCommand } from './sessionsCommand.js';
 import { EXIT_USAGE } from '../../shared/errors.js';
 import { CliError } from './cliError.js';
 
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   registerShellCommand(program);
   registerBrowserCommand(program);
   registerSystemProxyCommand(program);
+  registerSessionsCommand(program);
   return program;
 }
 

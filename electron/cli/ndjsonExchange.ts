@@ -3,7 +3,7 @@
  * per line, `type` first. This shape is a contract for scripts and CI — add fields, never rename
  * or remove one.
  *
- *   {"type":"listening","proxy":"http://HOST:PORT","caCert":"PATH"}   (+ "ui" in web mode,
+ *   {"type":"listening","proxy":"http://HOST:PORT","caCert":"PATH","session":"ID"}   (+ "ui" in web mode,
  *    + "proxyPassword" when the proxy listens beyond loopback and asks for authentication)
  *   {"type":"exchange", id, seq, kind, startedDateTime, method, url, httpVersion,
  *    status (null when no response), statusText?, durationMs, requestBodyBytes,
@@ -16,7 +16,8 @@
  *    differs from the client's: HTTP/2 on one side only), http2? {clientStreamId?,
  *    clientConnectionId?, clientCleartext?, upstreamStreamId?, reset? {by, code, name},
  *    goAway? {by, code, name, lastStreamId, debug?}}, grpc? {service, method, status?,
- *    statusName?, message?, requestMessages?, responseMessages?}}
+ *    statusName?, message?, requestMessages?, responseMessages?},
+ *    truncated? {request?, response?: {capturedBytes, reason?}}}
  *   {"type":"retry","id":ID,"retry":{"chainId":...,"attempt":N}}   when analysis later puts an
  *    already printed exchange in a retry chain
  *
@@ -41,6 +42,8 @@ export interface NdjsonListening {
   toxiproxyApi?: string;
   /** `--rules`: the rules file in force. */
   rules?: string;
+  /** The session recorded into (docs/sessions.md). */
+  session?: string;
 }
 
 export interface NdjsonExchange {
@@ -80,6 +83,13 @@ export interface NdjsonExchange {
     GrpcInfo,
     'service' | 'method' | 'status' | 'statusName' | 'message' | 'requestMessages' | 'responseMessages'
   >;
+  /** A body NetLens kept only in part: how much, and why (`cap`, `disk_behind`, `disk_error`, `spill_budget`). */
+  truncated?: { request?: NdjsonTruncation; response?: NdjsonTruncation };
+}
+
+export interface NdjsonTruncation {
+  capturedBytes: number;
+  reason?: string;
 }
 
 export interface NdjsonRetry {
@@ -103,7 +113,7 @@ export function listeningLine(
   caCert: string,
   ui?: string,
   proxyPassword?: string,
-  extra: Pick<NdjsonListening, 'toxiproxyApi' | 'rules'> = {},
+  extra: Pick<NdjsonListening, 'toxiproxyApi' | 'rules' | 'session'> = {},
 ): NdjsonListening {
   return {
     type: 'listening',
@@ -113,6 +123,7 @@ export function listeningLine(
     ...(proxyPassword !== undefined ? { proxyPassword } : {}),
     ...(extra.toxiproxyApi !== undefined ? { toxiproxyApi: extra.toxiproxyApi } : {}),
     ...(extra.rules !== undefined ? { rules: extra.rules } : {}),
+    ...(extra.session !== undefined ? { session: extra.session } : {}),
   };
 }
 
@@ -201,6 +212,18 @@ export function exchangeLine(exchange: Exchange): NdjsonExchange {
     };
   }
   if (exchange.source !== undefined) line.source = exchange.source;
+  const truncated: NonNullable<NdjsonExchange['truncated']> = {};
+  for (const [side, body] of [
+    ['request', exchange.request.body],
+    ['response', exchange.response?.body],
+  ] as const) {
+    if (!body?.truncated) continue;
+    truncated[side] = {
+      capturedBytes: body.capturedBytes,
+      ...(body.truncatedReason ? { reason: body.truncatedReason } : {}),
+    };
+  }
+  if (truncated.request || truncated.response) line.truncated = truncated;
   return line;
 }
 

@@ -166,6 +166,14 @@ async function writeHarAtomically(file: string, har: HarDocument): Promise<void>
 /** How many exchanges' printed retry info is remembered: as many as the engine stores. */
 export const PRINTED_RETRY_LIMIT = 100_000;
 
+/** A saved session that cannot be opened (`--session ID`), as a one-line CLI error. */
+function sessionOpenError(error: unknown): CliError | undefined {
+  const code = errorCode(error);
+  if (code !== 'not_found' && code !== 'session_in_use' && code !== 'session_unreadable') return undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  return new CliError(message, code === 'not_found' ? EXIT_USAGE : 1, { cause: error });
+}
+
 /** Runs the proxy until a shutdown signal; resolves with the exit code. */
 export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandDeps): Promise<number> {
   if (options.har) await checkHarTarget(options.har);
@@ -175,8 +183,9 @@ export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandD
   const shutdown = new Promise<string>((resolve) => (signalled = resolve));
   const unsubscribeSignal = deps.onShutdownSignal((signal) => signalled(signal));
 
-  const engine = await deps
-    .createEngine({
+  let engine: Engine;
+  try {
+    engine = await deps.createEngine({
       dataDir: options.dataDir,
       host: options.host,
       port: options.port,
@@ -184,11 +193,12 @@ export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandD
       systemProxy: { ownerName: 'netlens proxy' },
       ...(options.rules !== undefined ? { rules: { file: options.rules } } : {}),
       ...(options.toxiproxyApi ? { toxiproxyApi: options.toxiproxyApi } : {}),
-    })
-    .catch((error: unknown) => {
-      unsubscribeSignal();
-      throw engineError(error);
+      ...(options.session ? { session: { open: options.session } } : {}),
     });
+  } catch (error) {
+    unsubscribeSignal();
+    throw sessionOpenError(error) ?? engineError(error);
+  }
 
   const present = (exchange: Exchange): Exchange =>
     options.redact ? deps.redactExchange(exchange) : exchange;
@@ -254,11 +264,13 @@ export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandD
   const url = proxyUrl(address.host, address.port);
   const toxiproxyAddress = engine.tcpProxies.apiAddress();
   const toxiproxyUrl = toxiproxyAddress ? proxyUrl(toxiproxyAddress.host, toxiproxyAddress.port) : undefined;
+  const sessionId = engine.sessions.current()?.id;
   if (options.json) {
     emit(
       listeningLine(url, engine.caCertPath, undefined, engine.proxySecret, {
         ...(toxiproxyUrl !== undefined ? { toxiproxyApi: toxiproxyUrl } : {}),
         ...(options.rules !== undefined ? { rules: options.rules } : {}),
+        ...(sessionId !== undefined ? { session: sessionId } : {}),
       }),
     );
   } else {
@@ -266,6 +278,7 @@ export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandD
     deps.out(`CA certificate: ${engine.caCertPath}`);
     if (toxiproxyUrl !== undefined) deps.out(`Toxiproxy API on ${toxiproxyUrl}`);
     if (options.rules !== undefined) deps.out(rulesLine(options.rules, engine.rules.state()));
+    if (sessionId !== undefined) deps.out(`Session: ${sessionId}`);
     if (engine.proxySecret !== undefined) {
       // Beyond loopback the proxy must not be open to the LAN: clients send this as proxy password.
       deps.out(

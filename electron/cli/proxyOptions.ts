@@ -34,6 +34,8 @@ export interface ProxyCommandOptions {
   rules?: string;
   /** Serve the toxiproxy-compatible API here (`--toxiproxy-api [HOST:]PORT`, docs/toxiproxy.md). */
   toxiproxyApi?: { host: string; port: number };
+  /** Reopen this saved session and record on into it (`netlens web --session ID`). */
+  session?: string;
 }
 
 export const DEFAULT_PROXY_PORT = 8899;

@@ -12,7 +12,7 @@
  *
  * The source is shown when it is not `manual` (a client NetLens launched or configured).
  */
-import type { BodyInfo, Exchange, RetryInfo } from '../../shared/model.js';
+import { TRUNCATED_BECAUSE, type BodyInfo, type Exchange, type RetryInfo } from '../../shared/model.js';
 import { formatBytes, formatDurationMs } from '../../shared/format.js';
 import { MANUAL_SOURCE } from '../../shared/source.js';
 
@@ -59,12 +59,6 @@ function http2Note(exchange: Exchange): string | undefined {
     return '[h2 upstream]';
   return undefined;
 }
-
-const TRUNCATED_BECAUSE: Record<NonNullable<BodyInfo['truncatedReason']>, string> = {
-  cap: 'capture cap',
-  disk_behind: 'the disk fell behind',
-  disk_error: 'disk error',
-};
 
 function truncation(side: 'request' | 'response', body: BodyInfo | undefined): string | undefined {
   if (!body?.truncated) return undefined;

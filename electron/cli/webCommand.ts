@@ -144,12 +144,14 @@ export async function runWebFromCli(options: WebCommandOptions): Promise<never> 
 export interface WebFlags extends SharedProxyFlags {
   port: number;
   proxyPort: number;
+  session?: string;
 }
 
 export async function webOptionsFromFlags(flags: WebFlags): Promise<WebCommandOptions> {
   const { resolveDataDir } = await import('../engine/system/dataDir.js');
   return {
     ...proxyOptionsFromFlags(flags, flags.proxyPort, resolveDataDir(flags.dataDir)),
+    ...(flags.session ? { session: flags.session } : {}),
     uiPort: flags.port,
   };
 }
@@ -165,7 +167,8 @@ export function registerWebCommand(program: Command): void {
       'port of the UI server (0, the default, picks a free port)',
       parsePort,
       DEFAULT_UI_PORT,
-    );
+    )
+    .option('--session <id>', 'open this saved session (netlens sessions list) and record on into it');
   addProxyOptions(command)
     .addHelpText(
       'after',
@@ -177,6 +180,7 @@ export function registerWebCommand(program: Command): void {
         'Examples:',
         '  netlens web',
         '  netlens web --port 9000 --proxy-port 8899 --har session.har',
+        '  netlens web --session 20261207-115310-k3f9',
       ].join('\n'),
     )
     .action(async (_flags: unknown, cmd: Command) => {

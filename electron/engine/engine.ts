@@ -16,8 +16,15 @@ import { BodyStore } from './capture/bodyStore.js';
 import { ExchangeFinisher } from './capture/exchangeFinisher.js';
 import { ExchangeStore, type ExchangeBodies } from './capture/exchangeStore.js';
 import type { ExchangeStoreView } from './capture/exchangeStoreView.js';
-import { toHar } from './capture/harExport.js';
-import { parseHar } from './capture/harImport.js';
+import { toHar, toHarEntry } from './capture/harExport.js';
+import { HarImporter } from './capture/harImport.js';
+import { HarStreamReader } from './capture/harStreamReader.js';
+import { harHeadText } from './capture/harText.js';
+import { SessionRecorder } from './capture/session/sessionRecorder.js';
+import { findSession, listSessions, removeSession } from './capture/session/sessionCatalog.js';
+import { writeSessionHar } from './capture/session/sessionHar.js';
+import type { SessionFs } from './capture/session/sessionWriter.js';
+import type { SessionSummary } from '../../shared/session.js';
 import { createMonitorService, type MonitorService } from './probes/monitorService.js';
 import type { ExchangeSink } from './proxy/exchangeSink.js';
 import { ReplayLinks } from './capture/replayLinks.js';
@@ -80,6 +87,20 @@ export interface EngineOptions {
   toxiproxyApi?: { host: string; port: number };
   /** Random source of the rules' probabilities and jitter (tests make it predictable). */
   random?: () => number;
+  /**
+   * The session on disk (docs/sessions.md): by default a new one under `DATA/sessions/`; `open`
+   * reopens a saved one and goes on recording into it; `false` records nothing to disk.
+   */
+  session?:
+    | false
+    | {
+        open?: string;
+        /** Tests put a failing disk here. */
+        fs?: SessionFs;
+        flushIntervalMs?: number;
+        syncIntervalMs?: number;
+        segmentMaxBytes?: number;
+      };
 }
 
 /** The rules in force (the Rules view, `--rules FILE`). */
@@ -94,6 +115,29 @@ export interface EngineTcpProxies {
   list(): TcpProxyInfo[];
   /** Where the API listens, once started. */
   apiAddress(): { host: string; port: number } | undefined;
+}
+
+/** Writes text out in order (a file, stdout); resolves once the text is taken. */
+export type TextSink = (text: string) => Promise<void>;
+
+export interface HarImportProgress {
+  importId?: string;
+  /** Bytes of the whole file, when known (for a percentage). */
+  totalBytes?: number;
+}
+
+/** The saved sessions of the data directory, and the one this engine records into. */
+export interface EngineSessions {
+  /** The session being recorded (undefined when sessions are off). */
+  current(): SessionSummary | undefined;
+  /** Every saved session, newest first (the current one marked). */
+  list(): Promise<SessionSummary[]>;
+  /** Makes saved session `id` the current one: its exchanges replace the list, new ones go on into it. */
+  open(id: string): Promise<SessionSummary>;
+  /** Removes a saved session (never the current one, nor one another NetLens records). */
+  remove(id: string): Promise<void>;
+  /** Writes session `id` as HAR 1.2, entry by entry (constant memory for any size). */
+  writeHar(id: string, write: TextSink, options?: { redact?: boolean }): Promise<number>;
 }
 
 /** Clients NetLens launched or configured, each with a label (shared/source.ts). */
@@ -125,7 +169,15 @@ export interface Engine {
   getSettings(): Settings;
   updateSettings(patch: Partial<Settings>): Promise<Settings>;
   exportHar(options?: HarExportOptions): Promise<HarDocument>;
+  /** Writes the exchanges in memory as HAR 1.2, entry by entry; resolves with the number of entries. */
+  writeHar(write: TextSink, options?: HarExportOptions): Promise<number>;
   importHar(text: string): Promise<HarImportSummary>;
+  /**
+   * Imports a HAR as it streams (a file of any size in the memory of its largest entry), with
+   * `har:importProgress` events; the exchanges join the current session.
+   */
+  importHarStream(chunks: AsyncIterable<Buffer>, progress?: HarImportProgress): Promise<HarImportSummary>;
+  readonly sessions: EngineSessions;
   /** Moves the proxy to another port (0: a free one); on failure the old listener is kept. */
   restartProxy(port: number): Promise<void>;
   /** The monitors persisted in the data dir (started only with `runMonitors`). */
@@ -161,7 +213,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const host = options.host ?? '127.0.0.1';
   let port = options.port ?? 8899;
   const listeners = new Set<(event: EngineEvent) => void>();
+  // Notices told before anyone listens (a torn tail found while a session opens, inside
+  // createEngine) are kept for the first listener, so a CLI or a page still shows them.
+  let earlyNotices: EngineEvent[] | undefined = [];
   const emit = (event: EngineEvent): void => {
+    if (listeners.size === 0 && earlyNotices && event.type === 'notice' && earlyNotices.length < 20)
+      earlyNotices.push(event);
     for (const listener of listeners) {
       try {
         listener(event);
@@ -197,7 +254,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const ca = await loadOrCreateCA(dataDir);
   const leafCerts = new LeafCertCache(ca);
   // Asked for each captured body: rebuilt only when the settings change.
-  let bodyLimits = { memoryLimitBytes: 0, capBytes: 0 };
+  let bodyLimits = { memoryLimitBytes: 0, capBytes: 0, spillBudgetBytes: 0 };
   let bodyLimitsOf: Settings | undefined;
   const bodyStore = new BodyStore(dataDir, () => {
     if (bodyLimitsOf !== effective) {
@@ -205,21 +262,79 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       bodyLimits = {
         memoryLimitBytes: effective.bodyMemoryLimitBytes,
         capBytes: effective.bodyCaptureCapBytes,
+        spillBudgetBytes: effective.spillBudgetBytes,
       };
     }
     return bodyLimits;
   });
   await bodyStore.removeStaleRuns();
-  const store = new ExchangeStore(bodyStore, emit, { hasListeners: () => listeners.size > 0 });
+  const sessionOptions = options.session === false ? undefined : (options.session ?? {});
+  const recorder = sessionOptions
+    ? new SessionRecorder({
+        dataDir,
+        settings: () => effective,
+        notice: (level, message) => emit({ type: 'notice', level, message }),
+        changed: (session) => emit({ type: 'session:changed', session }),
+        bodyStored: (id, side, body) => store.bodyOnDisk(id, side, body),
+        ...(sessionOptions.fs ? { fs: sessionOptions.fs } : {}),
+        ...(sessionOptions.flushIntervalMs !== undefined
+          ? { flushIntervalMs: sessionOptions.flushIntervalMs }
+          : {}),
+        ...(sessionOptions.syncIntervalMs !== undefined
+          ? { syncIntervalMs: sessionOptions.syncIntervalMs }
+          : {}),
+        ...(sessionOptions.segmentMaxBytes !== undefined
+          ? { segmentMaxBytes: sessionOptions.segmentMaxBytes }
+          : {}),
+      })
+    : undefined;
+  // Set while a saved session's exchanges replace the list: that clear starts no new session.
+  let replacingSession = false;
+  const store = new ExchangeStore(bodyStore, emit, {
+    hasListeners: () => listeners.size > 0,
+    journal: () => recorder?.writer,
+    onCleared: () => {
+      if (recorder && !replacingSession) void recorder.startNew();
+    },
+  });
   const retries = createRetryTracker(store, { onChain: (chain) => emit({ type: 'retry:chain', chain }) });
   store.onFinished((exchange) => retries.observe(exchange));
   const monitors = createMonitorService({ dataDir, emit });
 
   let capturing = true;
   let seq = 0;
+
+  /** Loads saved session `id` into the store and records on into it. */
+  const openSession = async (id: string): Promise<void> => {
+    if (!recorder)
+      throw Object.assign(new Error('Sessions are off in this NetLens.'), { code: 'unsupported' });
+    await finisher.idle();
+    const loaded = await recorder.reopen(id, store.maxExchanges);
+    replacingSession = true;
+    try {
+      store.clear();
+    } finally {
+      replacingSession = false;
+    }
+    store.imported(loaded.exchanges, { loaded: true });
+    for (const { exchange } of loaded.exchanges) if (exchange.seq > seq) seq = exchange.seq;
+    if (loaded.total > loaded.exchanges.length) {
+      emit({
+        type: 'notice',
+        level: 'info',
+        message: `Session ${id} holds ${loaded.total} exchanges; the newest ${loaded.exchanges.length} are in the list. All of them stay in the session: \`netlens sessions export ${id}\` writes them as HAR.`,
+      });
+    }
+    store.announceReload();
+  };
   const finisher = new ExchangeFinisher(store, (message) =>
     emit({ type: 'notice', level: 'warning', message }),
   );
+
+  if (recorder) {
+    if (sessionOptions?.open) await openSession(sessionOptions.open);
+    else await recorder.startNew();
+  }
 
   const replayLinks = new ReplayLinks();
   const sink: ExchangeSink = {
@@ -355,10 +470,20 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         dataDir,
         capturing,
         platform: process.platform,
+        ...(recorder?.id ? { sessionId: recorder.id } : {}),
       };
     },
     on(listener) {
       listeners.add(listener);
+      const early = earlyNotices ?? [];
+      earlyNotices = undefined;
+      for (const event of early) {
+        try {
+          listener(event);
+        } catch {
+          // As in emit: a failing subscriber breaks nothing.
+        }
+      }
       return () => listeners.delete(listener);
     },
     exchanges: store,
@@ -393,33 +518,122 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         creatorVersion: ENGINE_VERSION,
       });
     },
-    async importHar(text) {
-      const parsed = parseHar(text);
-      const imported: Exchange[] = [];
-      const importedBodies = new Map<string, ExchangeBodies>();
-      for (const original of parsed.exchanges) {
+    async writeHar(write, exportOptions: HarExportOptions = {}) {
+      await engine.idle();
+      const exchanges = exportOptions.ids
+        ? exportOptions.ids.map((id) => store.get(id)).filter((e): e is Exchange => e !== undefined)
+        : store.list();
+      const settings = {
+        loadBody: (id: string, side: BodySide) => store.body(id, side),
+        redact: exportOptions.redact ?? false,
+        creatorVersion: ENGINE_VERSION,
+      };
+      await write(harHeadText(ENGINE_VERSION));
+      for (let i = 0; i < exchanges.length; i += 1) {
+        const entry = await toHarEntry(exchanges[i]!, settings);
+        await write(`${i > 0 ? ',\n' : ''}${JSON.stringify(entry)}`);
+      }
+      await write('\n]}}\n');
+      return exchanges.length;
+    },
+    importHar(text) {
+      return engine.importHarStream(
+        (async function* () {
+          yield Buffer.from(text, 'utf8');
+        })(),
+        { totalBytes: Buffer.byteLength(text) },
+      );
+    },
+    async importHarStream(chunks, progress = {}) {
+      const importId = progress.importId ?? randomUUID();
+      let importer: HarImporter | undefined;
+      let imported = 0;
+      let lastProgressMs = 0;
+      const pendingEntries: unknown[] = [];
+      const take = (raw: unknown): void => {
+        const entry = importer!.add(raw);
+        if (!entry) return;
+        const { exchange: original, requestBody, responseBody } = entry;
         // An entry exported by this run keeps its id only if that id is free.
-        const exchange = store.get(original.id) ? { ...original, id: randomUUID() } : { ...original };
+        const exchange = store.get(original.id) ? { ...original, id: randomUUID() } : original;
         exchange.seq = ++seq;
-        const bytes = parsed.bodies.get(original.id);
         const bodies: ExchangeBodies = {};
-        for (const side of ['request', 'response'] as const) {
-          const sideBytes = bytes?.[side];
-          if (!sideBytes) continue;
+        for (const [side, bytes] of [
+          ['request', requestBody],
+          ['response', responseBody],
+        ] as const) {
+          if (!bytes) continue;
           bodies[side] = {
             storage: 'memory',
-            bytes: sideBytes,
-            sizeBytes: sideBytes.length,
-            capturedBytes: sideBytes.length,
+            bytes,
+            sizeBytes: bytes.length,
+            capturedBytes: bytes.length,
             truncated: false,
             alreadyDecoded: true,
           };
         }
-        importedBodies.set(exchange.id, bodies);
-        imported.push(exchange);
+        store.imported([{ exchange, bodies }]);
+        imported += 1;
+      };
+      const reader = new HarStreamReader({
+        head: (log) => {
+          importer = new HarImporter(log);
+        },
+        entry: (raw) => {
+          if (importer) take(raw);
+          else pendingEntries.push(raw);
+        },
+      });
+      const tell = (force: boolean): void => {
+        const now = Date.now();
+        if (!force && now - lastProgressMs < 250) return;
+        lastProgressMs = now;
+        emit({
+          type: 'har:importProgress',
+          importId,
+          entries: imported,
+          bytesRead: reader.bytesRead,
+          ...(progress.totalBytes !== undefined ? { totalBytes: progress.totalBytes } : {}),
+        });
+      };
+      try {
+        for await (const chunk of chunks) {
+          reader.write(chunk);
+          tell(false);
+          // The session's writer sets the pace: an import never outruns the disk.
+          await recorder?.writer?.drained();
+        }
+        reader.end();
+        for (const raw of pendingEntries) take(raw);
+      } finally {
+        if (imported > 0) store.announceReload();
+        tell(true);
       }
-      store.imported(imported, importedBodies);
-      return { imported: imported.length, skipped: parsed.skipped };
+      return { imported, skipped: importer?.skipped ?? [] };
+    },
+    sessions: {
+      current: () => recorder?.summary(),
+      async list() {
+        const current = recorder?.summary();
+        const saved = await listSessions(dataDir);
+        return saved.map(({ dir: _dir, meta: _meta, ...summary }) =>
+          summary.id === current?.id ? { ...summary, ...current, bytes: summary.bytes } : summary,
+        );
+      },
+      async open(id) {
+        await openSession(id);
+        return recorder!.summary()!;
+      },
+      remove: (id) => removeSession(dataDir, id, recorder?.id),
+      async writeHar(id, write, writeOptions = {}) {
+        const entry = await findSession(dataDir, id);
+        if (entry.id === recorder?.id) await recorder.writer?.flush();
+        return writeSessionHar(entry.dir, write, {
+          redact: writeOptions.redact ?? false,
+          creatorVersion: ENGINE_VERSION,
+          onProblem: (message) => emit({ type: 'notice', level: 'warning', message }),
+        });
+      },
     },
     async restartProxy(newPort) {
       const previous = proxy;
@@ -513,6 +727,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       await monitors.stop();
       await engine.idle();
       store.close();
+      await recorder?.close();
       await bodyStore.close();
     },
   };

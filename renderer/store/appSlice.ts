@@ -1,4 +1,5 @@
 import type { AppInfo } from '../../shared/api';
+import type { SessionSummary } from '../../shared/session';
 import type { SystemProxyState } from '../../shared/systemProxy';
 import type { SliceCreator } from './sliceCreator';
 import type { UiSlice } from './uiSlice';
@@ -37,6 +38,15 @@ export interface AppSlice {
   /** The OS proxy setting as the engine last reported it (systemProxy:status, systemProxy:changed). */
   systemProxy?: SystemProxyState;
   setSystemProxy(state: SystemProxyState): void;
+  /** The session the engine records into (session:changed), once told. */
+  session?: SessionSummary;
+  /** The latest HAR import's progress (har:importProgress), while one runs or since the last. */
+  harImport?: { importId: string; entries: number; bytesRead: number; totalBytes?: number };
+  /**
+   * The selected exchange, when the engine dropped it from memory (it keeps the newest ones): the
+   * detail pane says so instead of going blank.
+   */
+  droppedSelection?: string;
 }
 
 let nextNoticeId = 1;
@@ -61,5 +71,8 @@ export const createAppSlice: SliceCreator<AppSlice, UiSlice> = (set) => ({
   pushNotice: (level, message) => set((s) => ({ notices: withNotices(s.notices, [{ level, message }]) })),
   dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
   systemProxy: undefined,
+  session: undefined,
+  harImport: undefined,
+  droppedSelection: undefined,
   setSystemProxy: (systemProxy) => set({ systemProxy }),
 });

@@ -50,6 +50,25 @@ export const createEventsSlice: SliceCreator<EventsSlice, Uses> = (set, get) => 
           patch.selectedId = undefined;
           chains = [];
           break;
+        case 'exchanges:dropped':
+          traffic.drop(event.ids);
+          if (state.selectedId !== undefined && event.ids.includes(state.selectedId))
+            patch.droppedSelection = state.selectedId;
+          break;
+        case 'exchanges:reload':
+          // engineSync.ts loads the list again when a batch carries this event.
+          break;
+        case 'har:importProgress':
+          patch.harImport = {
+            importId: event.importId,
+            entries: event.entries,
+            bytesRead: event.bytesRead,
+            ...(event.totalBytes !== undefined ? { totalBytes: event.totalBytes } : {}),
+          };
+          break;
+        case 'session:changed':
+          patch.session = event.session;
+          break;
         case 'capture:changed':
           patch.capturing = event.capturing;
           break;

@@ -95,6 +95,24 @@ export class TrafficBatch {
     }
   }
 
+  /** Removes exchanges the engine dropped from memory (`exchanges:dropped`). */
+  drop(ids: readonly string[]): void {
+    const gone = new Set<string>();
+    for (const id of ids) {
+      const previous = this.byId.get(id);
+      if (!previous) continue;
+      const w = weight(previous);
+      this.errorCount -= w.error;
+      this.failedCount -= w.failed;
+      this.byId.delete(id);
+      gone.add(id);
+    }
+    if (gone.size === 0) return;
+    this.ids = this.ids.filter((id) => !gone.has(id));
+    this.appended = this.appended.filter((id) => !gone.has(id));
+    this.changed = true;
+  }
+
   clear(): void {
     this.byId = new Map();
     this.ids = [];

@@ -12,4 +12,5 @@ export type ViewName =
   | 'diff'
   | 'probes'
   | 'monitors'
+  | 'sessions'
   | 'settings';

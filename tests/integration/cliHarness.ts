@@ -90,8 +90,14 @@ export interface ProxyChild {
   exited(): boolean;
 }
 
-export function spawnProxy(cli: BuiltCli, args: string[], env: NodeJS.ProcessEnv = process.env): ProxyChild {
-  const child = spawn(process.execPath, [cli.runner, 'proxy', ...args], { cwd: root, env });
+export function spawnProxy(
+  cli: BuiltCli,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  /** `web` runs `netlens web` the same way (its proxy lines are the same). */
+  command: 'proxy' | 'web' = 'proxy',
+): ProxyChild {
+  const child = spawn(process.execPath, [cli.runner, command, ...args], { cwd: root, env });
   const lines: string[] = [];
   let partial = '';
   let stdout = '';

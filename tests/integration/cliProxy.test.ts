@@ -116,7 +116,7 @@ describe('netlens proxy --json', () => {
     const dir = dataDir();
     const child = proxy(dir, ['--json']);
     const ready = await listening(child);
-    expect(Object.keys(JSON.parse(child.lines[0]!) as Line)).toEqual(['type', 'proxy', 'caCert']);
+    expect(Object.keys(JSON.parse(child.lines[0]!) as Line)).toEqual(['type', 'proxy', 'caCert', 'session']);
     expect(ready.proxy).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(ready.port).toBeGreaterThan(0);
     expect(ready.caCert).toBe(path.join(dir, 'ca', 'netlens-ca.pem'));

@@ -41,11 +41,52 @@ export type CapturedBody =
   | {
       storage: 'file';
       path: string;
+      /** The body is `capturedBytes` of a shared file from here (a session's blob), not the whole file. */
+      offset?: number;
+      /** The file belongs to a session now: it outlives the exchange in memory. */
+      retained?: boolean;
+      /** The bytes are already without their content codings (bodies imported from HAR). */
+      alreadyDecoded?: boolean;
+      /** The share of the spill budget this file holds, until it leaves the spill folder. */
+      spill?: SpillShare;
       sizeBytes: number;
       capturedBytes: number;
       truncated: boolean;
       truncatedReason?: TruncatedReason;
     };
+
+/**
+ * The spill folder's byte budget (settings: spillBudgetBytes), shared by every capture: bytes
+ * are taken as they are written to a spill file and given back when the file leaves the folder
+ * (moved into the session, or removed).
+ */
+export class SpillBudget {
+  usedBytes = 0;
+  constructor(private readonly limitBytes: () => number) {}
+
+  take(bytes: number): boolean {
+    const limit = this.limitBytes();
+    if (limit > 0 && this.usedBytes + bytes > limit) return false;
+    this.usedBytes += bytes;
+    return true;
+  }
+
+  give(bytes: number): void {
+    this.usedBytes = Math.max(0, this.usedBytes - bytes);
+  }
+}
+
+/** A spill file's hold on the budget, given back once. */
+export interface SpillShare {
+  budget: SpillBudget;
+  bytes: number;
+}
+
+export function releaseSpill(body: CapturedBody | undefined): void {
+  if (body?.storage !== 'file' || !body.spill) return;
+  body.spill.budget.give(body.spill.bytes);
+  delete body.spill;
+}
 
 export interface BodyCaptureOptions {
   /** Up to this many bytes stay in memory; beyond, the capture moves to a file. */
@@ -59,6 +100,8 @@ export interface BodyCaptureOptions {
    * buffer without bound: the capture must never slow or block forwarding.
    */
   maxPendingDiskBytes?: number;
+  /** The spill folder's budget; without one, spilling is bounded by the cap alone. */
+  spillBudget?: SpillBudget;
 }
 
 /**
@@ -87,6 +130,8 @@ export class BodyCapture {
   private writing = false;
   private filePosition = 0;
   private whenIdle: (() => void) | undefined;
+  /** Bytes of the spill budget this capture holds. */
+  private spilledBytes = 0;
 
   constructor(private readonly options: BodyCaptureOptions) {}
 
@@ -118,6 +163,12 @@ export class BodyCapture {
    * slow forwarding nor buffer without bound.
    */
   private copyToDisk(piece: Buffer): number {
+    const budget = this.options.spillBudget;
+    if (budget && !budget.take(piece.length)) {
+      this.stop('spill_budget');
+      return 0;
+    }
+    if (budget) this.spilledBytes += piece.length;
     let offset = 0;
     while (offset < piece.length) {
       if (this.fileFailed) break;
@@ -132,7 +183,13 @@ export class BodyCapture {
       offset += copied;
       if (this.currentBytes === this.current.length) this.queueCurrent();
     }
-    if (offset < piece.length) this.stop(this.fileFailed ? 'disk_error' : 'disk_behind');
+    if (offset < piece.length) {
+      this.stop(this.fileFailed ? 'disk_error' : 'disk_behind');
+      if (budget) {
+        budget.give(piece.length - offset);
+        this.spilledBytes -= piece.length - offset;
+      }
+    }
     return offset;
   }
 
@@ -269,9 +326,11 @@ export class BodyCapture {
     await new Promise<void>((resolve) => fs.close(fd, () => resolve()));
     this.fd = undefined;
     this.free = NO_BUFFERS;
+    const budget = this.options.spillBudget;
     return {
       storage: 'file',
       path,
+      ...(budget && this.spilledBytes > 0 ? { spill: { budget, bytes: this.spilledBytes } } : {}),
       sizeBytes: this.sizeBytes,
       capturedBytes: this.capturedBytes,
       truncated: this.truncated || this.fileFailed,
@@ -281,6 +340,8 @@ export class BodyCapture {
 
   /** Drops whatever was captured (the exchange is not recorded after all). */
   discard(): void {
+    this.options.spillBudget?.give(this.spilledBytes);
+    this.spilledBytes = 0;
     this.ended = true;
     this.discarded = true;
     this.chunks = [];

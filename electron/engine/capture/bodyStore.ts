@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { BodyCapture, type BodyCaptureOptions, type CapturedBody } from './bodyCapture.js';
+import {
+  BodyCapture,
+  SpillBudget,
+  releaseSpill,
+  type BodyCaptureOptions,
+  type CapturedBody,
+} from './bodyCapture.js';
 
 /**
  * Where the bodies of recorded exchanges are captured: small ones stay in memory, large ones
@@ -16,11 +22,17 @@ export class BodyStore {
   /** Shared by every capture while the limits stay the same: no options object per body. */
   private captureOptions: BodyCaptureOptions | undefined;
 
+  /** The spill folder's byte budget (settings: spillBudgetBytes), shared by every capture. */
+  readonly spillBudget: SpillBudget;
+
   constructor(
     private readonly dataDir: string,
-    private readonly limits: () => Pick<BodyCaptureOptions, 'memoryLimitBytes' | 'capBytes'>,
+    private readonly limits: () => Pick<BodyCaptureOptions, 'memoryLimitBytes' | 'capBytes'> & {
+      spillBudgetBytes?: number;
+    },
   ) {
     this.runDir = path.join(dataDir, 'bodies', `${process.pid}-${Date.now().toString(36)}`);
+    this.spillBudget = new SpillBudget(() => this.limits().spillBudgetBytes ?? 0);
   }
 
   /** Removes run folders whose process is gone (a crash or a kill skipped their cleanup). */
@@ -46,7 +58,7 @@ export class BodyStore {
     const { memoryLimitBytes, capBytes } = this.limits();
     let options = this.captureOptions;
     if (options?.memoryLimitBytes !== memoryLimitBytes || options.capBytes !== capBytes) {
-      options = { memoryLimitBytes, capBytes, spillPath: this.nextSpillPath };
+      options = { memoryLimitBytes, capBytes, spillPath: this.nextSpillPath, spillBudget: this.spillBudget };
       this.captureOptions = options;
     }
     return new BodyCapture(options);
@@ -99,16 +111,33 @@ export async function readStoredBody(body: StoredBody | undefined): Promise<Buff
   if (body === undefined) return undefined;
   if (Buffer.isBuffer(body)) return body;
   if (body.storage === 'memory') return body.bytes;
+  const file = body.path;
   try {
-    return await fsp.readFile(body.path);
+    if (body.offset === undefined) return await fsp.readFile(file);
+    const handle = await fsp.open(body.path, 'r');
+    try {
+      const bytes = Buffer.alloc(body.capturedBytes);
+      const { bytesRead } = await handle.read(bytes, 0, bytes.length, body.offset);
+      return bytesRead === bytes.length ? bytes : bytes.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
   } catch {
-    return undefined;
+    // Moved into a session while it was being opened: read it where it is now.
+    return body.path !== file ? readStoredBody(body) : undefined;
   }
 }
 
 /** Removes a spilled body's file (in the background); nothing to do for one in memory. */
 export function removeStoredBody(body: StoredBody | undefined): void {
-  if (body !== undefined && !Buffer.isBuffer(body) && body.storage === 'file') {
+  if (
+    body !== undefined &&
+    !Buffer.isBuffer(body) &&
+    body.storage === 'file' &&
+    body.offset === undefined &&
+    body.retained !== true
+  ) {
+    releaseSpill(body);
     fs.rm(body.path, { force: true }, () => undefined);
   }
 }

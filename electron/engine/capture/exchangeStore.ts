@@ -2,15 +2,8 @@ import type { EngineEvent } from '../../../shared/api.js';
 import type { BodyPayload, BodySide, Exchange } from '../../../shared/model.js';
 import type { ExchangeStoreView } from './exchangeStoreView.js';
 import type { CapturedBody } from './bodyCapture.js';
-import {
-  compactBody,
-  expandBody,
-  readStoredBody,
-  removeStoredBody,
-  type BodyStore,
-  type StoredBody,
-} from './bodyStore.js';
-import { decodeBody } from './bodyDecoder.js';
+import { compactBody, expandBody, removeStoredBody, type BodyStore, type StoredBody } from './bodyStore.js';
+import { bodyPayload } from './bodyPayload.js';
 
 /**
  * A copy the proxy can no longer change. The proxy mutates only the exchange's own fields and
@@ -42,6 +35,19 @@ export interface ExchangeStoreOptions {
    * event per exchange. Default: always (every event is built).
    */
   hasListeners?: () => boolean;
+  /**
+   * Where finished exchanges are also written (the current session on disk, sessionWriter.ts);
+   * asked each time, since clearing or opening a session changes it.
+   */
+  journal?: () => ExchangeJournal | undefined;
+  /** Called after `clear()` (the engine starts a new session). */
+  onCleared?: () => void;
+}
+
+/** What the store tells the session it records into. */
+export interface ExchangeJournal {
+  add(exchange: Exchange, bodies?: { request?: CapturedBody; response?: CapturedBody }): void;
+  update(id: string, patch: Partial<Exchange>): void;
 }
 
 /** The captured bodies of one exchange, handed to the store with it. */
@@ -82,15 +88,25 @@ export class ExchangeStore implements ExchangeStoreView {
   private readonly capacity: number;
   private readonly updateIntervalMs: number;
   private readonly hasListeners: () => boolean;
+  private readonly journal: () => ExchangeJournal | undefined;
+  /** Ids evicted since the last `exchanges:dropped`, told in one event per interval. */
+  private dropped: string[] = [];
+  private droppedTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly bodies: BodyStore,
     private readonly emit: (event: EngineEvent) => void,
-    options: ExchangeStoreOptions = {},
+    private readonly options: ExchangeStoreOptions = {},
   ) {
     this.capacity = Math.max(1, options.maxExchanges ?? 100_000);
     this.updateIntervalMs = options.updateIntervalMs ?? 100;
     this.hasListeners = options.hasListeners ?? (() => true);
+    this.journal = options.journal ?? (() => undefined);
+  }
+
+  /** How many exchanges are kept in memory: beyond, the oldest are dropped (`exchanges:dropped`). */
+  get maxExchanges(): number {
+    return this.capacity;
   }
 
   get size(): number {
@@ -172,7 +188,10 @@ export class ExchangeStore implements ExchangeStoreView {
    * and never changes it again (the proxy's recorder, once settled), so it is kept as it is: no
    * copy per exchange.
    */
-  finished(exchange: Exchange, options: { adopt?: boolean; bodies?: ExchangeBodies } = {}): void {
+  finished(
+    exchange: Exchange,
+    options: { adopt?: boolean; bodies?: ExchangeBodies; quiet?: boolean; loaded?: boolean } = {},
+  ): void {
     const copy = options.adopt === true ? exchange : snapshot(exchange);
     let position = this.inFlight.get(copy.id);
     if (position !== undefined) this.inFlight.delete(copy.id);
@@ -189,7 +208,10 @@ export class ExchangeStore implements ExchangeStoreView {
       }
     }
     this.moved.delete(copy.id);
-    if (this.hasListeners()) this.emit({ type: 'exchange:finished', exchange: copy });
+    // A loaded session's exchanges are on disk already; everything else goes to the session.
+    if (options.loaded !== true) this.journal()?.add(copy, bodies);
+    if (options.quiet !== true && this.hasListeners())
+      this.emit({ type: 'exchange:finished', exchange: copy });
     for (const listener of this.finishListeners) {
       try {
         listener(copy);
@@ -199,12 +221,29 @@ export class ExchangeStore implements ExchangeStoreView {
     }
   }
 
-  /** Adds exchanges that are already complete (HAR import), with their bodies: `exchange:finished` each. */
-  imported(exchanges: readonly Exchange[], bodies?: ReadonlyMap<string, ExchangeBodies>): void {
-    for (const exchange of exchanges) {
-      const own = bodies?.get(exchange.id);
-      this.finished(exchange, own ? { bodies: own } : {});
+  /**
+   * Adds exchanges that are already complete, with their bodies: a HAR import (written to the
+   * session) or a saved session reopened (`loaded`: already on disk). No event per exchange (a
+   * burst of 100,000 would bury a page's connection): one `exchanges:reload` once they are in.
+   */
+  imported(
+    entries: readonly { exchange: Exchange; bodies?: ExchangeBodies }[],
+    options: { loaded?: boolean } = {},
+  ): void {
+    for (const { exchange, bodies } of entries) {
+      this.finished(exchange, {
+        ...(bodies ? { bodies } : {}),
+        quiet: true,
+        adopt: options.loaded === true,
+        loaded: options.loaded === true,
+      });
     }
+  }
+
+  /** Tells listeners that many exchanges changed at once: reload the list. */
+  announceReload(): void {
+    this.flushDropped();
+    this.emit({ type: 'exchanges:reload' });
   }
 
   update(id: string, patch: Partial<Exchange>): Exchange | undefined {
@@ -214,8 +253,22 @@ export class ExchangeStore implements ExchangeStoreView {
     this.moved.delete(id);
     const next: Exchange = { ...current, ...patch, id: current.id };
     this.exchanges[this.slotOf(id)!] = next;
+    if (current.state !== 'pending') this.journal()?.update(id, patch);
     this.emit({ type: 'exchange:updated', exchange: next });
     return next;
+  }
+
+  /**
+   * A body the session now holds on disk: the copy in memory is let go, and reads go to the
+   * session's file (memory stays bounded by the exchanges, not by their bodies).
+   */
+  bodyOnDisk(id: string, side: BodySide, body: CapturedBody): void {
+    const slot = this.slotOf(id);
+    if (slot === undefined) return;
+    const ring = side === 'request' ? this.requestBodies : this.responseBodies;
+    const current = ring[slot];
+    if (current === undefined || (!Buffer.isBuffer(current) && current.storage !== 'memory')) return;
+    ring[slot] = body;
   }
 
   /** A stored body as captured (memory or file), for the exchange and side. */
@@ -229,34 +282,14 @@ export class ExchangeStore implements ExchangeStoreView {
     const exchange = this.get(id);
     if (!exchange) return null;
     const info = side === 'request' ? exchange.request.body : exchange.response?.body;
-    const stored = this.storedBody(id, side);
-    const bytes = await readStoredBody(stored);
-    if (!bytes || !info) return null;
-    const truncated = info.truncated;
-    if (stored?.storage === 'memory' && stored.alreadyDecoded) {
-      // Nothing else to give: the encoded form was never kept (HAR carries decoded text).
-      return {
-        base64: bytes.toString('base64'),
-        decoded: info.contentEncoding !== undefined,
-        truncated,
-        sizeBytes: info.sizeBytes,
-        ...(info.contentType ? { contentType: info.contentType } : {}),
-      };
-    }
-    const base = {
-      truncated,
-      sizeBytes: info.sizeBytes,
-      ...(info.contentType ? { contentType: info.contentType } : {}),
-    };
-    if (decoded && info.contentEncoding) {
-      const result = await decodeBody(bytes, info.contentEncoding, truncated);
-      return { base64: result.bytes.toString('base64'), decoded: result.decoded, ...base };
-    }
-    return { base64: bytes.toString('base64'), decoded: false, ...base };
+    return bodyPayload(info, this.storedBody(id, side), decoded);
   }
 
   clear(): void {
     this.stopFlushing();
+    this.dropped = [];
+    if (this.droppedTimer) clearTimeout(this.droppedTimer);
+    this.droppedTimer = undefined;
     this.positions.clear();
     this.inFlight.clear();
     this.exchanges = [];
@@ -266,10 +299,13 @@ export class ExchangeStore implements ExchangeStoreView {
     this.next = 0;
     void this.bodies.clear();
     this.emit({ type: 'exchanges:cleared' });
+    this.options.onCleared?.();
   }
 
   close(): void {
     this.stopFlushing();
+    if (this.droppedTimer) clearTimeout(this.droppedTimer);
+    this.droppedTimer = undefined;
   }
 
   private stopFlushing(): void {
@@ -317,6 +353,7 @@ export class ExchangeStore implements ExchangeStoreView {
       this.positions.delete(oldest.id);
       this.inFlight.delete(oldest.id);
       this.moved.delete(oldest.id);
+      this.noteDropped(oldest.id);
     }
     removeStoredBody(this.requestBodies[slot]);
     removeStoredBody(this.responseBodies[slot]);
@@ -324,6 +361,27 @@ export class ExchangeStore implements ExchangeStoreView {
     this.requestBodies[slot] = undefined;
     this.responseBodies[slot] = undefined;
     this.head += 1;
+  }
+
+  /**
+   * Listeners holding the list (a page) must drop what the store dropped: the ids go out in one
+   * `exchanges:dropped` per update interval, not one event per exchange.
+   */
+  private noteDropped(id: string): void {
+    if (!this.hasListeners()) return;
+    this.dropped.push(id);
+    if (this.droppedTimer) return;
+    this.droppedTimer = setTimeout(() => this.flushDropped(), this.updateIntervalMs);
+    this.droppedTimer.unref();
+  }
+
+  private flushDropped(): void {
+    if (this.droppedTimer) clearTimeout(this.droppedTimer);
+    this.droppedTimer = undefined;
+    if (this.dropped.length === 0) return;
+    const ids = this.dropped;
+    this.dropped = [];
+    this.emit({ type: 'exchanges:dropped', ids, keptInMemory: this.capacity });
   }
 
   private replaceBody(previous: StoredBody | undefined, body: CapturedBody): StoredBody {

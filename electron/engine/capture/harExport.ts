@@ -31,7 +31,7 @@ import type {
   Header,
   WebSocketFrame,
 } from '../../../shared/model.js';
-import { headerValue } from '../../../shared/model.js';
+import { headerValue, TRUNCATED_BECAUSE } from '../../../shared/model.js';
 import { totalTimeMs } from '../../../shared/timing.js';
 import { redactBodyText, redactExchange, redactFormEncoded } from './redaction.js';
 
@@ -342,7 +342,7 @@ function postData(
     }
   }
   if (payload.truncated || info.truncated)
-    data.comment = `truncated: the first ${bytes.length} of ${info.sizeBytes} bytes`;
+    data.comment = `truncated${because(info)}: the first ${bytes.length} of ${info.sizeBytes} bytes`;
   return data;
 }
 
@@ -450,10 +450,15 @@ function content(
     result.comment = `body kept as received (Content-Encoding: ${info.contentEncoding}; it could not be decoded)`;
   }
   if (payload.truncated || info.truncated) {
-    const note = `truncated: the first ${bytes.length} bytes only`;
+    const note = `truncated${because(info)}: the first ${bytes.length} bytes only`;
     result.comment = result.comment ? `${result.comment}; ${note}` : note;
   }
   return result;
+}
+
+/** ` (the disk fell behind)`: why a body is cut, for the HAR's comment; empty when not known. */
+function because(info: BodyInfo): string {
+  return info.truncatedReason ? ` (${TRUNCATED_BECAUSE[info.truncatedReason]})` : '';
 }
 
 function harError(error: NetlensError): HarError {
@@ -475,6 +480,7 @@ function harBody(info: BodyInfo): HarNetlensBody {
     truncated: info.truncated,
   };
   if (info.decodedSizeBytes !== undefined) body.decodedSizeBytes = info.decodedSizeBytes;
+  if (info.truncated && info.truncatedReason !== undefined) body.truncatedReason = info.truncatedReason;
   if (info.contentType !== undefined) body.contentType = info.contentType;
   if (info.contentEncoding !== undefined) body.contentEncoding = info.contentEncoding;
   return body;

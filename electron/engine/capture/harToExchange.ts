@@ -148,6 +148,7 @@ function bodyInfo(body: HarNetlensBody): BodyInfo {
     truncated: body.truncated,
   };
   if (body.decodedSizeBytes !== undefined) info.decodedSizeBytes = body.decodedSizeBytes;
+  if (body.truncated && body.truncatedReason !== undefined) info.truncatedReason = body.truncatedReason;
   if (body.contentType !== undefined) info.contentType = body.contentType;
   if (body.contentEncoding !== undefined) info.contentEncoding = body.contentEncoding;
   return info;

@@ -10,6 +10,7 @@
  * (older Chrome). A value of the wrong type is rejected: NetLens does not guess what was meant.
  */
 import { ERROR_CLASSES, FAILURE_PHASES } from '../../../shared/errors.js';
+import { TRUNCATED_REASONS, type TruncatedReason } from '../../../shared/model.js';
 import type {
   HarContent,
   HarCookie,
@@ -371,6 +372,11 @@ function harError(object: JsonObject, path: string): HarError {
   });
 }
 
+/** A reason a newer NetLens may add is left out, not a reason to refuse the entry. */
+function knownTruncatedReason(value: unknown): TruncatedReason | undefined {
+  return (TRUNCATED_REASONS as readonly unknown[]).includes(value) ? (value as TruncatedReason) : undefined;
+}
+
 function body(value: unknown, path: string): HarNetlensBody {
   const object = requiredObject(value, path);
   const sizeBytes = requiredInteger(object, 'sizeBytes', path);
@@ -379,6 +385,7 @@ function body(value: unknown, path: string): HarNetlensBody {
     decodedSizeBytes: optionalInteger(object, 'decodedSizeBytes', path),
     capturedBytes: optionalInteger(object, 'capturedBytes', path) ?? sizeBytes,
     truncated: optionalBoolean(object, 'truncated', path) ?? false,
+    truncatedReason: knownTruncatedReason(object.truncatedReason),
     contentType: optionalString(object, 'contentType', path),
     contentEncoding: optionalString(object, 'contentEncoding', path),
   });

@@ -104,6 +104,19 @@ function DetailPaneContent() {
   const select = useStore((s) => s.select);
   const widthPx = useStore((s) => s.detailWidthPx);
   const setWidth = useStore((s) => s.setDetailWidth);
+  const dropped = useStore((s) => s.selectedId !== undefined && s.droppedSelection === s.selectedId);
+  const sessionId = useStore((s) => s.session?.id ?? s.info?.sessionId);
+  if (!exchange && dropped)
+    return (
+      <aside className="detail" aria-label="Exchange detail">
+        <p className="detail-dropped" role="status">
+          This exchange was dropped from memory: NetLens keeps the newest exchanges in the list.
+          {sessionId
+            ? ` It is still in session ${sessionId} on disk (netlens sessions export ${sessionId}).`
+            : ''}
+        </p>
+      </aside>
+    );
   if (!exchange) return null;
   const status = exchange.response
     ? `${exchange.response.status} ${exchange.response.statusText}`

@@ -19,7 +19,7 @@ import { fieldsOf, parseSettingField, readForm, settingText, type SettingFields 
 import './settings.css';
 import { formatBytes, formatDurationMs } from '../../../shared/format';
 
-const GROUPS: SettingGroup[] = ['Timeouts', 'Limits', 'TLS interception'];
+const GROUPS: SettingGroup[] = ['Timeouts', 'Limits', 'Sessions', 'TLS interception'];
 
 /** The schema's help marks names and values with backticks, as Markdown does (it is also the docs' text). */
 function WithCode({ text }: { text: string }) {
@@ -67,7 +67,9 @@ function SettingField({
                   ? spec.zeroMeans
                   : spec.unit === 'ms'
                     ? formatDurationMs(parsed.value)
-                    : formatBytes(parsed.value)
+                    : spec.unit === 'bytes'
+                      ? formatBytes(parsed.value)
+                      : ''
                 : ''}
             </span>
           </>

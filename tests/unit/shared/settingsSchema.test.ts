@@ -55,7 +55,7 @@ describe('the settings schema', () => {
       expect(spec.help.length, key).toBeGreaterThan(40);
       expect(spec.flag, key).toMatch(/^--[a-z][a-z-]+$/);
       if (spec.type === 'integer') {
-        expect(['ms', 'bytes']).toContain(spec.unit);
+        expect(['ms', 'bytes', 'sessions']).toContain(spec.unit);
         expect(spec.min).toBeLessThanOrEqual(spec.default);
         expect(spec.default).toBeLessThanOrEqual(spec.max);
         // Node's timers overflow past 2^31-1 ms: a larger timeout would fire at once.
@@ -76,6 +76,10 @@ describe('the settings schema', () => {
       maxHeaderBytes: 64 * 1024,
       bodyMemoryLimitBytes: 1024 * 1024,
       bodyCaptureCapBytes: 64 * 1024 * 1024,
+      spillBudgetBytes: 4 * 1024 ** 3,
+      sessionMaxBytes: 8 * 1024 ** 3,
+      sessionsMaxTotalBytes: 32 * 1024 ** 3,
+      sessionsMaxCount: 50,
       passThroughHosts: [],
       insecureHosts: [],
     });
@@ -84,6 +88,8 @@ describe('the settings schema', () => {
     expect(SETTINGS_SCHEMA.bodyIdleTimeoutMs.flag).toBe('--body-timeout-ms');
     expect(SETTINGS_SCHEMA.passThroughHosts.flag).toBe('--pass-through');
     expect(SETTINGS_SCHEMA.insecureHosts.flag).toBe('--insecure');
+    expect(SETTINGS_SCHEMA.sessionMaxBytes.flag).toBe('--session-max-bytes');
+    expect(SETTINGS_SCHEMA.sessionsMaxCount.flag).toBe('--sessions-max-count');
   });
 
   it('says what 0 means wherever 0 is allowed', () => {

@@ -132,6 +132,26 @@ describe('exchangeLine: HTTP/2 and gRPC', () => {
   });
 });
 
+describe('truncated bodies', () => {
+  it('says how much of each cut body was captured, and why', () => {
+    const exchange = makeExchange({
+      request: { body: { sizeBytes: 10, capturedBytes: 10, truncated: false } },
+      response: {
+        body: {
+          sizeBytes: 100 * 1024 * 1024,
+          capturedBytes: 22_000_000,
+          truncated: true,
+          truncatedReason: 'disk_behind',
+        },
+      },
+    });
+    expect(exchangeLine(exchange).truncated).toEqual({
+      response: { capturedBytes: 22_000_000, reason: 'disk_behind' },
+    });
+    expect(exchangeLine(makeExchange()).truncated).toBeUndefined();
+  });
+});
+
 describe('other lines', () => {
   it('formats the listening and retry lines', () => {
     expect(JSON.stringify(listeningLine('http://127.0.0.1:8899', '/d/ca.pem'))).toBe(

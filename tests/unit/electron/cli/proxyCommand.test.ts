@@ -36,6 +36,14 @@ class FakeEngine {
     private readonly startError?: Error,
   ) {}
   readonly caCertPath = '/data/ca/netlens-ca.pem';
+  /** The session recorded into; undefined as with `session: false`. */
+  sessionId: string | undefined = '20261207-120000-abcd';
+  readonly sessions = {
+    current: () =>
+      this.sessionId === undefined
+        ? undefined
+        : { id: this.sessionId, startedAtMs: 0, exchanges: 0, bytes: 0, live: true, current: true },
+  };
   async start(): Promise<void> {
     if (this.startError) throw this.startError;
     this.started = true;
@@ -220,6 +228,7 @@ describe('runProxy', () => {
       type: 'listening',
       proxy: 'http://127.0.0.1:40123',
       caCert: '/data/ca/netlens-ca.pem',
+      session: '20261207-120000-abcd',
     });
     expect(lines[1]).toMatchObject({ id: first.id, status: null, error: { class: 'connection_reset' } });
     expect(lines[2]).toEqual({ type: 'retry', id: first.id, retry: { chainId: 'ch1', attempt: 1 } });
@@ -275,6 +284,7 @@ describe('runProxy', () => {
     expect(t.out).toEqual([
       'NetLens proxy listening on http://127.0.0.1:8899',
       'CA certificate: /data/ca/netlens-ca.pem',
+      'Session: 20261207-120000-abcd',
       '200 GET http://127.0.0.1:1/a 5.0 ms 2 B',
     ]);
     expect(t.err).toContain('netlens: warning: something odd');

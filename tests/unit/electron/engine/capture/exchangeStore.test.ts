@@ -106,7 +106,7 @@ describe('ExchangeStore', () => {
         store.started(exchange);
         store.finished({ ...exchange, state: 'complete' }, { adopt: true });
       } else {
-        store.imported([exchange]);
+        store.imported([{ exchange }]);
       }
     }
     expect(store.list().map((e) => e.id)).toEqual(ids.slice(-3));

@@ -312,6 +312,22 @@ describe('toHar', () => {
     expect(entry.response.content.comment).toContain('truncated: the first 10 bytes only');
   });
 
+  it('carries why a body was cut in _netlens.bodies and in the comment', async () => {
+    const exchange = makeExchange({
+      request: {
+        body: { sizeBytes: 500, capturedBytes: 0, truncated: true, truncatedReason: 'disk_behind' },
+      },
+      response: { body: { sizeBytes: 1000, capturedBytes: 10, truncated: true, truncatedReason: 'cap' } },
+    });
+    const entry = await exportOne(exchange, {
+      [exchange.id]: { response: payload('0123456789', { truncated: true }) },
+    });
+    expect(entry._netlens!.truncated).toEqual({ request: true, response: true });
+    expect(entry._netlens!.bodies!.request.truncatedReason).toBe('disk_behind');
+    expect(entry._netlens!.bodies!.response!.truncatedReason).toBe('cap');
+    expect(entry.response.content.comment).toContain('truncated (capture cap): the first 10 bytes only');
+  });
+
   it('survives a body that cannot be loaded, and leaves out bodies over maxBodyBytes', async () => {
     const broken = makeExchange({ response: { body: body(5) } });
     const big = makeExchange({ response: { body: body(100) } });

@@ -46,6 +46,29 @@ const har = (entries: unknown[]) =>
   JSON.stringify({ log: { version: '1.2', creator: { name: 't', version: '1' }, entries } });
 
 describe('parseHar: NetLens round trip', () => {
+  it('keeps why a body was cut, and ignores a reason it does not know', async () => {
+    const exchange = makeExchange({
+      response: {
+        body: { sizeBytes: 1000, capturedBytes: 0, truncated: true, truncatedReason: 'disk_error' },
+      },
+    });
+    const har = await toHar([exchange], { creatorVersion: '1', loadBody: async () => null });
+    const parsed = parseHar(JSON.stringify(har));
+    expect(parsed.exchanges[0]!.response!.body).toMatchObject({
+      truncated: true,
+      truncatedReason: 'disk_error',
+    });
+
+    const entry = har.log.entries[0] as unknown as {
+      _netlens: { bodies: { response: Record<string, unknown> } };
+    };
+    entry._netlens.bodies.response.truncatedReason = 'cosmic_rays';
+    const newer = parseHar(JSON.stringify(har));
+    expect(newer.skipped).toEqual([]);
+    expect(newer.exchanges[0]!.response!.body.truncated).toBe(true);
+    expect(newer.exchanges[0]!.response!.body.truncatedReason).toBeUndefined();
+  });
+
   it('gives back the exchanges and bodies it exported', async () => {
     const ok = makeExchange({
       method: 'POST',
