@@ -8,6 +8,7 @@
  * ASCII, and a UTF-8 continuation byte is never ASCII, so a chunk boundary inside a multi-byte
  * character changes nothing.
  */
+import { jsonSyntaxProblem } from '../analysis/jsonSyntax.js';
 import { HarImportError } from './harImport.js';
 
 type State =
@@ -49,6 +50,13 @@ export class HarStreamReader {
   private escaped = false;
   /** The value is a bare literal (number, true, false, null): it ends at a delimiter. */
   private literal = false;
+  /** Line (1-based) and the byte offset where it starts, counted up to `countedTo`: for messages. */
+  private line = 1;
+  private lineStartOffset = 0;
+  private countedTo = 0;
+  /** Where the value being read starts in the file (line and column, 1-based). */
+  private valueLine = 1;
+  private valueColumn = 1;
   private key = '';
   private sawLog = false;
   private sawEntries = false;
@@ -83,7 +91,19 @@ export class HarStreamReader {
       }
       i += this.structural(byte);
     }
+    this.countLines(chunk, chunk.length);
     this.offset += chunk.length;
+  }
+
+  /** Counts the line breaks of `chunk` up to `end` (each byte once over the whole file). */
+  private countLines(chunk: Buffer, end: number): void {
+    let nl = chunk.indexOf(0x0a, Math.max(0, this.countedTo - this.offset));
+    while (nl !== -1 && nl < end) {
+      this.line += 1;
+      this.lineStartOffset = this.offset + nl + 1;
+      nl = chunk.indexOf(0x0a, nl + 1);
+    }
+    this.countedTo = Math.max(this.countedTo, this.offset + end);
   }
 
   /** The file ended: everything must be closed by now. */
@@ -107,6 +127,8 @@ export class HarStreamReader {
   }
 
   private where(): string {
+    if (this.state === 'value' && this.valueFor === 'entry') return `log.entries[${this.entryIndex}]`;
+    if (this.state === 'value' && this.valueFor.startsWith('log')) return 'log';
     if (this.state.startsWith('entr')) return `log.entries[${this.entryIndex}]`;
     if (this.state.startsWith('log')) return 'log';
     return 'the document';
@@ -221,6 +243,9 @@ export class HarStreamReader {
       if (i === chunk.length) return i;
       const first = chunk[i]!;
       this.started = true;
+      this.countLines(chunk, i);
+      this.valueLine = this.line;
+      this.valueColumn = this.offset + i - this.lineStartOffset + 1;
       this.literal = first !== 0x7b && first !== 0x5b && first !== QUOTE;
     }
     const start = i;
@@ -299,14 +324,19 @@ export class HarStreamReader {
       return;
     }
     let value: unknown;
+    const text = bytes.toString('utf8');
     try {
-      value = JSON.parse(bytes.toString('utf8'));
+      value = JSON.parse(text);
     } catch {
-      if (target === 'entry')
-        throw new HarImportError(
-          `log.entries[${this.entryIndex}] is not valid JSON (at byte ${this.offset}).`,
-        );
-      this.fail('a value is not valid JSON');
+      // Say where in the file, as the whole-file parser does: JSON.parse's message quotes the text.
+      const problem = jsonSyntaxProblem(text);
+      const line = this.valueLine + (problem ? problem.line - 1 : 0);
+      const column =
+        problem && problem.line > 1 ? problem.column : this.valueColumn + (problem ? problem.column - 1 : 0);
+      const inWhat = target === 'entry' ? `log.entries[${this.entryIndex}]` : this.where();
+      throw new HarImportError(
+        `The file is not valid JSON: ${problem?.problem ?? 'a value could not be parsed'} (line ${line}, column ${column}), in ${inWhat}.`,
+      );
     }
     switch (target) {
       case 'rootKey':
