@@ -5,6 +5,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { headerValue } from '@shared/model.js';
+import { ExchangeStore } from '@engine/capture/exchangeStore.js';
 import {
   curl,
   httpOrigin,
@@ -341,8 +342,18 @@ describe('forward proxy, HTTP/1.1', () => {
     });
     const runDirs = fs.readdirSync(path.join(proxy.dataDir, 'bodies'));
     expect(runDirs.length).toBe(1);
-    const files = fs.readdirSync(path.join(proxy.dataDir, 'bodies', runDirs[0]!));
-    expect(files.length).toBeGreaterThanOrEqual(2);
+    // Spilled files wait in the run folder until the session writer moves them into the
+    // session (a rename, at any moment), so the records say where each one is.
+    const store = proxy.engine.exchanges;
+    expect(store).toBeInstanceOf(ExchangeStore);
+    const records = [spilledExchange, hugeExchange].map((e) =>
+      (store as ExchangeStore).storedBody(e.id, 'response'),
+    );
+    expect(records.map((r) => r?.storage)).toEqual(['file', 'file']);
+    const paths = records.map((r) => (r?.storage === 'file' ? r.path : ''));
+    expect(new Set(paths).size).toBe(2);
+    const spilledPayload = await store.body(spilledExchange.id, 'response');
+    expect(Buffer.from(spilledPayload!.base64, 'base64').length).toBe(100 * 1024);
     const payload = await proxy.engine.exchanges.body(hugeExchange.id, 'response');
     expect(payload?.truncated).toBe(true);
     expect(Buffer.from(payload!.base64, 'base64').length).toBe(256 * 1024);
