@@ -114,6 +114,20 @@ describe('HTTP rules through the proxy', () => {
     expect((await proxy.finished(byPath('/late-request'))).rule?.actions[0]).toMatch(/before the request/);
   });
 
+  it("slows a new connection's DNS lookup: the time lands in the dns phase, a reused connection has none", async () => {
+    await useRules([{ name: 'Slow DNS', latency: { ms: 300, where: 'dns' } }]);
+    const url = `http://localhost:${new URL(origin.url).port}`;
+    const first = await viaProxy(proxy, `${url}/slow-dns-1`);
+    expect(first.status).toBe(200);
+    const slow = await proxy.finished(byPath('/slow-dns-1'));
+    expect(slow.rule?.actions[0]).toMatch(/DNS lookup 300 ms slower/);
+    expect(slow.timings.dns).toBeGreaterThanOrEqual(290);
+    await viaProxy(proxy, `${url}/slow-dns-2`);
+    const reused = await proxy.finished(byPath('/slow-dns-2'));
+    expect(reused.connection?.reused).toBe(true);
+    expect(reused.timings.dns).toBeUndefined();
+  });
+
   it('answers with a mock (503 + Retry-After) without going upstream; curl sees it', async () => {
     await useRules([
       {

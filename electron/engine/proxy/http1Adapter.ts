@@ -1,24 +1,22 @@
 import { createReadStream, type ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import http from 'node:http';
-import https from 'node:https';
-import type net from 'node:net';
+import type http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { isAlpnRefusal } from './alpnRefusal.js';
 import type { ClientContext } from './clientContext.js';
 import { ExchangeLifecycle } from './exchangeLifecycle.js';
 import { ExchangeRecorder } from './exchangeRecorder.js';
 import type { ForwarderDeps } from './forwarderDeps.js';
+import type { Header } from '../../../shared/model.js';
+import { Http1UpstreamLeg } from './http1UpstreamLeg.js';
 import { withoutPseudoHeaders } from './http2Headers.js';
-import { Http2UpstreamLeg, http2OriginKey } from './http2UpstreamLeg.js';
+import { http2OriginKey } from './http2OriginKey.js';
+import { Http2UpstreamLeg } from './http2UpstreamLeg.js';
 import { newIdleWatchdog } from './idleWatchdog.js';
 import type { CommandExecutor, LifecycleCommand, LifecycleEvent } from './lifecycleMessages.js';
 import { closeAfterAnswer } from './socketClose.js';
-import { flushedOnHandOver } from './socketFlush.js';
 import { resetSocket } from './socketReset.js';
-import { connectionOf, type UpstreamConnection } from './upstreamAgent.js';
-import type { LegReporter, UpstreamLeg } from './upstreamLeg.js';
-import { hasRequestBody, recorderInit, upstreamHeaders, upstreamRequestOptions } from './upstreamRequest.js';
+import type { LegReporter, UpstreamHttp2Facts, UpstreamLeg, UpstreamRequestHead } from './upstreamLeg.js';
+import { hasRequestBody, recorderInit, upstreamHeaders } from './upstreamRequest.js';
 import { upstreamTarget, type UpstreamTarget } from './upstreamTarget.js';
 import type { ExchangeRulePlan, LocalAnswer } from '../rules/exchangeRulePlan.js';
 import { applyHeaderEdit } from '../rules/headerEdits.js';
@@ -26,14 +24,7 @@ import { delayedLookup } from '../rules/delayedLookup.js';
 
 // Events without a payload are shared: nothing to allocate for them per exchange.
 const START: LifecycleEvent = { type: 'start' };
-const READY: LifecycleEvent = { type: 'upstreamReady' };
-const SETUP_CONNECT: LifecycleEvent = { type: 'setupProgress', phase: 'connect' };
-const SETUP_TLS: LifecycleEvent = { type: 'setupProgress', phase: 'tls' };
 const REQUEST_END: LifecycleEvent = { type: 'requestEnd' };
-const REQUEST_SENT: LifecycleEvent = { type: 'requestSent' };
-const UPSTREAM_BLOCKED: LifecycleEvent = { type: 'upstreamBlocked' };
-const UPSTREAM_DRAINED: LifecycleEvent = { type: 'upstreamDrained' };
-const UPSTREAM_CONTINUE: LifecycleEvent = { type: 'upstreamContinue' };
 const CLIENT_BLOCKED: LifecycleEvent = { type: 'clientBlocked' };
 const CLIENT_DRAINED: LifecycleEvent = { type: 'clientDrained' };
 const CLIENT_CLOSED: LifecycleEvent = { type: 'clientClosed' };
@@ -53,24 +44,21 @@ export function forwardRequest(
 }
 
 /**
- * The HTTP/1.1 socket adapter: turns the events of Node's client request, upstream request and
- * upstream response into lifecycle events, and carries out the lifecycle's commands on them.
+ * The HTTP/1.1 socket adapter: turns the events of Node's client request into lifecycle events,
+ * carries out the lifecycle's commands on it, and hands the upstream half to a leg (HTTP/1.1, or
+ * a stream of a pooled HTTP/2 session), which reports to the lifecycle through this adapter.
  * It decides nothing itself.
  */
-class Http1Exchange implements CommandExecutor {
+class Http1Exchange implements CommandExecutor, LegReporter {
   readonly lifecycle: ExchangeLifecycle;
-  private upstream: http.ClientRequest | undefined;
-  private upstreamResponse: http.IncomingMessage | undefined;
-  private connection: UpstreamConnection | undefined;
-  private readonly rawHeaders: string[];
-  private readonly withBody: boolean;
+  private readonly head: UpstreamRequestHead;
   /** Where the request goes: the client's target, or a rule's map remote. */
   private readonly target: UpstreamTarget;
   private readonly plan: ExchangeRulePlan | undefined;
   /** A rule's file being served as the response. */
   private localFile: ReadStream | undefined;
   private readonly recorder: ExchangeRecorder;
-  /** Set when the request goes to an HTTP/2-only origin as a stream of a pooled session. */
+  /** The upstream half of the current attempt. */
   private leg: UpstreamLeg | undefined;
 
   constructor(
@@ -82,7 +70,6 @@ class Http1Exchange implements CommandExecutor {
   ) {
     const settings = deps.settings();
     const withBody = hasRequestBody(req);
-    this.withBody = withBody;
     // Rules are matched once, on the request head as the client sent it (docs/rules.md).
     const rules = deps.rules?.();
     const plan =
@@ -101,10 +88,11 @@ class Http1Exchange implements CommandExecutor {
     this.target = target;
     let rawHeaders = upstreamHeaders(req, target, ctx.tunnel !== undefined && target === clientTarget);
     if (plan?.requestHeaders) rawHeaders = applyHeaderEdit(rawHeaders, plan.requestHeaders);
-    this.rawHeaders = rawHeaders;
+    const expectsContinue = req.headers.expect !== undefined && /100-continue/i.test(req.headers.expect);
+    this.head = { method: req.method ?? 'GET', target, http1Head: rawHeaders, withBody, expectsContinue };
     const recorder = new ExchangeRecorder(
       deps.sink,
-      recorderInit('http', req, this.rawHeaders, clientTarget, ctx, withBody, deps),
+      recorderInit('http', req, rawHeaders, clientTarget, ctx, withBody, deps),
       deps.strings,
     );
     this.recorder = recorder;
@@ -113,7 +101,7 @@ class Http1Exchange implements CommandExecutor {
         recorder,
         target,
         withBody,
-        expectsContinue: req.headers.expect !== undefined && /100-continue/i.test(req.headers.expect),
+        expectsContinue,
         timeouts: settings,
         watchdog: newIdleWatchdog,
         strings: deps.strings,
@@ -130,6 +118,7 @@ class Http1Exchange implements CommandExecutor {
     res.on('close', () => {
       if (!res.writableFinished) lifecycle.handle(CLIENT_CLOSED);
     });
+    res.on('drain', () => lifecycle.handle(CLIENT_DRAINED));
     if (withBody) {
       req.on('data', (chunk: Buffer) => lifecycle.handle({ type: 'requestChunk', chunk }));
       req.on('end', () => lifecycle.handle(REQUEST_END));
@@ -149,20 +138,11 @@ class Http1Exchange implements CommandExecutor {
       case 'pauseRequestBody':
         this.req.pause();
         return;
-      case 'forwardRequestChunk': {
-        if (this.leg) {
-          this.leg.write(command.chunk);
-          return;
-        }
-        const upstream = this.upstream;
-        if (upstream && !upstream.destroyed && !upstream.write(command.chunk)) {
-          this.lifecycle.handle(UPSTREAM_BLOCKED);
-        }
+      case 'forwardRequestChunk':
+        this.leg?.write(command.chunk);
         return;
-      }
       case 'endUpstreamRequest':
-        if (this.leg) this.leg.end();
-        else if (this.upstream && !this.upstream.destroyed) this.upstream.end();
+        this.leg?.end();
         return;
       case 'sendContinue':
         if (!this.res.headersSent) this.res.writeContinue();
@@ -180,13 +160,11 @@ class Http1Exchange implements CommandExecutor {
         if (!this.res.write(command.chunk)) this.lifecycle.handle(CLIENT_BLOCKED);
         return;
       case 'pauseResponseBody':
-        if (this.leg) this.leg.pauseResponse();
-        else this.upstreamResponse?.pause();
+        this.leg?.pauseResponse();
         this.localFile?.pause();
         return;
       case 'resumeResponseBody':
-        if (this.leg) this.leg.resumeResponse();
-        else this.upstreamResponse?.resume();
+        this.leg?.resumeResponse();
         this.localFile?.resume();
         return;
       case 'serveLocalFile':
@@ -197,8 +175,6 @@ class Http1Exchange implements CommandExecutor {
         return;
       case 'abortUpstream':
         this.leg?.abort();
-        this.upstreamResponse?.destroy();
-        this.upstream?.destroy();
         this.localFile?.destroy();
         this.release();
         return;
@@ -214,154 +190,42 @@ class Http1Exchange implements CommandExecutor {
     }
   }
 
-  private openUpstream(): void {
-    const { req, target, deps, lifecycle } = this;
-    this.leg?.abort();
-    this.leg = undefined;
-    if (target.tls && deps.http2Pool.knownProtocol(http2OriginKey(target, deps)) === 'h2') {
-      this.openHttp2Leg();
-      return;
-    }
-    const options = upstreamRequestOptions(
-      req,
-      target,
-      this.rawHeaders,
-      deps,
-      target.tls ? deps.agents.https : deps.agents.http,
-    );
-    // A rule's slow DNS: only a new connection to a host name looks it up.
-    if (this.plan && this.plan.dnsDelayMs > 0) options.lookup = delayedLookup(this.plan.dnsDelayMs);
-    const request = target.tls ? https.request(options) : http.request(options);
-    this.upstream = request;
-    this.upstreamResponse = undefined;
-    request.on('socket', (socket: net.Socket) => {
-      if (this.upstream !== request) return;
-      const conn = connectionOf(socket);
-      this.connection = conn;
-      const reused = request.reusedSocket;
-      lifecycle.handle({ type: 'upstreamSocket', connection: conn, reused });
-      if (conn && !reused && conn.phase !== 'ready') this.watchSetup(request, socket, conn);
-    });
-    // Sent when the last byte is handed to a socket that takes it at once; else when Node says
-    // the socket wrote it.
-    request.on('prefinish', () => {
-      if (this.upstream === request && flushedOnHandOver(request.socket)) lifecycle.handle(REQUEST_SENT);
-    });
-    request.on('finish', () => {
-      if (this.upstream === request) lifecycle.handle(REQUEST_SENT);
-    });
-    if (this.withBody) {
-      request.on('drain', () => {
-        if (this.upstream === request) lifecycle.handle(UPSTREAM_DRAINED);
-      });
-    }
-    if (req.headers.expect !== undefined) {
-      request.on('continue', () => {
-        if (this.upstream === request) lifecycle.handle(UPSTREAM_CONTINUE);
-      });
-    }
-    request.on('response', (response) => this.onResponse(request, response));
-    request.on('error', (error: NodeJS.ErrnoException) => {
-      if (this.upstream !== request) return;
-      // An HTTP/2-only server refused HTTP/1.1 in its handshake: remember it, so that the
-      // lifecycle's next attempt (and every later request) goes to it over HTTP/2.
-      if (target.tls && isAlpnRefusal(error)) {
-        deps.http2Pool.learn(http2OriginKey(target, deps), 'h2');
-      }
-      // Body bytes parsed before the error (a malformed chunk after good ones) are still in the
-      // response's buffer: they go to the client first, as they arrived.
-      const response = this.upstreamResponse;
-      if (response && !response.destroyed) while (response.read() !== null);
-      lifecycle.handle({ type: 'upstreamError', error });
-    });
-    if (!this.withBody) request.end();
-  }
-
   /**
-   * The request as a stream of a pooled HTTP/2 session: the origin answers only HTTP/2 (RFC 7301
-   * told us so). The leg reports to the same lifecycle; the client still speaks HTTP/1.1.
+   * A new attempt's upstream leg: a stream of a pooled HTTP/2 session when the origin is known to
+   * answer only HTTP/2 (it refused HTTP/1.1 by ALPN, RFC 7301), HTTP/1.1 otherwise. The client
+   * still speaks HTTP/1.1 either way.
    */
-  private openHttp2Leg(): void {
-    const { req, target, deps, lifecycle, recorder } = this;
-    this.upstream = undefined;
-    this.upstreamResponse = undefined;
-    const reporter: LegReporter = {
-      handle: (event) => lifecycle.handle(event),
-      get settled() {
-        return lifecycle.settled;
-      },
-      sentHead: (headers) => recorder.sentHead(headers),
-      upstreamHttp2: (update) => recorder.upstreamHttp2(update),
-    };
-    const leg = new Http2UpstreamLeg(
-      {
-        method: req.method ?? 'GET',
-        target,
-        http1Head: this.rawHeaders,
-        withBody: this.withBody,
-        expectsContinue: req.headers.expect !== undefined && /100-continue/i.test(req.headers.expect),
-      },
-      reporter,
-      deps,
-      false,
-    );
+  private openUpstream(): void {
+    const { head, deps, plan } = this;
+    this.leg?.abort();
+    const { target } = head;
+    const leg =
+      target.tls && deps.http2Pool.knownProtocol(http2OriginKey(target, deps)) === 'h2'
+        ? new Http2UpstreamLeg(head, this, deps, false)
+        : new Http1UpstreamLeg(head, this, deps, {
+            headRecorded: true,
+            // A rule's slow DNS: only a new connection to a host name looks it up.
+            ...(plan && plan.dnsDelayMs > 0 ? { lookup: delayedLookup(plan.dnsDelayMs) } : {}),
+          });
     this.leg = leg;
-    this.res.on('drain', () => lifecycle.handle(CLIENT_DRAINED));
     leg.open();
   }
 
-  /** A fresh connection's set-up steps, as its instrumentation (instrumentSocket) records them. */
-  private watchSetup(request: http.ClientRequest, socket: net.Socket, conn: UpstreamConnection): void {
-    const current = (): boolean => this.upstream === request;
-    socket.once('lookup', (error: Error | null) => {
-      if (!error && current() && conn.phase === 'connect') this.lifecycle.handle(SETUP_CONNECT);
-    });
-    if (this.target.tls) {
-      socket.once('connect', () => {
-        if (current()) this.lifecycle.handle(SETUP_TLS);
-      });
-    }
-    socket.once(this.target.tls ? 'secureConnect' : 'connect', () => {
-      if (current()) this.lifecycle.handle(READY);
-    });
+  // LegReporter: the leg's events go to the lifecycle; what it learns goes to the record.
+  handle(event: LifecycleEvent): void {
+    this.lifecycle.handle(event);
   }
 
-  private onResponse(request: http.ClientRequest, response: http.IncomingMessage): void {
-    const lifecycle = this.lifecycle;
-    if (this.upstream !== request || lifecycle.settled) {
-      response.destroy();
-      return;
-    }
-    this.upstreamResponse = response;
-    this.res.on('drain', () => lifecycle.handle(CLIENT_DRAINED));
-    response.on('data', (chunk: Buffer) => lifecycle.handle({ type: 'responseChunk', chunk }));
-    response.on('end', () => {
-      if (response.complete) lifecycle.handle({ type: 'responseEnd', rawTrailers: response.rawTrailers });
-    });
-    const broken = (): void => {
-      if (lifecycle.settled || response.complete) return;
-      // Socket events of the same tick tell a reset from a clean close: let them all land first.
-      setImmediate(() => {
-        const conn = this.connection;
-        const declared = response.headers['content-length'];
-        lifecycle.handle({
-          type: 'responseBroken',
-          sawReset: conn?.sawReset ?? false,
-          sawEnd: conn?.sawEnd ?? false,
-          ...(declared !== undefined ? { declaredBytes: declared } : {}),
-        });
-      });
-    };
-    response.on('aborted', broken);
-    response.on('error', broken);
-    response.on('close', broken);
-    lifecycle.handle({
-      type: 'responseHead',
-      status: response.statusCode ?? 502,
-      statusText: response.statusMessage ?? '',
-      httpVersion: response.httpVersion,
-      rawHeaders: response.rawHeaders,
-    });
+  get settled(): boolean {
+    return this.lifecycle.settled;
+  }
+
+  sentHead(headers: Header[]): void {
+    this.recorder.sentHead(headers);
+  }
+
+  upstreamHttp2(update: UpstreamHttp2Facts): void {
+    this.recorder.upstreamHttp2(update);
   }
 
   private endResponse(rawTrailers: string[], discardUpstream: boolean): void {
@@ -376,8 +240,7 @@ class Http1Exchange implements CommandExecutor {
       }
     }
     res.end();
-    if (this.leg) this.leg.finished(discardUpstream);
-    else if (discardUpstream) this.upstream?.destroy();
+    this.leg?.finished(discardUpstream);
     this.release();
   }
 
@@ -399,7 +262,6 @@ class Http1Exchange implements CommandExecutor {
     stream.on('error', (error) => lifecycle.handle({ type: 'upstreamError', error }));
     stream.on('data', (chunk) => lifecycle.handle({ type: 'responseChunk', chunk: chunk as Buffer }));
     stream.on('end', () => lifecycle.handle({ type: 'responseEnd', rawTrailers: [] }));
-    this.res.on('drain', () => lifecycle.handle(CLIENT_DRAINED));
     lifecycle.handle({
       type: 'responseHead',
       status: answer.status,

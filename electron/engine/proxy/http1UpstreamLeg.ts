@@ -1,7 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
+import { isAlpnRefusal } from './alpnRefusal.js';
 import { toHeaderList } from './hopByHop.js';
+import { http2OriginKey } from './http2OriginKey.js';
 import type { ForwarderDeps } from './forwarderDeps.js';
 import type { LifecycleEvent } from './lifecycleMessages.js';
 import { flushedOnHandOver } from './socketFlush.js';
@@ -17,11 +19,22 @@ const UPSTREAM_BLOCKED: LifecycleEvent = { type: 'upstreamBlocked' };
 const UPSTREAM_DRAINED: LifecycleEvent = { type: 'upstreamDrained' };
 const UPSTREAM_CONTINUE: LifecycleEvent = { type: 'upstreamContinue' };
 
+/** How a leg differs from the plain case (a pooled connection, a head the record does not have yet). */
+export interface Http1LegOptions {
+  /**
+   * A connected socket to use once, instead of the pool: an HTTP/2 negotiation ended with the
+   * server choosing HTTP/1.1 on it, and the lifecycle already counted its set-up.
+   */
+  socket?: net.Socket;
+  /** The record already holds this head as sent (an HTTP/1.1 client's): nothing to report. */
+  headRecorded?: boolean;
+  /** The host-name lookup of a new connection (a rule's slow DNS). */
+  lookup?: net.LookupFunction;
+}
+
 /**
  * A request carried upstream over HTTP/1.1 by Node's client through the pooled, instrumented
- * agents — or, when an HTTP/2 negotiation ended with the server choosing HTTP/1.1, over the very
- * TLS connection that negotiated it (`socket`), whose set-up the lifecycle already counted.
- * The HTTP/1.1 client adapter (http1Adapter.ts) does the same for its own requests.
+ * agents, for either client adapter (or over a socket handed to it, see Http1LegOptions).
  */
 export class Http1UpstreamLeg implements UpstreamLeg {
   private request: http.ClientRequest | undefined;
@@ -33,8 +46,7 @@ export class Http1UpstreamLeg implements UpstreamLeg {
     private readonly head: UpstreamRequestHead,
     private readonly reporter: LegReporter,
     private readonly deps: ForwarderDeps,
-    /** A connected socket to use once, instead of the pool (see the class comment). */
-    private readonly socket?: net.Socket,
+    private readonly options: Http1LegOptions = {},
   ) {}
 
   get serverResetCode(): number | undefined {
@@ -51,7 +63,8 @@ export class Http1UpstreamLeg implements UpstreamLeg {
       deps,
       target.tls ? deps.agents.https : deps.agents.http,
     );
-    const handed = this.socket;
+    if (this.options.lookup) options.lookup = this.options.lookup;
+    const handed = this.options.socket;
     if (handed) {
       // Not through the agent: the negotiated socket is this request's alone, and closed after it.
       options.agent = undefined;
@@ -60,7 +73,9 @@ export class Http1UpstreamLeg implements UpstreamLeg {
     const request = target.tls ? https.request(options) : http.request(options);
     this.request = request;
     // An HTTP/2 client's head went upstream in its HTTP/1.1 form: that is what the record shows.
-    reporter.sentHead(toHeaderList(head.http1Head, undefined, deps.strings), 'HTTP/1.1');
+    if (this.options.headRecorded !== true) {
+      reporter.sentHead(toHeaderList(head.http1Head, undefined, deps.strings), 'HTTP/1.1');
+    }
     const current = (): boolean => this.request === request && !reporter.settled;
     request.on('socket', (socket: net.Socket) => {
       if (!current()) return;
@@ -91,9 +106,18 @@ export class Http1UpstreamLeg implements UpstreamLeg {
         if (current()) reporter.handle(UPSTREAM_CONTINUE);
       });
     }
+    // Sent when the last byte is handed to a socket that takes it at once; else when Node says
+    // the socket wrote it.
     request.on('response', (response) => this.onResponse(request, response));
     request.on('error', (error) => {
       if (!current()) return;
+      // An HTTP/2-only server refused HTTP/1.1 in its handshake: remember it, so that the
+      // lifecycle's next attempt (and every later request) goes to it over HTTP/2.
+      if (target.tls && !handed && isAlpnRefusal(error)) {
+        deps.http2Pool.learn(http2OriginKey(target, deps), 'h2');
+      }
+      // Body bytes parsed before the error (a malformed chunk after good ones) are still in the
+      // response's buffer: they go to the client first, as they arrived.
       const response = this.response;
       if (response && !response.destroyed) while (response.read() !== null);
       reporter.handle({ type: 'upstreamError', error });
@@ -128,7 +152,7 @@ export class Http1UpstreamLeg implements UpstreamLeg {
   }
 
   finished(discard: boolean): void {
-    if (discard || this.socket) this.request?.destroy();
+    if (discard || this.options.socket) this.request?.destroy();
   }
 
   abort(): void {

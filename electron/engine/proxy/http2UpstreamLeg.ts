@@ -7,12 +7,11 @@ import type { ForwarderDeps } from './forwarderDeps.js';
 import { toHeaderList } from './hopByHop.js';
 import { headersObject, http2RequestHead, rawValue } from './http2Headers.js';
 import { Http1UpstreamLeg } from './http1UpstreamLeg.js';
+import { http2OriginKey } from './http2OriginKey.js';
 import type { Http2Origin, PooledSession, SessionWaiter } from './http2SessionPool.js';
 import type { LifecycleEvent, SetupPhase } from './lifecycleMessages.js';
-import { poolKey } from './poolKey.js';
 import type { UpstreamConnection } from './upstreamAgent.js';
 import type { LegReporter, UpstreamLeg, UpstreamRequestHead } from './upstreamLeg.js';
-import type { UpstreamTarget } from './upstreamTarget.js';
 import { resetStream } from './http2StreamReset.js';
 
 const READY: LifecycleEvent = { type: 'upstreamReady' };
@@ -23,19 +22,6 @@ const UPSTREAM_CONTINUE: LifecycleEvent = { type: 'upstreamContinue' };
 const HTTP2_VERSION = '2.0';
 
 const { NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM, NGHTTP2_PROTOCOL_ERROR, NGHTTP2_NO_ERROR } = http2.constants;
-
-/** The pool key of an origin's HTTP/2 sessions (the HTTP/1.1 pool's key, `|h2c` for cleartext). */
-export function http2OriginKey(target: UpstreamTarget, deps: ForwarderDeps): string {
-  if (!target.tls) return `${poolKey({ protocol: 'http:', host: target.host, port: target.port })}|h2c`;
-  const insecure = hostMatches(deps.settings().insecureHosts, target.host);
-  return poolKey({
-    protocol: 'https:',
-    host: target.host,
-    port: target.port,
-    servername: deps.ipLiterals.has(target.host) ? null : target.host,
-    rejectUnauthorized: !insecure,
-  });
-}
 
 /** An error that already knows its class and detail (see classifyError); `unprocessed`: safe to retry. */
 function streamError(
@@ -112,7 +98,7 @@ export class Http2UpstreamLeg implements UpstreamLeg {
           socket?.destroy();
           return;
         }
-        this.fallback = new Http1UpstreamLeg(this.head, this.reporter, this.deps, socket);
+        this.fallback = new Http1UpstreamLeg(this.head, this.reporter, this.deps, { socket });
         this.fallback.open();
       },
       failed: (error: Error) => {

@@ -7,10 +7,9 @@ export type { UpstreamHttp2Facts };
 
 /**
  * The upstream half of an exchange, whatever protocol carries it (HTTP/1.1 on a pooled socket,
- * or a stream of a pooled HTTP/2 session): a client-side adapter forwards the lifecycle's
- * upstream commands to it, and it reports what happens upstream as lifecycle events. The HTTP/2
- * client adapter always goes through a leg; the HTTP/1.1 adapter keeps its own HTTP/1.1 code and
- * uses a leg only for an origin known to speak HTTP/2 only (it refused HTTP/1.1 by ALPN).
+ * or a stream of a pooled HTTP/2 session): a client-side adapter (HTTP/1.1 or HTTP/2) forwards
+ * the lifecycle's upstream commands to it, and it reports what happens upstream as lifecycle
+ * events. Which leg an attempt gets is the adapter's choice (http1Adapter.ts, http2Adapter.ts).
  */
 export interface UpstreamLeg {
   /** Open the request (the lifecycle's `openUpstream`). */
