@@ -6,7 +6,20 @@
  * cannot drift. No index signatures: a field NetLens writes or reads is listed here.
  */
 import type { ErrorClass, FailurePhase } from './errors.js';
-import type { TruncatedReason } from './model.js';
+import type {
+  BodyInfo,
+  CertificateSummary,
+  ConnectionInfo,
+  ExchangeKind,
+  ExchangeState,
+  GrpcInfo,
+  Http2Info,
+  Http2Reset,
+  TlsInfo,
+  TunnelInfo,
+  WebSocketFrame,
+  WebSocketInfo,
+} from './model.js';
 
 export interface HarNameValue {
   name: string;
@@ -123,143 +136,60 @@ export interface HarNetlensRule {
   also?: { id: string; name: string }[];
 }
 
+/*
+ * The `_netlens` records below are the model's own shapes (shared/model.ts), written as they are:
+ * one definition, so the export and the import cannot drift apart.
+ */
+
 /** What NetLens measured of one body (the standard fields keep only part of it). */
-export interface HarNetlensBody {
-  sizeBytes: number;
-  decodedSizeBytes?: number;
-  capturedBytes: number;
-  truncated: boolean;
-  /** Why the body was captured only in part (`cap`, `disk_behind`, `disk_error`, `spill_budget`). */
-  truncatedReason?: TruncatedReason;
-  contentType?: string;
-  contentEncoding?: string;
+export type HarNetlensBody = BodyInfo;
+
+export type HarNetlensCertificate = CertificateSummary;
+
+export type HarNetlensTls = TlsInfo;
+
+/** The connection's addresses and TLS; its id and reuse are HAR's `connection` and `connectionReused`. */
+export type HarNetlensConnection = Omit<ConnectionInfo, 'id' | 'reused'>;
+
+/**
+ * The values of a union of the model as a list for the import's validation: a list that misses
+ * one, or names one the model does not have, does not compile.
+ */
+function everyValueOf<U extends string>() {
+  return <const L extends readonly U[]>(
+    list: L & ([Exclude<U, L[number]>] extends [never] ? unknown : never),
+  ) => list;
 }
 
-export interface HarNetlensCertificate {
-  subject: string;
-  issuer: string;
-  subjectAltNames: string[];
-  validFromMs: number;
-  validToMs: number;
-  fingerprint256?: string;
-  serialNumber?: string;
-}
-
-export interface HarNetlensTls {
-  protocol?: string;
-  cipher?: string;
-  alpn?: string;
-  servername?: string;
-  certificate?: HarNetlensCertificate;
-  verificationDisabled?: boolean;
-}
-
-export interface HarNetlensConnection {
-  clientAddress?: string;
-  clientPort?: number;
-  serverIp?: string;
-  serverPort?: number;
-  tls?: HarNetlensTls;
-  clientTls?: HarNetlensTls;
-}
-
-export const HAR_TUNNEL_REASONS = [
+export const HAR_TUNNEL_REASONS = everyValueOf<TunnelInfo['reason']>()([
   'pass_through_host',
   'client_rejected_certificate',
   'not_tls',
   'tcp_proxy',
-] as const;
+]);
 
-export interface HarNetlensTunnel {
-  reason: (typeof HAR_TUNNEL_REASONS)[number];
-  bytesFromClient: number;
-  bytesFromServer: number;
-  /** A TCP proxy's connection (reason `tcp_proxy`): the proxy, its listen address, how it ended. */
-  proxyName?: string;
-  listen?: string;
-  closeReason?: string;
-}
+/** A tunnel's bytes and why it was not intercepted (a TCP proxy's connection: its proxy, listen address, end). */
+export type HarNetlensTunnel = TunnelInfo;
 
-export interface HarNetlensWebSocket {
-  messagesFromClient: number;
-  messagesFromServer: number;
-  bytesFromClient: number;
-  bytesFromServer: number;
-  closedAtMs?: number;
-  /** The message log, every frame (Chrome's `_webSocketMessages` keeps only text and binary ones). */
-  frames?: HarNetlensWebSocketFrame[];
-  framesNotRecorded?: number;
-}
+export type HarNetlensWebSocket = WebSocketInfo;
 
-export const HAR_WEBSOCKET_DIRECTIONS = ['send', 'receive'] as const;
+export const HAR_WEBSOCKET_DIRECTIONS = everyValueOf<WebSocketFrame['direction']>()(['send', 'receive']);
 
-export interface HarNetlensWebSocketFrame {
-  direction: (typeof HAR_WEBSOCKET_DIRECTIONS)[number];
-  timeMs: number;
-  opcode: number;
-  sizeBytes: number;
-  data: string;
-  encoding?: 'base64';
-  truncated?: true;
-  fin?: false;
-  compressed?: true;
-}
+export type HarNetlensWebSocketFrame = WebSocketFrame;
 
-export const HAR_HTTP2_SENDERS = ['client', 'server', 'netlens'] as const;
+export const HAR_HTTP2_SENDERS = everyValueOf<Http2Reset['by']>()(['client', 'server', 'netlens']);
 
 /** RST_STREAM or GOAWAY: the HTTP/2 error code (RFC 9113 §7), its name, and who sent it. */
-export interface HarNetlensHttp2Frame {
-  code: number;
-  name: string;
-  by: (typeof HAR_HTTP2_SENDERS)[number];
-}
+export type HarNetlensHttp2Frame = Http2Reset;
 
 /** `_netlens.http2`: the exchange's HTTP/2 streams on either side and how they ended. */
-export interface HarNetlensHttp2 {
-  /** The stream on the client's HTTP/2 connection to NetLens. */
-  clientStreamId?: number;
-  /** That connection (`k3`): every stream of it carries the same id. */
-  clientConnectionId?: string;
-  /** h2c: HTTP/2 without TLS, by prior knowledge. */
-  clientCleartext?: boolean;
-  /** The stream on the upstream HTTP/2 connection (the entry's `connection`). */
-  upstreamStreamId?: number;
-  priority?: {
-    weight?: number;
-    exclusive?: boolean;
-    dependsOn?: number;
-    urgency?: number;
-    incremental?: boolean;
-  };
-  reset?: HarNetlensHttp2Frame;
-  goAway?: HarNetlensHttp2Frame & { lastStreamId: number; debug?: string };
-  /** The upstream server's SETTINGS (RFC 9113 §6.5.2). */
-  serverSettings?: {
-    headerTableSize?: number;
-    enablePush?: boolean;
-    maxConcurrentStreams?: number;
-    initialWindowSize?: number;
-    maxFrameSize?: number;
-    maxHeaderListSize?: number;
-    enableConnectProtocol?: boolean;
-  };
-}
+export type HarNetlensHttp2 = Http2Info;
 
 /** `_netlens.grpc`: a gRPC or gRPC-Web call. */
-export interface HarNetlensGrpc {
-  service: string;
-  method: string;
-  web?: 'binary' | 'text';
-  encoding?: string;
-  requestMessages?: number;
-  responseMessages?: number;
-  status?: number;
-  statusName?: string;
-  message?: string;
-}
+export type HarNetlensGrpc = GrpcInfo;
 
-export const HAR_EXCHANGE_KINDS = ['http', 'tunnel', 'websocket'] as const;
-export const HAR_EXCHANGE_STATES = ['pending', 'complete', 'failed'] as const;
+export const HAR_EXCHANGE_KINDS = everyValueOf<ExchangeKind>()(['http', 'tunnel', 'websocket']);
+export const HAR_EXCHANGE_STATES = everyValueOf<ExchangeState>()(['pending', 'complete', 'failed']);
 
 /** `_netlens`: what NetLens recorded beyond HAR, so that its own files import back without loss. */
 export interface HarNetlens {
