@@ -25,7 +25,10 @@ async function start(role: string, config: Record<string, unknown>): Promise<{ r
       certPem: config.certPem as string,
       keyPem: config.keyPem as string,
     });
-    return { ready: { httpPort: origin.httpPort, httpsPort: origin.httpsPort }, stop: origin.close };
+    return {
+      ready: { httpPort: origin.httpPort, httpsPort: origin.httpsPort, h2Port: origin.h2Port },
+      stop: origin.close,
+    };
   }
   if (role === 'passthrough') {
     const proxy = await startPassthroughProxy({

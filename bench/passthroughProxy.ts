@@ -3,10 +3,13 @@
  * capture at all, doing only what an intercepting proxy must do, so NetLens is compared with
  * like: absolute-form HTTP forwarding with a keep-alive upstream agent and hop-by-hop headers
  * removed (RFC 9110 7.6.1), and CONNECT with TLS termination by a fixed leaf certificate, then
- * the same forwarding over a verified keep-alive TLS upstream. No timings, no store, no bodies
- * kept, no diagnosis. Bench-only; never shipped.
+ * the same forwarding over a verified keep-alive TLS upstream. A tunnelled client that picks
+ * `h2` by ALPN gets HTTP/2: each stream forwarded on one pooled HTTP/2 session per origin (as
+ * NetLens does with an origin that speaks h2). No timings, no store, no bodies kept, no
+ * diagnosis. Bench-only; never shipped.
  */
 import http from 'node:http';
+import http2 from 'node:http2';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
@@ -87,6 +90,54 @@ export async function startPassthroughProxy(
     req.pipe(upstream);
   }
 
+  // HTTP/2: one pooled session per origin, every client stream a stream of it.
+  const upstreamSessions = new Map<string, http2.ClientHttp2Session>();
+  function upstreamSession(target: { host: string; port: number }): http2.ClientHttp2Session {
+    const key = `${target.host}:${target.port}`;
+    const existing = upstreamSessions.get(key);
+    if (existing && !existing.destroyed && !existing.closed) return existing;
+    const session = http2.connect(`https://${key}`, {
+      ...(net.isIP(target.host) === 0 ? { servername: target.host } : {}),
+    });
+    session.on('error', () => undefined);
+    session.on('close', () => {
+      if (upstreamSessions.get(key) === session) upstreamSessions.delete(key);
+    });
+    upstreamSessions.set(key, session);
+    return session;
+  }
+  const h2Front = http2.createServer();
+  const h2Targets = new WeakMap<http2.Http2Session, { host: string; port: number }>();
+  h2Front.on('stream', (stream, headers) => {
+    stream.on('error', () => undefined);
+    const target = h2Targets.get(stream.session!);
+    if (!target) {
+      stream.respond({ ':status': 500 });
+      stream.end();
+      return;
+    }
+    const outHeaders: http2.OutgoingHttpHeaders = {};
+    for (const name in headers) if (!HOP_BY_HOP.has(name)) outHeaders[name] = headers[name];
+    const upstream = upstreamSession(target).request(outHeaders, { endStream: stream.readableEnded });
+    upstream.on('response', (responseHeaders) => {
+      const back: http2.OutgoingHttpHeaders = {};
+      for (const name in responseHeaders) if (!HOP_BY_HOP.has(name)) back[name] = responseHeaders[name];
+      if (!stream.destroyed) stream.respond(back);
+      upstream.pipe(stream);
+    });
+    upstream.on('error', () => {
+      if (!stream.headersSent && !stream.destroyed) {
+        stream.respond({ ':status': 502 });
+        stream.end();
+      } else stream.destroy();
+    });
+    stream.on('close', () => {
+      if (!upstream.destroyed) upstream.close();
+    });
+    if (!stream.readableEnded) stream.pipe(upstream);
+  });
+  h2Front.on('sessionError', () => undefined);
+
   const tunnelTargets = new WeakMap<net.Socket, { host: string; port: number }>();
   const inner = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
     const target = tunnelTargets.get(req.socket);
@@ -127,11 +178,21 @@ export async function startPassthroughProxy(
     const tlsSocket = new tls.TLSSocket(socket, {
       isServer: true,
       secureContext,
-      ALPNProtocols: ['http/1.1'],
+      ALPNProtocols: ['h2', 'http/1.1'],
     });
     tlsSocket.on('error', () => socket.destroy());
-    tunnelTargets.set(tlsSocket, target);
-    inner.emit('connection', tlsSocket);
+    tlsSocket.once('secure', () => {
+      if (tlsSocket.alpnProtocol === 'h2') {
+        // A server TLSSocket made by hand never clears `secureConnecting` (tls.Server does), and
+        // an Http2Session waits for it: cleared here, as NetLens' own front does.
+        (tlsSocket as tls.TLSSocket & { secureConnecting?: boolean }).secureConnecting = false;
+        h2Front.once('session', (session) => h2Targets.set(session, target));
+        h2Front.emit('connection', tlsSocket);
+      } else {
+        tunnelTargets.set(tlsSocket, target);
+        inner.emit('connection', tlsSocket);
+      }
+    });
   });
   server.on('clientError', (_error, socket) => socket.destroy());
   inner.on('clientError', (_error, socket) => socket.destroy());
@@ -147,6 +208,7 @@ export async function startPassthroughProxy(
       inner.closeAllConnections();
       httpAgent.destroy();
       httpsAgent.destroy();
+      for (const session of upstreamSessions.values()) session.destroy();
       await new Promise((resolve) => server.close(resolve));
     },
   };

@@ -13,16 +13,18 @@
  * Cases:
  *   small responses over keep-alive HTTP, and over intercepted HTTPS (CONNECT + TLS):
  *     N connections (default 32), one request in flight each → requests/s, p50, p99
- *   a large body (default 1 GiB): HTTP download, HTTP upload, intercepted HTTPS download, each
- *     NetLens target first filled with --prefill exchanges (default 100,000: its store is full)
- *     → MB/s (10^6 bytes/s)
+ *   small responses over intercepted HTTP/2 (CONNECT + TLS with ALPN h2, an h2 origin): the same
+ *     N requests in flight as streams of 4 HTTP/2 connections (bench/h2Load.ts)
+ *   a large body (default 1 GiB): HTTP download, HTTP upload, intercepted HTTPS download,
+ *     intercepted HTTP/2 download, each NetLens target first filled with --prefill exchanges
+ *     (default 100,000: its store is full) → MB/s (10^6 bytes/s)
  *   the peak RSS (VmHWM) of each process over the whole run
- * Bars (issue 12), for each NetLens target against the ceiling: small req/s ≥ 75%, p50 ≤ 1.3x,
+ * Bars, for each NetLens target against the ceiling: small req/s ≥ 75% (HTTP/2 too), p50 ≤ 1.3x,
  * p99 ≤ 2x; large-body MB/s ≥ 80%; peak RSS < 250 MB for the whole run.
  *
  * Options: --duration-ms N (4000) --warmup-ms N (1000) --rounds N (3, best round kept)
  *          --connections N (32) --large-mib N (1024) --large-rounds N (2) --prefill N (100000)
- *          --only small-http,small-https,large
+ *          --only small-http,small-https,small-h2,large
  *          --targets direct,ceiling,proxy,proxy-json,web (add engine for the bare engine)
  *          --cpu-prof DIR (CPU profiles of the ceiling and the engine target) --json
  *          --netlens-config JSON (extra benchChild.ts config of the engine target, for finding
@@ -51,6 +53,7 @@ import {
   type Route,
   type TransferResult,
 } from './loadClient.js';
+import { runH2Download, runH2Load } from './h2Load.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -66,7 +69,9 @@ const rounds = Math.max(1, Number(option('rounds', '3')));
 const largeRounds = Math.max(1, Number(option('large-rounds', '2')));
 const connections = Number(option('connections', '32'));
 const largeBytes = Number(option('large-mib', '1024')) * 1024 * 1024;
-const only = new Set(option('only', 'small-http,small-https,large').split(','));
+const only = new Set(option('only', 'small-http,small-https,small-h2,large').split(','));
+/** The HTTP/2 cases multiplex the same requests in flight on this many connections. */
+const H2_SESSIONS = 4;
 const prefill = Math.max(0, Number(option('prefill', '100000')));
 const cpuProfDir = option('cpu-prof', '');
 const jsonOutput = process.argv.includes('--json');
@@ -347,6 +352,7 @@ async function main(): Promise<void> {
     }
     const httpOrigin: Origin = { secure: false, host: '127.0.0.1', port: origin.ready.httpPort! };
     const httpsOrigin: Origin = { secure: true, host: '127.0.0.1', port: origin.ready.httpsPort! };
+    const h2Origin: Origin = { secure: true, host: '127.0.0.1', port: origin.ready.h2Port! };
     // The peak RSS of each process over the run, sampled (VmRSS) and read from VmHWM.
     const peakRss = new Map<TargetName, number>();
     const samplePeaks = async (): Promise<void> => {
@@ -374,6 +380,7 @@ async function main(): Promise<void> {
     for (const [key, label, target] of [
       ['small-http', 'keep-alive HTTP', httpOrigin],
       ['small-https', 'intercepted HTTPS (CONNECT + TLS)', httpsOrigin],
+      ['small-h2', `intercepted HTTP/2 (${connections} streams on ${H2_SESSIONS} connections)`, h2Origin],
     ] as const) {
       if (!only.has(key)) continue;
       log();
@@ -386,15 +393,28 @@ async function main(): Promise<void> {
           const pid = targets.get(name)!.pid;
           const cpuBefore = pid !== undefined ? await cpuTimeUs(pid) : undefined;
           const mainBefore = pid !== undefined ? await cpuTimeUs(pid, true) : undefined;
-          const result = await runKeepAliveLoad({
-            origin: target,
-            route: targets.get(name)!.route,
-            clientTls,
-            path: '/small',
-            connections,
-            warmupMs,
-            durationMs,
-          });
+          const route = targets.get(name)!.route;
+          const result =
+            key === 'small-h2'
+              ? await runH2Load({
+                  origin: target,
+                  route,
+                  clientTls,
+                  path: '/small',
+                  sessions: H2_SESSIONS,
+                  streamsPerSession: Math.max(1, Math.round(connections / H2_SESSIONS)),
+                  warmupMs,
+                  durationMs,
+                })
+              : await runKeepAliveLoad({
+                  origin: target,
+                  route,
+                  clientTls,
+                  path: '/small',
+                  connections,
+                  warmupMs,
+                  durationMs,
+                });
           const cpuAfter = pid !== undefined ? await cpuTimeUs(pid) : undefined;
           const mainAfter = pid !== undefined ? await cpuTimeUs(pid, true) : undefined;
           if (cpuBefore !== undefined && cpuAfter !== undefined) {
@@ -494,19 +514,19 @@ async function main(): Promise<void> {
         ['http download', httpOrigin, 'download'],
         ['http upload', httpOrigin, 'upload'],
         ['https download', httpsOrigin, 'download'],
+        ['h2 download', h2Origin, 'download'],
       ] as const) {
+        if (key === 'h2 download' && !only.has('small-h2')) continue;
         const byTarget: Record<string, TransferResult> = {};
         large[key] = byTarget;
         // Rounds interleaved by target; MB/s is the best round's.
         for (let round = 0; round < largeRounds; round += 1) {
           for (const name of targetNames) {
-            const result = await runTransfer(
-              target,
-              targets.get(name)!.route,
-              clientTls,
-              direction,
-              largeBytes,
-            );
+            const route = targets.get(name)!.route;
+            const result =
+              key === 'h2 download'
+                ? await runH2Download(target, route, clientTls, largeBytes)
+                : await runTransfer(target, route, clientTls, direction, largeBytes);
             const previous = byTarget[name];
             if (!previous || result.megabytesPerSecond > previous.megabytesPerSecond) byTarget[name] = result;
           }
