@@ -5,7 +5,6 @@
  * multiplexed, resets and GOAWAY on either side, and gRPC's trailers.
  */
 import http2 from 'node:http2';
-import type net from 'node:net';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Exchange } from '@shared/model.js';
@@ -19,89 +18,7 @@ import {
   type Origin,
   type TestProxy,
 } from './proxyHarness.js';
-
-interface H2Origin {
-  port: number;
-  server: http2.Http2SecureServer;
-  sessions: Set<http2.ServerHttp2Session>;
-  close(): Promise<void>;
-}
-
-/** An HTTP/2-only origin (no allowHTTP1: a client offering only http/1.1 is refused by ALPN). */
-async function h2Origin(
-  pki: TestPki,
-  onStream: (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => void,
-): Promise<H2Origin> {
-  const server = http2.createSecureServer({ cert: pki.valid.certPem, key: pki.valid.keyPem });
-  const sessions = new Set<http2.ServerHttp2Session>();
-  server.on('session', (session) => {
-    sessions.add(session);
-    session.on('close', () => sessions.delete(session));
-    session.on('error', () => undefined);
-  });
-  server.on('stream', (stream, headers) => {
-    stream.on('error', () => undefined);
-    onStream(stream, headers);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    server,
-    sessions,
-    close: () =>
-      new Promise((resolve) => {
-        for (const session of sessions) session.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-/** An HTTP/2 session of Node's client to NetLens, inside a CONNECT tunnel, trusting NetLens' CA. */
-async function h2ViaTunnel(proxy: TestProxy, authority: string): Promise<http2.ClientHttp2Session> {
-  const { socket } = await connectTunnel(proxy, authority);
-  const secure = tls.connect({ socket, servername: 'localhost', ca: proxy.caPem, ALPNProtocols: ['h2'] });
-  await new Promise<void>((resolve, reject) => {
-    secure.once('secureConnect', resolve);
-    secure.once('error', reject);
-  });
-  expect(secure.alpnProtocol).toBe('h2');
-  const session = http2.connect(`https://${authority}`, { createConnection: () => secure });
-  session.on('error', () => undefined);
-  return session;
-}
-
-interface StreamResult {
-  status?: number;
-  headers?: http2.IncomingHttpHeaders;
-  body: string;
-  trailers?: http2.IncomingHttpHeaders;
-  rstCode?: number;
-}
-
-function get(
-  session: http2.ClientHttp2Session,
-  path: string,
-  extra: http2.OutgoingHttpHeaders = {},
-  body?: Buffer,
-): Promise<StreamResult> {
-  return new Promise((resolve) => {
-    const stream = session.request({ ':path': path, ...extra }, { endStream: body === undefined });
-    const result: StreamResult = { body: '' };
-    stream.on('response', (headers) => {
-      result.status = Number(headers[':status']);
-      result.headers = headers;
-    });
-    stream.on('trailers', (trailers) => (result.trailers = trailers));
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => (result.body += chunk));
-    stream.on('error', () => undefined);
-    stream.on('close', () => {
-      if (stream.rstCode !== undefined && stream.rstCode !== 0) result.rstCode = stream.rstCode;
-      resolve(result);
-    });
-    if (body !== undefined) stream.end(body);
-  });
-}
+import { get, h2Origin, h2ViaTunnel, type H2Origin } from './http2Harness.js';
 
 /** A gRPC message: flag byte, 4-byte big-endian length, payload (gRPC over HTTP/2). */
 function grpcMessage(payload: Buffer): Buffer {

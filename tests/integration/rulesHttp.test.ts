@@ -384,27 +384,6 @@ describe('HTTP rules through the proxy', () => {
     expect((await proxy.finished(byPath('/secure'))).rule?.ruleName).toBe('TLS mock');
   });
 
-  it('acts on a client that prefers HTTP/2: with rules loaded, clients are offered HTTP/1.1 alone', async () => {
-    await useRules([
-      { name: 'H2 mock', match: { host: 'localhost' }, respond: { status: 298, body: 'mocked h2' } },
-    ]);
-    const ca = path.join(proxy.dataDir, 'ca-for-curl.pem');
-    fs.writeFileSync(ca, proxy.caPem);
-    const result = await curl([
-      '-s',
-      '--http2',
-      '-w',
-      ' %{http_version}',
-      '--cacert',
-      ca,
-      '-x',
-      proxy.url,
-      `https://localhost:${tlsOrigin.port}/h2-client`,
-    ]);
-    expect(result.stdout).toBe('mocked h2 1.1');
-    expect((await proxy.finished(byPath('/h2-client'))).rule?.ruleName).toBe('H2 mock');
-  });
-
   it('an invalid rule set is refused naming the JSON path, and the rules in force stay', async () => {
     await useRules([{ name: 'Keep', respond: { status: 201 } }]);
     await expect(proxy.engine.rules.save([{ name: 'Bad', latency: { ms: -5 } }])).rejects.toThrow(

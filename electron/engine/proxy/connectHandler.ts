@@ -31,7 +31,6 @@ export interface ConnectDeps extends ForwarderDeps {
 }
 
 const H2_AND_HTTP1 = ['h2', 'http/1.1'];
-const HTTP1_ONLY = ['http/1.1'];
 
 /** A client hanging up this soon after our certificate, without an alert, is taken to reject it. */
 const SILENT_REJECTION_WINDOW_MS = 1000;
@@ -190,9 +189,7 @@ function intercept(
     isServer: true,
     secureContext,
     // RFC 7301: the client's choice decides which server reads the connection (see serveInner).
-    // Rules act in the HTTP/1.1 adapter only: while any are loaded, clients are offered HTTP/1.1
-    // alone, so no request escapes them over an HTTP/2 stream.
-    ALPNProtocols: deps.rules?.()?.empty === false ? HTTP1_ONLY : H2_AND_HTTP1,
+    ALPNProtocols: H2_AND_HTTP1,
   });
   let secure = false;
   const handshakeTimer = setTimeout(() => tlsSocket.destroy(), Math.max(1, settings.clientHeadersTimeoutMs));

@@ -634,13 +634,14 @@ export class ExchangeLifecycle {
     this.stopTimers();
     const { recorder } = this.options;
     if (this.connection) recorder.syncConnection(this.connection);
-    recorder.fail(error);
     this.current = 'failed';
-    this.emit({ type: 'abortUpstream' });
     if (fromClient) {
+      recorder.fail(error);
+      this.emit({ type: 'abortUpstream' });
       this.emit({ type: 'closeClient' });
       return;
     }
+    this.emit({ type: 'abortUpstream' });
     const clientAnswer = shown
       ? (answer ?? this.mirror(shown.class))
       : answer && !this.responseHeadSent
@@ -653,6 +654,9 @@ export class ExchangeLifecycle {
       keepAlive: this.requestBody === 'none' || this.requestBody === 'ended',
       ...(shown ? { shown } : {}),
     });
+    // Recorded once the client was told: what it was told (an HTTP/2 stream's RST_STREAM code)
+    // belongs to the record.
+    recorder.fail(error);
   }
 
   private mirror(errorClass: ErrorClass): ClientAnswer {

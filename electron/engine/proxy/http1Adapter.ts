@@ -1,5 +1,3 @@
-import { createReadStream, type ReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { ClientContext } from './clientContext.js';
@@ -12,13 +10,15 @@ import { withoutPseudoHeaders } from './http2Headers.js';
 import { http2OriginKey } from './http2OriginKey.js';
 import { Http2UpstreamLeg } from './http2UpstreamLeg.js';
 import { newIdleWatchdog } from './idleWatchdog.js';
+import { LocalFileLeg } from './localFileLeg.js';
+import { mappedTarget } from './mappedTarget.js';
 import type { CommandExecutor, LifecycleCommand, LifecycleEvent } from './lifecycleMessages.js';
 import { closeAfterAnswer } from './socketClose.js';
 import { resetSocket } from './socketReset.js';
 import type { LegReporter, UpstreamHttp2Facts, UpstreamLeg, UpstreamRequestHead } from './upstreamLeg.js';
 import { hasRequestBody, recorderInit, upstreamHeaders } from './upstreamRequest.js';
-import { upstreamTarget, type UpstreamTarget } from './upstreamTarget.js';
-import type { ExchangeRulePlan, LocalAnswer } from '../rules/exchangeRulePlan.js';
+import type { UpstreamTarget } from './upstreamTarget.js';
+import type { ExchangeRulePlan } from '../rules/exchangeRulePlan.js';
 import { applyHeaderEdit } from '../rules/headerEdits.js';
 import { delayedLookup } from '../rules/delayedLookup.js';
 
@@ -55,10 +55,8 @@ class Http1Exchange implements CommandExecutor, LegReporter {
   /** Where the request goes: the client's target, or a rule's map remote. */
   private readonly target: UpstreamTarget;
   private readonly plan: ExchangeRulePlan | undefined;
-  /** A rule's file being served as the response. */
-  private localFile: ReadStream | undefined;
   private readonly recorder: ExchangeRecorder;
-  /** The upstream half of the current attempt. */
+  /** The upstream half of the current attempt (or a rule's file served in its place). */
   private leg: UpstreamLeg | undefined;
 
   constructor(
@@ -161,21 +159,19 @@ class Http1Exchange implements CommandExecutor, LegReporter {
         return;
       case 'pauseResponseBody':
         this.leg?.pauseResponse();
-        this.localFile?.pause();
         return;
       case 'resumeResponseBody':
         this.leg?.resumeResponse();
-        this.localFile?.resume();
         return;
       case 'serveLocalFile':
-        void this.serveLocalFile(command.answer);
+        this.leg = new LocalFileLeg(command.answer, this);
+        this.leg.open();
         return;
       case 'endResponse':
         this.endResponse(command.rawTrailers, command.discardUpstream);
         return;
       case 'abortUpstream':
         this.leg?.abort();
-        this.localFile?.destroy();
         this.release();
         return;
       case 'mirrorFailure':
@@ -244,33 +240,6 @@ class Http1Exchange implements CommandExecutor, LegReporter {
     this.release();
   }
 
-  /** A rule's file as the response: its events go to the lifecycle as an upstream's would. */
-  private async serveLocalFile(answer: LocalAnswer & { file: string }): Promise<void> {
-    const lifecycle = this.lifecycle;
-    let size: number;
-    try {
-      const info = await stat(answer.file);
-      if (!info.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-      size = info.size;
-    } catch (error) {
-      lifecycle.handle({ type: 'upstreamError', error: error as Error });
-      return;
-    }
-    if (lifecycle.settled) return;
-    const stream = createReadStream(answer.file);
-    this.localFile = stream;
-    stream.on('error', (error) => lifecycle.handle({ type: 'upstreamError', error }));
-    stream.on('data', (chunk) => lifecycle.handle({ type: 'responseChunk', chunk: chunk as Buffer }));
-    stream.on('end', () => lifecycle.handle({ type: 'responseEnd', rawTrailers: [] }));
-    lifecycle.handle({
-      type: 'responseHead',
-      status: answer.status,
-      statusText: answer.statusText,
-      httpVersion: '1.1',
-      rawHeaders: [...answer.rawHeaders, 'Content-Length', String(size)],
-    });
-  }
-
   private mirrorFailure(command: Extract<LifecycleCommand, { type: 'mirrorFailure' }>): void {
     const res = this.res;
     const { answer } = command;
@@ -326,16 +295,4 @@ function pairsOf(raw: readonly string[]): [string, string][] {
   const pairs: [string, string][] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!]);
   return pairs;
-}
-
-/** A rule's map remote: the request goes to `url` (a path of `/` keeps the request's own path and query). */
-function mappedTarget(target: UpstreamTarget, url: URL): UpstreamTarget {
-  const keepPath = url.pathname === '/' && url.search === '';
-  const mapped = new URL(url.href);
-  if (keepPath) {
-    const q = target.path.indexOf('?');
-    mapped.pathname = q === -1 ? target.path : target.path.slice(0, q);
-    mapped.search = q === -1 ? '' : target.path.slice(q);
-  }
-  return upstreamTarget(mapped);
 }

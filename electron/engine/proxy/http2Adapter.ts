@@ -1,4 +1,5 @@
 import http2 from 'node:http2';
+import { performance } from 'node:perf_hooks';
 import type { Header, Http2Info } from '../../../shared/model.js';
 import { http2ErrorCode, http2FrameDetail } from '../../../shared/http2Codes.js';
 import { ExchangeLifecycle } from './exchangeLifecycle.js';
@@ -11,10 +12,15 @@ import { Http1UpstreamLeg } from './http1UpstreamLeg.js';
 import { http2OriginKey } from './http2OriginKey.js';
 import { Http2UpstreamLeg } from './http2UpstreamLeg.js';
 import { newIdleWatchdog } from './idleWatchdog.js';
+import { LocalFileLeg } from './localFileLeg.js';
+import { mappedTarget } from './mappedTarget.js';
 import type { CommandExecutor, LifecycleCommand, LifecycleEvent } from './lifecycleMessages.js';
 import type { LegReporter, UpstreamHttp2Facts, UpstreamLeg, UpstreamRequestHead } from './upstreamLeg.js';
 import type { UpstreamTarget } from './upstreamTarget.js';
 import { resetStream } from './http2StreamReset.js';
+import { delayedLookup } from '../rules/delayedLookup.js';
+import type { ExchangeRulePlan } from '../rules/exchangeRulePlan.js';
+import { applyHeaderEdit } from '../rules/headerEdits.js';
 
 const START: LifecycleEvent = { type: 'start' };
 const REQUEST_END: LifecycleEvent = { type: 'requestEnd' };
@@ -61,33 +67,54 @@ class Http2StreamExchange implements CommandExecutor, LegReporter {
   private readonly clientTakesTrailers: boolean;
   private waitingForTrailers = false;
   private closedByUs = false;
+  private readonly plan: ExchangeRulePlan | undefined;
 
   constructor(
     private readonly request: Http2StreamRequest,
     private readonly deps: ForwarderDeps,
   ) {
-    const { stream, rawHeaders, target, connection, method } = request;
+    const { stream, rawHeaders, connection, method } = request;
+    const clientTarget = request.target;
     this.stream = stream;
     const withBody = !stream.endAfterHeaders;
+    const ctx = connection.context;
+    // Rules are matched once, on the request head as the client sent it (docs/rules.md).
+    const rules = deps.rules?.();
+    const plan =
+      rules && !rules.empty
+        ? rules.match({
+            method,
+            host: clientTarget.host,
+            port: clientTarget.port,
+            path: clientTarget.path,
+            rawHeaders,
+            source: ctx.source,
+          })
+        : undefined;
+    this.plan = plan;
+    const target = plan?.mapRemote ? mappedTarget(clientTarget, plan.mapRemote) : clientTarget;
     const line = { authority: rawValue(rawHeaders, ':authority') };
-    const http1Head = http1HeadOf(rawHeaders, line.authority ?? target.authority);
+    let http1Head = http1HeadOf(
+      rawHeaders,
+      target === clientTarget ? (line.authority ?? target.authority) : target.authority,
+    );
     if (withBody && rawValue(rawHeaders, 'content-length') === undefined) {
       // Re-framed on an HTTP/1.1 hop: a body of unknown length goes chunked.
       http1Head.push('transfer-encoding', 'chunked');
     }
     http1Head.push('connection', 'keep-alive');
+    if (plan?.requestHeaders) http1Head = applyHeaderEdit(http1Head, plan.requestHeaders);
     this.clientTakesTrailers = /\btrailers\b/i.test(rawValue(rawHeaders, 'te') ?? '');
     const http2Info: Http2Info = { clientStreamId: stream.id!, clientConnectionId: connection.id };
     if (connection.context.cleartext) http2Info.clientCleartext = true;
     const priority = priorityOf(stream, request.flags, rawValue(rawHeaders, 'priority'));
     if (priority) http2Info.priority = priority;
-    const ctx = connection.context;
     this.recorder = new ExchangeRecorder(
       deps.sink,
       {
         kind: 'http',
         method,
-        url: target.href,
+        url: clientTarget.href,
         httpVersion: 'HTTP/2.0',
         headers: toHeaderList(rawHeaders, undefined, deps.strings),
         clientAddress: ctx.rawSocket.remoteAddress,
@@ -96,7 +123,7 @@ class Http2StreamExchange implements CommandExecutor, LegReporter {
         source: ctx.source,
         captureRequestBody: withBody,
         http2: http2Info,
-        path: target.path,
+        path: clientTarget.path,
       },
       deps.strings,
     );
@@ -107,7 +134,7 @@ class Http2StreamExchange implements CommandExecutor, LegReporter {
       withBody,
       expectsContinue: /100-continue/i.test(rawValue(rawHeaders, 'expect') ?? ''),
     });
-    this.leg = chooseLeg(head, this, deps, ctx.cleartext);
+    this.leg = this.chooseLeg();
     this.lifecycle = new ExchangeLifecycle(
       {
         recorder: this.recorder,
@@ -117,6 +144,7 @@ class Http2StreamExchange implements CommandExecutor, LegReporter {
         timeouts: deps.settings(),
         watchdog: newIdleWatchdog,
         strings: deps.strings,
+        ...(plan ? { rule: plan, clock: () => performance.now() } : {}),
       },
       this,
     );
@@ -137,6 +165,24 @@ class Http2StreamExchange implements CommandExecutor, LegReporter {
       // Held until the upstream connection is ready: nothing the client sends may be lost.
       stream.pause();
     }
+  }
+
+  /**
+   * The upstream leg for an attempt: HTTP/2 where the origin speaks it (or may: a TLS origin not
+   * met before is asked by ALPN, offering HTTP/1.1 too), HTTP/1.1 where it is known not to. A
+   * cleartext origin gets h2c only from a client that itself spoke h2c with prior knowledge. A
+   * rule's slow DNS applies to a new HTTP/1.1 connection (an HTTP/2 session is shared by every
+   * stream to its origin).
+   */
+  private chooseLeg(): UpstreamLeg {
+    const { head, deps, plan } = this;
+    const { target } = head;
+    const known = deps.http2Pool.knownProtocol(http2OriginKey(target, deps));
+    if (known === 'http/1.1' || (!target.tls && !this.request.connection.context.cleartext))
+      return new Http1UpstreamLeg(head, this, deps, {
+        ...(plan && plan.dnsDelayMs > 0 ? { lookup: delayedLookup(plan.dnsDelayMs) } : {}),
+      });
+    return new Http2UpstreamLeg(head, this, deps, known !== 'h2');
   }
 
   // ───────────── LegReporter ─────────────
@@ -165,8 +211,13 @@ class Http2StreamExchange implements CommandExecutor, LegReporter {
       case 'openUpstream':
         if (command.attempt > 1) {
           this.leg.abort();
-          this.leg = chooseLeg(this.head, this, this.deps, this.request.connection.context.cleartext);
+          this.leg = this.chooseLeg();
         }
+        this.leg.open();
+        return;
+      case 'serveLocalFile':
+        this.leg.abort();
+        this.leg = new LocalFileLeg(command.answer, this);
         this.leg.open();
         return;
       case 'readRequestBody':
@@ -253,7 +304,9 @@ class Http2StreamExchange implements CommandExecutor, LegReporter {
 
   private mirrorFailure(command: Extract<LifecycleCommand, { type: 'mirrorFailure' }>): void {
     const stream = this.stream;
-    const { answer, error } = command;
+    const { answer } = command;
+    // A rule's fault shows the client the failure it imitates, as a real one would read.
+    const error = command.shown ?? command.error;
     if (stream.destroyed || stream.closed) return;
     if (answer.kind === 'respond' && !stream.headersSent) {
       const body = `${error.message}\n`;
@@ -312,24 +365,6 @@ class Http2StreamExchange implements CommandExecutor, LegReporter {
     }
     this.lifecycle.handle({ type: 'clientClosed', ...(detail !== undefined ? { detail } : {}) });
   }
-}
-
-/**
- * The upstream leg for a request: HTTP/2 where the origin speaks it (or may: a TLS origin not met
- * before is asked by ALPN, offering HTTP/1.1 too), HTTP/1.1 where it is known not to. A
- * cleartext origin gets h2c only from a client that itself spoke h2c with prior knowledge.
- */
-function chooseLeg(
-  head: UpstreamRequestHead,
-  reporter: LegReporter,
-  deps: ForwarderDeps,
-  cleartextClient: boolean,
-): UpstreamLeg {
-  const { target } = head;
-  const known = deps.http2Pool.knownProtocol(http2OriginKey(target, deps));
-  if (known === 'http/1.1' || (!target.tls && !cleartextClient))
-    return new Http1UpstreamLeg(head, reporter, deps);
-  return new Http2UpstreamLeg(head, reporter, deps, known !== 'h2');
 }
 
 const codeOf = http2ErrorCode;
