@@ -14,11 +14,23 @@ export interface RulesSlice {
   tcpProxies: TcpProxyInfo[];
   setRulesState(state: RulesState): void;
   setTcpProxies(proxies: TcpProxyInfo[]): void;
+  /**
+   * The counts of a later `rules:get` (no event says a rule acted): only the counts are taken,
+   * so an answer that crossed a `rules:changed` never brings back older rules.
+   */
+  setRuleHits(hits: Record<string, number>): void;
 }
 
-export const createRulesSlice: SliceCreator<RulesSlice> = (set) => ({
+export const createRulesSlice: SliceCreator<RulesSlice> = (set, get) => ({
   rulesState: undefined,
   tcpProxies: [],
   setRulesState: (rulesState) => set({ rulesState }),
   setTcpProxies: (tcpProxies) => set({ tcpProxies }),
+  setRuleHits: (hits) => {
+    const current = get().rulesState;
+    if (!current) return;
+    const merged: Record<string, number> = {};
+    for (const id of Object.keys(current.hits)) merged[id] = hits[id] ?? current.hits[id]!;
+    set({ rulesState: { ...current, hits: merged } });
+  },
 });

@@ -6,7 +6,7 @@
  * rules file and puts the rules in force; the list follows `rules:changed`, so an edit of the
  * file (`--rules FILE`) shows here at once.
  */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { RULE_PRESETS } from '../../../shared/rulePresets';
 import { ruleIdOf, type RuleDefinition, type RuleProblem } from '../../../shared/rules';
 import { call } from '../../api';
@@ -42,6 +42,39 @@ interface Editing {
   engineMessage?: string;
 }
 
+/** How often, at most, the counts of what each rule did are asked for while traffic flows. */
+const HITS_REFRESH_MS = 1000;
+
+/**
+ * Keeps each rule's count current while the view is open: no event says a rule acted, so the
+ * counts are asked for again when exchanges arrive (at most once a second).
+ */
+function useRuleHitsRefresh(): void {
+  const version = useStore((s) => s.exchangesVersion);
+  const setRuleHits = useStore((s) => s.setRuleHits);
+  const [lastAskedMs, setLastAskedMs] = useState(0);
+  useEffect(() => {
+    let cancelled = false;
+    const wait = Math.max(0, lastAskedMs + HITS_REFRESH_MS - Date.now());
+    const timer = setTimeout(() => {
+      setLastAskedMs(Date.now());
+      call('rules:get').then(
+        (state) => {
+          if (!cancelled) setRuleHits(state.hits);
+        },
+        // The counts only: a failure leaves the last ones, the next exchange asks again.
+        () => undefined,
+      );
+    }, wait);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+    // lastAskedMs is read, not watched: a refresh must not schedule the next one by itself.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [version, setRuleHits]);
+}
+
 export function RulesView() {
   const rulesState = useStore((s) => s.rulesState);
   const tcpProxies = useStore((s) => s.tcpProxies);
@@ -51,6 +84,7 @@ export function RulesView() {
   const [editing, setEditing] = useState<Editing | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const rules = useMemo(() => rulesState?.rules ?? [], [rulesState]);
+  useRuleHitsRefresh();
 
   /** Saves the whole list; the engine validates it and nothing changes when it fails. */
   async function save(next: RuleDefinition[], what: string): Promise<boolean> {
@@ -284,7 +318,7 @@ export function RulesView() {
                           disabled={busy}
                           onClick={() => void save(withRuleDuplicated(rules, i), 'duplicate the rule')}
                         >
-                          ⧉
+                          Copy
                         </button>
                         <button
                           type="button"
