@@ -4,7 +4,7 @@
  * validator finds is shown under its field with the validator's own words and JSON path. Nothing
  * is saved while there is one.
  */
-import { useEffect, useId, useState, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { INJECTABLE_CLASSES, LATENCY_WHERE, RULE_FAULT_TYPES, type RuleProblem } from '../../../shared/rules';
 import {
   linesFromRecord,
@@ -147,11 +147,12 @@ function BufferedInput({
   className?: string;
 }) {
   const [text, setText] = useState(() => format(value));
-  useEffect(() => {
+  // Adjusted while rendering (React's "storing information from previous renders"), not in an effect.
+  const [seen, setSeen] = useState(value);
+  if (seen !== value) {
+    setSeen(value);
     if (JSON.stringify(parse(text)) !== JSON.stringify(value)) setText(format(value));
-    // Only an outside change of the value re-formats the text.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [value]);
+  }
   const change = (next: string) => {
     setText(next);
     onValue(parse(next));

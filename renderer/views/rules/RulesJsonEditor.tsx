@@ -3,7 +3,7 @@
  * JSON. Checked as typed by the engine's own validator; saved through `rules:save` like the
  * form, so a rules file and this text are one format.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { parseRulesText } from '../../../shared/ruleValidation';
 import type { RuleDefinition, RulesState } from '../../../shared/rules';
 import { call } from '../../api';
@@ -24,13 +24,11 @@ export function RulesJsonEditor({
   setBusy(busy: boolean): void;
 }) {
   const current = useMemo(() => textOf(rules), [rules]);
-  const [text, setText] = useState(current);
-  const [edited, setEdited] = useState(false);
+  // Until edited, the text is the rules in force, and follows them (the form, the file).
+  const [editedText, setEditedText] = useState<string | undefined>(undefined);
+  const text = editedText ?? current;
+  const edited = editedText !== undefined;
   const [engineError, setEngineError] = useState<string | undefined>(undefined);
-  // The rules changed elsewhere (the form, the file): an untouched text follows them.
-  useEffect(() => {
-    if (!edited) setText(current);
-  }, [current, edited]);
   const checked = useMemo(() => parseRulesText(text), [text]);
 
   async function save() {
@@ -38,7 +36,7 @@ export function RulesJsonEditor({
     setBusy(true);
     try {
       onSaved(await call('rules:save', checked.document.rules));
-      setEdited(false);
+      setEditedText(undefined);
       setEngineError(undefined);
     } catch (error) {
       setEngineError(error instanceof Error ? error.message : String(error));
@@ -62,8 +60,7 @@ export function RulesJsonEditor({
           type="button"
           disabled={!edited}
           onClick={() => {
-            setText(current);
-            setEdited(false);
+            setEditedText(undefined);
             setEngineError(undefined);
           }}
         >
@@ -80,8 +77,7 @@ export function RulesJsonEditor({
         spellCheck={false}
         value={text}
         onChange={(e) => {
-          setText(e.target.value);
-          setEdited(true);
+          setEditedText(e.target.value);
           setEngineError(undefined);
         }}
       />
