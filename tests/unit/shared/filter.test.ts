@@ -234,7 +234,7 @@ describe('rule filters', () => {
     expect(matching('injected:connection_reset', withReal)).toEqual([injected.id]);
     expect(matching('injected:connect_refused', withReal)).toEqual([]);
     expect(matching('error:connection_reset', withReal)).toEqual([real.id]);
-    expect(parseFilter('injected:nonsense').errors[0]).toMatch(/^injected: .*connection_reset/);
+    expect(parseFilter('injected:nonsense').errors[0]!.message).toMatch(/^injected: .*connection_reset/);
   });
 });
 
