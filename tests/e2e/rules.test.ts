@@ -2,7 +2,8 @@
  * The Rules view end to end, as a user would drive it: NetLens in web mode, Debian's Chromium,
  * real HTTP through the real proxy to an origin on 127.0.0.1. A rule made in the form (its
  * problem shown under the field first, nothing saved), then traffic it resets, marked as injected
- * in the traffic list and named in the detail pane; switched off, the traffic passes. An edit of
+ * in the traffic list, named in the detail pane and counted by the Overview under the class it
+ * imitates; switched off (by its key, `-`, then the switch), the traffic passes. An edit of
  * the rules file shows in the view without a reload.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -68,10 +69,17 @@ describe('the Rules view in web mode', () => {
     await detail.waitFor({ timeout: WAIT_MS });
     await expect.poll(() => detail.innerText(), { timeout: WAIT_MS }).toContain('NetLens rule "Reset x"');
     await e2e.screenshot('rules-injected-row');
+    // The Overview counts it under the class it imitates, apart from real failures.
+    await e2e.openView('Overview');
+    const overview = e2e.page.getByRole('table', { name: 'Top error messages' });
+    await expect
+      .poll(() => overview.innerText(), { timeout: WAIT_MS })
+      .toContain('injected: connection_reset');
   });
 
   it('lets the traffic through once the rule is switched off, and counts what the rule did', async () => {
-    await e2e.openView('Rules');
+    // Its key: the number row's next one.
+    await e2e.page.keyboard.press('-');
     const item = e2e.page.getByRole('listitem', { name: 'Rule Reset x' });
     await expect.poll(() => item.locator('.rule-hits').innerText(), { timeout: WAIT_MS }).toBe('1');
     await item.getByRole('switch', { name: 'Enable Reset x' }).uncheck();
