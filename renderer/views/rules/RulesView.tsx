@@ -143,9 +143,17 @@ export function RulesView() {
     }
   }
 
+  /** Whether leaving the rule being edited loses changes; asks the user when it does. */
+  function mayLeaveEditing(): boolean {
+    if (!editing) return true;
+    const original = editing.id === undefined ? { name: 'New rule' } : rules[editIndex];
+    if (JSON.stringify(original) === JSON.stringify(editing.draft)) return true;
+    return window.confirm(`Discard the changes to "${String(editing.draft.name ?? 'the rule')}"?`);
+  }
+
   function startEdit(index: number) {
     const rule = rules[index];
-    if (!rule) return;
+    if (!rule || editing?.id === ruleIdOf(rule, index) || !mayLeaveEditing()) return;
     setEditing({
       id: ruleIdOf(rule, index),
       draft: JSON.parse(JSON.stringify(rule)) as RuleDraft,
@@ -196,7 +204,10 @@ export function RulesView() {
                 type="button"
                 className="primary"
                 disabled={busy}
-                onClick={() => setEditing({ id: undefined, draft: { name: 'New rule' }, triedToSave: false })}
+                onClick={() => {
+                  if (mayLeaveEditing())
+                    setEditing({ id: undefined, draft: { name: 'New rule' }, triedToSave: false });
+                }}
               >
                 New rule
               </button>

@@ -123,6 +123,23 @@ describe('RulesView', () => {
     expect(within(form).getByLabelText('File').parentElement!.contains(alert)).toBe(true);
   });
 
+  it('asks before an edit that was not saved is left for another rule', () => {
+    render(<RulesView />);
+    fireEvent.click(screen.getByRole('button', { name: /^Slow/ }));
+    // Nothing changed yet: another rule opens without a question.
+    const confirm = vi.spyOn(window, 'confirm').mockReturnValue(false);
+    fireEvent.click(screen.getByRole('button', { name: /^Flaky/ }));
+    expect(confirm).not.toHaveBeenCalled();
+    const form = screen.getByRole('form', { name: 'Edit rule Flaky' });
+    fireEvent.change(within(form).getByLabelText('Probability (0–1)'), { target: { value: '0.2' } });
+    fireEvent.click(screen.getByRole('button', { name: /^Slow/ }));
+    expect(confirm).toHaveBeenCalledWith('Discard the changes to "Flaky"?');
+    expect(screen.getByRole('form', { name: 'Edit rule Flaky' })).toBeTruthy();
+    confirm.mockReturnValue(true);
+    fireEvent.click(screen.getByRole('button', { name: /^Slow/ }));
+    expect(screen.getByRole('form', { name: 'Edit rule Slow' })).toBeTruthy();
+  });
+
   it('follows rules:changed (a reload of the rules file) and shows a file that failed to load', () => {
     render(<RulesView />);
     act(() =>
