@@ -235,7 +235,8 @@ export function RulesView() {
             <p className="muted rules-file">
               {rulesState?.file ? (
                 <>
-                  Saved in <span className="mono">{rulesState.file}</span>; edits of the file show here.
+                  Rules file <span className="mono">{rulesState.file}</span>: saved there, and its edits show
+                  here.
                 </>
               ) : (
                 'Rules live in memory only (no rules file).'
