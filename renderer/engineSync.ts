@@ -1,6 +1,7 @@
 /**
  * Keeps the store in step with the engine, for every kind of data: on each connect it loads the
- * snapshots (`app:info`, `exchanges:list`, `retries:list`, the monitors and their histories),
+ * snapshots (`app:info`, `exchanges:list`, `retries:list`, the monitors and their histories, the
+ * rules and the TCP proxies),
  * then applies the event batches through the store's one event action, `applyEvents`. After a
  * reconnect (web mode) everything is reloaded, because events sent while the socket was down
  * are lost. Views never subscribe to the engine themselves.
@@ -27,6 +28,18 @@ async function loadMonitors(store: AppStore, isDisposed: () => boolean): Promise
   } catch (error) {
     if (!isDisposed())
       store.getState().pushNotice('error', `Could not load the monitors: ${messageOf(error)}`);
+  }
+}
+
+/** The rules in force and the TCP proxies; a failure is a notice, the rest of the load goes on. */
+async function loadRules(store: AppStore, isDisposed: () => boolean): Promise<void> {
+  try {
+    const [rules, proxies] = await Promise.all([call('rules:get'), call('tcpProxies:list')]);
+    if (isDisposed()) return;
+    store.getState().setRulesState(rules);
+    store.getState().setTcpProxies(proxies);
+  } catch (error) {
+    if (!isDisposed()) store.getState().pushNotice('error', `Could not load the rules: ${messageOf(error)}`);
   }
 }
 
@@ -80,6 +93,7 @@ export function syncWithEngine(store: AppStore): () => void {
     buffered = [];
     frameQueue = [];
     const monitors = loadMonitors(store, isDisposed);
+    const rules = loadRules(store, isDisposed);
     try {
       const [info, exchanges, chains] = await Promise.all([
         call('app:info'),
@@ -96,7 +110,7 @@ export function syncWithEngine(store: AppStore): () => void {
     } catch (error) {
       if (!disposed) store.getState().pushNotice('error', `Could not load from NetLens: ${messageOf(error)}`);
     }
-    await monitors;
+    await Promise.all([monitors, rules]);
     loading = false;
     const pending = buffered;
     buffered = [];

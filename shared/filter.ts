@@ -13,6 +13,7 @@ import { sourceKind } from './source.js';
 import { hostLabel, parseHostPort, unbracketHost, urlHostPort } from './address.js';
 import { unknownValueMessage } from './format.js';
 import { ERROR_CLASS_TABLE } from './errorClasses.js';
+import { INJECTABLE_CLASSES } from './rules.js';
 import { GRPC_STATUS, grpcStatusOfName, isGrpcFailure } from './grpcStatus.js';
 
 export type ExchangePredicate = (exchange: Exchange) => boolean;
@@ -297,6 +298,17 @@ export const FILTER_KEYS: Record<string, FilterKey> = {
       if (!isErrorClass(wanted))
         return `error: ${unknownValueMessage('an error class', value, ERROR_CLASSES)}.`;
       return (e) => e.error?.class === wanted;
+    },
+  },
+  injected: {
+    example: 'injected:connection_reset',
+    description: 'A failure a NetLens rule caused on purpose, by the class it imitates',
+    values: INJECTABLE_CLASSES.map((c) => ({ value: c, description: ERROR_CLASS_TABLE[c].meaning })),
+    parse(value) {
+      const wanted = value.toLowerCase();
+      if (!isErrorClass(wanted))
+        return `injected: ${unknownValueMessage('an error class', value, INJECTABLE_CLASSES)}.`;
+      return (e) => e.error?.class === 'injected_fault' && e.error.detail === wanted;
     },
   },
   larger: {

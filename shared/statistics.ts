@@ -5,6 +5,7 @@
  * already holds (the session or the filtered set) without a round trip.
  */
 import type { Exchange } from './model.js';
+import { isErrorClass, type NetlensError } from './errors.js';
 import type { TimingPhase } from './timing.js';
 import { TIMING_PHASES } from './timing.js';
 import { hostLabel, parseHostPort, urlHostPort } from './address.js';
@@ -66,6 +67,7 @@ export interface LargestResponse {
 export interface ErrorMessageStat {
   /** `error` for NetLens errors (class set), `status` for HTTP 4xx/5xx. */
   kind: 'error' | 'status';
+  /** The class, or `injected: CLASS` for a failure a rule injected (errorClassLabel). */
   errorClass?: string;
   status?: number;
   /** The message with numbers that vary (times, ports) kept from the first occurrence. */
@@ -161,9 +163,22 @@ export function isFailedExchange(exchange: Exchange): boolean {
   );
 }
 
+/** The series of an injected failure: the class it imitates, so it never stacks with the real ones. */
+const INJECTED_SERIES = 'injected: ';
+
+/**
+ * The error class an exchange is counted under: its class, or for a failure a NetLens rule
+ * injected, `injected: CLASS` with the class it imitates (`injected: connection_reset`).
+ */
+export function errorClassLabel(error: Pick<NetlensError, 'class' | 'detail'>): string {
+  if (error.class === 'injected_fault' && isErrorClass(error.detail) && error.detail !== 'injected_fault')
+    return `${INJECTED_SERIES}${error.detail}`;
+  return error.class;
+}
+
 /** The error series an exchange stacks into, or undefined when it did not fail. */
 export function errorSeriesOf(exchange: Exchange): string | undefined {
-  if (exchange.error) return exchange.error.class;
+  if (exchange.error) return errorClassLabel(exchange.error);
   const status = exchange.response?.status;
   if (status === undefined || status < 400) return undefined;
   return status >= 500 ? '5xx' : '4xx';
@@ -318,7 +333,7 @@ export function computeStatistics(
       key = `e:${exchange.error.class}:${shape}`;
       stat = {
         kind: 'error',
-        errorClass: exchange.error.class,
+        errorClass: errorClassLabel(exchange.error),
         message: exchange.error.message,
         count: 0,
         hosts: [],
@@ -366,5 +381,6 @@ export function computeStatistics(
 export function filterForSeries(series: string): string {
   if (series === '4xx' || series === '5xx') return `status:${series}`;
   if (series === 'ok') return '-is:failed';
+  if (series.startsWith(INJECTED_SERIES)) return `injected:${series.slice(INJECTED_SERIES.length)}`;
   return `error:${series}`;
 }

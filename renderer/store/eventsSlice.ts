@@ -12,6 +12,7 @@ import type { MonitorsSlice } from './monitorsSlice';
 import { withMonitorEvents } from './monitorsSlice';
 import type { RetriesSlice } from './retriesSlice';
 import { withRetryChains } from './retriesSlice';
+import type { RulesSlice } from './rulesSlice';
 import type { SliceCreator } from './sliceCreator';
 import type { TrafficSlice } from './trafficSlice';
 import { TrafficBatch } from './trafficSlice';
@@ -22,7 +23,7 @@ export interface EventsSlice {
   applyEvents(events: readonly EngineEvent[]): void;
 }
 
-type Uses = TrafficSlice & UiSlice & AppSlice & MonitorsSlice & RetriesSlice;
+type Uses = TrafficSlice & UiSlice & AppSlice & MonitorsSlice & RetriesSlice & RulesSlice;
 
 function unhandled(event: never): void {
   // The union is exhaustive at compile time; an engine newer than this UI may still send more.
@@ -95,8 +96,10 @@ export const createEventsSlice: SliceCreator<EventsSlice, Uses> = (set, get) => 
           patch.systemProxy = event.state;
           break;
         case 'rules:changed':
+          patch.rulesState = event.state;
+          break;
         case 'tcpProxies:changed':
-          // No view shows rules or TCP proxies yet; when one does, it keeps them in a slice.
+          patch.tcpProxies = event.proxies;
           break;
         default:
           unhandled(event);

@@ -21,6 +21,8 @@ import { createMonitorsSlice } from './monitorsSlice';
 import type { MonitorsSlice } from './monitorsSlice';
 import { createRetriesSlice } from './retriesSlice';
 import type { RetriesSlice } from './retriesSlice';
+import { createRulesSlice } from './rulesSlice';
+import type { RulesSlice } from './rulesSlice';
 import { createEventsSlice } from './eventsSlice';
 import type { EventsSlice } from './eventsSlice';
 
@@ -31,6 +33,7 @@ export type StoreState = TrafficSlice &
   ProbesSlice &
   MonitorsSlice &
   RetriesSlice &
+  RulesSlice &
   EventsSlice;
 
 export const createAppStore = () =>
@@ -42,6 +45,7 @@ export const createAppStore = () =>
     ...createProbesSlice(...a),
     ...createMonitorsSlice(...a),
     ...createRetriesSlice(...a),
+    ...createRulesSlice(...a),
     ...createEventsSlice(...a),
   }));
 

@@ -12,5 +12,6 @@ export type ViewName =
   | 'diff'
   | 'probes'
   | 'monitors'
+  | 'rules'
   | 'sessions'
   | 'settings';

@@ -13,6 +13,7 @@ import { DiffView } from './diff/DiffView';
 import { ProbesView } from './probes/ProbesView';
 import { MonitorsView } from './monitors/MonitorsView';
 import { InterceptView } from './intercept/InterceptView';
+import { RulesView } from './rules/RulesView';
 import { SessionsView } from './sessions/SessionsView';
 import { SettingsView } from './settings/SettingsView';
 
@@ -36,6 +37,8 @@ export const VIEW_REGISTRY = {
   diff: { label: 'Diff', component: DiffView, shortcut: '6' },
   probes: { label: 'Probes', component: ProbesView, shortcut: '7' },
   monitors: { label: 'Monitors', component: MonitorsView, shortcut: '8' },
+  // The number row's next key: every digit is taken.
+  rules: { label: 'Rules', component: RulesView, shortcut: '-' },
   sessions: { label: 'Sessions', component: SessionsView, shortcut: '0' },
   settings: { label: 'Settings', component: SettingsView, shortcut: '9' },
 } as const satisfies Record<ViewName, ViewEntry>;

@@ -18,6 +18,8 @@ const api = vi.hoisted(() => ({
   chains: [] as unknown[],
   monitor: { id: 'm1', name: 'API', target: 'http://127.0.0.1:1/', intervalMs: 1000, timeoutMs: 500 },
   sample: { monitorId: 'm1', atMs: 1, ok: true, state: 'up', durationMs: 2, timings: {} },
+  rules: { rules: [{ id: 'slow', name: 'Slow', latency: { ms: 1 } }], hits: { slow: 0 } },
+  proxies: [{ name: 'redis', listen: '127.0.0.1:1', upstream: '127.0.0.1:2', enabled: true, toxics: [] }],
 }));
 
 vi.mock('@renderer/api', () => ({
@@ -35,6 +37,8 @@ vi.mock('@renderer/api', () => ({
     if (channel === 'monitors:list') return Promise.resolve([api.monitor]);
     if (channel === 'monitors:history')
       return Promise.resolve({ samples: args[0] === api.monitor.id ? [api.sample] : [], changes: [] });
+    if (channel === 'rules:get') return Promise.resolve(api.rules);
+    if (channel === 'tcpProxies:list') return Promise.resolve(api.proxies);
     if (channel === 'exchanges:list') return new Promise((resolve) => (api.list = resolve));
     return Promise.reject(new Error(`unexpected ${channel}`));
   },
@@ -99,5 +103,22 @@ describe('syncWithEngine', () => {
     expect(store.getState().monitors.map((m) => m.id)).toEqual(['m1']);
     // The one listener of the sync path is the only subscription: no view subscribes on its own.
     expect(api.listeners).toHaveLength(1);
+  });
+
+  it('loads the rules and TCP proxies with the rest, then follows their events', async () => {
+    const store = createAppStore();
+    syncWithEngine(store);
+    api.connection!('open');
+    await vi.waitFor(() => expect(api.list).toBeDefined());
+    api.list!([]);
+    await vi.waitFor(() => expect(store.getState().rulesState?.rules.map((r) => r.id)).toEqual(['slow']));
+    expect(store.getState().tcpProxies.map((p) => p.name)).toEqual(['redis']);
+    api.listeners[0]!([
+      { type: 'rules:changed', state: { rules: [], hits: {}, fileError: 'bad file' } },
+      { type: 'tcpProxies:changed', proxies: [] },
+    ]);
+    await vi.waitFor(() => expect(store.getState().rulesState?.fileError).toBe('bad file'));
+    expect(store.getState().tcpProxies).toEqual([]);
+    expect(store.getState().notices).toEqual([]);
   });
 });

@@ -227,6 +227,15 @@ describe('rule filters', () => {
     expect(matching('is:injected', list)).toEqual([injected.id]);
     expect(matching('is:rule', list)).toEqual([ruled.id, injected.id]);
   });
+
+  it('injected:CLASS: the class an injected failure imitates, not a real failure of it', () => {
+    const real = makeFailedExchange({ class: 'connection_reset', phase: 'wait', message: 'reset' });
+    const withReal = [...list, real];
+    expect(matching('injected:connection_reset', withReal)).toEqual([injected.id]);
+    expect(matching('injected:connect_refused', withReal)).toEqual([]);
+    expect(matching('error:connection_reset', withReal)).toEqual([real.id]);
+    expect(parseFilter('injected:nonsense').errors[0]!.message).toMatch(/^injected: .*connection_reset/);
+  });
 });
 
 describe('HTTP/2 and gRPC filter keys', () => {

@@ -162,5 +162,45 @@ describe('filterForSeries', () => {
   it('maps chart series to the filter language', () => {
     expect(filterForSeries('5xx')).toBe('status:5xx');
     expect(filterForSeries('connect_refused')).toBe('error:connect_refused');
+    expect(filterForSeries('injected: connection_reset')).toBe('injected:connection_reset');
+  });
+});
+
+describe('injected failures', () => {
+  it('are counted under the class they imitate, apart from real failures of that class', () => {
+    const injected = (detail: string, i: number) =>
+      makeFailedExchange(
+        {
+          class: 'injected_fault',
+          phase: 'wait',
+          detail,
+          message: `NetLens rule "Flaky" failed the request on purpose (${detail}).`,
+        },
+        { startedAtMs: T0 + i },
+      );
+    const stats = computeStatistics([
+      injected('connection_reset', 0),
+      injected('connection_reset', 1),
+      injected('connect_refused', 2),
+      makeFailedExchange(
+        { class: 'connection_reset', phase: 'wait', message: 'reset' },
+        { startedAtMs: T0 + 3 },
+      ),
+      // A toxic's failure names no class it imitates: it stays injected_fault.
+      injected('reset_peer toxic', 4),
+    ]);
+    expect(stats.errorSeries).toEqual([
+      'injected: connection_reset',
+      'injected: connect_refused',
+      'connection_reset',
+      'injected_fault',
+    ]);
+    expect(stats.buckets[0]!.errors['injected: connection_reset']).toBe(2);
+    expect(stats.topErrors.map((e) => [e.errorClass, e.count])).toEqual([
+      ['injected: connection_reset', 2],
+      ['injected: connect_refused', 1],
+      ['connection_reset', 1],
+      ['injected_fault', 1],
+    ]);
   });
 });

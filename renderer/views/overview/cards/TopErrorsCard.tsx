@@ -1,3 +1,4 @@
+import { filterForSeries } from '../../../../shared/statistics';
 import type { OverviewCardProps } from '../overviewCard';
 
 /** The most frequent failures: NetLens errors by class and message shape, HTTP failures by status. */
@@ -18,7 +19,9 @@ export function TopErrorsCard({ stats, applyFilter }: OverviewCardProps) {
           <tr
             key={`${e.kind}-${e.errorClass ?? e.status}-${e.exampleId}`}
             className="clickable"
-            onClick={() => applyFilter(e.kind === 'error' ? `error:${e.errorClass}` : `status:${e.status}`)}
+            onClick={() =>
+              applyFilter(e.kind === 'error' ? filterForSeries(e.errorClass!) : `status:${e.status}`)
+            }
           >
             <td className="num">{e.count}</td>
             <td className="mono">{e.errorClass ?? e.status}</td>
