@@ -89,10 +89,15 @@ export function RulesView() {
   /** Saves the whole list; the engine validates it and nothing changes when it fails. */
   async function save(next: RuleDefinition[], what: string): Promise<boolean> {
     setBusy(true);
+    // Shown at once (a switch flips when clicked); the engine's answer replaces it, and a
+    // refusal puts the list back as it was.
+    const before = rulesState;
+    if (before) setRulesState({ ...before, rules: next });
     try {
       setRulesState(await call('rules:save', next));
       return true;
     } catch (error) {
+      if (before) setRulesState(before);
       pushNotice('error', `Could not ${what}: ${messageOf(error)}`);
       return false;
     } finally {
