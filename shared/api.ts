@@ -7,6 +7,8 @@
  * engine-side failure, because Electron would keep only the error's message.
  */
 import type { Result } from './result.js';
+import type { GrpcMessagesView } from './grpcMessages.js';
+import type { ProtoSchemaState } from './protoSchema.js';
 import type { BodyPayload, BodySide, Exchange } from './model.js';
 import type { SessionSummary } from './session.js';
 import type { Settings } from './settings.js';
@@ -116,6 +118,14 @@ export interface ApiChannels {
   'sessions:open': { args: [id: string]; value: SessionSummary };
   /** Removes a saved session (not the current one, nor one another NetLens records). */
   'sessions:remove': { args: [id: string]; value: SessionSummary[] };
+  // gRPC messages made readable (docs/http2.md)
+  /** The messages of a gRPC exchange each way, decoded (raw, or with a loaded .proto's names). */
+  'grpc:messages': { args: [id: string]; value: GrpcMessagesView };
+  /** The loaded .proto files. */
+  'grpc:protos': { args: []; value: ProtoSchemaState };
+  /** Loads a .proto file's text (fails with `proto_invalid` naming the problem). */
+  'grpc:loadProto': { args: [fileName: string, text: string]; value: ProtoSchemaState };
+  'grpc:removeProto': { args: [fileName: string]; value: ProtoSchemaState };
 }
 
 export type Channel = keyof ApiChannels;
@@ -161,6 +171,10 @@ export const CHANNELS = [
   'sessions:list',
   'sessions:open',
   'sessions:remove',
+  'grpc:messages',
+  'grpc:protos',
+  'grpc:loadProto',
+  'grpc:removeProto',
 ] as const satisfies readonly Channel[];
 
 export function isChannel(value: unknown): value is Channel {

@@ -50,6 +50,10 @@ import type { RulesState } from '../../shared/rules.js';
 import type { TcpProxyInfo } from '../../shared/toxiproxy.js';
 import { RULES_FILE, RulesController } from './rules/rulesController.js';
 import { ToxiproxyServer } from './rules/toxiproxyServer.js';
+import { decodeGrpcExchange } from './analysis/grpcMessageDecoder.js';
+import { ProtoSchemaRegistry } from './analysis/protoSchemaLoader.js';
+import type { GrpcMessagesView } from '../../shared/grpcMessages.js';
+import type { ProtoSchemaState } from '../../shared/protoSchema.js';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -115,6 +119,16 @@ export interface EngineTcpProxies {
   list(): TcpProxyInfo[];
   /** Where the API listens, once started. */
   apiAddress(): { host: string; port: number } | undefined;
+}
+
+/** gRPC messages made readable (the detail pane's gRPC tab): decoded raw, or named by loaded .proto files. */
+export interface EngineGrpc {
+  /** The messages of gRPC exchange `id` each way; undefined for an unknown exchange or one that is not gRPC. */
+  messages(id: string): Promise<GrpcMessagesView | undefined>;
+  protos(): ProtoSchemaState;
+  /** Parses a .proto (rejects with code `proto_invalid` naming the problem); replaces a file of the same name. */
+  loadProto(fileName: string, text: string): ProtoSchemaState;
+  removeProto(fileName: string): ProtoSchemaState;
 }
 
 /** Writes text out in order (a file, stdout); resolves once the text is taken. */
@@ -195,6 +209,7 @@ export interface Engine {
   readonly systemProxy: EngineSystemProxy;
   readonly rules: EngineRules;
   readonly tcpProxies: EngineTcpProxies;
+  readonly grpc: EngineGrpc;
   /** The secret clients must send as proxy password, when proxy authentication is on. */
   readonly proxySecret: string | undefined;
   /** Adds a route to the control endpoint other NetLens processes call (proxy/controlEndpoint.ts). */
@@ -348,6 +363,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     finished: (exchange, bodies) => finisher.finished(replayLinks.tag(exchange, true), bodies),
   };
 
+  const protoSchemas = new ProtoSchemaRegistry();
   const toxiproxy = options.toxiproxyApi
     ? new ToxiproxyServer({
         host: options.toxiproxyApi.host,
@@ -695,6 +711,20 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     tcpProxies: {
       list: () => toxiproxy?.list() ?? [],
       apiAddress: () => toxiproxy?.address(),
+    },
+    grpc: {
+      async messages(id) {
+        const exchange = store.get(id);
+        if (!exchange?.grpc) return undefined;
+        return decodeGrpcExchange(
+          exchange,
+          (bodyId, side) => store.body(bodyId, side),
+          protoSchemas.schema(),
+        );
+      },
+      protos: () => protoSchemas.state(),
+      loadProto: (fileName, text) => protoSchemas.load(fileName, text),
+      removeProto: (fileName) => protoSchemas.remove(fileName),
     },
     addControlRoute(key, handler) {
       if (!/^(GET|POST|PUT|DELETE) \/_netlens\/[a-z0-9/_*-]+$/.test(key)) {

@@ -19,6 +19,7 @@ import { browserHandlers } from './browserHandlers.js';
 import { caHandlers } from './caHandlers.js';
 import { systemProxyHandlers } from './systemProxyHandlers.js';
 import { rulesHandlers } from './rulesHandlers.js';
+import { grpcHandlers } from './grpcHandlers.js';
 import { sessionHandlers } from './sessionHandlers.js';
 import type { ChannelHandler, HandlerTable } from './handlerTable.js';
 
@@ -68,6 +69,7 @@ export function buildHandlerTable(engine: Engine, extra: Partial<HandlerTable> =
     ...caHandlers(engine),
     ...systemProxyHandlers(engine),
     ...rulesHandlers(engine),
+    ...grpcHandlers(engine),
     ...sessionHandlers(engine),
     ...extra,
   };
