@@ -5,8 +5,14 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { AppInfo, EngineEvent, HarExportOptions, HarImportSummary } from '../../shared/api.js';
-import type { BodySide, Exchange } from '../../shared/model.js';
+import type {
+  AppInfo,
+  EngineEvent,
+  HarExportOptions,
+  HarImportSummary,
+  WebSocketFrameLog,
+} from '../../shared/api.js';
+import type { BodySide, Exchange, WebSocketFrame } from '../../shared/model.js';
 import type { Settings } from '../../shared/settings.js';
 import type { HarDocument } from '../../shared/har.js';
 import { isLoopbackHost } from '../../shared/address.js';
@@ -210,6 +216,8 @@ export interface Engine {
   readonly rules: EngineRules;
   readonly tcpProxies: EngineTcpProxies;
   readonly grpc: EngineGrpc;
+  /** A WebSocket's message log: live while it is open; undefined for an unknown exchange or not a WebSocket. */
+  webSocketFrames(id: string): WebSocketFrameLog | undefined;
   /** The secret clients must send as proxy password, when proxy authentication is on. */
   readonly proxySecret: string | undefined;
   /** Adds a route to the control endpoint other NetLens processes call (proxy/controlEndpoint.ts). */
@@ -360,8 +368,27 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     openBody: () => bodyStore.open(),
     started: (exchange) => store.started(replayLinks.tag(exchange)),
     progressed: (exchange) => store.progressed(replayLinks.tag(exchange)),
-    finished: (exchange, bodies) => finisher.finished(replayLinks.tag(exchange, true), bodies),
+    webSocketFrames: (id, startIndex, frames, framesNotRecorded) => {
+      // The log so far, for `websocket:frames` (a list opened mid-way); gone when the exchange
+      // finishes with the whole log in its record.
+      let live = liveWebSocketLogs.get(id);
+      if (!live) liveWebSocketLogs.set(id, (live = { frames: [], framesNotRecorded: 0 }));
+      if (startIndex === live.frames.length) live.frames.push(...frames);
+      live.framesNotRecorded = framesNotRecorded;
+      emit({
+        type: 'websocket:frames',
+        id,
+        startIndex,
+        frames,
+        ...(framesNotRecorded > 0 ? { framesNotRecorded } : {}),
+      });
+    },
+    finished: (exchange, bodies) => {
+      liveWebSocketLogs.delete(exchange.id);
+      finisher.finished(replayLinks.tag(exchange, true), bodies);
+    },
   };
+  const liveWebSocketLogs = new Map<string, { frames: WebSocketFrame[]; framesNotRecorded: number }>();
 
   const protoSchemas = new ProtoSchemaRegistry();
   const toxiproxy = options.toxiproxyApi
@@ -725,6 +752,23 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       protos: () => protoSchemas.state(),
       loadProto: (fileName, text) => protoSchemas.load(fileName, text),
       removeProto: (fileName) => protoSchemas.remove(fileName),
+    },
+    webSocketFrames(id) {
+      const live = liveWebSocketLogs.get(id);
+      if (live)
+        return {
+          frames: live.frames.slice(),
+          ...(live.framesNotRecorded > 0 ? { framesNotRecorded: live.framesNotRecorded } : {}),
+          open: true,
+        };
+      const exchange = store.get(id);
+      if (!exchange?.websocket) return undefined;
+      const { frames = [], framesNotRecorded } = exchange.websocket;
+      return {
+        frames,
+        ...(framesNotRecorded ? { framesNotRecorded } : {}),
+        open: exchange.state === 'pending',
+      };
     },
     addControlRoute(key, handler) {
       if (!/^(GET|POST|PUT|DELETE) \/_netlens\/[a-z0-9/_*-]+$/.test(key)) {

@@ -20,6 +20,7 @@ import { caHandlers } from './caHandlers.js';
 import { systemProxyHandlers } from './systemProxyHandlers.js';
 import { rulesHandlers } from './rulesHandlers.js';
 import { grpcHandlers } from './grpcHandlers.js';
+import { webSocketHandlers } from './webSocketHandlers.js';
 import { sessionHandlers } from './sessionHandlers.js';
 import type { ChannelHandler, HandlerTable } from './handlerTable.js';
 
@@ -70,6 +71,7 @@ export function buildHandlerTable(engine: Engine, extra: Partial<HandlerTable> =
     ...systemProxyHandlers(engine),
     ...rulesHandlers(engine),
     ...grpcHandlers(engine),
+    ...webSocketHandlers(engine),
     ...sessionHandlers(engine),
     ...extra,
   };
