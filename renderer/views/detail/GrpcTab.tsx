@@ -17,13 +17,18 @@ function messageOf(error: unknown): string {
 
 /** One decoded field; nested messages fold. Values are text nodes: the bytes are untrusted. */
 function FieldRow({ field }: { field: ProtoField }) {
+  // Spaces as text, so a copied selection reads `1 text string: "hello"`.
   const label = (
     <>
       <span className="pb-number" title={`field ${field.number}, wire type ${field.wireType}`}>
         {field.number}
-      </span>
-      {field.name && <span className="pb-name">{field.name}</span>}
-      <span className="pb-type">{field.type ?? field.wireType}</span>
+      </span>{' '}
+      {field.name && (
+        <>
+          <span className="pb-name">{field.name}</span>{' '}
+        </>
+      )}
+      <span className="pb-type">{field.type ?? field.wireType}:</span>{' '}
     </>
   );
   const hints = [...(field.alternatives ?? []), ...(field.mismatch ? [field.mismatch] : [])];
@@ -262,7 +267,7 @@ export function GrpcTab({ exchange }: { exchange: Exchange }) {
                   {grpc.status} {grpc.statusName}
                 </span>
               )}
-              {grpc.message ? ` ${grpc.message}` : ''}
+              {grpc.message && grpc.message !== grpc.statusName ? ` ${grpc.message}` : ''}
             </td>
           </tr>
           {(grpc.encoding || responseEncoding) && (

@@ -45,31 +45,32 @@ function StreamTable({
     ?.serverSettings;
   const open = streams.rows.filter((row) => row.exchange.state === 'pending').length;
   return (
-    <section aria-label={title}>
+    <section aria-label={title} className="stream-section">
       <h3>
-        {title} <span className="muted">{streams.id}</span>
+        {title} <span className="connection-id">{streams.id}</span>
       </h3>
       <p className="muted">
         {streams.rows.length} stream{streams.rows.length === 1 ? '' : 's'} in the list
         {open > 0 ? `, ${open} open` : ''}
-        {settings?.maxConcurrentStreams !== undefined
+        {/* 2^32-1 is what a server without a limit announces (Node's default): no limit to show. */}
+        {settings?.maxConcurrentStreams !== undefined && settings.maxConcurrentStreams < 2 ** 31
           ? ` · the server allows ${settings.maxConcurrentStreams} at once`
           : ''}
         {goAway
           ? ` · GOAWAY ${goAway.name} (0x${goAway.code.toString(16)}) from the ${goAway.by}, last stream ${goAway.lastStreamId}`
           : ''}
       </p>
-      <table className="protocol-list" aria-label={`${title} streams`}>
+      <table className="protocol-list fixed" aria-label={`${title} streams`}>
         <thead>
           <tr>
-            <th>Stream</th>
-            <th>Method</th>
+            <th style={{ width: 52 }}>Stream</th>
+            <th style={{ width: 60 }}>Method</th>
             <th>Path</th>
-            <th>Status</th>
-            <th>Start</th>
-            <th>Time</th>
-            <th>Reset</th>
-            <th style={{ width: '30%' }}>Timeline</th>
+            <th style={{ width: 56 }}>Status</th>
+            <th style={{ width: 68 }}>Start</th>
+            <th style={{ width: 60 }}>Time</th>
+            <th style={{ width: 90 }}>Reset</th>
+            <th style={{ width: '20%' }}>Timeline</th>
           </tr>
         </thead>
         <tbody>
@@ -87,7 +88,9 @@ function StreamTable({
               >
                 <td className="num">{streamId ?? '—'}</td>
                 <td>{exchange.request.method}</td>
-                <td className="wrap">{pathOf(exchange.request.url)}</td>
+                <td className="path" title={exchange.request.url}>
+                  {pathOf(exchange.request.url)}
+                </td>
                 <td>{outcome(exchange)}</td>
                 <td className="num">+{formatDurationMs(startMs)}</td>
                 <td className="num">{formatDurationMs(exchange.durationMs, '…')}</td>

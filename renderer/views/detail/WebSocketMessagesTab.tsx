@@ -120,16 +120,17 @@ export function WebSocketMessagesTab({ exchange }: { exchange: Exchange }) {
     [frames, direction, controlFrames, needle],
   );
   const firstMs = frames[0]?.timeMs ?? exchange.startedAtMs;
+  // While open, messages are counted from the log (the record's counts are filled in at close).
+  const liveCount = { send: 0, receive: 0 };
+  for (const frame of frames) if (frame.opcode < 8 && frame.fin !== false) liveCount[frame.direction] += 1;
   const ws = exchange.websocket;
 
   return (
     <div>
       <p className="muted">
-        {closed ? 'Closed' : 'Open'}
-        {ws
-          ? ` · ${ws.messagesFromClient} message${ws.messagesFromClient === 1 ? '' : 's'} sent (${formatBytes(ws.bytesFromClient)}), ${ws.messagesFromServer} received (${formatBytes(ws.bytesFromServer)})`
-          : ''}
-        {closed ? '' : ' · frames appear as they pass'}
+        {closed && ws
+          ? `Closed · ${ws.messagesFromClient} message${ws.messagesFromClient === 1 ? '' : 's'} sent (${formatBytes(ws.bytesFromClient)}), ${ws.messagesFromServer} received (${formatBytes(ws.bytesFromServer)})`
+          : `Open · ${liveCount.send} message${liveCount.send === 1 ? '' : 's'} sent, ${liveCount.receive} received so far · frames appear as they pass`}
       </p>
       <div className="protocol-toolbar">
         <div className="segmented" role="group" aria-label="Direction">

@@ -139,7 +139,7 @@ describe('StreamsTab', () => {
     render(<StreamsTab exchange={a} />);
     const table = screen.getByRole('table', { name: 'Client connection (h2) streams' });
     const rows = within(table).getAllByRole('row').slice(1);
-    expect(rows.map((r) => r.cells[0]!.textContent)).toEqual(['1', '3']);
+    expect(rows.map((r) => (r as HTMLTableRowElement).cells[0]!.textContent)).toEqual(['1', '3']);
     expect(rows[0]!.getAttribute('aria-current')).toBe('true');
     expect(rows[1]!.textContent).toContain('CANCEL by client');
     expect(table.textContent).not.toContain('/c');
