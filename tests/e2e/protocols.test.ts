@@ -171,4 +171,15 @@ describe('protocol panels', () => {
     expect(await table.locator('tbody tr').count()).toBe(2);
     expect(e2e.pageErrors).toEqual([]);
   });
+
+  it('the waterfall groups the streams of one connection, each connection in its lane', async () => {
+    await e2e.openView('Waterfall');
+    const canvas = e2e.page.getByRole('img', { name: /Waterfall chart of 4 exchanges/ });
+    await canvas.waitFor({ timeout: WAIT_MS });
+    await e2e.page.getByLabel('Group by connection').check();
+    expect(await e2e.page.getByLabel('Group by connection').isChecked()).toBe(true);
+    // The order of grouped rows is unit-tested (connectionGroups); here: the view draws them, no page error.
+    await e2e.screenshot('waterfall-grouped');
+    expect(e2e.pageErrors).toEqual([]);
+  });
 });

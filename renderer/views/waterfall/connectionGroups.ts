@@ -67,5 +67,6 @@ export function groupByConnection(
 export function connectionHue(key: string): number {
   let hash = 0;
   for (let i = 0; i < key.length; i += 1) hash = (hash * 31 + key.charCodeAt(i)) | 0;
-  return Math.abs(hash) % 360;
+  // Spread by the golden angle, so keys that hash close get distinct colours.
+  return Math.round(Math.abs(hash) * 137.508) % 360;
 }
