@@ -96,9 +96,10 @@ export const createEventsSlice: SliceCreator<EventsSlice, Uses> = (set, get) => 
           break;
         case 'rules:changed':
         case 'tcpProxies:changed':
-        // The Messages tab of an open WebSocket listens for its frames itself.
-        case 'websocket:frames':
           // No view shows rules or TCP proxies yet; when one does, it keeps them in a slice.
+          break;
+        case 'websocket:frames':
+          // The Messages tab of an open WebSocket listens for its frames itself.
           break;
         default:
           unhandled(event);
