@@ -58,6 +58,13 @@ import { RULES_FILE, RulesController } from './rules/rulesController.js';
 import { ToxiproxyServer } from './rules/toxiproxyServer.js';
 import { decodeGrpcExchange } from './analysis/grpcMessageDecoder.js';
 import { ProtoSchemaRegistry } from './analysis/protoSchemaLoader.js';
+import {
+  PROTOS_DIR,
+  protoFileNameOnDisk,
+  readProtoFiles,
+  removeProtoFile,
+  saveProtoFile,
+} from './system/protoFiles.js';
 import type { GrpcMessagesView } from '../../shared/grpcMessages.js';
 import type { ProtoSchemaState } from '../../shared/protoSchema.js';
 
@@ -132,9 +139,12 @@ export interface EngineGrpc {
   /** The messages of gRPC exchange `id` each way; undefined for an unknown exchange or one that is not gRPC. */
   messages(id: string): Promise<GrpcMessagesView | undefined>;
   protos(): ProtoSchemaState;
-  /** Parses a .proto (rejects with code `proto_invalid` naming the problem); replaces a file of the same name. */
-  loadProto(fileName: string, text: string): ProtoSchemaState;
-  removeProto(fileName: string): ProtoSchemaState;
+  /**
+   * Parses a .proto (rejects with code `proto_invalid` naming the problem), replacing a file of
+   * the same name, and keeps it in the data dir (`protos/`) for the next start.
+   */
+  loadProto(fileName: string, text: string): Promise<ProtoSchemaState>;
+  removeProto(fileName: string): Promise<ProtoSchemaState>;
 }
 
 /** Writes text out in order (a file, stdout); resolves once the text is taken. */
@@ -391,6 +401,18 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const liveWebSocketLogs = new Map<string, { frames: WebSocketFrame[]; framesNotRecorded: number }>();
 
   const protoSchemas = new ProtoSchemaRegistry();
+  // The .proto files loaded before: a broken one is named (once the engine starts) and left
+  // out, the others load.
+  for (const file of await readProtoFiles(dataDir).catch(() => [])) {
+    try {
+      protoSchemas.load(file.fileName, file.text);
+    } catch (error) {
+      startupNotices.push({
+        level: 'warning',
+        message: `The saved ${path.join(dataDir, PROTOS_DIR, file.fileName)} was not loaded: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+  }
   const toxiproxy = options.toxiproxyApi
     ? new ToxiproxyServer({
         host: options.toxiproxyApi.host,
@@ -750,8 +772,25 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         );
       },
       protos: () => protoSchemas.state(),
-      loadProto: (fileName, text) => protoSchemas.load(fileName, text),
-      removeProto: (fileName) => protoSchemas.remove(fileName),
+      async loadProto(fileName, text) {
+        const name = protoFileNameOnDisk(fileName);
+        const state = protoSchemas.load(name, text);
+        try {
+          await saveProtoFile(dataDir, name, text);
+        } catch (error) {
+          emit({
+            type: 'notice',
+            level: 'warning',
+            message: `${name} is loaded, but could not be saved in ${path.join(dataDir, PROTOS_DIR)} for the next start: ${error instanceof Error ? error.message : String(error)}`,
+          });
+        }
+        return state;
+      },
+      async removeProto(fileName) {
+        const name = protoFileNameOnDisk(fileName);
+        await removeProtoFile(dataDir, name);
+        return protoSchemas.remove(name);
+      },
     },
     webSocketFrames(id) {
       const live = liveWebSocketLogs.get(id);

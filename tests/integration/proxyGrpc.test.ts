@@ -5,7 +5,9 @@
  * CONNECT: plain CONNECT in a stream answered 501 and recorded, extended CONNECT (RFC 8441)
  * refused with a stream error since NetLens never offers it.
  */
+import fs from 'node:fs';
 import http2 from 'node:http2';
+import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,7 +122,7 @@ describe('gRPC through NetLens, decoded', () => {
       'b',
     ]);
 
-    proxy.engine.grpc.loadProto('echo.proto', ECHO_PROTO);
+    await proxy.engine.grpc.loadProto('echo.proto', ECHO_PROTO);
     const named = (await proxy.engine.grpc.messages(exchange.id))!;
     expect(named.schemaMethod).toBe(true);
     const fields = named.request.messages[0]!.decoded!.fields;
@@ -134,7 +136,7 @@ describe('gRPC through NetLens, decoded', () => {
       ['label', 'in'],
       ['delta', '-1'],
     ]);
-    proxy.engine.grpc.removeProto('echo.proto');
+    await proxy.engine.grpc.removeProto('echo.proto');
   });
 
   it('a bidirectional stream: every message each way, in order', async () => {
@@ -161,10 +163,29 @@ describe('gRPC through NetLens, decoded', () => {
     ]);
   });
 
-  it('a bad .proto is refused with the reason', () => {
-    expect(() => proxy.engine.grpc.loadProto('bad.proto', 'message {')).toThrow(
+  it('a bad .proto is refused with the reason', async () => {
+    await expect(proxy.engine.grpc.loadProto('bad.proto', 'message {')).rejects.toThrow(
       /bad\.proto is not a \.proto file/,
     );
+  });
+
+  it('loaded .proto files are kept in the data dir for the next start; a broken one is named', async () => {
+    await proxy.engine.grpc.loadProto('echo.proto', ECHO_PROTO);
+    fs.writeFileSync(path.join(proxy.dataDir, 'protos', 'broken.proto'), 'message {');
+    const next = await startProxy({}, { dataDir: proxy.dataDir });
+    try {
+      expect(next.engine.grpc.protos().files.map((f) => f.fileName)).toEqual(['echo.proto']);
+      const notices = next.events.flatMap((e) => (e.type === 'notice' ? [e.message] : []));
+      expect(notices).toContainEqual(
+        expect.stringMatching(
+          /broken\.proto was not loaded: broken\.proto is not a \.proto file NetLens can read/,
+        ),
+      );
+    } finally {
+      await next.close();
+    }
+    await proxy.engine.grpc.removeProto('echo.proto');
+    expect(fs.readdirSync(path.join(proxy.dataDir, 'protos'))).toEqual(['broken.proto']);
   });
 });
 
