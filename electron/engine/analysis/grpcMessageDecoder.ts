@@ -45,12 +45,15 @@ function pathOf(url: string): string {
 
 async function direction(
   payload: BodyPayload | null,
+  sizeBytes: number | undefined,
   text: boolean,
   encoding: string | undefined,
   schema: ProtoSchema,
   typeName: string | undefined,
 ): Promise<GrpcDirectionView> {
-  if (!payload) return { messages: [], notShown: 0, missing: true };
+  // An empty body (a trailers-only response) has no messages; a body with bytes but none stored was not captured.
+  if (!payload)
+    return sizeBytes === 0 ? { messages: [], notShown: 0 } : { messages: [], notShown: 0, missing: true };
   let bytes: Uint8Array = Buffer.from(payload.base64, 'base64');
   if (text) bytes = decodeGrpcWebText(bytes);
   const { frames, leftoverBytes } = splitGrpcFrames(bytes);
@@ -112,6 +115,7 @@ export async function decodeGrpcExchange(
     schemaMethod: method !== undefined,
     request: await direction(
       requestBody,
+      exchange.request.body.sizeBytes,
       text,
       encodingOf(exchange.request.headers) ?? exchange.grpc?.encoding,
       schema,
@@ -120,6 +124,7 @@ export async function decodeGrpcExchange(
     response: exchange.response
       ? await direction(
           responseBody,
+          exchange.response.body.sizeBytes,
           text,
           encodingOf(exchange.response.headers),
           schema,

@@ -287,9 +287,12 @@ export function GrpcTab({ exchange }: { exchange: Exchange }) {
           setGeneration((g) => g + 1);
         }}
       />
+      {exchange.state === 'pending' && (
+        <p className="muted">The call is in progress: its messages are decoded once it ends.</p>
+      )}
       {load.status === 'loading' && <p className="muted">Decoding messages…</p>}
       {load.status === 'error' && <p role="alert">Could not decode the messages: {load.message}</p>}
-      {load.status === 'ok' && (
+      {load.status === 'ok' && exchange.state !== 'pending' && (
         <>
           {!load.value.schemaMethod && (
             <p className="muted">

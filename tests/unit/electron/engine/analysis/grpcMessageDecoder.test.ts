@@ -27,8 +27,9 @@ function exchange(
       method: 'POST',
       url: 'https://127.0.0.1:1/netlens.test.Echo/Say',
       headers: [{ name: 'content-type', value: 'application/grpc' }],
+      body: { sizeBytes: 1 },
     },
-    response: { status: 200, statusText: 'OK', headers: responseHeaders },
+    response: { status: 200, statusText: 'OK', headers: responseHeaders, body: { sizeBytes: 1 } },
     grpc: { service: 'netlens.test.Echo', method: 'Say' },
     ...extra,
   } as unknown as Exchange;
@@ -111,6 +112,14 @@ describe('decodeGrpcExchange', () => {
       { name: 'grpc-status', value: '0' },
       { name: 'grpc-message', value: 'fine' },
     ]);
+  });
+
+  it('an empty body has no messages (a trailers-only response); one not stored is missing', async () => {
+    const empty = exchange({});
+    empty.response!.body.sizeBytes = 0;
+    const view = await decodeGrpcExchange(empty, loader({}), emptyProtoSchema());
+    expect(view.response).toEqual({ messages: [], notShown: 0 });
+    expect(view.request.missing).toBe(true);
   });
 
   it('a body that was not captured is missing, a cut one marks its last message', async () => {
