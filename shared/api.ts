@@ -7,7 +7,9 @@
  * engine-side failure, because Electron would keep only the error's message.
  */
 import type { Result } from './result.js';
-import type { BodyPayload, BodySide, Exchange } from './model.js';
+import type { GrpcMessagesView } from './grpcMessages.js';
+import type { ProtoSchemaState } from './protoSchema.js';
+import type { BodyPayload, BodySide, Exchange, WebSocketFrame } from './model.js';
 import type { SessionSummary } from './session.js';
 import type { Settings } from './settings.js';
 import type {
@@ -116,6 +118,23 @@ export interface ApiChannels {
   'sessions:open': { args: [id: string]; value: SessionSummary };
   /** Removes a saved session (not the current one, nor one another NetLens records). */
   'sessions:remove': { args: [id: string]; value: SessionSummary[] };
+  // gRPC messages made readable (docs/http2.md)
+  /** The messages of a gRPC exchange each way, decoded (raw, or with a loaded .proto's names). */
+  'grpc:messages': { args: [id: string]; value: GrpcMessagesView };
+  /** The loaded .proto files. */
+  'grpc:protos': { args: []; value: ProtoSchemaState };
+  /** Loads a .proto file's text (fails with `proto_invalid` naming the problem). */
+  'grpc:loadProto': { args: [fileName: string, text: string]; value: ProtoSchemaState };
+  'grpc:removeProto': { args: [fileName: string]; value: ProtoSchemaState };
+  /** A WebSocket's message log so far: live while it is open, the recorded log once it closed. */
+  'websocket:frames': { args: [id: string]; value: WebSocketFrameLog };
+}
+
+export interface WebSocketFrameLog {
+  frames: WebSocketFrame[];
+  framesNotRecorded?: number;
+  /** The WebSocket is still open: `websocket:frames` events bring the frames that follow. */
+  open: boolean;
 }
 
 export type Channel = keyof ApiChannels;
@@ -161,6 +180,11 @@ export const CHANNELS = [
   'sessions:list',
   'sessions:open',
   'sessions:remove',
+  'grpc:messages',
+  'grpc:protos',
+  'grpc:loadProto',
+  'grpc:removeProto',
+  'websocket:frames',
 ] as const satisfies readonly Channel[];
 
 export function isChannel(value: unknown): value is Channel {
@@ -195,7 +219,19 @@ export type EngineEvent =
   /** The rules in force changed (an edit, a reload of the rules file, a file that failed to load). */
   | { type: 'rules:changed'; state: RulesState }
   /** A TCP proxy or its toxics changed (the toxiproxy-compatible API). */
-  | { type: 'tcpProxies:changed'; proxies: TcpProxyInfo[] };
+  | { type: 'tcpProxies:changed'; proxies: TcpProxyInfo[] }
+  /**
+   * Frames of an open WebSocket since the last such event (docs/http2.md): `startIndex` is the
+   * first one's place in the log, so a listener that fetched `websocket:frames` merges without
+   * duplicates.
+   */
+  | {
+      type: 'websocket:frames';
+      id: string;
+      startIndex: number;
+      frames: WebSocketFrame[];
+      framesNotRecorded?: number;
+    };
 
 export type EngineEventType = EngineEvent['type'];
 

@@ -5,8 +5,14 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { AppInfo, EngineEvent, HarExportOptions, HarImportSummary } from '../../shared/api.js';
-import type { BodySide, Exchange } from '../../shared/model.js';
+import type {
+  AppInfo,
+  EngineEvent,
+  HarExportOptions,
+  HarImportSummary,
+  WebSocketFrameLog,
+} from '../../shared/api.js';
+import type { BodySide, Exchange, WebSocketFrame } from '../../shared/model.js';
 import type { Settings } from '../../shared/settings.js';
 import type { HarDocument } from '../../shared/har.js';
 import { isLoopbackHost } from '../../shared/address.js';
@@ -50,6 +56,17 @@ import type { RulesState } from '../../shared/rules.js';
 import type { TcpProxyInfo } from '../../shared/toxiproxy.js';
 import { RULES_FILE, RulesController } from './rules/rulesController.js';
 import { ToxiproxyServer } from './rules/toxiproxyServer.js';
+import { decodeGrpcExchange } from './analysis/grpcMessageDecoder.js';
+import { ProtoSchemaRegistry } from './analysis/protoSchemaLoader.js';
+import {
+  PROTOS_DIR,
+  protoFileNameOnDisk,
+  readProtoFiles,
+  removeProtoFile,
+  saveProtoFile,
+} from './system/protoFiles.js';
+import type { GrpcMessagesView } from '../../shared/grpcMessages.js';
+import type { ProtoSchemaState } from '../../shared/protoSchema.js';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -115,6 +132,19 @@ export interface EngineTcpProxies {
   list(): TcpProxyInfo[];
   /** Where the API listens, once started. */
   apiAddress(): { host: string; port: number } | undefined;
+}
+
+/** gRPC messages made readable (the detail pane's gRPC tab): decoded raw, or named by loaded .proto files. */
+export interface EngineGrpc {
+  /** The messages of gRPC exchange `id` each way; undefined for an unknown exchange or one that is not gRPC. */
+  messages(id: string): Promise<GrpcMessagesView | undefined>;
+  protos(): ProtoSchemaState;
+  /**
+   * Parses a .proto (rejects with code `proto_invalid` naming the problem), replacing a file of
+   * the same name, and keeps it in the data dir (`protos/`) for the next start.
+   */
+  loadProto(fileName: string, text: string): Promise<ProtoSchemaState>;
+  removeProto(fileName: string): Promise<ProtoSchemaState>;
 }
 
 /** Writes text out in order (a file, stdout); resolves once the text is taken. */
@@ -195,6 +225,9 @@ export interface Engine {
   readonly systemProxy: EngineSystemProxy;
   readonly rules: EngineRules;
   readonly tcpProxies: EngineTcpProxies;
+  readonly grpc: EngineGrpc;
+  /** A WebSocket's message log: live while it is open; undefined for an unknown exchange or not a WebSocket. */
+  webSocketFrames(id: string): WebSocketFrameLog | undefined;
   /** The secret clients must send as proxy password, when proxy authentication is on. */
   readonly proxySecret: string | undefined;
   /** Adds a route to the control endpoint other NetLens processes call (proxy/controlEndpoint.ts). */
@@ -345,9 +378,41 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     openBody: () => bodyStore.open(),
     started: (exchange) => store.started(replayLinks.tag(exchange)),
     progressed: (exchange) => store.progressed(replayLinks.tag(exchange)),
-    finished: (exchange, bodies) => finisher.finished(replayLinks.tag(exchange, true), bodies),
+    webSocketFrames: (id, startIndex, frames, framesNotRecorded) => {
+      // The log so far, for `websocket:frames` (a list opened mid-way); gone when the exchange
+      // finishes with the whole log in its record.
+      let live = liveWebSocketLogs.get(id);
+      if (!live) liveWebSocketLogs.set(id, (live = { frames: [], framesNotRecorded: 0 }));
+      if (startIndex === live.frames.length) live.frames.push(...frames);
+      live.framesNotRecorded = framesNotRecorded;
+      emit({
+        type: 'websocket:frames',
+        id,
+        startIndex,
+        frames,
+        ...(framesNotRecorded > 0 ? { framesNotRecorded } : {}),
+      });
+    },
+    finished: (exchange, bodies) => {
+      liveWebSocketLogs.delete(exchange.id);
+      finisher.finished(replayLinks.tag(exchange, true), bodies);
+    },
   };
+  const liveWebSocketLogs = new Map<string, { frames: WebSocketFrame[]; framesNotRecorded: number }>();
 
+  const protoSchemas = new ProtoSchemaRegistry();
+  // The .proto files loaded before: a broken one is named (once the engine starts) and left
+  // out, the others load.
+  for (const file of await readProtoFiles(dataDir).catch(() => [])) {
+    try {
+      protoSchemas.load(file.fileName, file.text);
+    } catch (error) {
+      startupNotices.push({
+        level: 'warning',
+        message: `The saved ${path.join(dataDir, PROTOS_DIR, file.fileName)} was not loaded: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+  }
   const toxiproxy = options.toxiproxyApi
     ? new ToxiproxyServer({
         host: options.toxiproxyApi.host,
@@ -695,6 +760,54 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     tcpProxies: {
       list: () => toxiproxy?.list() ?? [],
       apiAddress: () => toxiproxy?.address(),
+    },
+    grpc: {
+      async messages(id) {
+        const exchange = store.get(id);
+        if (!exchange?.grpc) return undefined;
+        return decodeGrpcExchange(
+          exchange,
+          (bodyId, side) => store.body(bodyId, side),
+          protoSchemas.schema(),
+        );
+      },
+      protos: () => protoSchemas.state(),
+      async loadProto(fileName, text) {
+        const name = protoFileNameOnDisk(fileName);
+        const state = protoSchemas.load(name, text);
+        try {
+          await saveProtoFile(dataDir, name, text);
+        } catch (error) {
+          emit({
+            type: 'notice',
+            level: 'warning',
+            message: `${name} is loaded, but could not be saved in ${path.join(dataDir, PROTOS_DIR)} for the next start: ${error instanceof Error ? error.message : String(error)}`,
+          });
+        }
+        return state;
+      },
+      async removeProto(fileName) {
+        const name = protoFileNameOnDisk(fileName);
+        await removeProtoFile(dataDir, name);
+        return protoSchemas.remove(name);
+      },
+    },
+    webSocketFrames(id) {
+      const live = liveWebSocketLogs.get(id);
+      if (live)
+        return {
+          frames: live.frames.slice(),
+          ...(live.framesNotRecorded > 0 ? { framesNotRecorded: live.framesNotRecorded } : {}),
+          open: true,
+        };
+      const exchange = store.get(id);
+      if (!exchange?.websocket) return undefined;
+      const { frames = [], framesNotRecorded } = exchange.websocket;
+      return {
+        frames,
+        ...(framesNotRecorded ? { framesNotRecorded } : {}),
+        open: exchange.state === 'pending',
+      };
     },
     addControlRoute(key, handler) {
       if (!/^(GET|POST|PUT|DELETE) \/_netlens\/[a-z0-9/_*-]+$/.test(key)) {

@@ -101,6 +101,9 @@ export const createEventsSlice: SliceCreator<EventsSlice, Uses> = (set, get) => 
         case 'tcpProxies:changed':
           patch.tcpProxies = event.proxies;
           break;
+        case 'websocket:frames':
+          // The Messages tab of an open WebSocket listens for its frames itself.
+          break;
         default:
           unhandled(event);
       }

@@ -11,7 +11,17 @@ export interface SortState {
   direction: 'asc' | 'desc';
 }
 
-export type DetailTab = 'headers' | 'body' | 'timing' | 'diagnosis' | 'tls' | 'trace';
+export type DetailTab =
+  | 'headers'
+  | 'body'
+  | 'timing'
+  | 'diagnosis'
+  | 'tls'
+  | 'trace'
+  /** Shown for gRPC calls, HTTP/2 streams and WebSockets only. */
+  | 'grpc'
+  | 'streams'
+  | 'messages';
 
 export interface UiSlice {
   view: ViewName;

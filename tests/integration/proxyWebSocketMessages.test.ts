@@ -90,4 +90,60 @@ describe('WebSocket messages', () => {
     expect(entry._webSocketMessages![0]!.time).toBeCloseTo(data[0]!.timeMs / 1000, 3);
     expect(entry._netlens?.websocket?.frames).toHaveLength(frames.length);
   });
+
+  it('an open WebSocket: its frames go out as websocket:frames events as they pass, and the log so far is there to fetch', async () => {
+    const { socket } = await connectTunnel(proxy, `localhost:${origin.port}`);
+    const client = new WebSocket(`ws://localhost:${origin.port}/live`, {
+      createConnection: () => socket,
+      perMessageDeflate: false,
+    } as never);
+    await new Promise<void>((resolve, reject) => {
+      client.on('error', reject);
+      client.on('open', () => resolve());
+    });
+    const reply = new Promise<string>((resolve) => client.once('message', (data) => resolve(String(data))));
+    client.send('live one');
+    expect(await reply).toBe('echo:live one');
+    type FramesEvent = Extract<(typeof proxy.events)[number], { type: 'websocket:frames' }>;
+    const started = proxy.events.find(
+      (e) =>
+        e.type === 'exchange:started' && e.exchange.request.url === `http://localhost:${origin.port}/live`,
+    );
+    const id = (started as { exchange: { id: string } }).exchange.id;
+    const liveEvents = () =>
+      proxy.events.filter((e): e is FramesEvent => e.type === 'websocket:frames' && e.id === id);
+    // The feed sends within its interval: a bounded wait on the real events.
+    const deadline = Date.now() + 5000;
+    while (liveEvents().flatMap((e) => e.frames).length < 2 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    const events = liveEvents();
+    const open = proxy.engine.exchanges.get(id)!;
+    expect(open.state).toBe('pending');
+    expect(open.request.url).toBe(`http://localhost:${origin.port}/live`);
+    // Each frame once, in log order: the events' start indexes follow on.
+    let next = 0;
+    for (const event of events) {
+      expect(event.startIndex).toBe(next);
+      next += event.frames.length;
+    }
+    const streamed = events.flatMap((e) => e.frames);
+    expect(streamed.map((f) => [f.direction, f.data])).toEqual([
+      ['send', 'live one'],
+      ['receive', 'echo:live one'],
+    ]);
+    const snapshot = proxy.engine.webSocketFrames(id)!;
+    expect(snapshot.open).toBe(true);
+    expect(snapshot.frames).toEqual(streamed);
+
+    await new Promise<void>((resolve) => {
+      client.on('close', () => resolve());
+      client.close(1000);
+    });
+    const closed = await proxy.finished((e) => e.id === id);
+    const all = proxy.events
+      .filter((e): e is FramesEvent => e.type === 'websocket:frames' && e.id === id)
+      .flatMap((e) => e.frames);
+    expect(all).toEqual(closed.websocket!.frames);
+    expect(proxy.engine.webSocketFrames(id)).toMatchObject({ open: false, frames: closed.websocket!.frames });
+  });
 });

@@ -19,6 +19,8 @@ import { browserHandlers } from './browserHandlers.js';
 import { caHandlers } from './caHandlers.js';
 import { systemProxyHandlers } from './systemProxyHandlers.js';
 import { rulesHandlers } from './rulesHandlers.js';
+import { grpcHandlers } from './grpcHandlers.js';
+import { webSocketHandlers } from './webSocketHandlers.js';
 import { sessionHandlers } from './sessionHandlers.js';
 import type { ChannelHandler, HandlerTable } from './handlerTable.js';
 
@@ -68,6 +70,8 @@ export function buildHandlerTable(engine: Engine, extra: Partial<HandlerTable> =
     ...caHandlers(engine),
     ...systemProxyHandlers(engine),
     ...rulesHandlers(engine),
+    ...grpcHandlers(engine),
+    ...webSocketHandlers(engine),
     ...sessionHandlers(engine),
     ...extra,
   };

@@ -10,6 +10,7 @@ import type {
   Http2Info,
   Http2Settings,
   TlsInfo,
+  WebSocketFrame,
 } from '../../../shared/model.js';
 import { MANUAL_SOURCE } from '../../../shared/source.js';
 import { http2ErrorCode } from '../../../shared/http2Codes.js';
@@ -304,6 +305,16 @@ export class ExchangeRecorder {
 
   progressed(): void {
     if (this.exchange && !this.settled) this.report();
+  }
+
+  /** New frames of this open WebSocket's log, for a live message list. */
+  webSocketFrames(startIndex: number, frames: WebSocketFrame[], framesNotRecorded: number): void {
+    if (!this.exchange || this.settled || !this.sink.webSocketFrames) return;
+    try {
+      this.sink.webSocketFrames(this.exchange.id, startIndex, frames, framesNotRecorded);
+    } catch (error) {
+      recordingFailed(error);
+    }
   }
 
   /** A rule acts on this exchange (`_netlens.rule`): the record says so from the start. */

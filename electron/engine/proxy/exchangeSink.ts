@@ -1,4 +1,4 @@
-import type { Exchange } from '../../../shared/model.js';
+import type { Exchange, WebSocketFrame } from '../../../shared/model.js';
 import type { BodyCapture } from '../capture/bodyCapture.js';
 
 /**
@@ -11,6 +11,11 @@ export interface ExchangeSink {
   openBody(): BodyCapture;
   started(exchange: Exchange): void;
   progressed(exchange: Exchange): void;
+  /**
+   * New frames of an open WebSocket's log (`startIndex`: the first one's place in it), batched
+   * by the proxy; the log itself is bounded (proxy/wsFrameLog.ts).
+   */
+  webSocketFrames?(id: string, startIndex: number, frames: WebSocketFrame[], framesNotRecorded: number): void;
   /** The exchange ended (complete or failed). The sink stores the captured bodies. */
   finished(exchange: Exchange, bodies: { request?: BodyCapture; response?: BodyCapture }): void;
 }

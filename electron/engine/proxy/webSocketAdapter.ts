@@ -15,6 +15,7 @@ import { connectionOf, type UpstreamConnection } from './upstreamAgent.js';
 import { recorderInit, upstreamRequestOptions } from './upstreamRequest.js';
 import type { UpstreamTarget } from './upstreamTarget.js';
 import { WsFrameCounter } from './wsFrameCounter.js';
+import { WsFrameFeed } from './wsFrameFeed.js';
 import { WsFrameLog } from './wsFrameLog.js';
 import { closeAfterAnswer } from './socketClose.js';
 
@@ -248,12 +249,16 @@ class WebSocketExchange implements CommandExecutor {
     const log = new WsFrameLog();
     const fromClient = new WsFrameCounter(log, 'send');
     const fromServer = new WsFrameCounter(log, 'receive');
+    const feed = new WsFrameFeed(log, (startIndex, frames, notRecorded) =>
+      recorder.webSocketFrames(startIndex, frames, notRecorded),
+    );
     recorder.patch((exchange) => {
       exchange.websocket = info;
     });
     recorder.progressed();
     // Counted so far and the close time, copied in before the lifecycle records the end.
     const closing = (): void => {
+      feed.stop();
       info.messagesFromClient = fromClient.messages;
       info.messagesFromServer = fromServer.messages;
       info.bytesFromClient = fromClient.bytes;
@@ -276,8 +281,15 @@ class WebSocketExchange implements CommandExecutor {
       fromClient.push(head);
       upstreamSocket.write(head);
     }
-    clientSocket.on('data', (chunk: Buffer) => fromClient.push(chunk));
-    upstreamSocket.on('data', (chunk: Buffer) => fromServer.push(chunk));
+    feed.poke();
+    clientSocket.on('data', (chunk: Buffer) => {
+      fromClient.push(chunk);
+      feed.poke();
+    });
+    upstreamSocket.on('data', (chunk: Buffer) => {
+      fromServer.push(chunk);
+      feed.poke();
+    });
     clientSocket.pipe(upstreamSocket);
     upstreamSocket.pipe(clientSocket);
     upstreamSocket.on('error', (error: Error) => {

@@ -12,6 +12,9 @@ import { HeadersTab } from './HeadersTab';
 import { findLastSuccess } from './lastSuccess';
 import { TimingTab } from './TimingTab';
 import { TlsTab } from './TlsTab';
+import { GrpcTab } from './GrpcTab';
+import { StreamsTab } from './StreamsTab';
+import { WebSocketMessagesTab } from './WebSocketMessagesTab';
 import { errorLabel } from '../../../shared/errorClasses';
 import { ReplayLinks } from '../replay/ReplayLinks';
 import { replayBlocker, replayExchange } from '../replay/replayActions';
@@ -24,6 +27,16 @@ const TABS: { id: DetailTab; label: string }[] = [
   { id: 'tls', label: 'TLS' },
   { id: 'trace', label: 'Trace' },
 ];
+
+/** Tabs that only some exchanges have: gRPC calls, HTTP/2 streams, WebSockets. */
+function protocolTabs(exchange: Exchange): { id: DetailTab; label: string }[] {
+  const tabs: { id: DetailTab; label: string }[] = [];
+  if (exchange.grpc) tabs.push({ id: 'grpc', label: 'gRPC' });
+  if (exchange.http2?.clientConnectionId !== undefined || exchange.http2?.upstreamStreamId !== undefined)
+    tabs.push({ id: 'streams', label: 'Streams' });
+  if (exchange.websocket || exchange.kind === 'websocket') tabs.push({ id: 'messages', label: 'Messages' });
+  return tabs;
+}
 
 export function isFailure(exchange: Exchange): boolean {
   return exchange.error !== undefined || (exchange.response !== undefined && exchange.response.status >= 400);
@@ -118,6 +131,9 @@ function DetailPaneContent() {
       </aside>
     );
   if (!exchange) return null;
+  const tabs = [...TABS.slice(0, 2), ...protocolTabs(exchange), ...TABS.slice(2)];
+  // A protocol tab chosen on another exchange falls back to Headers here.
+  const shownTab = tabs.some((t) => t.id === tab) ? tab : 'headers';
   const status = exchange.response
     ? `${exchange.response.status} ${exchange.response.statusText}`
     : exchange.error
@@ -169,13 +185,13 @@ function DetailPaneContent() {
       <ReplayLinks exchange={exchange} />
       <DiagnosisBanner exchange={exchange} />
       <div className="tabs" role="tablist" aria-label="Detail tabs">
-        {TABS.map((t) => (
+        {tabs.map((t) => (
           <button
             key={t.id}
             type="button"
             role="tab"
             id={`detail-tab-${t.id}`}
-            aria-selected={tab === t.id}
+            aria-selected={shownTab === t.id}
             aria-controls="detail-panel"
             onClick={() => setTab(t.id)}
           >
@@ -184,13 +200,16 @@ function DetailPaneContent() {
           </button>
         ))}
       </div>
-      <div className="tab-panel" role="tabpanel" id="detail-panel" aria-labelledby={`detail-tab-${tab}`}>
-        {tab === 'headers' && <HeadersTab exchange={exchange} />}
-        {tab === 'body' && <BodyTab exchange={exchange} />}
-        {tab === 'timing' && <TimingTab exchange={exchange} />}
-        {tab === 'diagnosis' && <DiagnosisTab exchange={exchange} />}
-        {tab === 'tls' && <TlsTab exchange={exchange} />}
-        {tab === 'trace' && <TracePanel exchange={exchange} />}
+      <div className="tab-panel" role="tabpanel" id="detail-panel" aria-labelledby={`detail-tab-${shownTab}`}>
+        {shownTab === 'headers' && <HeadersTab exchange={exchange} />}
+        {shownTab === 'body' && <BodyTab exchange={exchange} />}
+        {shownTab === 'grpc' && <GrpcTab exchange={exchange} />}
+        {shownTab === 'streams' && <StreamsTab exchange={exchange} />}
+        {shownTab === 'messages' && <WebSocketMessagesTab exchange={exchange} />}
+        {shownTab === 'timing' && <TimingTab exchange={exchange} />}
+        {shownTab === 'diagnosis' && <DiagnosisTab exchange={exchange} />}
+        {shownTab === 'tls' && <TlsTab exchange={exchange} />}
+        {shownTab === 'trace' && <TracePanel exchange={exchange} />}
       </div>
     </aside>
   );

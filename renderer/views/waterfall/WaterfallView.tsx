@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Exchange } from '../../../shared/model';
 import { TIMING_COLORS, TIMING_LABELS, TIMING_PHASES } from '../../../shared/timing';
 import { PhaseTable } from '../../components/PhaseTable';
@@ -12,6 +12,7 @@ import { memoTimeBounds } from '../traffic/sessionBounds';
 import { AXIS_HEIGHT_PX, LABEL_WIDTH_PX, ROW_HEIGHT_PX, drawWaterfall, readPalette } from './drawWaterfall';
 import type { Viewport } from './waterfallScale';
 import { fitViewport, panBy, zoomAt } from './waterfallScale';
+import { groupByConnection } from './connectionGroups';
 import { errorLabel } from '../../../shared/errorClasses';
 import { formatDurationMs } from '../../../shared/format';
 
@@ -47,9 +48,17 @@ function Tooltip({ exchange, x, y }: { exchange: Exchange; x: number; y: number 
  * Shift+wheel or dragging pans, a click selects.
  */
 export function WaterfallView() {
-  const rows = useStore(selectVisibleRows);
+  const visible = useStore(selectVisibleRows);
   const byId = useStore((s) => s.byId);
   const version = useStore((s) => s.exchangesVersion);
+  const [byConnection, setByConnection] = useState(false);
+  const groups = useMemo(
+    () => (byConnection ? groupByConnection(visible.ids, byId) : undefined),
+    // byId is updated in place; the version says when.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [byConnection, visible.ids, byId, version],
+  );
+  const rows = useMemo(() => (groups ? { ...visible, ids: groups.ids } : visible), [groups, visible]);
   const selectedId = useStore((s) => s.selectedId);
   const select = useStore((s) => s.select);
   const hasSelection = useStore((s) => s.selectedId !== undefined && s.byId.has(s.selectedId));
@@ -113,6 +122,7 @@ export function WaterfallView() {
         selectedId,
         hoveredId: hover?.id,
         palette: readPalette(canvas),
+        groups,
       });
     };
   });
@@ -210,6 +220,14 @@ export function WaterfallView() {
         >
           Fit
         </button>
+        <label title="Rows of one connection together (HTTP/2 streams, reused keep-alive connections), each connection in its colour">
+          <input
+            type="checkbox"
+            checked={byConnection}
+            onChange={(e) => setByConnection(e.currentTarget.checked)}
+          />{' '}
+          Group by connection
+        </label>
         <span className="legend" aria-label="Legend">
           {TIMING_PHASES.map((p) => (
             <span key={p}>

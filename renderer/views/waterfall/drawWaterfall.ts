@@ -1,6 +1,7 @@
 import type { Exchange } from '../../../shared/model';
 import { urlParts } from '../../../shared/filter';
 import { TIMING_COLORS, timingRanges } from '../../../shared/timing';
+import { connectionHue, type ConnectionRows } from './connectionGroups';
 import type { Viewport } from './waterfallScale';
 import { formatTick, msToX, ticks } from './waterfallScale';
 
@@ -44,6 +45,8 @@ export interface DrawInput {
   selectedId: string | undefined;
   hoveredId: string | undefined;
   palette: Palette;
+  /** Rows grouped by connection (connectionGroups.ts): a lane marker and a line between groups. */
+  groups?: ConnectionRows;
 }
 
 /** Paints the axis and only the rows in view: cost follows the window height, not the session size. */
@@ -92,8 +95,36 @@ export function drawWaterfall(input: DrawInput): { first: number; last: number }
     ctx.clip();
     ctx.fillStyle = failed ? palette.danger : palette.fg;
     const { host, path } = urlParts(exchange);
-    ctx.fillText(`${failed ? '✖ ' : ''}${exchange.request.method} ${host}${path}`, 6, y + ROW_HEIGHT_PX / 2);
+    const groups = input.groups;
+    const key = groups?.keys[i];
+    let labelX = 6;
+    if (groups) {
+      // The connection's lane: one colour per connection, the stream id after it.
+      labelX = 12;
+      if (key !== undefined) {
+        ctx.fillStyle = `hsl(${connectionHue(key)} 65% 50%)`;
+        const top = groups.groupStarts[i] ? y + 3 : y;
+        const bottom = groups.groupStarts[i + 1] === false ? y + ROW_HEIGHT_PX : y + ROW_HEIGHT_PX - 3;
+        ctx.fillRect(3, top, 4, bottom - top);
+      }
+      const stream = groups.streamIds[i];
+      if (stream !== undefined) {
+        ctx.fillStyle = palette.muted;
+        ctx.fillText(`#${stream}`, labelX, y + ROW_HEIGHT_PX / 2);
+        labelX += ctx.measureText(`#${stream} `).width + 2;
+      }
+    }
+    ctx.fillStyle = failed ? palette.danger : palette.fg;
+    ctx.fillText(
+      `${failed ? '✖ ' : ''}${exchange.request.method} ${host}${path}`,
+      labelX,
+      y + ROW_HEIGHT_PX / 2,
+    );
     ctx.restore();
+    if (groups?.groupStarts[i] && i > 0) {
+      ctx.fillStyle = palette.border;
+      ctx.fillRect(0, y, widthPx, 1);
+    }
 
     // Bars.
     ctx.save();
