@@ -12,8 +12,8 @@ function HexCell({ window, offset }: { window: ByteWindow; offset: number }) {
   return (
     <td className="mono byte-cell">
       {window.hex.map((hex, i) => (
-        <span key={i} className={window.startOffset + i === offset ? 'byte-diff' : undefined}>
-          {hex}
+        <span key={i}>
+          <span className={window.startOffset + i === offset ? 'byte-diff' : undefined}>{hex}</span>
           {i % 8 === 7 ? '  ' : ' '}
         </span>
       ))}

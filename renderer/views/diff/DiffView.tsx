@@ -241,7 +241,6 @@ function DiffResult({ diff }: { diff: ExchangeDiff }) {
 export function DiffView() {
   const pair = useStore((s) => s.diffPair);
   const openDiff = useStore((s) => s.openDiff);
-  const exchangesVersion = useStore((s) => s.exchangesVersion);
   const [reload, setReload] = useState(0);
   const leftId = pair?.leftId;
   const rightId = pair?.rightId;
@@ -285,7 +284,7 @@ export function DiffView() {
         <ExchangePicker label="Left" value={leftId || undefined} onChange={(id) => setSide('left', id)} />
         <button
           type="button"
-          title="Swap left and right"
+          title={!leftId || !rightId ? 'Pick both exchanges first' : 'Swap left and right'}
           disabled={!leftId || !rightId}
           onClick={() => leftId && rightId && openDiff(rightId, leftId)}
         >
@@ -297,7 +296,7 @@ export function DiffView() {
           type="button"
           disabled={!leftId || !rightId}
           onClick={() => setReload((n) => n + 1)}
-          title={`Recompute (${exchangesVersion})`}
+          title={!leftId || !rightId ? 'Pick both exchanges first' : 'Compare the two exchanges again'}
         >
           Refresh
         </button>
