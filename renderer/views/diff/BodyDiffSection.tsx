@@ -2,7 +2,7 @@ import type { BodyDiff, BodyFacts, ByteWindow } from '../../../shared/diff';
 import { BYTE_VERDICT_TEXT } from '../../../shared/diff';
 import { ChangeTable } from './ChangeTable';
 import { DiffGridColumns } from './DiffGrid';
-import { foldRows, sideBySideRows, type SideBySideRow } from './sideBySide';
+import { foldRows, jsonLineKey, sideBySideRows, type SideBySideRow } from './sideBySide';
 import { formatBytes } from '../../../shared/format';
 
 const MAX_ROWS_SHOWN = 400;
@@ -211,7 +211,7 @@ export function BodyDiffSection({ title, diff }: { title: string; diff: BodyDiff
             </p>
           ) : null}
           <SideBySide
-            rows={sideBySideRows(pretty.lines)}
+            rows={sideBySideRows(pretty.lines, jsonLineKey)}
             label={`${title} side by side`}
             truncated={pretty.truncated}
           />

@@ -21,11 +21,23 @@ function side(line: number | undefined, text: string): SideLine | undefined {
 }
 
 /**
- * Pairs a line diff for two columns: each run of removed lines and the run of added lines next
- * to it are zipped row by row (`changed`); what one run has more stays one-sided.
+ * A pretty-printed JSON line's pairing key: its indentation and its member name, so `"user": null`
+ * pairs with `"user": {` and never with `"error": …` (array items and brackets pair by indentation).
  */
-export function sideBySideRows(ops: readonly LineOp[]): SideBySideRow[] {
+export function jsonLineKey(text: string): string {
+  const indent = /^\s*/.exec(text)![0];
+  const name = /^\s*("(?:[^"\\]|\\.)*")\s*:/.exec(text)?.[1] ?? '';
+  return `${indent.length}:${name}`;
+}
+
+/**
+ * Pairs a line diff for two columns: in each run of removed and added lines, a removed line sits
+ * next to the first added line it pairs with (same `keyOf`, or any line without `keyOf`), the
+ * lines skipped on the way stay one-sided. For text this zips the runs row by row.
+ */
+export function sideBySideRows(ops: readonly LineOp[], keyOf?: (text: string) => string): SideBySideRow[] {
   const rows: SideBySideRow[] = [];
+  const key = keyOf ?? (() => '');
   let i = 0;
   while (i < ops.length) {
     const op = ops[i]!;
@@ -46,15 +58,32 @@ export function sideBySideRows(ops: readonly LineOp[]): SideBySideRow[] {
       (next.op === 'removed' ? removed : added).push(next);
       i += 1;
     }
-    for (let k = 0; k < Math.max(removed.length, added.length); k += 1) {
-      const l = removed[k];
-      const r = added[k];
-      rows.push({
-        kind: l && r ? 'changed' : l ? 'removed' : 'added',
-        left: l ? side(l.leftLine, l.text) : undefined,
-        right: r ? side(r.rightLine, r.text) : undefined,
-        moved: r?.moved === true,
-      });
+    // How many added lines of each key are still to come: a removed line waits for its partner.
+    const waiting = new Map<string, number>();
+    for (const a of added) waiting.set(key(a.text), (waiting.get(key(a.text)) ?? 0) + 1);
+    let r = 0;
+    let a = 0;
+    while (r < removed.length || a < added.length) {
+      const l = removed[r];
+      const n = added[a];
+      if (l && n && key(l.text) === key(n.text)) {
+        rows.push({
+          kind: 'changed',
+          left: side(l.leftLine, l.text),
+          right: side(n.rightLine, n.text),
+          moved: n.moved === true,
+        });
+        waiting.set(key(n.text), waiting.get(key(n.text))! - 1);
+        r += 1;
+        a += 1;
+      } else if (l && (!n || (waiting.get(key(l.text)) ?? 0) === 0)) {
+        rows.push({ kind: 'removed', left: side(l.leftLine, l.text), moved: false });
+        r += 1;
+      } else if (n) {
+        rows.push({ kind: 'added', right: side(n.rightLine, n.text), moved: n.moved === true });
+        waiting.set(key(n.text), waiting.get(key(n.text))! - 1);
+        a += 1;
+      }
     }
   }
   return rows;
