@@ -36,7 +36,7 @@ function TimingCell({
   return (
     <td className="num timing-cell">
       <span>{ms === undefined ? '—' : formatDurationMs(ms)}</span>
-      {side === 'none' ? null : (
+      {side === 'none' || ms === undefined ? null : (
         <span className={`bar ${side}`} style={{ width: `${((ms ?? 0) / max) * 100}%` }} aria-hidden="true" />
       )}
     </td>
