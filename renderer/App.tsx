@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { ThemePicker } from './components/ThemePicker';
+import { Notices } from './components/Notices';
 import { syncWithEngine } from './engineSync';
 import { handleGlobalKey } from './keyboard';
 import { useStore } from './store';
@@ -46,24 +47,6 @@ function CurrentView() {
     <ErrorBoundary key={view} label={label} unit="view">
       <View />
     </ErrorBoundary>
-  );
-}
-
-function Notices() {
-  const notices = useStore((s) => s.notices);
-  const dismiss = useStore((s) => s.dismissNotice);
-  if (notices.length === 0) return null;
-  return (
-    <div className="notices" aria-live="polite">
-      {notices.map((n) => (
-        <div key={n.id} className={`notice ${n.level}`} role={n.level === 'error' ? 'alert' : 'status'}>
-          <p>{n.message}</p>
-          <button type="button" aria-label="Dismiss" onClick={() => dismiss(n.id)}>
-            ✕
-          </button>
-        </div>
-      ))}
-    </div>
   );
 }
 

@@ -15,6 +15,7 @@ import type { Settings } from './settings.js';
 import type {
   ListeningSocketInfo,
   PingReport,
+  PingSample,
   PingRequest,
   ProbeReport,
   ProbeRequest,
@@ -212,6 +213,8 @@ export type EngineEvent =
   | { type: 'proxy:changed'; info: AppInfo }
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string }
   | { type: 'monitor:event'; payload: MonitorEventPayload }
+  /** One sample of a running `probe:ping` that was given a `pingId`, as it is taken. */
+  | { type: 'ping:sample'; pingId: string; sample: PingSample; address?: string }
   /** A retry chain formed or gained an attempt: the whole chain as `retries:list` returns it. */
   | { type: 'retry:chain'; chain: RetryChain }
   /** NetLens set or restored the OS proxy (or found it changed): the Intercept view's toggle follows. */

@@ -181,6 +181,27 @@ export interface LineOp {
   /** 1-based line numbers on each side. */
   leftLine?: number;
   rightLine?: number;
+  /**
+   * Pretty-printed JSON only: this line belongs to an object member that sits elsewhere in the
+   * right body's key order (shown aligned with the left, marked moved rather than removed + added).
+   */
+  moved?: boolean;
+  /** Pretty-printed JSON only: the left line of a `same` op, when it differs in its trailing comma. */
+  leftText?: string;
+}
+
+/**
+ * Both JSON bodies pretty-printed (two-space indent, each number and string as spelled in the
+ * body) and diffed line by line; the right side's object members are put in the left side's key
+ * order first, so a key that only moved is one aligned line marked `moved`.
+ */
+export interface PrettyJsonDiff {
+  lines: LineOp[];
+  truncated: boolean;
+  /** Some object member sits at another position on the right (the right is shown in the left's order). */
+  reordered: boolean;
+  /** How many members moved. */
+  movedKeys: number;
 }
 
 export interface BodyDiff {
@@ -201,6 +222,8 @@ export interface BodyDiff {
   /** Line diff for text, form and JSON bodies (capped; `linesTruncated` when cut). */
   lines?: LineOp[];
   linesTruncated?: boolean;
+  /** Both sides JSON: the pretty-printed, key-aligned diff the UI shows side by side. */
+  prettyJson?: PrettyJsonDiff;
   /** When comparison covered a truncated capture only, or the body was not captured. */
   notes: string[];
 }
@@ -225,6 +248,12 @@ export interface DiffSide {
 }
 
 export interface ExchangeDiff {
+  /**
+   * The difference in one sentence, the failing side as its subject, e.g. `The failing request
+   * was sent without Authorization and got 401 Unauthorized where the successful one got 200 OK;
+   * the response body differs in 2 keys.` (shared/diffHeadline.ts).
+   */
+  headline: string;
   /** Differences in words, most significant first. */
   summary: string[];
   /** No material difference (timing, connection facts and volatile headers do not count). */

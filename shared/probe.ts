@@ -226,6 +226,8 @@ export interface PingRequest {
   count: number;
   intervalMs: number;
   timeoutMs: number;
+  /** Chosen by the caller: the `ping:sample` events of this run carry it. */
+  pingId?: string;
 }
 
 export const MAX_UI_PING_COUNT = 100;

@@ -163,7 +163,7 @@ export function formatDiffText(diff: ExchangeDiff, leftLabel: string, rightLabel
   else if (diff.same) {
     // The first summary line already says "No material differences"; list what does differ.
     lines.push(`Same: ${diff.summary[0]}`, ...diff.summary.slice(1).map((text) => `  ${text}`));
-  } else lines.push('Different:', ...diff.summary.map((text) => `  ${text}`));
+  } else lines.push(diff.headline, '', 'Different:', ...diff.summary.map((text) => `  ${text}`));
   const details = [
     ...bodyDetail('Request body', diff.requestBody),
     ...bodyDetail('Response body', diff.responseBody),

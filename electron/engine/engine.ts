@@ -32,6 +32,8 @@ import { writeSessionHar } from './capture/session/sessionHar.js';
 import type { SessionFs } from './capture/session/sessionWriter.js';
 import type { SessionSummary } from '../../shared/session.js';
 import { createMonitorService, type MonitorService } from './probes/monitorService.js';
+import { runPing } from './probes/pingRunner.js';
+import type { PingReport, PingRequest } from '../../shared/probe.js';
 import type { ExchangeSink } from './proxy/exchangeSink.js';
 import { ReplayLinks } from './capture/replayLinks.js';
 import { ReplayError, replayRequest } from './capture/replayRequest.js';
@@ -221,6 +223,8 @@ export interface Engine {
    * the proxy recorded the new exchange, which carries `replayOf`. Rejects with a coded error.
    */
   replay(request: ReplayRequest): Promise<ReplayResult>;
+  /** TCP or ICMP ping; with a `pingId`, each sample is also a `ping:sample` event as it is taken. */
+  ping(request: PingRequest): Promise<PingReport>;
   /** The OS proxy setting pointed at NetLens (traffic labelled `system`); restored by close(). */
   readonly systemProxy: EngineSystemProxy;
   readonly rules: EngineRules;
@@ -721,6 +725,16 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     },
     monitors,
     retries,
+    ping(request) {
+      const pingId = request.pingId;
+      return runPing(
+        request,
+        pingId === undefined
+          ? undefined
+          : (sample, address) =>
+              emit({ type: 'ping:sample', pingId, sample, ...(address !== undefined ? { address } : {}) }),
+      );
+    },
     async replay(request) {
       const original = store.get(request.id);
       if (!original) throw new ReplayError('not_found', `No exchange ${request.id} in this session.`);

@@ -13,9 +13,18 @@ export interface Notice {
   id: number;
   level: 'info' | 'warning' | 'error';
   message: string;
+  /** How many times this same notice was raised (shown as ×N; each repeat restarts its timer). */
+  count: number;
 }
 
-export type NoticeInput = Omit<Notice, 'id'>;
+export type NoticeInput = Omit<Notice, 'id' | 'count'>;
+
+/** How long a notice stays before it dismisses itself; an error stays longer (hovering holds it). */
+export const NOTICE_LIFETIME_MS: Record<Notice['level'], number> = {
+  info: 6_000,
+  warning: 10_000,
+  error: 20_000,
+};
 
 export interface AppSlice {
   info?: AppInfo;
@@ -31,7 +40,7 @@ export interface AppSlice {
   diffPair?: DiffPair;
   /** Sets the pair and switches to the Diff view. */
   openDiff(leftId: string, rightId: string): void;
-  /** Engine notices and UI errors, newest last; the user dismisses them. */
+  /** Engine notices and UI errors, newest last; the same message raised again is one notice with a count. */
   notices: Notice[];
   pushNotice(level: Notice['level'], message: string): void;
   dismissNotice(id: number): void;
@@ -52,9 +61,19 @@ export interface AppSlice {
 let nextNoticeId = 1;
 const MAX_NOTICES = 5;
 
-/** The notices after `added` (the newest MAX_NOTICES are kept). */
+/**
+ * The notices after `added`: a notice with the level and message of one already shown is that
+ * one again (its count goes up, it moves to the newest place, with a new id so its timer restarts);
+ * the newest MAX_NOTICES are kept.
+ */
 export function withNotices(notices: readonly Notice[], added: readonly NoticeInput[]): Notice[] {
-  return [...notices, ...added.map((n) => ({ id: nextNoticeId++, ...n }))].slice(-MAX_NOTICES);
+  let out = [...notices];
+  for (const notice of added) {
+    const same = out.find((n) => n.level === notice.level && n.message === notice.message);
+    out = out.filter((n) => n !== same);
+    out.push({ id: nextNoticeId++, ...notice, count: (same?.count ?? 0) + 1 });
+  }
+  return out.slice(-MAX_NOTICES);
 }
 
 export const createAppSlice: SliceCreator<AppSlice, UiSlice> = (set) => ({

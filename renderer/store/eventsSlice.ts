@@ -9,6 +9,8 @@ import type { RetryChain } from '../../shared/retry';
 import type { AppSlice, NoticeInput } from './appSlice';
 import { withNotices } from './appSlice';
 import type { MonitorsSlice } from './monitorsSlice';
+import type { ProbesSlice } from './probesSlice';
+import { withPingSamples } from './probesSlice';
 import { withMonitorEvents } from './monitorsSlice';
 import type { RetriesSlice } from './retriesSlice';
 import { withRetryChains } from './retriesSlice';
@@ -23,7 +25,7 @@ export interface EventsSlice {
   applyEvents(events: readonly EngineEvent[]): void;
 }
 
-type Uses = TrafficSlice & UiSlice & AppSlice & MonitorsSlice & RetriesSlice & RulesSlice;
+type Uses = TrafficSlice & UiSlice & AppSlice & MonitorsSlice & RetriesSlice & RulesSlice & ProbesSlice;
 
 function unhandled(event: never): void {
   // The union is exhaustive at compile time; an engine newer than this UI may still send more.
@@ -38,6 +40,7 @@ export const createEventsSlice: SliceCreator<EventsSlice, Uses> = (set, get) => 
     const notices: NoticeInput[] = [];
     const monitorPayloads: MonitorEventPayload[] = [];
     let chains: readonly RetryChain[] = state.retryChains;
+    const pingSamples: Extract<EngineEvent, { type: 'ping:sample' }>[] = [];
 
     for (const event of events) {
       switch (event.type) {
@@ -89,6 +92,9 @@ export const createEventsSlice: SliceCreator<EventsSlice, Uses> = (set, get) => 
               message: event.payload.message,
             });
           break;
+        case 'ping:sample':
+          pingSamples.push(event);
+          break;
         case 'retry:chain':
           chains = withRetryChains(chains, [event.chain]);
           break;
@@ -113,6 +119,10 @@ export const createEventsSlice: SliceCreator<EventsSlice, Uses> = (set, get) => 
     if (monitorPayloads.length > 0)
       patch.monitorHistory = withMonitorEvents(state.monitorHistory, monitorPayloads);
     if (chains !== state.retryChains) patch.retryChains = chains as RetryChain[];
+    if (pingSamples.length > 0) {
+      const live = withPingSamples(state.pingLive, pingSamples);
+      if (live !== state.pingLive) patch.pingLive = live;
+    }
     if (notices.length > 0) patch.notices = withNotices(state.notices, notices);
     if (Object.keys(patch).length > 0) set(patch);
   },

@@ -2,7 +2,7 @@
  * The Probes view's state, kept in the store so a result survives switching views: the form,
  * the run in flight, and the last reports (newest first).
  */
-import type { ProbeReport, ProbeRequest } from '../../shared/probe';
+import type { PingSample, ProbeReport, ProbeRequest } from '../../shared/probe';
 import { DEFAULT_PROBE_TIMEOUT_MS } from '../../shared/probe';
 import type { SliceCreator } from './sliceCreator';
 
@@ -30,6 +30,32 @@ export interface ProbesSlice {
   probeReports: ProbeReport[];
   probeStarted(): void;
   probeFinished(result: { report?: ProbeReport; error?: string }): void;
+  /** The samples of the ping the Ping panel runs, as the engine takes them (`ping:sample`). */
+  pingLive?: LivePing;
+  /** Starts listening for the samples of `pingId` (those of any earlier ping are dropped). */
+  startPingLive(pingId: string): void;
+}
+
+export interface LivePing {
+  pingId: string;
+  address?: string;
+  samples: PingSample[];
+}
+
+/** The live ping after a batch of its samples (samples of another ping are ignored). */
+export function withPingSamples(
+  live: LivePing | undefined,
+  events: readonly { pingId: string; sample: PingSample; address?: string }[],
+): LivePing | undefined {
+  if (!live) return live;
+  const mine = events.filter((e) => e.pingId === live.pingId);
+  if (mine.length === 0) return live;
+  const address = mine.find((e) => e.address !== undefined)?.address ?? live.address;
+  return {
+    pingId: live.pingId,
+    ...(address !== undefined ? { address } : {}),
+    samples: [...live.samples, ...mine.map((e) => e.sample)],
+  };
 }
 
 export const PROBE_REPORTS_KEPT = 10;
@@ -62,6 +88,8 @@ export const createProbesSlice: SliceCreator<ProbesSlice> = (set) => ({
   probeCallError: undefined,
   probeReports: [],
   probeStarted: () => set({ probeRunning: true, probeCallError: undefined }),
+  pingLive: undefined,
+  startPingLive: (pingId) => set({ pingLive: { pingId, samples: [] } }),
   probeFinished: ({ report, error }) =>
     set((s) => ({
       probeRunning: false,

@@ -71,7 +71,15 @@ describe('analysis views in web mode', () => {
     await detail.getByRole('button', { name: 'Compare with last success' }).click();
     const summary = e2e.page.getByRole('region', { name: 'Diff summary' });
     await summary.waitFor({ timeout: WAIT_MS });
-    const items = await summary.getByRole('listitem').allInnerTexts();
+    // One sentence first, in words, the failing request as its subject.
+    expect(await summary.locator('.diff-headline').innerText()).toBe(
+      'The failing request had a request body that differs only in key order (same JSON, different bytes) ' +
+        'and got 401 Unauthorized where the successful one got 200 OK; the response body differs in 2 keys.',
+    );
+    const items = await summary
+      .getByRole('list', { name: 'Differences' })
+      .getByRole('listitem')
+      .allInnerTexts();
     expect(items[0]).toBe('Status: 401 Unauthorized → 200 OK');
     expect(items).toContainEqual(
       expect.stringMatching(/^Request body: same JSON, different key order — bytes first differ at offset 2/),
@@ -80,9 +88,29 @@ describe('analysis views in web mode', () => {
     expect(await requestBody.getByRole('heading', { level: 4 }).first().innerText()).toBe(
       'First differing byte: offset 2 (line 1, column 3)',
     );
+    // Both bodies pretty-printed side by side: the moved key aligned and marked, not removed + added.
+    const sideBySide = requestBody.getByRole('table', { name: 'Request body side by side' });
+    const left = await sideBySide.locator('tbody .line-left').allInnerTexts();
+    const right = await sideBySide.locator('tbody .line-right').allInnerTexts();
+    // The failing request (left) sent its keys the other way round; the right follows its order.
+    expect(left.map((t) => t.trim())).toEqual(['{', '"currency": "EUR",', '"amount": 1250', '}']);
+    expect(right.map((t) => t.trim())).toEqual(['{', '"currency": "EUR",', '"amount": 1250', '}']);
+    expect(await sideBySide.locator('tr.line-moved').count()).toBe(1);
+    expect(await sideBySide.locator('tr[data-kind="added"], tr[data-kind="removed"]').count()).toBe(0);
+    // The left and right columns line up across sections (one grid).
+    const columnX = (table: string) =>
+      e2e.page
+        .getByRole('table', { name: table })
+        .locator('thead th, tbody th, tbody td')
+        .nth(1)
+        .evaluate((cell) => Math.round(cell.getBoundingClientRect().left));
+    expect(await columnX('Request body side by side')).toBe(await columnX('Timing comparison'));
     await e2e.screenshot('diff');
     await requestBody.scrollIntoViewIfNeeded();
     await e2e.screenshot('diff-body');
+    await e2e.page.emulateMedia({ colorScheme: 'dark' });
+    await e2e.screenshot('diff-body-dark');
+    await e2e.page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('shows the retry chain with its timeline and verdict', async () => {

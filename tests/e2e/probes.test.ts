@@ -58,13 +58,25 @@ describe('Probes view tools', () => {
     const tools = e2e.page.getByRole('group', { name: 'Probe tools' });
     await tools.getByRole('button', { name: 'Ping' }).click();
     await e2e.page.getByLabel('Host:port').fill(`127.0.0.1:${e2e.upstreamPort}`);
-    await e2e.page.getByLabel('Samples').fill('3');
-    await e2e.page.getByLabel('Interval (ms)').fill('50');
+    await e2e.page.getByLabel('Samples').fill('4');
+    await e2e.page.getByLabel('Interval (ms)').fill('300');
     await e2e.page.getByRole('button', { name: 'Ping', exact: true }).last().click();
-    const result = e2e.page.getByRole('region', { name: 'Ping result' });
+    // The samples stream in: while the ping runs, its chart already shows some of them.
+    await e2e.page.waitForFunction(
+      () => {
+        const chart = document.querySelector('[aria-label="Ping result"][aria-busy="true"] svg.ping-chart');
+        const drawn = Number(chart?.getAttribute('data-samples') ?? 0);
+        return drawn >= 1 && drawn < 4;
+      },
+      undefined,
+      { timeout: WAIT_MS },
+    );
+    const result = e2e.page.locator('[aria-label="Ping result"]:not([aria-busy="true"])');
     await result.waitFor({ timeout: WAIT_MS });
-    await expect(result.getByRole('status').textContent()).resolves.toContain('3 sent, 3 received, 0% loss');
-    await expect(result.locator('tbody tr').count()).resolves.toBe(3);
+    await expect(result.getByRole('status').textContent()).resolves.toContain('4 sent, 4 received, 0% loss');
+    await expect(result.locator('tbody tr').count()).resolves.toBe(4);
+    await expect(result.locator('svg.ping-chart circle.point').count()).resolves.toBe(4);
+    await e2e.screenshot('ping');
 
     await tools.getByRole('button', { name: 'Ports' }).click();
     await e2e.page.getByLabel('Port, process or address').fill(String(e2e.upstreamPort));

@@ -114,4 +114,31 @@ describe('replay in web mode', () => {
     await e2e.page.emulateMedia({ colorScheme: 'light' });
     expect(e2e.pageErrors).toEqual([]);
   });
+
+  it('replays the selected exchange with R and opens Edit and resend with E, from the keyboard', async () => {
+    const before = arrived.length;
+    const rowsBefore = await e2e.rows().count();
+    await e2e.openView('Traffic');
+    await e2e.rows().first().click();
+    // Keys act from the list, not from a text field.
+    await e2e.page.locator('body').focus();
+    await e2e.page.keyboard.press('r');
+    await waitForArrived(before + 1);
+    expect(arrived.at(-1)).toMatchObject({ method: 'POST', url: '/api/orders?page=1', body: '{"item":42}' });
+    await e2e.waitForRows(rowsBefore + 1);
+    // The replay is selected: the detail pane says what it replays.
+    await expect
+      .poll(() => e2e.detail().getByLabel('Replay links').innerText(), { timeout: WAIT_MS })
+      .toMatch(/Replay of\s*#1 POST/);
+
+    await e2e.page.keyboard.press('e');
+    const dialog = e2e.page.getByRole('dialog', { name: /Edit and resend #\d+/ });
+    await dialog.waitFor({ timeout: WAIT_MS });
+    await expect.poll(() => dialog.getByLabel('Body').inputValue(), { timeout: WAIT_MS }).toBe('{"item":42}');
+    await e2e.page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached', timeout: WAIT_MS });
+    // E only opened the editor: nothing more was sent.
+    expect(arrived.length).toBe(before + 1);
+    expect(e2e.pageErrors).toEqual([]);
+  });
 });

@@ -35,9 +35,14 @@ describe('netlens diff', () => {
     expect(lines[1]).toBe(
       'right entry 1: POST https://api.pay.test/v1/charges?account=42 → 401 Unauthorized',
     );
-    expect(lines[3]).toBe('Different:');
-    expect(lines[4]).toBe('  Status: 200 OK → 401 Unauthorized');
-    expect(lines[5]).toMatch(
+    // One sentence first, the failing side as its subject.
+    expect(lines[3]).toBe(
+      'The failing request had a request body that differs only in key order (same JSON, different bytes) ' +
+        'and got 401 Unauthorized where the successful one got 200 OK; the response body differs in 2 keys.',
+    );
+    expect(lines[5]).toBe('Different:');
+    expect(lines[6]).toBe('  Status: 200 OK → 401 Unauthorized');
+    expect(lines[7]).toMatch(
       /^ {2}Request body: same JSON, different key order — bytes first differ at offset 2/,
     );
     expect(stdout).toMatch(/Request body bytes at offset 2:\n {2}left {2}@ +0 {2}7b 22 61 6d/);

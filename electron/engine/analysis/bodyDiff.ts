@@ -18,6 +18,7 @@ import { BYTE_VERDICT_TEXT } from '../../../shared/diff.js';
 import type { BodyInfo } from '../../../shared/model.js';
 import { compareJson, jsonStructuralDiff, parseJsonSyntax } from './jsonSyntax.js';
 import { diffLines } from './lineDiff.js';
+import { prettyJsonDiff } from './prettyJsonDiff.js';
 import { formatBytes } from '../../../shared/format.js';
 
 export interface BodyInput {
@@ -319,6 +320,10 @@ export function diffBodies(side: 'request' | 'response', left: BodyInput, right:
   }
   const lJson = treeable ? parseJsonSyntax(lDecoded.text) : undefined;
   const rJson = treeable ? parseJsonSyntax(rDecoded.text) : undefined;
+  if (lJson && rJson && lBytes.length <= MAX_TEXT_DIFF_BYTES && rBytes.length <= MAX_TEXT_DIFF_BYTES) {
+    const pretty = prettyJsonDiff(lJson.root, rJson.root);
+    if (pretty) result.prettyJson = pretty;
+  }
   if (lJson && rJson) {
     const equivalence = compareJson(lJson.root, rJson.root);
     if (equivalence.equal) {

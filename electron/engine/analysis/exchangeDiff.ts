@@ -19,6 +19,7 @@ import { diffBodies } from './bodyDiff.js';
 import { diffHeaders } from './headerDiff.js';
 import { diffUrls } from './urlDiff.js';
 import { formatDurationMs } from '../../../shared/format.js';
+import { diffHeadline } from '../../../shared/diffHeadline.js';
 
 export interface ExchangeBodies {
   request?: Uint8Array;
@@ -326,7 +327,7 @@ export function diffExchanges(
   if (summary.length === 0) summary.push('No differences.');
   else if (same) summary.unshift('No material differences (only timing, connection or per-request headers).');
 
-  return {
+  const result: Omit<ExchangeDiff, 'headline'> = {
     summary,
     same,
     findings: ordered,
@@ -343,6 +344,7 @@ export function diffExchanges(
     timing,
     connection,
   };
+  return { headline: diffHeadline(result), ...result };
 }
 
 function rank(area: DiffArea): number {

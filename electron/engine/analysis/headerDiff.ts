@@ -25,7 +25,31 @@ const VOLATILE = new Set([
   'x-runtime',
   'server-timing',
   'x-response-time',
+  // Tracing and request ids of common clients, proxies and platforms (W3C, B3, Sentry,
+  // Datadog, AWS, Google Cloud, Azure, GitHub, Fastly, Vercel, Fly).
+  'b3',
+  'baggage',
+  'sentry-trace',
+  'x-datadog-trace-id',
+  'x-datadog-parent-id',
+  'x-cloud-trace-context',
+  'x-amzn-requestid',
+  'x-amz-id-2',
+  'x-amz-cf-id',
+  'x-ms-client-request-id',
+  'apigw-requestid',
+  'x-served-by',
+  'x-timer',
+  'x-envoy-upstream-service-time',
+  'x-vercel-id',
+  'fly-request-id',
+  'x-request-start',
+  'x-nonce',
+  'nonce',
 ]);
+
+/** `X-Request-ID`, `X-GitHub-Request-Id`, `Request-Id`, `X-Trace-Id`, `X-Span-ID`... */
+const PER_REQUEST_ID = /(?:^|-)(?:request|correlation|trace|span|transaction)-?id$/;
 
 /** Headers whose value follows from the body (compared there). */
 const FROM_BODY = new Set(['content-length']);
@@ -59,8 +83,12 @@ function sameMultiset(a: readonly string[], b: readonly string[]): boolean {
   return sortedA.every((v, i) => v === sortedB[i]);
 }
 
+function perRequest(lowerName: string): boolean {
+  return VOLATILE.has(lowerName) || PER_REQUEST_ID.test(lowerName);
+}
+
 export function isVolatileHeader(name: string): boolean {
-  return VOLATILE.has(name.toLowerCase());
+  return perRequest(name.toLowerCase());
 }
 
 export function diffHeaders(left: readonly Header[], right: readonly Header[]): HeaderDiff {
@@ -79,9 +107,9 @@ export function diffHeaders(left: readonly Header[], right: readonly Header[]): 
       kind: 'same',
       leftValues: l?.values ?? [],
       rightValues: r?.values ?? [],
-      volatile: VOLATILE.has(key) || FROM_BODY.has(key),
+      volatile: perRequest(key) || FROM_BODY.has(key),
     };
-    if (VOLATILE.has(key)) row.volatileReason = 'per_request';
+    if (perRequest(key)) row.volatileReason = 'per_request';
     else if (FROM_BODY.has(key)) row.volatileReason = 'from_body';
     if (l) row.left = l.values.join(', ');
     if (r) row.right = r.values.join(', ');

@@ -27,8 +27,7 @@ import { runProbe, MAX_PROBE_TIMEOUT_MS } from '../probes/probeRunner.js';
 import { parseProbeTarget, TargetError } from '../probes/probeTarget.js';
 import { isResolverAddress } from '../probes/dnsProbe.js';
 import type { MonitorService } from '../probes/monitorService.js';
-import { PingResolveError, tcpPing } from '../probes/tcpPing.js';
-import { icmpPing } from '../probes/icmpPing.js';
+import { PingResolveError } from '../probes/tcpPing.js';
 import { traceRoute } from '../probes/traceRoute.js';
 import { isSafeHostArgument, MissingToolError } from '../probes/systemTool.js';
 import { listListeningSockets } from '../system/listeningSockets.js';
@@ -124,7 +123,15 @@ function hostArg(value: unknown, name: string): string {
 }
 
 export function parsePingRequest(value: unknown): PingRequest {
-  const raw = objectArg(value, 'request', ['host', 'port', 'method', 'count', 'intervalMs', 'timeoutMs']);
+  const raw = objectArg(value, 'request', [
+    'host',
+    'port',
+    'method',
+    'count',
+    'intervalMs',
+    'timeoutMs',
+    'pingId',
+  ]);
   const method = enumArg(raw.method, 'request.method', ['tcp', 'icmp'] as const);
   const request: PingRequest = {
     host: hostArg(raw.host, 'request.host'),
@@ -133,6 +140,7 @@ export function parsePingRequest(value: unknown): PingRequest {
     intervalMs: integerArg(raw.intervalMs, 'request.intervalMs', { min: 0, max: 60_000 }),
     timeoutMs: integerArg(raw.timeoutMs, 'request.timeoutMs', { min: 1, max: 60_000 }),
   };
+  if (raw.pingId !== undefined) request.pingId = idArg(raw.pingId, 'request.pingId');
   if (raw.port !== undefined) request.port = integerArg(raw.port, 'request.port', { min: 1, max: 65535 });
   else if (method === 'tcp') throw new ArgumentError('request.port is required for a TCP ping');
   return request;
@@ -168,14 +176,7 @@ export function probeHandlers(engine: Engine): Partial<HandlerTable> {
     },
     'probe:ping': {
       parse: (args) => [parsePingRequest(argList(args, 1)[0])],
-      handle: (request) =>
-        asApiFailure(async () => {
-          if (request.method === 'icmp') {
-            const { raw: _raw, ...report } = await icmpPing(request);
-            return report;
-          }
-          return tcpPing({ ...request, port: request.port! });
-        }),
+      handle: (request) => asApiFailure(() => engine.ping(request)),
     },
     'probe:trace': {
       parse: (args) => [parseTraceRequest(argList(args, 1)[0])],

@@ -1,5 +1,5 @@
 /** ICMP ping through the system's `ping` (raw sockets need privileges Node does not have). */
-import type { PingReport } from '../../../shared/probe.js';
+import type { PingReport, PingSample } from '../../../shared/probe.js';
 import { parsePingOutput } from './pingOutput.js';
 import { isMissing, isSafeHostArgument, MissingToolError, runTool } from './systemTool.js';
 
@@ -9,6 +9,8 @@ export interface IcmpPingOptions {
   intervalMs: number;
   timeoutMs: number;
   platform?: NodeJS.Platform;
+  /** Called for each reply (or timeout line) as the tool prints it. */
+  onSample?: (sample: PingSample, address: string | undefined) => void;
 }
 
 /** The arguments each platform's ping takes for count, interval and per-reply timeout. */
@@ -40,7 +42,17 @@ export async function icmpPing(options: IcmpPingOptions): Promise<PingReport & {
   const limitMs = options.count * Math.max(options.intervalMs, 200) + options.timeoutMs + 5_000;
   let output;
   try {
-    output = await runTool('ping', args, limitMs);
+    const told = new Set<number>();
+    output = await runTool('ping', args, limitMs, (stdout) => {
+      if (!options.onSample) return;
+      // Only complete lines: a reply cut mid-line would be read with half its time.
+      const parsed = parsePingOutput(stdout.slice(0, stdout.lastIndexOf('\n') + 1));
+      for (const sample of parsed.samples) {
+        if (told.has(sample.seq)) continue;
+        told.add(sample.seq);
+        options.onSample(sample, parsed.address);
+      }
+    });
   } catch (error) {
     if (isMissing(error))
       throw new MissingToolError(

@@ -26,8 +26,16 @@ export interface ToolOutput {
 
 const MAX_OUTPUT_BYTES = 1024 * 1024;
 
-/** Rejects with an ENOENT-coded error when the tool does not exist. */
-export function runTool(command: string, args: string[], timeoutMs: number): Promise<ToolOutput> {
+/**
+ * Rejects with an ENOENT-coded error when the tool does not exist. `onStdout` hears the output
+ * so far after each chunk (ping's replies as they come).
+ */
+export function runTool(
+  command: string,
+  args: string[],
+  timeoutMs: number,
+  onStdout?: (stdoutSoFar: string) => void,
+): Promise<ToolOutput> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -39,7 +47,10 @@ export function runTool(command: string, args: string[], timeoutMs: number): Pro
     let timedOut = false;
     const append = (current: string, chunk: Buffer) =>
       current.length > MAX_OUTPUT_BYTES ? current : current + chunk.toString('utf8');
-    child.stdout.on('data', (chunk: Buffer) => (stdout = append(stdout, chunk)));
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout = append(stdout, chunk);
+      onStdout?.(stdout);
+    });
     child.stderr.on('data', (chunk: Buffer) => (stderr = append(stderr, chunk)));
     const timer = setTimeout(() => {
       timedOut = true;

@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import type { Exchange } from '../../../shared/model';
 import { CopyButton } from '../../components/CopyButton';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
@@ -9,7 +10,7 @@ import { BodyTab } from './BodyTab';
 import { curlForExchange } from './copyCurl';
 import { DiagnosisBanner, DiagnosisTab } from './DiagnosisTab';
 import { HeadersTab } from './HeadersTab';
-import { findLastSuccess } from './lastSuccess';
+import { compareBlocker, findLastSuccess } from './lastSuccess';
 import { TimingTab } from './TimingTab';
 import { TlsTab } from './TlsTab';
 import { GrpcTab } from './GrpcTab';
@@ -85,11 +86,27 @@ function ReplayButtons({ exchange }: { exchange: Exchange }) {
   );
 }
 
+/** Why there is nothing to compare a failure with, or undefined when there is. */
+export function useCompareBlocker(exchange: Exchange): string | undefined {
+  // Recomputed when exchanges arrive (a success may come after the failure), not on every store change.
+  const version = useStore((s) => s.exchangesVersion);
+  return useMemo(() => {
+    void version;
+    const { ids, byId } = useStore.getState();
+    return compareBlocker(exchange, ids, byId);
+  }, [exchange, version]);
+}
+
 function CompareButton({ exchange }: { exchange: Exchange }) {
+  const blocker = useCompareBlocker(exchange);
   return (
     <button
       type="button"
-      title="Diff this failure against the last successful exchange with the same method, host and path"
+      disabled={blocker !== undefined}
+      title={
+        blocker ??
+        'Diff this failure against the last successful exchange with the same method, host and path'
+      }
       onClick={() => compareWithLastSuccess(exchange)}
     >
       Compare with last success

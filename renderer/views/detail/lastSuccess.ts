@@ -35,3 +35,13 @@ export function findLastSuccess(
   }
   return after;
 }
+
+/** Why a failure has nothing to be compared with (the disabled button's tooltip), or undefined. */
+export function compareBlocker(
+  failed: Exchange,
+  ids: readonly string[],
+  byId: ReadonlyMap<string, Exchange>,
+): string | undefined {
+  if (findLastSuccess(failed, ids, byId)) return undefined;
+  return `No successful exchange to compare with: no ${failed.request.method} to the same host and path succeeded`;
+}

@@ -1,4 +1,5 @@
 import type { ValueChange } from '../../../shared/diff';
+import { DiffGridColumns } from './DiffGrid';
 
 const KIND_LABEL: Record<ValueChange['kind'], string> = {
   same: '',
@@ -23,7 +24,8 @@ export function ChangeTable({
   if (shown.length === 0)
     return <p className="muted">{hideSame && rows.length > 0 ? 'All the same.' : 'None.'}</p>;
   return (
-    <table className="change-table" aria-label={label}>
+    <table className="change-table diff-grid" aria-label={label}>
+      <DiffGridColumns />
       <thead>
         <tr>
           <th>{nameHeader}</th>

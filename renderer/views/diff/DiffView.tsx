@@ -5,6 +5,8 @@ import { useStore } from '../../store';
 import { BodyDiffSection } from './BodyDiffSection';
 import { ChangeTable } from './ChangeTable';
 import { ExchangePicker } from './ExchangePicker';
+import { DiffGridColumns } from './DiffGrid';
+import { splitHeaderNoise } from './headerNoise';
 import './diff.css';
 import { formatDurationMs } from '../../../shared/format';
 
@@ -14,57 +16,82 @@ type Load =
   | { state: 'error'; message: string }
   | { state: 'done'; diff: ExchangeDiff };
 
+/** Below this a timing difference is scheduling noise, not a change worth a colour. */
+const TIMING_NOISE_MS = 1;
+
+function deltaClass(deltaMs: number | undefined): string {
+  if (deltaMs === undefined || Math.abs(deltaMs) < TIMING_NOISE_MS) return '';
+  return deltaMs > 0 ? 'slower' : 'faster';
+}
+
+function TimingCell({
+  ms,
+  max,
+  side,
+}: {
+  ms: number | undefined;
+  max: number;
+  side: 'left' | 'right' | 'none';
+}) {
+  return (
+    <td className="num timing-cell">
+      <span>{ms === undefined ? '—' : formatDurationMs(ms)}</span>
+      {side === 'none' || ms === undefined ? null : (
+        <span className={`bar ${side}`} style={{ width: `${((ms ?? 0) / max) * 100}%` }} aria-hidden="true" />
+      )}
+    </td>
+  );
+}
+
 function TimingTable({ rows }: { rows: readonly TimingRow[] }) {
   const max = Math.max(
     1,
     ...rows.filter((r) => r.phase !== 'Total').flatMap((r) => [r.leftMs ?? 0, r.rightMs ?? 0]),
   );
   return (
-    <table className="timing-compare" aria-label="Timing comparison">
-      <thead>
-        <tr>
-          <th>Phase</th>
-          <th className="num">Left</th>
-          <th className="num">Right</th>
-          <th className="num">Δ</th>
-          <th>
-            <span className="timing-legend">
-              <i className="bar-swatch left" /> left <i className="bar-swatch right" /> right
-            </span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => (
-          <tr key={row.phase} className={row.phase === 'Total' ? 'total' : undefined}>
-            <td>{row.phase}</td>
-            <td className="num">{row.leftMs === undefined ? '—' : formatDurationMs(row.leftMs)}</td>
-            <td className="num">{row.rightMs === undefined ? '—' : formatDurationMs(row.rightMs)}</td>
-            <td
-              className={`num ${
-                row.deltaMs === undefined || Math.abs(row.deltaMs) < TIMING_NOISE_MS
-                  ? ''
-                  : row.deltaMs > 0
-                    ? 'slower'
-                    : 'faster'
-              }`}
-            >
-              {row.deltaMs === undefined
-                ? ''
-                : `${row.deltaMs > 0 ? '+' : ''}${formatDurationMs(row.deltaMs)}`}
-            </td>
-            <td className="timing-bars">
-              {row.phase === 'Total' ? null : (
-                <>
-                  <div className="bar left" style={{ width: `${((row.leftMs ?? 0) / max) * 100}%` }} />
-                  <div className="bar right" style={{ width: `${((row.rightMs ?? 0) / max) * 100}%` }} />
-                </>
-              )}
-            </td>
+    <>
+      <table className="timing-compare diff-grid" aria-label="Timing comparison">
+        <DiffGridColumns />
+        <thead>
+          <tr>
+            <th>Phase</th>
+            <th className="num">Left</th>
+            <th className="num">Right</th>
+            <th className="num">Δ</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((row) => {
+            const total = row.phase === 'Total';
+            return (
+              <tr key={row.phase} className={total ? 'total' : undefined}>
+                <td>{row.phase}</td>
+                <TimingCell ms={row.leftMs} max={max} side={total ? 'none' : 'left'} />
+                <TimingCell ms={row.rightMs} max={max} side={total ? 'none' : 'right'} />
+                <td className={`num ${deltaClass(row.deltaMs)}`}>
+                  {row.deltaMs === undefined
+                    ? ''
+                    : `${row.deltaMs > 0 ? '+' : row.deltaMs < 0 ? '−' : '±'}${formatDurationMs(Math.abs(row.deltaMs))}`}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <p className="timing-legend" aria-label="Timing legend">
+        <span>
+          <i className="bar-swatch left" /> left
+        </span>
+        <span>
+          <i className="bar-swatch right" /> right
+        </span>
+        <span>bars share one scale (the longest phase fills its column)</span>
+        <span>
+          Δ: <span className="slower">slower</span> / <span className="faster">faster</span> on the right;
+          under {TIMING_NOISE_MS} ms not coloured
+        </span>
+      </p>
+    </>
   );
 }
 
@@ -73,8 +100,7 @@ function TimingTable({ rows }: { rows: readonly TimingRow[] }) {
  * and trace ids) or follow from the body (Content-Length) are grouped below as expected noise.
  */
 function HeaderChanges({ label, rows }: { label: string; rows: readonly HeaderRow[] }) {
-  const noise = rows.filter((r) => r.volatile && r.kind !== 'same');
-  const real = rows.filter((r) => !(r.volatile && r.kind !== 'same'));
+  const { real, noise } = splitHeaderNoise(rows);
   return (
     <>
       <ChangeTable label={label} nameHeader="Header" rows={real} />
@@ -83,27 +109,46 @@ function HeaderChanges({ label, rows }: { label: string; rows: readonly HeaderRo
           <summary>
             Expected to differ ({noise.length}): {noise.map((r) => r.name).join(', ')}
           </summary>
-          <ChangeTable
-            label={`${label}: expected differences`}
-            nameHeader="Header"
-            rows={noise.map((r) => ({
-              ...r,
-              note: [
-                r.note,
-                r.volatileReason === 'from_body' ? 'follows from the body' : 'changes on every request',
-              ]
-                .filter(Boolean)
-                .join('; '),
-            }))}
-          />
+          <ChangeTable label={`${label}: expected differences`} nameHeader="Header" rows={noise} />
         </details>
       )}
     </>
   );
 }
 
-/** Below this a timing difference is scheduling noise, not a change worth a colour. */
-const TIMING_NOISE_MS = 1;
+/** The sentence, then the material differences; what differs anyway is folded below them. */
+function DiffSummary({ diff }: { diff: ExchangeDiff }) {
+  const material = diff.findings.filter((f) => f.material);
+  const noise = diff.findings.filter((f) => !f.material);
+  return (
+    <section className="diff-section diff-summary" aria-label="Diff summary">
+      <h3>
+        Summary{' '}
+        <span className={diff.same ? 'badge' : 'badge danger'}>{diff.same ? 'same' : 'different'}</span>
+      </h3>
+      <p className="diff-headline" data-testid="diff-headline">
+        {diff.headline}
+      </p>
+      {material.length > 0 ? (
+        <ol aria-label="Differences">
+          {material.map((f, i) => (
+            <li key={i}>{f.text}</li>
+          ))}
+        </ol>
+      ) : null}
+      {noise.length > 0 ? (
+        <details className="diff-noise">
+          <summary>Expected to differ ({noise.length}): timing, connection or per-request headers</summary>
+          <ol aria-label="Expected differences">
+            {noise.map((f, i) => (
+              <li key={i}>{f.text}</li>
+            ))}
+          </ol>
+        </details>
+      ) : null}
+    </section>
+  );
+}
 
 function DiffResult({ diff }: { diff: ExchangeDiff }) {
   const select = useStore((s) => s.select);
@@ -114,21 +159,12 @@ function DiffResult({ diff }: { diff: ExchangeDiff }) {
   };
   return (
     <div className="diff-result">
-      <section className="diff-section diff-summary" aria-label="Diff summary">
-        <h3>
-          Summary{' '}
-          <span className={diff.same ? 'badge' : 'badge danger'}>{diff.same ? 'same' : 'different'}</span>
-        </h3>
-        <ol>
-          {diff.summary.map((line, i) => (
-            <li key={i}>{line}</li>
-          ))}
-        </ol>
-      </section>
+      <DiffSummary diff={diff} />
 
       <section className="diff-section" aria-label="Request line">
         <h3>Request and outcome</h3>
-        <table className="change-table">
+        <table className="change-table diff-grid">
+          <DiffGridColumns />
           <thead>
             <tr>
               <th />
@@ -144,6 +180,7 @@ function DiffResult({ diff }: { diff: ExchangeDiff }) {
                   open
                 </button>
               </th>
+              <th />
             </tr>
           </thead>
           <tbody>
@@ -152,6 +189,7 @@ function DiffResult({ diff }: { diff: ExchangeDiff }) {
                 <td>{row.name}</td>
                 <td className="mono value">{row.left ?? '—'}</td>
                 <td className="mono value">{row.right ?? '—'}</td>
+                <td className="change-kind">{row.kind === 'same' ? '' : 'changed'}</td>
               </tr>
             ))}
           </tbody>
@@ -203,7 +241,6 @@ function DiffResult({ diff }: { diff: ExchangeDiff }) {
 export function DiffView() {
   const pair = useStore((s) => s.diffPair);
   const openDiff = useStore((s) => s.openDiff);
-  const exchangesVersion = useStore((s) => s.exchangesVersion);
   const [reload, setReload] = useState(0);
   const leftId = pair?.leftId;
   const rightId = pair?.rightId;
@@ -247,7 +284,7 @@ export function DiffView() {
         <ExchangePicker label="Left" value={leftId || undefined} onChange={(id) => setSide('left', id)} />
         <button
           type="button"
-          title="Swap left and right"
+          title={!leftId || !rightId ? 'Pick both exchanges first' : 'Swap left and right'}
           disabled={!leftId || !rightId}
           onClick={() => leftId && rightId && openDiff(rightId, leftId)}
         >
@@ -259,7 +296,7 @@ export function DiffView() {
           type="button"
           disabled={!leftId || !rightId}
           onClick={() => setReload((n) => n + 1)}
-          title={`Recompute (${exchangesVersion})`}
+          title={!leftId || !rightId ? 'Pick both exchanges first' : 'Compare the two exchanges again'}
         >
           Refresh
         </button>

@@ -22,11 +22,21 @@ import { formatDurationMs } from '../../../shared/format';
 const FAIL_COLOR = '#c62828';
 const OK_COLOR = '#2e7d32';
 
-/** Evenly spaced time ticks (recharts' own would repeat when the series have different data). */
+/** Tick steps a clock reads at a glance: 1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10, 15, 30 min, 1 h... */
+const TICK_STEPS_MS = [
+  1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400,
+].map((s) => s * 1000);
+
+/**
+ * Time ticks at round clock values (every 10 s, every 5 min...), at most six; recharts' own would
+ * repeat when the series have different data.
+ */
 function timeTicks(first: number, last: number): number[] {
   if (last <= first) return [first];
-  const count = 5;
-  return Array.from({ length: count }, (_, i) => Math.round(first + ((last - first) * i) / (count - 1)));
+  const step = TICK_STEPS_MS.find((s) => (last - first) / s <= 5) ?? TICK_STEPS_MS[TICK_STEPS_MS.length - 1]!;
+  const ticks: number[] = [];
+  for (let t = Math.ceil(first / step) * step; t <= last; t += step) ticks.push(t);
+  return ticks.length > 0 ? ticks : [first];
 }
 
 function clock(ms: number): string {
@@ -80,6 +90,8 @@ export function MonitorChart({ samples, summary }: { samples: MonitorSample[]; s
             tickFormatter={clock}
             stroke="var(--fg-muted)"
             fontSize={11}
+            // Room for half a clock label at each end, clear of the y axis's labels.
+            padding={{ left: 28, right: 8 }}
           />
           <YAxis
             tickFormatter={(v: number) => formatDurationMs(v)}

@@ -1,11 +1,15 @@
-/** Colours of the overview's series, stable per name so a class keeps its colour across charts. */
+/**
+ * Colours of the overview's series, stable per name so a class keeps its colour across charts,
+ * and the hues of the traffic list's outcome tones (renderer/statusTone.ts): success green in
+ * every chart, 4xx amber, 5xx orange, network errors red.
+ */
 const FIXED: Record<string, string> = {
-  ok: '#8fa3bf',
+  ok: '#2e7d32',
   '2xx': '#2e7d32',
   '3xx': '#1a6ce0',
   '4xx': '#e0a100',
-  '5xx': '#c62828',
-  error: '#7b1fa2',
+  '5xx': '#e65100',
+  error: '#c62828',
 };
 
 const PALETTE = [

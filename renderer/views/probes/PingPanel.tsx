@@ -1,7 +1,10 @@
 /** TCP ping (connect time to host:port, N samples) or the system's ICMP ping, from the UI. */
 import { useState, type FormEvent } from 'react';
-import { MAX_UI_PING_COUNT, type PingReport } from '../../../shared/probe';
+import { MAX_UI_PING_COUNT, type PingReport, type PingSample } from '../../../shared/probe';
 import { call } from '../../api';
+import { useStore } from '../../store';
+import { PingChart } from './PingChart';
+import { StableLabel } from '../../components/StableLabel';
 import { ProbeTargetField } from './ProbeTargetField';
 import { ProbeProblem, ProbeVerdict } from './ProbeVerdict';
 import { formatDurationMs } from '../../../shared/format';
@@ -16,7 +19,34 @@ export function splitHostPort(text: string): { host: string; port?: number } {
   return { host: t };
 }
 
+let pingRuns = 0;
+
+function SampleTable({ samples }: { samples: readonly PingSample[] }) {
+  return (
+    <table className="plain">
+      <thead>
+        <tr>
+          <th>#</th>
+          <th>Result</th>
+          <th className="num">Time</th>
+        </tr>
+      </thead>
+      <tbody>
+        {samples.map((s) => (
+          <tr key={s.seq} className={s.ok ? '' : 'failed'}>
+            <td>{s.seq}</td>
+            <td>{s.ok ? 'reply' : (s.error ?? 'no reply')}</td>
+            <td className="num">{formatDurationMs(s.timeMs)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function PingPanel() {
+  const live = useStore((s) => s.pingLive);
+  const startLive = useStore((s) => s.startPingLive);
   const [target, setTarget] = useState('');
   const [method, setMethod] = useState<'tcp' | 'icmp'>('tcp');
   const [count, setCount] = useState(5);
@@ -24,6 +54,7 @@ export function PingPanel() {
   const [running, setRunning] = useState(false);
   const [report, setReport] = useState<PingReport>();
   const [problem, setProblem] = useState<string>();
+  const [runCount, setRunCount] = useState(count);
 
   const run = async (event: FormEvent) => {
     event.preventDefault();
@@ -34,6 +65,11 @@ export function PingPanel() {
     }
     setRunning(true);
     setProblem(undefined);
+    // Each run has its own id: the engine's ping:sample events for it fill the live chart.
+    pingRuns += 1;
+    const pingId = `ping-${Date.now()}-${pingRuns}`;
+    startLive(pingId);
+    setRunCount(count);
     try {
       setReport(
         await call('probe:ping', {
@@ -42,6 +78,7 @@ export function PingPanel() {
           count,
           intervalMs,
           timeoutMs: 2000,
+          pingId,
           ...(port !== undefined && method === 'tcp' ? { port } : {}),
         }),
       );
@@ -102,11 +139,19 @@ export function PingPanel() {
           />
         </label>
         <button type="submit" className="primary" disabled={running || target.trim() === ''}>
-          {running ? 'Pinging…' : 'Ping'}
+          <StableLabel idle="Ping" busy="Pinging…" isBusy={running} />
         </button>
       </form>
       <ProbeProblem problem={problem} />
-      {report && stats ? (
+      {running ? (
+        <section className="probe-result" aria-label="Ping result" aria-busy="true">
+          <p className="probe-live" role="status">
+            Pinging {live?.address ?? target.trim()}: {live?.samples.length ?? 0} of {runCount} samples…
+          </p>
+          <PingChart samples={live?.samples ?? []} count={runCount} />
+          <SampleTable samples={live?.samples ?? []} />
+        </section>
+      ) : report && stats ? (
         <section className="probe-result" aria-label="Ping result">
           <ProbeVerdict ok={stats.received > 0}>
             {report.method === 'tcp' ? 'TCP' : 'ICMP'} ping {report.address ?? report.host}
@@ -116,24 +161,8 @@ export function PingPanel() {
               ? ` · min/avg/max/stddev ${[stats.minMs, stats.avgMs, stats.maxMs, stats.stddevMs].map((v) => formatDurationMs(v ?? 0)).join(' / ')}`
               : ''}
           </ProbeVerdict>
-          <table className="plain">
-            <thead>
-              <tr>
-                <th>#</th>
-                <th>Result</th>
-                <th className="num">Time</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.samples.map((s) => (
-                <tr key={s.seq} className={s.ok ? '' : 'failed'}>
-                  <td>{s.seq}</td>
-                  <td>{s.ok ? 'reply' : (s.error ?? 'no reply')}</td>
-                  <td className="num">{formatDurationMs(s.timeMs)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <PingChart samples={report.samples} count={report.samples.length} />
+          <SampleTable samples={report.samples} />
         </section>
       ) : null}
     </div>

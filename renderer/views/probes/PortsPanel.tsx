@@ -1,4 +1,5 @@
 /** The machine's listening sockets and who holds them: the answer to "address already in use". */
+import { StableLabel } from '../../components/StableLabel';
 import { useCallback, useEffect, useState } from 'react';
 import type { ListeningSocketInfo } from '../../../shared/probe';
 import { call } from '../../api';
@@ -59,12 +60,16 @@ export function PortsPanel() {
           onChange={setFilter}
         />
         <button type="button" onClick={() => void refresh()} disabled={loading}>
-          {loading ? 'Refreshing…' : 'Refresh'}
+          <StableLabel idle="Refresh" busy="Refreshing…" isBusy={loading} />
         </button>
       </div>
       <ProbeProblem problem={problem} />
       {sockets ? (
-        <section className="probe-result" aria-label="Listening sockets">
+        <section
+          className={loading ? 'probe-result probe-stale' : 'probe-result'}
+          aria-label="Listening sockets"
+          aria-busy={loading}
+        >
           {portQuery ? (
             <ProbeVerdict ok={shown.length === 0}>
               {shown.length > 0

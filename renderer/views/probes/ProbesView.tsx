@@ -10,6 +10,7 @@ import { useStore } from '../../store';
 import { probeRequestOf } from '../../store/probesSlice';
 import type { ProbeTool } from '../../store/probesSlice';
 import { ProbeResult } from './ProbeResult';
+import { StableLabel } from '../../components/StableLabel';
 import { ProbeTargetField } from './ProbeTargetField';
 import { ProbeProblem } from './ProbeVerdict';
 import { PingPanel } from './PingPanel';
@@ -135,13 +136,22 @@ function ProbeTool() {
           Continue past certificate errors
         </label>
         <button type="submit" className="primary" disabled={running || form.target.trim() === ''}>
-          {running ? 'Probing…' : 'Run'}
+          <StableLabel idle="Run" busy="Probing…" isBusy={running} />
         </button>
       </form>
       <ProbeProblem problem={callError} />
       <div className="probe-body">
         {latest ? (
-          <ProbeResult report={latest} />
+          <div className="probe-latest">
+            {running ? (
+              <p className="probe-stale-note" role="status">
+                Probing {form.target.trim()}… the result below is the previous one.
+              </p>
+            ) : null}
+            <div className={running ? 'probe-stale' : undefined} aria-busy={running}>
+              <ProbeResult report={latest} />
+            </div>
+          </div>
         ) : (
           <p className="muted probe-empty">
             Enter a URL or host:port and press Run. Each layer is timed (DNS, TCP, TLS, HTTP) and the first

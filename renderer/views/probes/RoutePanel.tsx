@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import type { TraceReport } from '../../../shared/probe';
 import { call } from '../../api';
 import { ProbeTargetField } from './ProbeTargetField';
+import { StableLabel } from '../../components/StableLabel';
 import { ProbeProblem, ProbeVerdict } from './ProbeVerdict';
 import { formatDurationMs } from '../../../shared/format';
 
@@ -37,12 +38,22 @@ export function RoutePanel() {
           onChange={setHost}
         />
         <button type="submit" className="primary" disabled={running || host.trim() === ''}>
-          {running ? 'Tracing… (up to a minute)' : 'Trace'}
+          <StableLabel idle="Trace" busy="Tracing…" isBusy={running} />
         </button>
       </form>
       <ProbeProblem problem={problem} />
+      {running ? (
+        <p className="probe-stale-note" role="status">
+          Tracing the route to {host.trim()}; this can take up to a minute
+          {report ? '. The route below is the previous one.' : '.'}
+        </p>
+      ) : null}
       {report ? (
-        <section className="probe-result" aria-label="Route">
+        <section
+          className={running ? 'probe-result probe-stale' : 'probe-result'}
+          aria-label="Route"
+          aria-busy={running}
+        >
           <ProbeVerdict ok={report.reachedDestination}>
             Route to {report.host}
             {report.destination ? ` (${report.destination})` : ''} via {report.tool}:{' '}

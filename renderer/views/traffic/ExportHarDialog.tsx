@@ -87,6 +87,7 @@ export function ExportHarDialog({ onClose }: { onClose(): void }) {
               name="scope"
               checked={scope === 'filtered'}
               disabled={!filtered}
+              title={filtered ? undefined : 'No filter is applied: all exchanges are shown'}
               onChange={() => setScope('filtered')}
             />{' '}
             Filtered ({rows.ids.length})

@@ -6,6 +6,7 @@ import { useStore } from '../../store';
 import { curlForExchange } from '../detail/copyCurl';
 import { compareWithLastSuccess, isFailure } from '../detail/DetailPane';
 import { filterValue } from './filterValue';
+import { compareBlocker } from '../detail/lastSuccess';
 import { diffWithOriginal, replayBlocker, replayExchange } from '../replay/replayActions';
 
 export interface RowMenuState {
@@ -42,6 +43,8 @@ export function RowMenu({ menu, onClose }: { menu: RowMenuState; onClose(): void
   }, [onClose]);
   if (!exchange) return null;
   const host = urlParts(exchange).hostLabel;
+  const { ids, byId } = useStore.getState();
+  const comparison = isFailure(exchange) ? compareBlocker(exchange, ids, byId) : undefined;
   const pushNotice = useStore.getState().pushNotice;
   const act = (action: (e: Exchange) => void | Promise<void>) => () => {
     onClose();
@@ -126,7 +129,13 @@ export function RowMenu({ menu, onClose }: { menu: RowMenuState; onClose(): void
         </>
       )}
       {isFailure(exchange) && (
-        <button type="button" role="menuitem" onClick={act(compareWithLastSuccess)}>
+        <button
+          type="button"
+          role="menuitem"
+          disabled={comparison !== undefined}
+          title={comparison}
+          onClick={act(compareWithLastSuccess)}
+        >
           Compare with last success
         </button>
       )}

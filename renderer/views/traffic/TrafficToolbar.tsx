@@ -63,6 +63,7 @@ export function TrafficToolbar() {
       <button
         type="button"
         disabled={count === 0}
+        title={count === 0 ? 'Nothing to clear: no exchanges yet' : 'Remove every exchange from the list'}
         onClick={() => {
           call('exchanges:clear')
             .then(() => useStore.getState().clearExchanges())
@@ -80,7 +81,12 @@ export function TrafficToolbar() {
         />
         Collapse retry chains
       </label>
-      <button type="button" disabled={count === 0} onClick={() => setExporting(true)}>
+      <button
+        type="button"
+        disabled={count === 0}
+        title={count === 0 ? 'Nothing to export: no exchanges yet' : 'Save the exchanges as a HAR file'}
+        onClick={() => setExporting(true)}
+      >
         Export HAR…
       </button>
       {info?.mode !== 'electron' && (

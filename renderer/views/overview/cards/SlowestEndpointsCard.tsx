@@ -31,8 +31,7 @@ export function SlowestEndpointsCard({ stats, applyFilter, openExchange }: Overv
             onClick={() => applyFilter(endpointFilter(e))}
           >
             <td className="mono">
-              {e.method} {e.host}
-              {e.path}
+              {e.method} {e.path} <span className="url-host">{e.host}</span>
             </td>
             <td className="num">{e.count}</td>
             <td className="num">{formatDurationMs(e.p50Ms)}</td>

@@ -74,6 +74,20 @@ describe('parsePingRequest / parseTraceRequest', () => {
     expect(
       parsePingRequest({ host: 'a.test', method: 'icmp', count: 1, intervalMs: 0, timeoutMs: 1 }).port,
     ).toBeUndefined();
+    // A page names its ping to recognise its own ping:sample events.
+    expect(
+      parsePingRequest({
+        host: 'a.test',
+        method: 'icmp',
+        count: 1,
+        intervalMs: 0,
+        timeoutMs: 1,
+        pingId: 'ping-7',
+      }).pingId,
+    ).toBe('ping-7');
+    expect(() =>
+      parsePingRequest({ host: 'a.test', method: 'icmp', count: 1, intervalMs: 0, timeoutMs: 1, pingId: '' }),
+    ).toThrow(ArgumentError);
     expect(parseTraceRequest({ host: 'a.test', maxHops: 5 })).toEqual({ host: 'a.test', maxHops: 5 });
   });
 

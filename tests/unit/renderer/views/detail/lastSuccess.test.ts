@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findLastSuccess } from '@renderer/views/detail/lastSuccess';
+import { compareBlocker, findLastSuccess } from '@renderer/views/detail/lastSuccess';
 import type { Exchange } from '@shared/model';
 import { makeExchange, makeFailedExchange } from '@fixtures/exchangeFactory';
 
@@ -28,5 +28,18 @@ describe('findLastSuccess', () => {
     ).toBe(later.id);
     const alone = index([failed]);
     expect(findLastSuccess(failed, alone.ids, alone.byId)).toBeUndefined();
+  });
+});
+
+describe('compareBlocker', () => {
+  it('says why there is nothing to compare with, and nothing when there is', () => {
+    const failed = makeFailedExchange({}, { method: 'POST', url: 'http://api.test/pay' });
+    const alone = index([failed]);
+    expect(compareBlocker(failed, alone.ids, alone.byId)).toBe(
+      'No successful exchange to compare with: no POST to the same host and path succeeded',
+    );
+    const ok = makeExchange({ method: 'POST', url: 'http://api.test/pay' });
+    const both = index([ok, failed]);
+    expect(compareBlocker(failed, both.ids, both.byId)).toBeUndefined();
   });
 });

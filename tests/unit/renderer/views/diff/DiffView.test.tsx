@@ -33,7 +33,7 @@ describe('DiffView', () => {
     expect(calls).toEqual([]);
   });
 
-  it('shows the summary, tables, body verdicts and a folded line diff for the chosen pair', async () => {
+  it('shows the sentence, the summary, tables, body verdicts and a folded side-by-side diff for the chosen pair', async () => {
     const left = makeExchange({
       url: 'http://a.test/config?v=1',
       requestHeaders: headers({ Accept: '*/*' }),
@@ -53,11 +53,13 @@ describe('DiffView', () => {
     useStore.getState().openDiff(left.id, right.id);
     render(<DiffView />);
     const summary = await screen.findByRole('region', { name: 'Diff summary' });
+    expect(summary.querySelector('.diff-headline')?.textContent).toBe(result.headline);
+    expect(result.headline).toMatch(/^The left request had different query parameters \(v\)/);
     expect(
-      within(summary)
+      within(within(summary).getByRole('list', { name: 'Differences' }))
         .getAllByRole('listitem')
         .map((li) => li.textContent),
-    ).toEqual(result.summary);
+    ).toEqual(result.findings.filter((f) => f.material).map((f) => f.text));
     expect(calls).toEqual([['diff:exchanges', left.id, right.id]]);
     const query = screen.getByRole('table', { name: 'Query parameters' });
     expect(query.textContent).toContain('v12changed');
@@ -66,11 +68,44 @@ describe('DiffView', () => {
     );
     const responseBody = screen.getByRole('region', { name: 'Response body' });
     expect(within(responseBody).getByText('different content')).toBeTruthy();
-    const lineDiff = within(responseBody).getByRole('table', { name: 'Line diff' });
+    const lineDiff = within(responseBody).getByRole('table', { name: 'Response body side by side' });
     // 3 lines of context each side of the change; the rest folded.
     expect(lineDiff.textContent).toContain('⋯ 12 unchanged lines');
-    expect(lineDiff.textContent).toContain('LINE 15');
+    expect(lineDiff.textContent).toContain('⋯ 11 unchanged lines');
     expect(lineDiff.querySelectorAll('tr.line-same')).toHaveLength(6);
+    // The changed line sits next to what replaced it, on one row.
+    const changedRow = lineDiff.querySelector('tr.line-changed')!;
+    expect(changedRow.querySelector('.line-left')?.textContent).toBe('line 15');
+    expect(changedRow.querySelector('.line-right')?.textContent).toBe('LINE 15');
+  });
+
+  it('shows JSON bodies pretty-printed side by side, a moved key marked moved, and the timing legend', async () => {
+    const left = makeExchange({ method: 'POST', request: { body: body(30, 'application/json') } });
+    const right = makeExchange({ method: 'POST', request: { body: body(30, 'application/json') } });
+    result = diffExchanges(left, right, {
+      left: { request: new TextEncoder().encode('{"amount":1250,"currency":"EUR","note":"a"}') },
+      right: { request: new TextEncoder().encode('{"currency":"EUR","amount":1250,"note":"b"}') },
+    });
+    useStore.getState().openDiff(left.id, right.id);
+    render(<DiffView />);
+    const requestBody = await screen.findByRole('region', { name: 'Request body' });
+    const table = within(requestBody).getByRole('table', { name: 'Request body side by side' });
+    const rows = [...table.querySelectorAll('tbody tr')];
+    expect(rows.map((r) => r.querySelector('.line-left')?.textContent)).toEqual([
+      '{',
+      '  "amount": 1250,',
+      '  "currency": "EUR",',
+      '  "note": "a"',
+      '}',
+    ]);
+    expect(rows.filter((r) => r.classList.contains('line-moved'))).toHaveLength(1);
+    expect(rows.filter((r) => r.getAttribute('data-kind') === 'changed').map((r) => r.textContent)).toEqual([
+      '44  "note": "a"  "note": "b"changed',
+    ]);
+    expect(within(requestBody).getByText(/member marked ↕ moved sits elsewhere/)).toBeTruthy();
+    // The byte offsets stay for the signature case.
+    expect(within(requestBody).getByRole('heading', { name: /First differing byte: offset 2/ })).toBeTruthy();
+    expect(screen.getByLabelText('Timing legend').textContent).toContain('under 1 ms not coloured');
   });
 
   it('lists real header differences first and groups per-request noise below', async () => {
