@@ -20,6 +20,7 @@ import { toHar, toHarEntry } from './capture/harExport.js';
 import { HarImporter } from './capture/harImport.js';
 import { HarStreamReader } from './capture/harStreamReader.js';
 import { harHeadText } from './capture/harText.js';
+import { harTextChunks } from './capture/harTextChunks.js';
 import { SessionRecorder } from './capture/session/sessionRecorder.js';
 import { findSession, listSessions, removeSession } from './capture/session/sessionCatalog.js';
 import { writeSessionHar } from './capture/session/sessionHar.js';
@@ -537,12 +538,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       return exchanges.length;
     },
     importHar(text) {
-      return engine.importHarStream(
-        (async function* () {
-          yield Buffer.from(text, 'utf8');
-        })(),
-        { totalBytes: Buffer.byteLength(text) },
-      );
+      return engine.importHarStream(harTextChunks(text), { totalBytes: Buffer.byteLength(text) });
     },
     async importHarStream(chunks, progress = {}) {
       const importId = progress.importId ?? randomUUID();
@@ -584,9 +580,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
           else pendingEntries.push(raw);
         },
       });
-      const tell = (force: boolean): void => {
+      const tell = (done: boolean): void => {
         const now = Date.now();
-        if (!force && now - lastProgressMs < 250) return;
+        if (!done && now - lastProgressMs < 250) return;
         lastProgressMs = now;
         emit({
           type: 'har:importProgress',
@@ -594,6 +590,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
           entries: imported,
           bytesRead: reader.bytesRead,
           ...(progress.totalBytes !== undefined ? { totalBytes: progress.totalBytes } : {}),
+          done,
         });
       };
       try {
