@@ -86,6 +86,11 @@ export interface EngineOptions {
   rules?: { file: string } | 'app';
   /** Serve the toxiproxy-compatible API on this address (docs/toxiproxy.md). */
   toxiproxyApi?: { host: string; port: number };
+  /**
+   * Exchanges kept in memory (default 100,000); older ones are dropped from the list with an
+   * `exchanges:dropped` event and stay in the session on disk (`--max-exchanges`).
+   */
+  maxExchanges?: number;
   /** Random source of the rules' probabilities and jitter (tests make it predictable). */
   random?: () => number;
   /**
@@ -292,6 +297,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   // Set while a saved session's exchanges replace the list: that clear starts no new session.
   let replacingSession = false;
   const store = new ExchangeStore(bodyStore, emit, {
+    ...(options.maxExchanges !== undefined ? { maxExchanges: options.maxExchanges } : {}),
     hasListeners: () => listeners.size > 0,
     journal: () => recorder?.writer,
     onCleared: () => {

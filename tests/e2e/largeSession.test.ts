@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { useE2e, type E2e } from './fixture.js';
+import { useE2e, WAIT_MS, type E2e } from './fixture.js';
 import { writeLargeHar } from './largeHar.js';
 
 const ENTRIES = 100_000;
@@ -95,6 +95,40 @@ describe('a 100,000-entry session in the page', () => {
       await expect.poll(() => page.getByLabel('HAR import progress').count()).toBe(0);
       await e2e.screenshot('large-session-imported');
       expect(e2e.pageErrors).toEqual([]);
+    },
+    2 * IMPORT_MS,
+  );
+
+  it('opens the Waterfall at the newest rows, and the minimap moves to the oldest', async () => {
+    const { page } = e2e;
+    await e2e.openView('Waterfall');
+    const chart = page.getByRole('img', {
+      name: /^Waterfall chart of 100000 exchanges, rows \d+–\d+ in view$/,
+    });
+    await chart.waitFor({ timeout: WAIT_MS });
+    const inView = async () => {
+      const name = (await chart.getAttribute('aria-label')) ?? '';
+      const [, first, last] = /rows (\d+)–(\d+)/.exec(name)!;
+      return { first: Number(first), last: Number(last) };
+    };
+    const newest = await inView();
+    expect(newest.last).toBe(ENTRIES);
+    expect(newest.first).toBeGreaterThan(ENTRIES - 100);
+    await e2e.screenshot('large-session-waterfall');
+    // Home on the minimap: the oldest rows.
+    await page.getByRole('slider', { name: 'Session minimap' }).focus();
+    await page.keyboard.press('Home');
+    await expect.poll(async () => (await inView()).first, { timeout: WAIT_MS }).toBe(1);
+  });
+
+  it(
+    'groups Slowest endpoints by route',
+    async () => {
+      await e2e.openView('Overview');
+      const table = e2e.page.getByRole('table', { name: 'Slowest endpoints' });
+      await table.getByText('/api/users/:id').waitFor({ timeout: IMPORT_MS });
+      await expect.poll(() => table.getByText('/api/orders/:id/items').count()).toBe(1);
+      await e2e.screenshot('large-session-overview');
     },
     2 * IMPORT_MS,
   );

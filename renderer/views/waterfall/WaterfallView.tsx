@@ -8,10 +8,12 @@ import { useStore } from '../../store';
 import { selectVisibleRows } from '../../store/selectors';
 import { DetailPane } from '../detail/DetailPane';
 import { FilterBar, FilterErrors } from '../traffic/FilterBar';
-import { memoTimeBounds } from '../traffic/sessionBounds';
+import { memoTimeBounds, timeBounds } from '../traffic/sessionBounds';
 import { AXIS_HEIGHT_PX, LABEL_WIDTH_PX, ROW_HEIGHT_PX, drawWaterfall, readPalette } from './drawWaterfall';
 import type { Viewport } from './waterfallScale';
-import { fitViewport, panBy, zoomAt } from './waterfallScale';
+import { fitRange, fitViewport, panBy, zoomAt } from './waterfallScale';
+import { rowAtTime } from './waterfallMinimap';
+import { WaterfallMinimap } from './WaterfallMinimap';
 import { errorLabel } from '../../../shared/errorClasses';
 import { formatDurationMs } from '../../../shared/format';
 
@@ -42,9 +44,23 @@ function Tooltip({ exchange, x, y }: { exchange: Exchange; x: number; y: number 
 }
 
 /**
+ * How the time axis is chosen: fitted to the rows in view (the default: readable bars at any
+ * session length, following the scroll), to the whole session, or set by the user (zoom, pan).
+ */
+type ScaleMode = 'rows' | 'session' | 'manual';
+
+/** The rows the scroller shows at `scrollTopPx`. */
+function rowsInView(scrollTopPx: number, heightPx: number, count: number): { first: number; last: number } {
+  const first = Math.max(0, Math.floor(scrollTopPx / ROW_HEIGHT_PX));
+  const visible = Math.max(1, Math.floor((heightPx - AXIS_HEIGHT_PX) / ROW_HEIGHT_PX));
+  return { first: Math.min(first, Math.max(0, count - 1)), last: Math.min(count - 1, first + visible - 1) };
+}
+
+/**
  * The session (or the filtered set) on one time axis, painted on a canvas: only the rows in view
- * are drawn, on each animation frame that needs it. Ctrl+wheel zooms around the pointer,
- * Shift+wheel or dragging pans, a click selects.
+ * are drawn, on each animation frame that needs it. It opens on the newest rows, scaled to them,
+ * and stays on the newest while scrolled to the bottom; the minimap above moves through time.
+ * Ctrl+wheel zooms around the pointer, Shift+wheel or dragging pans, a click selects.
  */
 export function WaterfallView() {
   const rows = useStore(selectVisibleRows);
@@ -59,7 +75,12 @@ export function WaterfallView() {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const scrollerRef = useRef<HTMLDivElement>(null);
   const [viewport, setViewport] = useState<Viewport>({ startMs: 0, msPerPx: 1 });
-  const fittedRef = useRef(true);
+  const [mode, setMode] = useState<ScaleMode>('rows');
+  const modeRef = useRef<ScaleMode>('rows');
+  modeRef.current = mode;
+  const [inView, setInView] = useState({ first: 0, last: -1 });
+  /** Scrolled to the newest row: new rows keep it there (as a terminal follows its output). */
+  const atBottomRef = useRef(true);
   const [hover, setHover] = useState<Hover | undefined>();
   const [size, setSize] = useState({ width: 0, height: 0 });
   const frameRef = useRef<number | undefined>(undefined);
@@ -67,10 +88,46 @@ export function WaterfallView() {
   const spanMs = bounds ? bounds.endMs - bounds.startMs : 1;
   const timelineWidth = Math.max(1, size.width - LABEL_WIDTH_PX);
 
-  // Follow the session while the user has not zoomed or panned.
+  const originMs = bounds?.startMs ?? 0;
+  const noteScroll = useCallback(() => {
+    const scroller = scrollerRef.current;
+    if (!scroller) return;
+    atBottomRef.current = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - ROW_HEIGHT_PX;
+    const next = rowsInView(scroller.scrollTop, scroller.clientHeight, rows.ids.length);
+    setInView((current) => (current.first === next.first && current.last === next.last ? current : next));
+  }, [rows.ids.length]);
+
+  // The newest rows at the bottom: on opening, and while the user stays there.
   useLayoutEffect(() => {
-    if (fittedRef.current) setViewport(fitViewport(spanMs, timelineWidth));
-  }, [spanMs, timelineWidth]);
+    const scroller = scrollerRef.current;
+    if (!scroller || size.height === 0) return;
+    if (atBottomRef.current) scroller.scrollTop = scroller.scrollHeight;
+    noteScroll();
+  }, [rows.ids.length, size.height, noteScroll]);
+
+  // The scale follows the rows in view (or the whole session) until the user zooms or pans.
+  useLayoutEffect(() => {
+    if (mode === 'session') {
+      setViewport(fitViewport(spanMs, timelineWidth));
+      return;
+    }
+    if (mode !== 'rows' || inView.last < inView.first) return;
+    const range = timeBounds(rows.ids.slice(inView.first, inView.last + 1), byId);
+    if (range) setViewport(fitRange(range.startMs - originMs, range.endMs - originMs, timelineWidth));
+    // `version`: an exchange in view finished (its bar grew).
+  }, [mode, spanMs, timelineWidth, inView, rows.ids, byId, version, originMs]);
+
+  const seek = useCallback(
+    (offsetMs: number) => {
+      const scroller = scrollerRef.current;
+      if (!scroller || rows.ids.length === 0) return;
+      const index = rowAtTime(rows.ids, byId, originMs + offsetMs);
+      scroller.scrollTop = index * ROW_HEIGHT_PX;
+      setMode('rows');
+      noteScroll();
+    },
+    [rows.ids, byId, originMs, noteScroll],
+  );
 
   useLayoutEffect(() => {
     const scroller = scrollerRef.current;
@@ -107,7 +164,7 @@ export function WaterfallView() {
         heightPx: size.height,
         ids: rows.ids,
         byId,
-        originMs: bounds?.startMs ?? 0,
+        originMs,
         viewport,
         scrollTopPx: scroller.scrollTop,
         selectedId,
@@ -166,11 +223,11 @@ export function WaterfallView() {
       const anchorX = Math.max(0, event.clientX - rect.left - LABEL_WIDTH_PX);
       if (event.ctrlKey || event.metaKey) {
         event.preventDefault();
-        fittedRef.current = false;
+        setMode('manual');
         setViewport((v) => zoomAt(v, Math.exp(-event.deltaY * 0.002), anchorX));
       } else if (event.shiftKey || Math.abs(event.deltaX) > Math.abs(event.deltaY)) {
         event.preventDefault();
-        fittedRef.current = false;
+        setMode('manual');
         setViewport((v) => panBy(v, -(event.shiftKey ? event.deltaY : event.deltaX)));
       }
     };
@@ -182,7 +239,7 @@ export function WaterfallView() {
   const [dragging, setDragging] = useState(false);
 
   const zoomButton = (factor: number) => {
-    fittedRef.current = false;
+    setMode('manual');
     setViewport((v) => zoomAt(v, factor, timelineWidth / 2));
   };
 
@@ -203,12 +260,19 @@ export function WaterfallView() {
         </button>
         <button
           type="button"
-          onClick={() => {
-            fittedRef.current = true;
-            setViewport(fitViewport(spanMs, timelineWidth));
-          }}
+          aria-pressed={mode === 'rows'}
+          title="Scale the time axis to the rows in view, as you scroll"
+          onClick={() => setMode('rows')}
         >
           Fit
+        </button>
+        <button
+          type="button"
+          aria-pressed={mode === 'session'}
+          title="Show the whole session on the time axis"
+          onClick={() => setMode('session')}
+        >
+          Whole session
         </button>
         <span className="legend" aria-label="Legend">
           {TIMING_PHASES.map((p) => (
@@ -222,11 +286,27 @@ export function WaterfallView() {
       <FilterErrors />
       <div className="split">
         <div className="split-main">
+          {rows.ids.length > 0 && (
+            <WaterfallMinimap
+              ids={rows.ids}
+              byId={byId}
+              version={version}
+              originMs={originMs}
+              spanMs={spanMs}
+              windowStartMs={viewport.startMs}
+              windowEndMs={viewport.startMs + timelineWidth * viewport.msPerPx}
+              widthPx={size.width}
+              onSeek={seek}
+            />
+          )}
           <div className="waterfall-stage">
             <canvas
               ref={canvasRef}
               role="img"
-              aria-label={`Waterfall chart of ${rows.ids.length} exchanges`}
+              aria-label={
+                `Waterfall chart of ${rows.ids.length} exchanges` +
+                (inView.last >= inView.first ? `, rows ${inView.first + 1}–${inView.last + 1} in view` : '')
+              }
             />
             <div
               ref={scrollerRef}
@@ -234,6 +314,7 @@ export function WaterfallView() {
               data-testid="waterfall-scroller"
               onScroll={() => {
                 requestDraw();
+                noteScroll();
                 if (hover) setHover(undefined);
               }}
               onPointerDown={(e) => {
@@ -254,7 +335,7 @@ export function WaterfallView() {
                   if (!d.moved && Math.hypot(dx, dy) > 3) {
                     d.moved = true;
                     setDragging(true);
-                    fittedRef.current = false;
+                    setMode('manual');
                   }
                   if (d.moved) {
                     // The delta is taken now: the updater runs later, after d.x has moved on.

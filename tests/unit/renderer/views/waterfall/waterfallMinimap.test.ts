@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { minimapDensity, rowAtTime } from '@renderer/views/waterfall/waterfallMinimap';
+import { makeExchange, makeFailedExchange } from '@fixtures/exchangeFactory.js';
+
+const T0 = Date.UTC(2026, 0, 1);
+const list = [
+  makeExchange({ startedAtMs: T0 }),
+  makeExchange({ startedAtMs: T0 + 100 }),
+  makeExchange({ startedAtMs: T0 + 5_000, status: 500 }),
+  makeFailedExchange({ class: 'connect_refused' }, { startedAtMs: T0 + 9_999 }),
+  makeExchange({ startedAtMs: T0 + 10_000 }),
+];
+const ids = list.map((e) => e.id);
+const byId = new Map(list.map((e) => [e.id, e]));
+
+describe('minimapDensity', () => {
+  it('counts starts and failures per slice of the session, the last start in the last slice', () => {
+    const density = minimapDensity(ids, byId, T0, 10_000, 4);
+    expect([...density.counts]).toEqual([2, 0, 1, 2]);
+    expect([...density.failed]).toEqual([0, 0, 1, 1]);
+    expect(density.max).toBe(2);
+  });
+});
+
+describe('rowAtTime', () => {
+  it('finds the first row starting at or after a moment', () => {
+    expect(rowAtTime(ids, byId, T0 - 1)).toBe(0);
+    expect(rowAtTime(ids, byId, T0 + 50)).toBe(1);
+    expect(rowAtTime(ids, byId, T0 + 5_000)).toBe(2);
+    expect(rowAtTime(ids, byId, T0 + 20_000)).toBe(4);
+    expect(rowAtTime([], byId, T0)).toBe(0);
+  });
+});
