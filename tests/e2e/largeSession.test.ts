@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { useE2e, WAIT_MS, type E2e } from './fixture.js';
+import { engineCall } from './engineCall.js';
+import { useE2e, WAIT_MS } from './fixture.js';
 import { writeLargeHar } from './largeHar.js';
 
 const ENTRIES = 100_000;
@@ -28,37 +28,6 @@ beforeAll(async () => {
   await writeLargeHar(harFile, ENTRIES);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** One API call from Node, as a second page would make it: the engine's own answer. */
-export async function engineCall(app: E2e['app'], channel: string): Promise<unknown> {
-  const url = new URL(app.uiUrl);
-  const socket = new WebSocket(`ws://${url.host}/api?token=${app.token}`, {
-    origin: url.origin,
-    maxPayload: 1 << 30,
-  });
-  try {
-    await new Promise((resolve, reject) => {
-      socket.once('open', resolve);
-      socket.once('error', reject);
-    });
-    return await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${channel}: no reply within 60 s`)), 60_000);
-      socket.on('message', (data) => {
-        const message = JSON.parse(String(data)) as {
-          id?: number;
-          result?: { ok: boolean; value?: unknown };
-        };
-        if (message.id !== 1) return;
-        clearTimeout(timer);
-        if (message.result?.ok) resolve(message.result.value);
-        else reject(new Error(`${channel} failed: ${JSON.stringify(message.result)}`));
-      });
-      socket.send(JSON.stringify({ id: 1, channel, args: [] }));
-    });
-  } finally {
-    socket.close();
-  }
-}
 
 describe('a 100,000-entry session in the page', () => {
   it(

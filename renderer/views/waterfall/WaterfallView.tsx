@@ -9,7 +9,14 @@ import { selectVisibleRows } from '../../store/selectors';
 import { DetailPane } from '../detail/DetailPane';
 import { FilterBar, FilterErrors } from '../traffic/FilterBar';
 import { memoTimeBounds, timeBounds } from '../traffic/sessionBounds';
-import { AXIS_HEIGHT_PX, LABEL_WIDTH_PX, ROW_HEIGHT_PX, drawWaterfall, readPalette } from './drawWaterfall';
+import {
+  AXIS_HEIGHT_PX,
+  LABEL_WIDTH_PX,
+  ROW_HEIGHT_PX,
+  drawWaterfall,
+  readPalette,
+  rowsInView,
+} from './drawWaterfall';
 import type { Viewport } from './waterfallScale';
 import { fitRange, fitViewport, panBy, zoomAt } from './waterfallScale';
 import { rowAtTime } from './waterfallMinimap';
@@ -48,13 +55,6 @@ function Tooltip({ exchange, x, y }: { exchange: Exchange; x: number; y: number 
  * session length, following the scroll), to the whole session, or set by the user (zoom, pan).
  */
 type ScaleMode = 'rows' | 'session' | 'manual';
-
-/** The rows the scroller shows at `scrollTopPx`. */
-function rowsInView(scrollTopPx: number, heightPx: number, count: number): { first: number; last: number } {
-  const first = Math.max(0, Math.floor(scrollTopPx / ROW_HEIGHT_PX));
-  const visible = Math.max(1, Math.floor((heightPx - AXIS_HEIGHT_PX) / ROW_HEIGHT_PX));
-  return { first: Math.min(first, Math.max(0, count - 1)), last: Math.min(count - 1, first + visible - 1) };
-}
 
 /**
  * The session (or the filtered set) on one time axis, painted on a canvas: only the rows in view

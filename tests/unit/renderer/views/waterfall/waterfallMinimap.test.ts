@@ -31,3 +31,20 @@ describe('rowAtTime', () => {
     expect(rowAtTime([], byId, T0)).toBe(0);
   });
 });
+
+describe('rowsInView', () => {
+  it('names the rows wholly visible under the axis, the last one at the bottom', async () => {
+    const { rowsInView, AXIS_HEIGHT_PX, ROW_HEIGHT_PX } =
+      await import('@renderer/views/waterfall/drawWaterfall');
+    const count = 100_000;
+    const heightPx = 424; // the axis and 20 rows
+    expect(rowsInView(0, heightPx, count)).toEqual({ first: 0, last: 19 });
+    // Scrolled to the bottom: scrollHeight − clientHeight.
+    const bottom = AXIS_HEIGHT_PX + count * ROW_HEIGHT_PX - heightPx;
+    expect(rowsInView(bottom, heightPx, count)).toEqual({ first: count - 20, last: count - 1 });
+    // Half a row scrolled: the half-hidden one is not counted.
+    expect(rowsInView(10, heightPx, count)).toEqual({ first: 1, last: 19 });
+    expect(rowsInView(0, heightPx, 3)).toEqual({ first: 0, last: 2 });
+    expect(rowsInView(0, heightPx, 0)).toEqual({ first: 0, last: -1 });
+  });
+});
