@@ -5,7 +5,7 @@ import { PhaseTable } from '../../components/PhaseTable';
 
 import { onThemeChange } from '../../theme';
 import { useStore } from '../../store';
-import { selectVisibleRows } from '../../store/selectors';
+import { selectShowsDetail, selectVisibleRows } from '../../store/selectors';
 import { DetailPane } from '../detail/DetailPane';
 import { FilterBar, FilterErrors } from '../traffic/FilterBar';
 import { memoTimeBounds, timeBounds } from '../traffic/sessionBounds';
@@ -68,7 +68,7 @@ export function WaterfallView() {
   const version = useStore((s) => s.exchangesVersion);
   const selectedId = useStore((s) => s.selectedId);
   const select = useStore((s) => s.select);
-  const hasSelection = useStore((s) => s.selectedId !== undefined && s.byId.has(s.selectedId));
+  const hasSelection = useStore(selectShowsDetail);
   const allIds = useStore((s) => s.ids);
   const sessionBounds = useStore((s) => s.sessionBounds);
   const bounds = memoTimeBounds(rows.ids, byId, version, { ids: allIds, bounds: sessionBounds });

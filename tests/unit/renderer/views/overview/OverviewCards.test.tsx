@@ -37,7 +37,7 @@ describe('Overview cards', () => {
       'status chart broke',
     );
     expect(within(broken).getByRole('button', { name: 'Reload card' })).toBeTruthy();
-    expect(screen.getByRole('table', { name: 'Slowest endpoints' }).textContent).toContain('GET a.test/x');
+    expect(screen.getByRole('table', { name: 'Slowest endpoints' }).textContent).toContain('GET /x a.test');
     quiet.mockRestore();
   });
 });

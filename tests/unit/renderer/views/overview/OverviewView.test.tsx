@@ -45,7 +45,7 @@ describe('OverviewView', () => {
       '3 requests · 2 failed (66.7%)',
     );
     const slowest = screen.getByRole('table', { name: 'Slowest endpoints' });
-    expect(within(slowest).getAllByRole('row')[1]!.textContent).toContain('GET a.test/y');
+    expect(within(slowest).getAllByRole('row')[1]!.textContent).toContain('GET /y a.test');
   });
 
   it('a click on an error row filters the traffic view by its class', () => {
