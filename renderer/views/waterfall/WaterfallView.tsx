@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Exchange } from '../../../shared/model';
 import { TIMING_COLORS, TIMING_LABELS, TIMING_PHASES } from '../../../shared/timing';
 import { PhaseTable } from '../../components/PhaseTable';
@@ -74,10 +74,10 @@ export function WaterfallView() {
   const bounds = memoTimeBounds(rows.ids, byId, version, { ids: allIds, bounds: sessionBounds });
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const scrollerRef = useRef<HTMLDivElement>(null);
-  const [viewport, setViewport] = useState<Viewport>({ startMs: 0, msPerPx: 1 });
+  /** The axis the user set by zooming or panning (mode 'manual'). */
+  const [manualViewport, setManualViewport] = useState<Viewport>({ startMs: 0, msPerPx: 1 });
   const [mode, setMode] = useState<ScaleMode>('rows');
   const modeRef = useRef<ScaleMode>('rows');
-  modeRef.current = mode;
   const [inView, setInView] = useState({ first: 0, last: -1 });
   /** Scrolled to the newest row: new rows keep it there (as a terminal follows its output). */
   const atBottomRef = useRef(true);
@@ -106,16 +106,35 @@ export function WaterfallView() {
   }, [rows.ids.length, size.height, noteScroll]);
 
   // The scale follows the rows in view (or the whole session) until the user zooms or pans.
-  useLayoutEffect(() => {
-    if (mode === 'session') {
-      setViewport(fitViewport(spanMs, timelineWidth));
+  const fittedViewport = useMemo(() => {
+    void version; // an exchange in view finished: its bar grew
+    const range =
+      mode === 'rows' && inView.last >= inView.first
+        ? timeBounds(rows.ids.slice(inView.first, inView.last + 1), byId)
+        : undefined;
+    return range
+      ? fitRange(range.startMs - originMs, range.endMs - originMs, timelineWidth)
+      : fitViewport(spanMs, timelineWidth);
+  }, [mode, spanMs, timelineWidth, inView, rows.ids, byId, version, originMs]);
+  const viewport = mode === 'manual' ? manualViewport : fittedViewport;
+  const viewportRef = useRef(viewport);
+  useEffect(() => {
+    viewportRef.current = viewport;
+    modeRef.current = mode;
+  });
+
+  /** A zoom or pan: from the axis on screen, and from then on the user's. */
+  const adjustViewport = useCallback((change: (v: Viewport) => Viewport) => {
+    if (modeRef.current === 'manual') {
+      setManualViewport((v) => change(v));
       return;
     }
-    if (mode !== 'rows' || inView.last < inView.first) return;
-    const range = timeBounds(rows.ids.slice(inView.first, inView.last + 1), byId);
-    if (range) setViewport(fitRange(range.startMs - originMs, range.endMs - originMs, timelineWidth));
-    // `version`: an exchange in view finished (its bar grew).
-  }, [mode, spanMs, timelineWidth, inView, rows.ids, byId, version, originMs]);
+    const next = change(viewportRef.current);
+    modeRef.current = 'manual';
+    viewportRef.current = next;
+    setManualViewport(next);
+    setMode('manual');
+  }, []);
 
   const seek = useCallback(
     (offsetMs: number) => {
@@ -223,25 +242,20 @@ export function WaterfallView() {
       const anchorX = Math.max(0, event.clientX - rect.left - LABEL_WIDTH_PX);
       if (event.ctrlKey || event.metaKey) {
         event.preventDefault();
-        setMode('manual');
-        setViewport((v) => zoomAt(v, Math.exp(-event.deltaY * 0.002), anchorX));
+        adjustViewport((v) => zoomAt(v, Math.exp(-event.deltaY * 0.002), anchorX));
       } else if (event.shiftKey || Math.abs(event.deltaX) > Math.abs(event.deltaY)) {
         event.preventDefault();
-        setMode('manual');
-        setViewport((v) => panBy(v, -(event.shiftKey ? event.deltaY : event.deltaX)));
+        adjustViewport((v) => panBy(v, -(event.shiftKey ? event.deltaY : event.deltaX)));
       }
     };
     scroller.addEventListener('wheel', onWheel, { passive: false });
     return () => scroller.removeEventListener('wheel', onWheel);
-  }, []);
+  }, [adjustViewport]);
 
   const drag = useRef<{ x: number; y: number; moved: boolean; scrollTop: number } | undefined>(undefined);
   const [dragging, setDragging] = useState(false);
 
-  const zoomButton = (factor: number) => {
-    setMode('manual');
-    setViewport((v) => zoomAt(v, factor, timelineWidth / 2));
-  };
+  const zoomButton = (factor: number) => adjustViewport((v) => zoomAt(v, factor, timelineWidth / 2));
 
   const hovered = hover ? byId.get(hover.id) : undefined;
   return (
@@ -335,13 +349,12 @@ export function WaterfallView() {
                   if (!d.moved && Math.hypot(dx, dy) > 3) {
                     d.moved = true;
                     setDragging(true);
-                    setMode('manual');
                   }
                   if (d.moved) {
                     // The delta is taken now: the updater runs later, after d.x has moved on.
                     const panPx = e.clientX - d.x;
                     d.x = e.clientX;
-                    setViewport((v) => panBy(v, panPx));
+                    adjustViewport((v) => panBy(v, panPx));
                     e.currentTarget.scrollTop = d.scrollTop - dy;
                     return;
                   }
