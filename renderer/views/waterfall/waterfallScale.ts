@@ -58,11 +58,13 @@ export function tickStepMs(msPerPx: number, minGapPx = 80): number {
  * session (`3723.5 s` says less and takes more room).
  */
 export function formatTick(offsetMs: number, stepMs: number): string {
-  if (Math.abs(offsetMs) >= 60_000 && stepMs >= 100) {
+  if (Math.abs(offsetMs) >= 60_000 && stepMs >= 1) {
     const sign = offsetMs < 0 ? '-' : '';
     const totalMs = Math.abs(offsetMs);
-    const decimals = stepMs >= 1000 ? 0 : 1;
-    const seconds = ((totalMs % 60_000) / 1000).toFixed(decimals).padStart(decimals > 0 ? 4 : 2, '0');
+    const decimals = stepMs >= 1000 ? 0 : stepMs >= 100 ? 1 : stepMs >= 10 ? 2 : 3;
+    const seconds = ((totalMs % 60_000) / 1000)
+      .toFixed(decimals)
+      .padStart(decimals > 0 ? 3 + decimals : 2, '0');
     const minutes = Math.floor(totalMs / 60_000) % 60;
     const hours = Math.floor(totalMs / 3_600_000);
     return hours > 0

@@ -46,8 +46,11 @@ describe('axis labels past a minute', () => {
     expect(format(3_723_500, 500)).toBe('1:02:03.5');
     expect(format(65_000, 5000)).toBe('1:05');
     expect(format(59_000, 1000)).toBe('59.0 s');
-    // Sub-100 ms steps far into a session keep ms (a zoomed-in look at one request).
-    expect(format(120_050, 50)).toBe('120050 ms');
+    // Zoomed in far into a session: as many decimals as the step needs.
+    expect(format(999_650, 50)).toBe('16:39.65');
+    expect(format(120_005, 5)).toBe('2:00.005');
+    // Below a millisecond per step, ms say it better.
+    expect(format(120_000.5, 0.5)).toBe('120000.5 ms');
   });
 });
 
