@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { startTransition, useEffect, useRef, useState } from 'react';
 import type { SessionStatistics } from '../../../shared/statistics';
 import { useStore } from '../../store';
 import { selectParsedFilter } from '../../store/selectors';
@@ -51,7 +51,10 @@ export function useStatistics(scope: OverviewScope): OverviewStatistics {
       const done = engine.step(input, SLICE_MS);
       const progress = engine.progress(input);
       if (done) lastResultMsRef.current = performance.now();
-      setResult({ stats: engine.stats, filtered: useFilter, ...(progress ? { progress } : {}) });
+      // A transition: React renders the cards in slices too, yielding to input between them.
+      startTransition(() =>
+        setResult({ stats: engine.stats, filtered: useFilter, ...(progress ? { progress } : {}) }),
+      );
       if (!done) timer = setTimeout(run, 0);
     };
     // A change of scope or filter shows at once; new traffic waits for the next refresh.
