@@ -1,4 +1,4 @@
-/** How clock times and content types are written in the UI (sizes and durations: shared/format). */
+/** How clock times, content types and chart counts are written in the UI (sizes and durations: shared/format). */
 
 /** Wall-clock time with milliseconds: `14:03:07.123`. */
 export function formatClock(epochMs: number): string {
@@ -18,4 +18,16 @@ export function shortContentType(contentType: string | undefined): string {
   if (base === 'plain') return 'text';
   if (base.startsWith('x-www-form-urlencoded')) return 'form';
   return base.replace(/^x-/, '');
+}
+
+/**
+ * A count on a chart axis, short enough for a 40 px axis at any session size: `750`, `2.25k`,
+ * `100k`, `1.5M` (a plain `100000` is cut off to `.00000`).
+ */
+export function formatAxisCount(count: number): string {
+  const abs = Math.abs(count);
+  const short = (value: number, unit: string) => `${Number(value.toFixed(2))}${unit}`;
+  if (abs >= 1_000_000) return short(count / 1_000_000, 'M');
+  if (abs >= 1000) return short(count / 1000, 'k');
+  return String(count);
 }

@@ -205,8 +205,18 @@ export type EngineEvent =
   | { type: 'exchanges:dropped'; ids: string[]; keptInMemory: number }
   /** Many exchanges changed at once (a HAR import, a session opened): load the list again. */
   | { type: 'exchanges:reload' }
-  /** A HAR import is under way: entries read so far, bytes of the file read so far and in all. */
-  | { type: 'har:importProgress'; importId: string; entries: number; bytesRead: number; totalBytes?: number }
+  /**
+   * A HAR import is under way (at most every 250 ms): entries imported so far, bytes of the file
+   * read so far and in all; `done` on the last one, whether the import succeeded or failed.
+   */
+  | {
+      type: 'har:importProgress';
+      importId: string;
+      entries: number;
+      bytesRead: number;
+      totalBytes?: number;
+      done: boolean;
+    }
   /** The session this engine records into changed (cleared, another one opened) or grew past a limit. */
   | { type: 'session:changed'; session: SessionSummary }
   | { type: 'capture:changed'; capturing: boolean }

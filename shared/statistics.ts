@@ -9,7 +9,7 @@ import { isErrorClass, type NetlensError } from './errors.js';
 import type { TimingPhase } from './timing.js';
 import { TIMING_PHASES } from './timing.js';
 import { hostLabel, parseHostPort, urlHostPort } from './address.js';
-import { percentileOfSorted, percentiles } from './percentile.js';
+import { percentileOfSorted } from './percentile.js';
 import { isGrpcFailure } from './grpcStatus.js';
 
 /** One time bucket; error counts are keyed by series (`4xx`, `5xx` or an error class) for stacking. */
@@ -111,9 +111,14 @@ export function bucketWidthMs(spanMs: number, maxBuckets: number): number {
   return STEPS_MS.find((step) => step >= raw) ?? Math.ceil(raw / 86_400_000) * 86_400_000;
 }
 
-function percentilesOf(values: number[]): Percentiles {
-  const [p50 = 0, p95 = 0, p99 = 0] = percentiles(values, [50, 95, 99]);
-  return { p50, p95, p99 };
+function percentilesOf(values: readonly number[]): Percentiles {
+  // A typed array sorts numbers natively: 100,000 in a few ms, not a comparator call per pair.
+  const sorted = Float64Array.from(values).sort();
+  return {
+    p50: percentileOfSorted(sorted, 50) ?? 0,
+    p95: percentileOfSorted(sorted, 95) ?? 0,
+    p99: percentileOfSorted(sorted, 99) ?? 0,
+  };
 }
 
 /** The host as shown (with its port when not the default: three servers are three hosts) and the path. */
@@ -139,15 +144,29 @@ const MAX_NAMED_SEGMENT_CHARS = 256;
 
 function isIdSegment(segment: string): boolean {
   if (segment.length > MAX_NAMED_SEGMENT_CHARS) return true;
+  if (segment.length < 2) return /^\d$/.test(segment);
+  const digits = segment.replace(/\D/g, '').length;
   return (
-    /^\d+$/.test(segment) ||
+    // 123, 9f1c2d3e-1111-2222-3333-444455556666, 507f1f77bcf86cd799439011
+    digits === segment.length ||
     /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(segment) ||
     /^[0-9a-f]{16,}$/i.test(segment) ||
-    (/^[A-Za-z0-9_-]{20,}$/.test(segment) && /\d/.test(segment))
+    // a short hash (a1b2c3d4): hex with digits and letters both
+    (/^[0-9a-f]{7,}$/i.test(segment) && digits > 0 && /[a-f]/i.test(segment)) ||
+    // cus_J4x9kL2mN8, ord-000123: a type prefix and a token with digits
+    (/^[A-Za-z]{1,10}[_-][A-Za-z0-9]*\d[A-Za-z0-9]*$/.test(segment) && segment.length >= 8) ||
+    // base64/base64url-ish tokens: long, with digits as a good part of them or all of a-z A-Z 0-9
+    (/^[A-Za-z0-9_\-+=.~]{16,}$/.test(segment) &&
+      (digits / segment.length >= 0.2 || (/[a-z]/.test(segment) && /[A-Z]/.test(segment) && digits > 0))) ||
+    segment.includes('@')
   );
 }
 
-/** Replaces path segments that look like ids (numbers, UUIDs, long hex, long tokens) with `:id`. */
+/**
+ * The route of a path: segments that look like ids (numbers, UUIDs, hashes, prefixed ids such as
+ * `cus_J4x9kL2m`, base64-ish tokens, e-mail addresses) become `:id`, so `/users/1` and
+ * `/users/2` are one endpoint, `/users/:id`. Words with a digit (`oauth2`, `v1`) stay.
+ */
 export function endpointPath(path: string): string {
   return path
     .split('/')
@@ -187,143 +206,225 @@ export function errorSeriesOf(exchange: Exchange): string | undefined {
 /** How much of an error message its shape (the grouping key) is made of. */
 const MAX_SHAPE_CHARS = 1000;
 
-export function computeStatistics(
-  exchanges: readonly Exchange[],
-  options: StatisticsOptions = {},
-): SessionStatistics {
-  const maxBuckets = options.maxBuckets ?? 60;
-  const top = options.top ?? 10;
-  const http = exchanges.filter((e) => e.kind !== 'tunnel' || e.error !== undefined);
-  // A loop, not Math.min(...): spreading 100 000 arguments overflows the stack.
-  let first: number | undefined;
-  let last: number | undefined;
-  for (const e of http) {
-    if (first === undefined || e.startedAtMs < first) first = e.startedAtMs;
-    if (last === undefined || e.startedAtMs > last) last = e.startedAtMs;
-  }
-  const bucketMs = bucketWidthMs(first === undefined ? 0 : last! - first, maxBuckets);
-
-  // Requests and errors over time.
-  const buckets: TimeBucket[] = [];
-  const seriesTotals = new Map<string, number>();
-  if (first !== undefined) {
-    const origin = Math.floor(first / bucketMs) * bucketMs;
-    const count = Math.floor((last! - origin) / bucketMs) + 1;
-    for (let i = 0; i < count; i += 1)
-      buckets.push({ startMs: origin + i * bucketMs, requests: 0, ok: 0, errors: {} });
-    for (const exchange of http) {
-      const bucket = buckets[Math.floor((exchange.startedAtMs - origin) / bucketMs)]!;
-      bucket.requests += 1;
-      const series = errorSeriesOf(exchange);
-      if (series === undefined) {
-        if (exchange.state !== 'pending') bucket.ok += 1;
-        continue;
-      }
-      bucket.errors[series] = (bucket.errors[series] ?? 0) + 1;
-      seriesTotals.set(series, (seriesTotals.get(series) ?? 0) + 1);
-    }
-  }
-  const errorSeries = [...seriesTotals.entries()].sort((a, b) => b[1] - a[1]).map(([s]) => s);
-
-  // Latency per host, split by phase.
-  const byHost = new Map<string, Exchange[]>();
-  for (const exchange of http) {
-    if (exchange.state === 'pending' || exchange.durationMs === undefined) continue;
-    const { host } = hostAndPath(exchange.request.url);
-    const list = byHost.get(host);
-    if (list) list.push(exchange);
-    else byHost.set(host, [exchange]);
-  }
-  const latencyByHost: HostLatency[] = [...byHost.entries()]
-    .map(([host, list]) => {
-      const phases: Partial<Record<TimingPhase, Percentiles>> = {};
-      for (const phase of TIMING_PHASES) {
-        const values = list
-          .map((e) => e.timings[phase])
-          .filter((v): v is number => v !== undefined && v >= 0);
-        if (values.length > 0) phases[phase] = percentilesOf(values);
-      }
-      return { host, count: list.length, total: percentilesOf(list.map((e) => e.durationMs!)), phases };
-    })
-    .sort((a, b) => b.total.p95 - a.total.p95 || b.count - a.count);
-
-  // Status codes.
-  const statusCounts = new Map<string, number>();
-  for (const exchange of http) {
-    if (exchange.state === 'pending') continue;
-    const key = exchange.response ? String(exchange.response.status) : 'error';
-    statusCounts.set(key, (statusCounts.get(key) ?? 0) + 1);
-  }
-  const statusCodes: StatusCount[] = [...statusCounts.entries()]
-    .map(([status, count]) => ({
-      status,
-      count,
-      statusClass: status === 'error' ? 'error' : `${status[0]}xx`,
-    }))
-    .sort((a, b) =>
-      a.status === 'error' ? 1 : b.status === 'error' ? -1 : Number(a.status) - Number(b.status),
-    );
-
-  // Slowest endpoints (by p95).
-  const endpoints = new Map<
+/**
+ * Session statistics built one exchange at a time, so a view can fold 100,000 exchanges in
+ * slices (no long task) and then only the new ones as they finish. `add` takes a finished
+ * exchange (or a failed one) once; exchanges still pending are passed to `result`, which counts
+ * them without keeping them (they are added when they finish). Each exchange's URL is parsed
+ * once, in `add`. Removing is not supported: a view starts a new accumulator when exchanges
+ * leave its set (dropped, cleared, another filter).
+ */
+export class StatisticsAccumulator {
+  private readonly maxBuckets: number;
+  private readonly top: number;
+  private total = 0;
+  private failed = 0;
+  /** Start and error series of each added exchange, for the time buckets (their width needs the span). */
+  private starts: number[] = [];
+  private series: (string | undefined)[] = [];
+  private settled: boolean[] = [];
+  private readonly byHost = new Map<string, { durations: number[]; phases: Map<TimingPhase, number[]> }>();
+  private readonly statusCounts = new Map<string, number>();
+  private readonly endpoints = new Map<
     string,
-    { method: string; host: string; path: string; durations: number[]; slowest: Exchange }
+    { method: string; host: string; path: string; durations: number[]; slowestId: string; slowestMs: number }
   >();
-  for (const exchange of http) {
-    if (exchange.kind !== 'http' || exchange.durationMs === undefined || exchange.state === 'pending')
-      continue;
-    const { host, path } = hostAndPath(exchange.request.url);
-    const normalized = endpointPath(path);
-    const key = `${exchange.request.method} ${host}${normalized}`;
-    const entry = endpoints.get(key) ?? {
-      method: exchange.request.method,
-      host,
-      path: normalized,
-      durations: [],
-      slowest: exchange,
-    };
-    entry.durations.push(exchange.durationMs);
-    if (exchange.durationMs > (entry.slowest.durationMs ?? 0)) entry.slowest = exchange;
-    endpoints.set(key, entry);
+  private largest: LargestResponse[] = [];
+  private readonly errorGroups = new Map<string, ErrorMessageStat>();
+
+  constructor(options: StatisticsOptions = {}) {
+    this.maxBuckets = options.maxBuckets ?? 60;
+    this.top = options.top ?? 10;
   }
-  const slowestEndpoints: EndpointStat[] = [...endpoints.values()]
-    .map((e) => {
-      const sorted = [...e.durations].sort((a, b) => a - b);
-      return {
-        method: e.method,
-        host: e.host,
-        path: e.path,
-        count: sorted.length,
-        p50Ms: percentileOfSorted(sorted, 50) ?? 0,
-        p95Ms: percentileOfSorted(sorted, 95) ?? 0,
-        maxMs: sorted[sorted.length - 1]!,
-        slowestId: e.slowest.id,
-      };
-    })
-    .sort((a, b) => b.p95Ms - a.p95Ms || b.maxMs - a.maxMs)
-    .slice(0, top);
 
-  // Largest responses.
-  const largestResponses: LargestResponse[] = http
-    .filter((e) => e.response !== undefined && e.response.body.sizeBytes > 0)
-    .sort((a, b) => b.response!.body.sizeBytes - a.response!.body.sizeBytes)
-    .slice(0, top)
-    .map((e) => {
-      const row: LargestResponse = {
-        id: e.id,
-        method: e.request.method,
-        url: e.request.url,
-        host: hostAndPath(e.request.url).host,
-        sizeBytes: e.response!.body.sizeBytes,
-      };
-      if (e.response!.body.contentType) row.contentType = e.response!.body.contentType;
-      return row;
-    });
+  /** Exchanges folded in so far. */
+  get size(): number {
+    return this.total;
+  }
 
-  // Top error messages: NetLens errors by class and message shape, HTTP failures by status.
-  const errorGroups = new Map<string, ErrorMessageStat>();
-  for (const exchange of http) {
-    const { host } = hostAndPath(exchange.request.url);
+  add(exchange: Exchange): void {
+    if (exchange.kind === 'tunnel' && exchange.error === undefined) return;
+    this.total += 1;
+    if (isFailedExchange(exchange)) this.failed += 1;
+    const seriesName = errorSeriesOf(exchange);
+    this.starts.push(exchange.startedAtMs);
+    this.series.push(seriesName);
+    this.settled.push(exchange.state !== 'pending');
+    const { host, path } = hostAndPath(exchange.request.url);
+    const pending = exchange.state === 'pending';
+
+    if (!pending && exchange.durationMs !== undefined) {
+      let entry = this.byHost.get(host);
+      if (!entry) {
+        entry = { durations: [], phases: new Map() };
+        this.byHost.set(host, entry);
+      }
+      entry.durations.push(exchange.durationMs);
+      for (const phase of TIMING_PHASES) {
+        const value = exchange.timings[phase];
+        if (value === undefined || value < 0) continue;
+        const values = entry.phases.get(phase);
+        if (values) values.push(value);
+        else entry.phases.set(phase, [value]);
+      }
+    }
+
+    if (!pending) {
+      const key = exchange.response ? String(exchange.response.status) : 'error';
+      this.statusCounts.set(key, (this.statusCounts.get(key) ?? 0) + 1);
+    }
+
+    if (exchange.kind === 'http' && exchange.durationMs !== undefined && !pending) {
+      const normalized = endpointPath(path);
+      const key = `${exchange.request.method} ${host}${normalized}`;
+      let entry = this.endpoints.get(key);
+      if (!entry) {
+        entry = {
+          method: exchange.request.method,
+          host,
+          path: normalized,
+          durations: [],
+          slowestId: exchange.id,
+          slowestMs: exchange.durationMs,
+        };
+        this.endpoints.set(key, entry);
+      }
+      entry.durations.push(exchange.durationMs);
+      if (exchange.durationMs > entry.slowestMs) {
+        entry.slowestMs = exchange.durationMs;
+        entry.slowestId = exchange.id;
+      }
+    }
+
+    const sizeBytes = exchange.response?.body.sizeBytes ?? 0;
+    if (sizeBytes > 0) this.keepLargest(exchange, host, sizeBytes);
+
+    this.addError(exchange, host);
+  }
+
+  /** The statistics of what was added, plus `pending` exchanges (counted, not kept). */
+  result(pending: readonly Exchange[] = []): SessionStatistics {
+    const extra = pending.filter((e) => e.kind !== 'tunnel' || e.error !== undefined);
+    // A loop, not Math.min(...): spreading 100 000 arguments overflows the stack.
+    let first: number | undefined;
+    let last: number | undefined;
+    const see = (startMs: number) => {
+      if (first === undefined || startMs < first) first = startMs;
+      if (last === undefined || startMs > last) last = startMs;
+    };
+    for (const startMs of this.starts) see(startMs);
+    for (const e of extra) see(e.startedAtMs);
+    const bucketMs = bucketWidthMs(first === undefined ? 0 : last! - first, this.maxBuckets);
+
+    const buckets: TimeBucket[] = [];
+    const seriesTotals = new Map<string, number>();
+    let failed = this.failed;
+    if (first !== undefined) {
+      const origin = Math.floor(first / bucketMs) * bucketMs;
+      const count = Math.floor((last! - origin) / bucketMs) + 1;
+      for (let i = 0; i < count; i += 1)
+        buckets.push({ startMs: origin + i * bucketMs, requests: 0, ok: 0, errors: {} });
+      const place = (startMs: number, series: string | undefined, settled: boolean) => {
+        const bucket = buckets[Math.floor((startMs - origin) / bucketMs)]!;
+        bucket.requests += 1;
+        if (series === undefined) {
+          if (settled) bucket.ok += 1;
+          return;
+        }
+        bucket.errors[series] = (bucket.errors[series] ?? 0) + 1;
+        seriesTotals.set(series, (seriesTotals.get(series) ?? 0) + 1);
+      };
+      for (let i = 0; i < this.starts.length; i += 1)
+        place(this.starts[i]!, this.series[i], this.settled[i]!);
+      for (const e of extra) {
+        place(e.startedAtMs, errorSeriesOf(e), false);
+        if (isFailedExchange(e)) failed += 1;
+      }
+    }
+    const errorSeries = [...seriesTotals.entries()].sort((a, b) => b[1] - a[1]).map(([s]) => s);
+
+    const latencyByHost: HostLatency[] = [...this.byHost.entries()]
+      .map(([host, entry]) => {
+        const phases: Partial<Record<TimingPhase, Percentiles>> = {};
+        for (const phase of TIMING_PHASES) {
+          const values = entry.phases.get(phase);
+          if (values && values.length > 0) phases[phase] = percentilesOf(values);
+        }
+        return { host, count: entry.durations.length, total: percentilesOf(entry.durations), phases };
+      })
+      .sort((a, b) => b.total.p95 - a.total.p95 || b.count - a.count);
+
+    const statusCodes: StatusCount[] = [...this.statusCounts.entries()]
+      .map(([status, count]) => ({
+        status,
+        count,
+        statusClass: status === 'error' ? 'error' : `${status[0]}xx`,
+      }))
+      .sort((a, b) =>
+        a.status === 'error' ? 1 : b.status === 'error' ? -1 : Number(a.status) - Number(b.status),
+      );
+
+    const slowestEndpoints: EndpointStat[] = [...this.endpoints.values()]
+      .map((e) => {
+        const sorted = Float64Array.from(e.durations).sort();
+        return {
+          method: e.method,
+          host: e.host,
+          path: e.path,
+          count: sorted.length,
+          p50Ms: percentileOfSorted(sorted, 50) ?? 0,
+          p95Ms: percentileOfSorted(sorted, 95) ?? 0,
+          maxMs: sorted[sorted.length - 1]!,
+          slowestId: e.slowestId,
+        };
+      })
+      .sort((a, b) => b.p95Ms - a.p95Ms || b.maxMs - a.maxMs)
+      .slice(0, this.top);
+
+    const topErrors = [...this.errorGroups.values()]
+      .sort((a, b) => b.count - a.count)
+      .slice(0, this.top)
+      .map((stat) => ({ ...stat, hosts: [...stat.hosts] }));
+
+    const stats: SessionStatistics = {
+      total: this.total + extra.length,
+      failed,
+      bucketMs,
+      buckets,
+      errorSeries,
+      latencyByHost,
+      statusCodes,
+      slowestEndpoints,
+      largestResponses: [...this.largest],
+      topErrors,
+    };
+    if (first !== undefined) {
+      stats.firstStartedAtMs = first;
+      stats.lastStartedAtMs = last!;
+    }
+    return stats;
+  }
+
+  /** The `top` largest responses, biggest first; among equals the earliest added stays ahead. */
+  private keepLargest(exchange: Exchange, host: string, sizeBytes: number): void {
+    const list = this.largest;
+    if (list.length >= this.top && sizeBytes <= list[list.length - 1]!.sizeBytes) return;
+    const row: LargestResponse = {
+      id: exchange.id,
+      method: exchange.request.method,
+      url: exchange.request.url,
+      host,
+      sizeBytes,
+    };
+    if (exchange.response!.body.contentType) row.contentType = exchange.response!.body.contentType;
+    let at = list.length;
+    while (at > 0 && list[at - 1]!.sizeBytes < sizeBytes) at -= 1;
+    list.splice(at, 0, row);
+    if (list.length > this.top) list.pop();
+  }
+
+  /** Top error messages: NetLens errors by class and message shape, HTTP failures by status. */
+  private addError(exchange: Exchange, host: string): void {
     let key: string;
     let stat: ErrorMessageStat;
     if (exchange.error) {
@@ -350,31 +451,25 @@ export function computeStatistics(
         hosts: [],
         exampleId: exchange.id,
       };
-    } else continue;
-    const existing = errorGroups.get(key) ?? stat;
+    } else return;
+    const existing = this.errorGroups.get(key) ?? stat;
     existing.count += 1;
     if (!existing.hosts.includes(host) && existing.hosts.length < 5) existing.hosts.push(host);
-    errorGroups.set(key, existing);
+    this.errorGroups.set(key, existing);
   }
-  const topErrors = [...errorGroups.values()].sort((a, b) => b.count - a.count).slice(0, top);
+}
 
-  const stats: SessionStatistics = {
-    total: http.length,
-    failed: http.filter(isFailedExchange).length,
-    bucketMs,
-    buckets,
-    errorSeries,
-    latencyByHost,
-    statusCodes,
-    slowestEndpoints,
-    largestResponses,
-    topErrors,
-  };
-  if (first !== undefined) {
-    stats.firstStartedAtMs = first;
-    stats.lastStartedAtMs = last!;
+export function computeStatistics(
+  exchanges: readonly Exchange[],
+  options: StatisticsOptions = {},
+): SessionStatistics {
+  const accumulator = new StatisticsAccumulator(options);
+  const pending: Exchange[] = [];
+  for (const exchange of exchanges) {
+    if (exchange.state === 'pending') pending.push(exchange);
+    else accumulator.add(exchange);
   }
-  return stats;
+  return accumulator.result(pending);
 }
 
 /** The traffic filter that shows what a chart element stands for (shared/filter.ts language). */

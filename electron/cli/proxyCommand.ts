@@ -194,6 +194,7 @@ export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandD
       ...(options.rules !== undefined ? { rules: { file: options.rules } } : {}),
       ...(options.toxiproxyApi ? { toxiproxyApi: options.toxiproxyApi } : {}),
       ...(options.session ? { session: { open: options.session } } : {}),
+      ...(options.maxExchanges !== undefined ? { maxExchanges: options.maxExchanges } : {}),
     });
   } catch (error) {
     unsubscribeSignal();

@@ -36,6 +36,8 @@ export interface ProxyCommandOptions {
   toxiproxyApi?: { host: string; port: number };
   /** Reopen this saved session and record on into it (`netlens web --session ID`). */
   session?: string;
+  /** Exchanges kept in memory (`--max-exchanges`); the oldest are dropped from the list first. */
+  maxExchanges?: number;
 }
 
 export const DEFAULT_PROXY_PORT = 8899;
@@ -51,6 +53,7 @@ export interface SharedProxyFlags {
   systemProxy?: boolean | string;
   rules?: string;
   toxiproxyApi?: { host: string; port: number };
+  maxExchanges?: number;
   /** The setting flags, by commander's camel-cased name (`--body-timeout-ms` → bodyTimeoutMs). */
   [settingFlag: string]: unknown;
 }
@@ -61,6 +64,24 @@ export function parsePort(value: string): number {
     throw new InvalidArgumentError('a port is a whole number from 0 to 65535 (0 picks a free port).');
   }
   return port;
+}
+
+export const DEFAULT_MAX_EXCHANGES = 100_000;
+
+/** `--max-exchanges N`: at least 1,000 (a list shorter than a screenful of bursts is no use). */
+export function parseMaxExchanges(value: string): number {
+  const count = Number(value.replace(/_/g, ''));
+  if (
+    !/^\d[\d_]*$/.test(value.trim()) ||
+    !Number.isSafeInteger(count) ||
+    count < 1000 ||
+    count > 10_000_000
+  ) {
+    throw new InvalidArgumentError(
+      'the number of exchanges kept in memory is a whole number from 1000 to 10000000.',
+    );
+  }
+  return count;
 }
 
 /** Commander's attribute name of a flag: `--body-timeout-ms` → `bodyTimeoutMs`. */
@@ -164,6 +185,11 @@ export function addSharedProxyOptions(command: Command, help: SharedProxyOptions
         '--toxiproxy-api <[host:]port>',
         "serve toxiproxy's HTTP API here (TCP proxies with toxics); toxiproxy's own port is 8474",
         parseToxiproxyApi,
+      )
+      .option(
+        '--max-exchanges <n>',
+        `exchanges kept in memory; older ones leave the list and stay in the session on disk (default ${DEFAULT_MAX_EXCHANGES})`,
+        parseMaxExchanges,
       ),
   );
 }
@@ -206,5 +232,6 @@ export function proxyOptionsFromFlags(
     ...(flags.systemProxy ? { systemProxy: flags.systemProxy === 'pac' ? 'pac' : 'manual' } : {}),
     ...(flags.rules ? { rules: path.resolve(flags.rules) } : {}),
     ...(flags.toxiproxyApi ? { toxiproxyApi: flags.toxiproxyApi } : {}),
+    ...(flags.maxExchanges !== undefined ? { maxExchanges: flags.maxExchanges } : {}),
   };
 }

@@ -26,6 +26,7 @@ import { toHar, toHarEntry } from './capture/harExport.js';
 import { HarImporter } from './capture/harImport.js';
 import { HarStreamReader } from './capture/harStreamReader.js';
 import { harHeadText } from './capture/harText.js';
+import { harTextChunks } from './capture/harTextChunks.js';
 import { SessionRecorder } from './capture/session/sessionRecorder.js';
 import { findSession, listSessions, removeSession } from './capture/session/sessionCatalog.js';
 import { writeSessionHar } from './capture/session/sessionHar.js';
@@ -104,6 +105,11 @@ export interface EngineOptions {
   rules?: { file: string } | 'app';
   /** Serve the toxiproxy-compatible API on this address (docs/toxiproxy.md). */
   toxiproxyApi?: { host: string; port: number };
+  /**
+   * Exchanges kept in memory (default 100,000); older ones are dropped from the list with an
+   * `exchanges:dropped` event and stay in the session on disk (`--max-exchanges`).
+   */
+  maxExchanges?: number;
   /** Random source of the rules' probabilities and jitter (tests make it predictable). */
   random?: () => number;
   /**
@@ -328,6 +334,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   // Set while a saved session's exchanges replace the list: that clear starts no new session.
   let replacingSession = false;
   const store = new ExchangeStore(bodyStore, emit, {
+    ...(options.maxExchanges !== undefined ? { maxExchanges: options.maxExchanges } : {}),
     hasListeners: () => listeners.size > 0,
     journal: () => recorder?.writer,
     onCleared: () => {
@@ -606,12 +613,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       return exchanges.length;
     },
     importHar(text) {
-      return engine.importHarStream(
-        (async function* () {
-          yield Buffer.from(text, 'utf8');
-        })(),
-        { totalBytes: Buffer.byteLength(text) },
-      );
+      return engine.importHarStream(harTextChunks(text), { totalBytes: Buffer.byteLength(text) });
     },
     async importHarStream(chunks, progress = {}) {
       const importId = progress.importId ?? randomUUID();
@@ -653,9 +655,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
           else pendingEntries.push(raw);
         },
       });
-      const tell = (force: boolean): void => {
+      const tell = (done: boolean): void => {
         const now = Date.now();
-        if (!force && now - lastProgressMs < 250) return;
+        if (!done && now - lastProgressMs < 250) return;
         lastProgressMs = now;
         emit({
           type: 'har:importProgress',
@@ -663,6 +665,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
           entries: imported,
           bytesRead: reader.bytesRead,
           ...(progress.totalBytes !== undefined ? { totalBytes: progress.totalBytes } : {}),
+          done,
         });
       };
       try {

@@ -3,7 +3,8 @@
  * and "Open session" (HAR import).
  */
 import { app, dialog, type BrowserWindow } from 'electron';
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { HarExportOptions, HarImportSummary } from '../../shared/api.js';
 import type { Engine } from '../engine/engine.js';
@@ -12,7 +13,7 @@ import { ApiFailure } from '../engine/api/apiFailure.js';
 import { argList } from '../engine/api/apiArguments.js';
 import { importHarSafely } from '../engine/api/harImportFailure.js';
 import { writeTextFileAtomically } from '../engine/system/atomicFileWrite.js';
-import { MAX_HAR_TEXT_LENGTH, parseHarExportOptions } from '../engine/api/captureHandlers.js';
+import { parseHarExportOptions } from '../engine/api/captureHandlers.js';
 
 const HAR_FILTERS = [
   { name: 'HAR', extensions: ['har'] },
@@ -68,12 +69,14 @@ export async function openHarWithDialog(
   const file = choice.filePaths[0];
   if (choice.canceled || !file) return null;
   const info = await stat(file);
-  // A UTF-8 file has at least as many bytes as characters: refuse early what importHar would refuse.
-  if (info.size > MAX_HAR_TEXT_LENGTH * 4) {
-    throw new ApiFailure('too_large', `${path.basename(file)} is too large to import (${info.size} bytes).`);
-  }
-  const text = await readFile(file, 'utf8');
-  return { path: file, summary: await importHarSafely(() => engine.importHar(text)) };
+  // Streamed: a file of any size is read in the memory of its largest entry, and the window
+  // shows the engine's har:importProgress events while it runs.
+  const summary = await importHarSafely(() =>
+    engine.importHarStream(createReadStream(file, { highWaterMark: 1 << 18 }), {
+      totalBytes: info.size,
+    }),
+  );
+  return { path: file, summary };
 }
 
 /** The Electron-only `har:save` channel (web mode has no handler: `unsupported`, the UI downloads). */

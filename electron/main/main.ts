@@ -18,6 +18,7 @@ import { hardenAllWebContents, hardenSession } from './security.js';
 import { createMainWindow } from './window.js';
 import { registerApiIpc, sendEvents } from './ipc.js';
 import { buildAppMenu, type MenuActions } from './menu.js';
+import type { SessionSummary } from '../../shared/session.js';
 import { createTray, type NetlensTray } from './tray.js';
 import { harSaveHandler, openHarWithDialog, saveHarWithDialog } from './harFiles.js';
 import { notifyMonitorEvents } from './notifications.js';
@@ -51,6 +52,8 @@ let shutdown: 'running' | 'closing' | 'closed' = 'running';
 let tray: NetlensTray | undefined;
 let systemProxyState: SystemProxyState | undefined;
 let menuActions: MenuActions | undefined;
+/** File → Open Recent's sessions, as the engine last listed them. */
+let recentSessions: SessionSummary[] = [];
 // Notices the engine sends before the page can hear them (crash recovery at start): replayed on load.
 let pageLoaded = false;
 const earlyNotices: EngineEvent[] = [];
@@ -134,13 +137,48 @@ function showAbout(): void {
   });
 }
 
+function rebuildMenu(): void {
+  if (!menuActions) return;
+  Menu.setApplicationMenu(
+    buildAppMenu(
+      {
+        ...menuActions,
+        systemProxy: systemProxySwitch(),
+        recentSessions: { sessions: recentSessions, open: (id) => void openRecentSession(id) },
+      },
+      { devTools: allowDevTools },
+    ),
+  );
+}
+
+/** Lists the saved sessions again for Open Recent (at start, and when the session changes). */
+async function refreshRecentSessions(): Promise<void> {
+  if (!engine) return;
+  try {
+    recentSessions = await engine.sessions.list();
+  } catch (error) {
+    // The menu keeps the last list; the Sessions view shows the same failure with its reason.
+    console.error(`netlens: listing the sessions failed: ${errorText(error)}`);
+    return;
+  }
+  rebuildMenu();
+}
+
+async function openRecentSession(id: string): Promise<void> {
+  if (!engine) return;
+  try {
+    const session = await engine.sessions.open(id);
+    notice('info', `Opened session ${session.id} (${session.exchanges.toLocaleString('en-US')} exchanges).`);
+  } catch (error) {
+    dialog.showErrorBox('Open Recent', `Session ${id} could not be opened: ${errorText(error)}`);
+  }
+  void refreshRecentSessions();
+}
+
 /** The menu and the tray follow the system-proxy state. */
 function showSystemProxyState(state: SystemProxyState | undefined): void {
   systemProxyState = state;
-  if (menuActions)
-    Menu.setApplicationMenu(
-      buildAppMenu({ ...menuActions, systemProxy: systemProxySwitch() }, { devTools: allowDevTools }),
-    );
+  rebuildMenu();
   tray?.update(state);
 }
 
@@ -184,6 +222,7 @@ async function start(): Promise<void> {
     batcher?.push(event);
     if (event.type === 'notice' && !pageLoaded) earlyNotices.push(event);
     if (event.type === 'systemProxy:changed') showSystemProxyState(event.state);
+    if (event.type === 'session:changed') void refreshRecentSessions();
     notifyMonitorEvents(event, focusWindow);
   });
 
@@ -203,9 +242,8 @@ async function start(): Promise<void> {
     showAbout,
     ...(docs ? { openDocs: () => void shell.openExternal(docs) } : {}),
   };
-  Menu.setApplicationMenu(
-    buildAppMenu({ ...menuActions, systemProxy: systemProxySwitch() }, { devTools: allowDevTools }),
-  );
+  rebuildMenu();
+  void refreshRecentSessions();
 
   const icon = iconPath();
   tray = createTray(icon, {

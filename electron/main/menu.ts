@@ -1,6 +1,8 @@
 /** The application menu: File (sessions, HAR), Edit, View, Proxy, Help — with the platform's conventions. */
 import { Menu, type MenuItemConstructorOptions } from 'electron';
 import type { SystemProxyState } from '../../shared/systemProxy.js';
+import type { SessionSummary } from '../../shared/session.js';
+import { recentSessionsMenuItem } from './recentSessionsMenu.js';
 import { systemProxyMenuItem } from './systemProxyMenuItem.js';
 
 export interface MenuActions {
@@ -12,6 +14,8 @@ export interface MenuActions {
   openDocs?: () => void;
   /** The system-proxy switch (Proxy menu): its state, and what a click asks for. */
   systemProxy?: { state: SystemProxyState | undefined; set(on: boolean): void };
+  /** File → Open Recent: the saved sessions (engine.sessions.list()), and reopening one. */
+  recentSessions?: { sessions: readonly SessionSummary[]; open(id: string): void };
 }
 
 export interface MenuOptions {
@@ -38,6 +42,13 @@ export function appMenuTemplate(
       label: '&File',
       submenu: [
         { label: 'Open Session (HAR)…', accelerator: 'CmdOrCtrl+O', click: () => actions.openSession() },
+        ...(actions.recentSessions
+          ? [
+              recentSessionsMenuItem(actions.recentSessions.sessions, {
+                open: actions.recentSessions.open,
+              }),
+            ]
+          : []),
         { type: 'separator' },
         { label: 'Save Session as HAR…', accelerator: 'CmdOrCtrl+S', click: () => actions.exportHar(false) },
         {

@@ -26,6 +26,21 @@ export const NOTICE_LIFETIME_MS: Record<Notice['level'], number> = {
   error: 20_000,
 };
 
+export interface HarImportState {
+  importId: string;
+  entries: number;
+  bytesRead: number;
+  totalBytes?: number;
+  /** The engine's last word on this import (it succeeded or failed; the result is a notice). */
+  done: boolean;
+}
+
+export interface HarUpload {
+  fileName: string;
+  bytes: number;
+  phase: 'reading' | 'sending';
+}
+
 export interface AppSlice {
   info?: AppInfo;
   setInfo(info: AppInfo): void;
@@ -50,7 +65,13 @@ export interface AppSlice {
   /** The session the engine records into (session:changed), once told. */
   session?: SessionSummary;
   /** The latest HAR import's progress (har:importProgress), while one runs or since the last. */
-  harImport?: { importId: string; entries: number; bytesRead: number; totalBytes?: number };
+  harImport?: HarImportState;
+  /**
+   * A HAR import this page started (web mode), before and while the engine reports progress:
+   * the file is read, then sent as one message.
+   */
+  harUpload?: HarUpload;
+  setHarUpload(upload: HarUpload | undefined): void;
   /**
    * The selected exchange, when the engine dropped it from memory (it keeps the newest ones): the
    * detail pane says so instead of going blank.
@@ -82,7 +103,10 @@ export const createAppSlice: SliceCreator<AppSlice, UiSlice> = (set) => ({
   capturing: true,
   setCapturing: (capturing) => set({ capturing }),
   connection: 'connecting',
-  setConnection: (connection) => set({ connection }),
+  // A reconnected page has missed the end of any import it watched: a running one reports again
+  // within 250 ms.
+  setConnection: (connection) =>
+    set(connection === 'open' ? { connection, harImport: undefined } : { connection }),
   loaded: false,
   diffPair: undefined,
   openDiff: (leftId, rightId) => set({ diffPair: { leftId, rightId }, view: 'diff' }),
@@ -92,6 +116,8 @@ export const createAppSlice: SliceCreator<AppSlice, UiSlice> = (set) => ({
   systemProxy: undefined,
   session: undefined,
   harImport: undefined,
+  harUpload: undefined,
+  setHarUpload: (harUpload) => set({ harUpload }),
   droppedSelection: undefined,
   setSystemProxy: (systemProxy) => set({ systemProxy }),
 });

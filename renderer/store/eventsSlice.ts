@@ -68,6 +68,7 @@ export const createEventsSlice: SliceCreator<EventsSlice, Uses> = (set, get) => 
             entries: event.entries,
             bytesRead: event.bytesRead,
             ...(event.totalBytes !== undefined ? { totalBytes: event.totalBytes } : {}),
+            done: event.done,
           };
           break;
         case 'session:changed':

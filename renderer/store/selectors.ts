@@ -144,3 +144,14 @@ export function selectVisibleRows(state: StoreState): VisibleRows {
 export function selectSelectedExchange(state: StoreState): Exchange | undefined {
   return state.selectedId === undefined ? undefined : state.byId.get(state.selectedId);
 }
+
+/**
+ * Whether the detail pane is open: an exchange is selected and either in the list or dropped by
+ * the engine while selected (the pane then says it was dropped rather than vanishing).
+ */
+export function selectShowsDetail(
+  state: Pick<StoreState, 'selectedId' | 'byId' | 'droppedSelection'>,
+): boolean {
+  const id = state.selectedId;
+  return id !== undefined && (state.byId.has(id) || state.droppedSelection === id);
+}

@@ -242,6 +242,79 @@ describe('web mode WebSocket', () => {
     socket.close();
   });
 
+  describe('back-pressure', () => {
+    // Small enough that a paused page falls behind quickly, far smaller than the list reply.
+    const MAX_BUFFERED_BYTES = 256 * 1024;
+    let big: FakeEngine;
+    let slow: WebServer;
+
+    beforeAll(async () => {
+      const exchanges = Array.from({ length: 20_000 }, () =>
+        makeExchange({ url: `http://127.0.0.1:9/${'x'.repeat(400)}` }),
+      );
+      big = createFakeEngine(exchanges);
+      slow = await startWebServer({
+        dispatch: createApiDispatcher(big),
+        subscribe: (listener) => big.on(listener),
+        staticDir,
+        maxBufferedBytes: MAX_BUFFERED_BYTES,
+      });
+    });
+    afterAll(() => slow?.close());
+
+    const open = () =>
+      connect(`ws://127.0.0.1:${slow.port}/api?token=${slow.token}`, `http://127.0.0.1:${slow.port}`);
+
+    it('a large reply the page asked for does not count as falling behind', async () => {
+      const socket = await open();
+      const box = inbox(socket);
+      const closes: number[] = [];
+      socket.on('close', (code) => closes.push(code));
+      socket.send(JSON.stringify({ id: 1, channel: 'app:info', args: [] }));
+      await box.next((m) => m.id === 1);
+      // The page stops reading while a list of ~10 MB is on its way: the server's queue fills.
+      socket.pause();
+      socket.send(JSON.stringify({ id: 2, channel: 'exchanges:list', args: [] }));
+      await expect
+        .poll(() => big.calls.filter((c) => c.method === 'exchanges.list').length, { timeout: 5000 })
+        .toBe(1);
+      big.emit({ type: 'notice', level: 'info', message: 'after the list' });
+      await expect.poll(() => slow.clientCount, { timeout: 5000 }).toBe(1);
+      // Give the batch its ~50 ms to be flushed behind the reply, then read everything.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      socket.resume();
+      const list = await box.next((m) => m.id === 2);
+      expect((list.result as { value: unknown[] }).value).toHaveLength(20_000);
+      const events = await box.next((m) => m.type === 'events');
+      expect(events.events).toEqual([{ type: 'notice', level: 'info', message: 'after the list' }]);
+      expect(closes).toEqual([]);
+      socket.close();
+    });
+
+    it('a page that stops reading events is disconnected with 1013', async () => {
+      const socket = await open();
+      const box = inbox(socket);
+      socket.send(JSON.stringify({ id: 1, channel: 'app:info', args: [] }));
+      await box.next((m) => m.id === 1);
+      const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+        socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })),
+      );
+      socket.pause();
+      // 100 batches of 500 exchanges (~25 MB in all): more than the loopback socket's buffers
+      // hold, so the events queue up in the server behind a page that reads nothing.
+      for (let batch = 0; batch < 100; batch += 1) {
+        for (let i = 0; i < 500; i += 1)
+          big.emit({
+            type: 'exchange:finished',
+            exchange: makeExchange({ url: `http://127.0.0.1:9/${'y'.repeat(400)}` }),
+          });
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      socket.resume();
+      expect(await closed).toEqual({ code: 1013, reason: 'Too far behind; reconnect and reload.' });
+    });
+  });
+
   it('closes connected pages when the server closes', async () => {
     const other = await startWebServer({
       dispatch: createApiDispatcher(engine),

@@ -35,7 +35,10 @@ export interface WebServerOptions {
   batching?: EventBatcherOptions;
   /** Largest WebSocket message accepted (a HAR import is one message). */
   maxPayloadBytes?: number;
-  /** A page whose socket has more than this queued is disconnected (it reconnects and reloads). */
+  /**
+   * A page whose socket has more than this of event batches queued is disconnected (it reconnects
+   * and reloads); replies to its own calls do not count.
+   */
   maxBufferedBytes?: number;
   heartbeatIntervalMs?: number;
 }
@@ -101,17 +104,29 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const clients = new Set<WebSocket>();
   const alive = new WeakMap<WebSocket, boolean>();
 
+  /**
+   * Bytes of event batches handed to each socket and not yet written out. Only events count: a
+   * reply the page asked for (a 150 MB `exchanges:list` after a HAR import) is not the page
+   * falling behind, and must not get it disconnected.
+   */
+  const queuedEventBytes = new WeakMap<WebSocket, number>();
+
   const batcher = createEventBatcher((events) => {
     if (clients.size === 0) return;
     const text = JSON.stringify({ type: 'events', events });
+    const bytes = Buffer.byteLength(text);
     for (const client of clients) {
       if (client.readyState !== client.OPEN) continue;
-      if (client.bufferedAmount > maxBufferedBytes) {
+      const queued = queuedEventBytes.get(client) ?? 0;
+      if (queued > maxBufferedBytes) {
         // 1013 "try again later": the page reconnects and reloads the list instead of lagging forever.
         client.close(1013, 'Too far behind; reconnect and reload.');
         continue;
       }
-      client.send(text);
+      queuedEventBytes.set(client, queued + bytes);
+      client.send(text, () => {
+        queuedEventBytes.set(client, (queuedEventBytes.get(client) ?? bytes) - bytes);
+      });
     }
   }, options.batching);
   const unsubscribe = options.subscribe((event) => batcher.push(event));

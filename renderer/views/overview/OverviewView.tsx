@@ -17,9 +17,9 @@ export function OverviewView() {
   const setFilter = useStore((s) => s.setFilter);
   const setView = useStore((s) => s.setView);
   const select = useStore((s) => s.select);
-  const { stats, filtered } = useStatistics(scope);
+  const { stats, filtered, progress } = useStatistics(scope);
 
-  const cardProps: OverviewCardProps = {
+  const cardProps: OverviewCardProps | undefined = stats && {
     stats,
     applyFilter(filter) {
       setFilter(filter);
@@ -31,7 +31,7 @@ export function OverviewView() {
       setView('traffic');
     },
   };
-  const errorRate = stats.total === 0 ? 0 : (stats.failed / stats.total) * 100;
+  const errorRate = !stats || stats.total === 0 ? 0 : (stats.failed / stats.total) * 100;
 
   return (
     <section className="overview-view" aria-label="Overview">
@@ -49,13 +49,21 @@ export function OverviewView() {
             Filtered set
           </button>
         </div>
-        <span className="overview-totals">
-          <strong>{stats.total}</strong> requests · <strong>{stats.failed}</strong> failed (
-          {errorRate.toFixed(1)}%)
-          {filtered ? <span className="muted"> · filter: {filterText}</span> : null}
-        </span>
+        {stats && (
+          <span className="overview-totals">
+            <strong>{stats.total}</strong> requests · <strong>{stats.failed}</strong> failed (
+            {errorRate.toFixed(1)}%)
+            {filtered ? <span className="muted"> · filter: {filterText}</span> : null}
+          </span>
+        )}
+        {progress && (
+          <span className="muted" role="status" aria-label="Overview progress">
+            <progress value={progress.done} max={progress.total} /> {stats ? 'Updating' : 'Summarising'}:{' '}
+            {progress.done.toLocaleString('en-US')} of {progress.total.toLocaleString('en-US')} exchanges
+          </span>
+        )}
       </div>
-      {stats.total === 0 ? (
+      {!stats || !cardProps ? null : stats.total === 0 ? (
         <div className="empty-state">
           <h2>Nothing to summarise yet</h2>
           <p>

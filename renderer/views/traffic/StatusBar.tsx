@@ -1,7 +1,8 @@
 import { useStore } from '../../store';
 import { selectVisibleRows } from '../../store/selectors';
+import { ImportProgress } from './ImportProgress';
 
-/** Proxy address, capture state, shown/total and error counts, connection state. */
+/** Proxy address, capture state, shown/total and error counts, a HAR import's progress, connection state. */
 export function StatusBar() {
   const info = useStore((s) => s.info);
   const capturing = useStore((s) => s.capturing);
@@ -25,6 +26,7 @@ export function StatusBar() {
         {errorCount} error{errorCount === 1 ? '' : 's'}
       </span>
       <span aria-label="Failed count">{failedCount} failed (errors + 4xx/5xx)</span>
+      <ImportProgress />
       <span className="spacer" style={{ flex: 1 }} />
       {connection !== 'open' && <span className="err">Disconnected from NetLens: reconnecting…</span>}
       {info && <span>NetLens {info.version}</span>}

@@ -19,19 +19,32 @@ export function TrafficToolbar() {
     pushNotice('error', `${what}: ${error instanceof Error ? error.message : String(error)}`);
 
   async function importHar(file: File) {
+    const { setHarUpload } = useStore.getState();
+    setHarUpload({ fileName: file.name, bytes: file.size, phase: 'reading' });
     try {
-      const summary = await call('har:import', await file.text());
+      const text = await file.text();
+      setHarUpload({ fileName: file.name, bytes: file.size, phase: 'sending' });
+      // The list reloads on the engine's `exchanges:reload` (engineSync.ts): loading it here too
+      // would fetch 100,000 exchanges twice.
+      const summary = await call('har:import', text);
       const skipped = summary.skipped.length;
       pushNotice(
         skipped > 0 ? 'warning' : 'info',
-        `Imported ${summary.imported} entries from ${file.name}` +
+        `Imported ${summary.imported.toLocaleString('en-US')} entries from ${file.name}` +
           (skipped > 0
             ? `; skipped ${skipped} (${summary.skipped[0]!.reason}${skipped > 1 ? ', …' : ''})`
             : ''),
       );
-      // The import may or may not be announced as events: reload the list to be sure.
-      useStore.getState().setExchanges(await call('exchanges:list'));
     } catch (error) {
+      if (error instanceof ApiCallError && error.code === 'disconnected') {
+        // The engine goes on with an import it received; this page cannot tell whether it did.
+        pushNotice(
+          'warning',
+          `The connection to NetLens dropped during the import of ${file.name}; NetLens may have ` +
+            'imported it all the same: the list reloads when the page reconnects.',
+        );
+        return;
+      }
       // The engine's message is one line naming where the file is wrong, never its content;
       // the code says what kind of failure it was (har_invalid: the file; others: NetLens).
       const code = error instanceof ApiCallError ? ` (${error.code})` : '';
@@ -39,6 +52,8 @@ export function TrafficToolbar() {
         'error',
         `Import of ${file.name} failed: ${error instanceof Error ? error.message : String(error)}${code}`,
       );
+    } finally {
+      setHarUpload(undefined);
     }
   }
 

@@ -4,11 +4,12 @@ import { EmptyState } from './EmptyState';
 import { FilterChips, FilterErrors } from './FilterBar';
 import { TrafficTable } from './TrafficTable';
 import { TrafficToolbar } from './TrafficToolbar';
+import { selectShowsDetail } from '../../store/selectors';
 
 export function TrafficView() {
   const empty = useStore((s) => s.ids.length === 0);
   const loaded = useStore((s) => s.loaded);
-  const hasSelection = useStore((s) => s.selectedId !== undefined && s.byId.has(s.selectedId));
+  const hasSelection = useStore(selectShowsDetail);
   return (
     <section aria-label="Traffic" className="split-main" style={{ display: 'flex', flexDirection: 'column' }}>
       <TrafficToolbar />

@@ -5,14 +5,23 @@ import { PhaseTable } from '../../components/PhaseTable';
 
 import { onThemeChange } from '../../theme';
 import { useStore } from '../../store';
-import { selectVisibleRows } from '../../store/selectors';
+import { selectShowsDetail, selectVisibleRows } from '../../store/selectors';
 import { DetailPane } from '../detail/DetailPane';
 import { FilterBar, FilterErrors } from '../traffic/FilterBar';
-import { memoTimeBounds } from '../traffic/sessionBounds';
-import { AXIS_HEIGHT_PX, LABEL_WIDTH_PX, ROW_HEIGHT_PX, drawWaterfall, readPalette } from './drawWaterfall';
+import { memoTimeBounds, timeBounds } from '../traffic/sessionBounds';
+import {
+  AXIS_HEIGHT_PX,
+  LABEL_WIDTH_PX,
+  ROW_HEIGHT_PX,
+  drawWaterfall,
+  readPalette,
+  rowsInView,
+} from './drawWaterfall';
 import type { Viewport } from './waterfallScale';
-import { fitViewport, panBy, zoomAt } from './waterfallScale';
+import { fitRange, fitViewport, panBy, zoomAt } from './waterfallScale';
 import { groupByConnection } from './connectionGroups';
+import { rowAtTime, rowNearestTime } from './waterfallMinimap';
+import { WaterfallMinimap } from './WaterfallMinimap';
 import { errorLabel } from '../../../shared/errorClasses';
 import { formatDurationMs } from '../../../shared/format';
 
@@ -43,9 +52,16 @@ function Tooltip({ exchange, x, y }: { exchange: Exchange; x: number; y: number 
 }
 
 /**
+ * How the time axis is chosen: fitted to the rows in view (the default: readable bars at any
+ * session length, following the scroll), to the whole session, or set by the user (zoom, pan).
+ */
+type ScaleMode = 'rows' | 'session' | 'manual';
+
+/**
  * The session (or the filtered set) on one time axis, painted on a canvas: only the rows in view
- * are drawn, on each animation frame that needs it. Ctrl+wheel zooms around the pointer,
- * Shift+wheel or dragging pans, a click selects.
+ * are drawn, on each animation frame that needs it. It opens on the newest rows, scaled to them,
+ * and stays on the newest while scrolled to the bottom; the minimap above moves through time.
+ * Ctrl+wheel zooms around the pointer, Shift+wheel or dragging pans, a click selects.
  */
 export function WaterfallView() {
   const visible = useStore(selectVisibleRows);
@@ -61,14 +77,19 @@ export function WaterfallView() {
   const rows = useMemo(() => (groups ? { ...visible, ids: groups.ids } : visible), [groups, visible]);
   const selectedId = useStore((s) => s.selectedId);
   const select = useStore((s) => s.select);
-  const hasSelection = useStore((s) => s.selectedId !== undefined && s.byId.has(s.selectedId));
+  const hasSelection = useStore(selectShowsDetail);
   const allIds = useStore((s) => s.ids);
   const sessionBounds = useStore((s) => s.sessionBounds);
   const bounds = memoTimeBounds(rows.ids, byId, version, { ids: allIds, bounds: sessionBounds });
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const scrollerRef = useRef<HTMLDivElement>(null);
-  const [viewport, setViewport] = useState<Viewport>({ startMs: 0, msPerPx: 1 });
-  const fittedRef = useRef(true);
+  /** The axis the user set by zooming or panning (mode 'manual'). */
+  const [manualViewport, setManualViewport] = useState<Viewport>({ startMs: 0, msPerPx: 1 });
+  const [mode, setMode] = useState<ScaleMode>('rows');
+  const modeRef = useRef<ScaleMode>('rows');
+  const [inView, setInView] = useState({ first: 0, last: -1 });
+  /** Scrolled to the newest row: new rows keep it there (as a terminal follows its output). */
+  const atBottomRef = useRef(true);
   const [hover, setHover] = useState<Hover | undefined>();
   const [size, setSize] = useState({ width: 0, height: 0 });
   const frameRef = useRef<number | undefined>(undefined);
@@ -76,10 +97,66 @@ export function WaterfallView() {
   const spanMs = bounds ? bounds.endMs - bounds.startMs : 1;
   const timelineWidth = Math.max(1, size.width - LABEL_WIDTH_PX);
 
-  // Follow the session while the user has not zoomed or panned.
+  const originMs = bounds?.startMs ?? 0;
+  const noteScroll = useCallback(() => {
+    const scroller = scrollerRef.current;
+    if (!scroller) return;
+    atBottomRef.current = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - ROW_HEIGHT_PX;
+    const next = rowsInView(scroller.scrollTop, scroller.clientHeight, rows.ids.length);
+    setInView((current) => (current.first === next.first && current.last === next.last ? current : next));
+  }, [rows.ids.length]);
+
+  // The newest rows at the bottom: on opening, and while the user stays there.
   useLayoutEffect(() => {
-    if (fittedRef.current) setViewport(fitViewport(spanMs, timelineWidth));
-  }, [spanMs, timelineWidth]);
+    const scroller = scrollerRef.current;
+    if (!scroller || size.height === 0) return;
+    if (atBottomRef.current) scroller.scrollTop = scroller.scrollHeight;
+    noteScroll();
+  }, [rows.ids.length, size.height, noteScroll]);
+
+  // The scale follows the rows in view (or the whole session) until the user zooms or pans.
+  const fittedViewport = useMemo(() => {
+    void version; // an exchange in view finished: its bar grew
+    const range =
+      mode === 'rows' && inView.last >= inView.first
+        ? timeBounds(rows.ids.slice(inView.first, inView.last + 1), byId)
+        : undefined;
+    return range
+      ? fitRange(range.startMs - originMs, range.endMs - originMs, timelineWidth)
+      : fitViewport(spanMs, timelineWidth);
+  }, [mode, spanMs, timelineWidth, inView, rows.ids, byId, version, originMs]);
+  const viewport = mode === 'manual' ? manualViewport : fittedViewport;
+  const viewportRef = useRef(viewport);
+  useEffect(() => {
+    viewportRef.current = viewport;
+    modeRef.current = mode;
+  });
+
+  /** A zoom or pan: from the axis on screen, and from then on the user's. */
+  const adjustViewport = useCallback((change: (v: Viewport) => Viewport) => {
+    if (modeRef.current === 'manual') {
+      setManualViewport((v) => change(v));
+      return;
+    }
+    const next = change(viewportRef.current);
+    modeRef.current = 'manual';
+    viewportRef.current = next;
+    setManualViewport(next);
+    setMode('manual');
+  }, []);
+
+  const seek = useCallback(
+    (offsetMs: number) => {
+      const scroller = scrollerRef.current;
+      if (!scroller || rows.ids.length === 0) return;
+      // Grouped by connection, the rows are not in time order: no binary search then.
+      const index = (groups ? rowNearestTime : rowAtTime)(rows.ids, byId, originMs + offsetMs);
+      scroller.scrollTop = index * ROW_HEIGHT_PX;
+      setMode('rows');
+      noteScroll();
+    },
+    [rows.ids, byId, originMs, noteScroll, groups],
+  );
 
   useLayoutEffect(() => {
     const scroller = scrollerRef.current;
@@ -116,7 +193,7 @@ export function WaterfallView() {
         heightPx: size.height,
         ids: rows.ids,
         byId,
-        originMs: bounds?.startMs ?? 0,
+        originMs,
         viewport,
         scrollTopPx: scroller.scrollTop,
         selectedId,
@@ -176,25 +253,20 @@ export function WaterfallView() {
       const anchorX = Math.max(0, event.clientX - rect.left - LABEL_WIDTH_PX);
       if (event.ctrlKey || event.metaKey) {
         event.preventDefault();
-        fittedRef.current = false;
-        setViewport((v) => zoomAt(v, Math.exp(-event.deltaY * 0.002), anchorX));
+        adjustViewport((v) => zoomAt(v, Math.exp(-event.deltaY * 0.002), anchorX));
       } else if (event.shiftKey || Math.abs(event.deltaX) > Math.abs(event.deltaY)) {
         event.preventDefault();
-        fittedRef.current = false;
-        setViewport((v) => panBy(v, -(event.shiftKey ? event.deltaY : event.deltaX)));
+        adjustViewport((v) => panBy(v, -(event.shiftKey ? event.deltaY : event.deltaX)));
       }
     };
     scroller.addEventListener('wheel', onWheel, { passive: false });
     return () => scroller.removeEventListener('wheel', onWheel);
-  }, []);
+  }, [adjustViewport]);
 
   const drag = useRef<{ x: number; y: number; moved: boolean; scrollTop: number } | undefined>(undefined);
   const [dragging, setDragging] = useState(false);
 
-  const zoomButton = (factor: number) => {
-    fittedRef.current = false;
-    setViewport((v) => zoomAt(v, factor, timelineWidth / 2));
-  };
+  const zoomButton = (factor: number) => adjustViewport((v) => zoomAt(v, factor, timelineWidth / 2));
 
   const hovered = hover ? byId.get(hover.id) : undefined;
   return (
@@ -213,12 +285,19 @@ export function WaterfallView() {
         </button>
         <button
           type="button"
-          onClick={() => {
-            fittedRef.current = true;
-            setViewport(fitViewport(spanMs, timelineWidth));
-          }}
+          aria-pressed={mode === 'rows'}
+          title="Scale the time axis to the rows in view, as you scroll"
+          onClick={() => setMode('rows')}
         >
           Fit
+        </button>
+        <button
+          type="button"
+          aria-pressed={mode === 'session'}
+          title="Show the whole session on the time axis"
+          onClick={() => setMode('session')}
+        >
+          Whole session
         </button>
         <label title="Rows of one connection together (HTTP/2 streams, reused keep-alive connections), each connection in its colour">
           <input
@@ -240,11 +319,27 @@ export function WaterfallView() {
       <FilterErrors />
       <div className="split">
         <div className="split-main">
+          {rows.ids.length > 0 && (
+            <WaterfallMinimap
+              ids={rows.ids}
+              byId={byId}
+              version={version}
+              originMs={originMs}
+              spanMs={spanMs}
+              windowStartMs={viewport.startMs}
+              windowEndMs={viewport.startMs + timelineWidth * viewport.msPerPx}
+              widthPx={size.width}
+              onSeek={seek}
+            />
+          )}
           <div className="waterfall-stage">
             <canvas
               ref={canvasRef}
               role="img"
-              aria-label={`Waterfall chart of ${rows.ids.length} exchanges`}
+              aria-label={
+                `Waterfall chart of ${rows.ids.length} exchanges` +
+                (inView.last >= inView.first ? `, rows ${inView.first + 1}–${inView.last + 1} in view` : '')
+              }
             />
             <div
               ref={scrollerRef}
@@ -252,6 +347,7 @@ export function WaterfallView() {
               data-testid="waterfall-scroller"
               onScroll={() => {
                 requestDraw();
+                noteScroll();
                 if (hover) setHover(undefined);
               }}
               onPointerDown={(e) => {
@@ -272,13 +368,12 @@ export function WaterfallView() {
                   if (!d.moved && Math.hypot(dx, dy) > 3) {
                     d.moved = true;
                     setDragging(true);
-                    fittedRef.current = false;
                   }
                   if (d.moved) {
                     // The delta is taken now: the updater runs later, after d.x has moved on.
                     const panPx = e.clientX - d.x;
                     d.x = e.clientX;
-                    setViewport((v) => panBy(v, panPx));
+                    adjustViewport((v) => panBy(v, panPx));
                     e.currentTarget.scrollTop = d.scrollTop - dy;
                     return;
                   }

@@ -49,6 +49,21 @@ export interface DrawInput {
   groups?: ConnectionRows;
 }
 
+/**
+ * The rows wholly in view at `scrollTopPx` (the axis covers the top AXIS_HEIGHT_PX), as indexes;
+ * what the chart's label names and what its scale fits.
+ */
+export function rowsInView(
+  scrollTopPx: number,
+  heightPx: number,
+  count: number,
+): { first: number; last: number } {
+  if (count === 0) return { first: 0, last: -1 };
+  const first = Math.min(count - 1, Math.max(0, Math.ceil(scrollTopPx / ROW_HEIGHT_PX)));
+  const last = Math.min(count - 1, Math.floor((scrollTopPx + heightPx - AXIS_HEIGHT_PX) / ROW_HEIGHT_PX) - 1);
+  return { first, last: Math.max(first, last) };
+}
+
 /** Paints the axis and only the rows in view: cost follows the window height, not the session size. */
 export function drawWaterfall(input: DrawInput): { first: number; last: number } {
   const { ctx, widthPx, heightPx, ids, byId, originMs, viewport, scrollTopPx, palette } = input;

@@ -52,10 +52,39 @@ export function tickStepMs(msPerPx: number, minGapPx = 80): number {
   return STEPS_MS.find((s) => s >= wanted) ?? STEPS_MS[STEPS_MS.length - 1]!;
 }
 
+/**
+ * A tick's label: ms or s while short; past a minute as clock time from the session's start
+ * (`12:34`, `1:02:03.5`), so a label stays within the 80 px between ticks however long the
+ * session (`3723.5 s` says less and takes more room).
+ */
 export function formatTick(offsetMs: number, stepMs: number): string {
+  if (Math.abs(offsetMs) >= 60_000 && stepMs >= 1) {
+    const sign = offsetMs < 0 ? '-' : '';
+    const totalMs = Math.abs(offsetMs);
+    const decimals = stepMs >= 1000 ? 0 : stepMs >= 100 ? 1 : stepMs >= 10 ? 2 : 3;
+    const seconds = ((totalMs % 60_000) / 1000)
+      .toFixed(decimals)
+      .padStart(decimals > 0 ? 3 + decimals : 2, '0');
+    const minutes = Math.floor(totalMs / 60_000) % 60;
+    const hours = Math.floor(totalMs / 3_600_000);
+    return hours > 0
+      ? `${sign}${hours}:${String(minutes).padStart(2, '0')}:${seconds}`
+      : `${sign}${minutes}:${seconds}`;
+  }
   if (stepMs >= 1000) return `${(offsetMs / 1000).toFixed(stepMs >= 10_000 ? 0 : stepMs >= 1000 ? 1 : 2)} s`;
   const decimals = stepMs >= 1 ? 0 : stepMs >= 0.1 ? 1 : 2;
   return `${offsetMs.toFixed(decimals)} ms`;
+}
+
+/**
+ * The viewport that shows [fromMs, toMs] (offsets) across `widthPx`, with a little room on both
+ * sides: how the waterfall fits the rows in view, so their bars are readable however long the
+ * session around them.
+ */
+export function fitRange(fromMs: number, toMs: number, widthPx: number): Viewport {
+  const spanMs = Math.max(1, toMs - fromMs);
+  const msPerPx = clamp((spanMs * 1.04) / Math.max(1, widthPx));
+  return { startMs: fromMs - spanMs * 0.02, msPerPx };
 }
 
 /** The tick offsets visible in [viewport.startMs, viewport.startMs + widthPx·msPerPx]. */

@@ -204,3 +204,71 @@ describe('injected failures', () => {
     ]);
   });
 });
+
+describe('endpointPath folds a route’s ids and keeps its words', () => {
+  it.each([
+    ['/users/42', '/users/:id'],
+    ['/users/42/orders/7', '/users/:id/orders/:id'],
+    ['/items/9F1C2D3E-1111-2222-3333-444455556666', '/items/:id'],
+    ['/commits/a1b2c3d', '/commits/:id'],
+    ['/objects/507f1f77bcf86cd799439011', '/objects/:id'],
+    ['/v1/customers/cus_J4x9kL2mN8/charges', '/v1/customers/:id/charges'],
+    ['/orders/ord-000123', '/orders/:id'],
+    ['/s/eyJhbGciOiJIUzI1NiJ9', '/s/:id'],
+    ['/reset/Zm9vYmFyYmF6cXV4MTIz', '/reset/:id'],
+    ['/people/ada@example.com', '/people/:id'],
+  ])('%s → %s', (path, route) => {
+    expect(endpointPath(path)).toBe(route);
+  });
+
+  it.each([
+    '/v1/users/me',
+    '/api/v2/oauth2/authorize',
+    '/oauth2-authorize-callback',
+    '/static/app.js',
+    '/feed/latest',
+    '/deadbeef',
+    '/',
+  ])('%s stays as it is', (path) => {
+    expect(endpointPath(path)).toBe(path);
+  });
+});
+
+describe('StatisticsAccumulator', () => {
+  it('added one by one, with pending ones counted at the end, equals computeStatistics of the set', async () => {
+    const { StatisticsAccumulator } = await import('@shared/statistics.js');
+    const set = [
+      ...Array.from({ length: 300 }, (_, i) =>
+        makeExchange({
+          url: `http://a.test/users/${i}`,
+          startedAtMs: T0 + i * 37,
+          durationMs: 5 + ((i * 7919) % 200),
+          status: i % 13 === 0 ? 502 : 200,
+          timings: { wait: 3 + (i % 50) },
+          response: { body: body(i * 10, 'application/json') },
+        }),
+      ),
+      makeFailedExchange(
+        { class: 'connect_refused', message: 'Failed to connect after 4 ms.' },
+        {
+          url: 'http://b.test/x',
+          startedAtMs: T0 + 20_000,
+        },
+      ),
+      makeExchange({ url: 'http://a.test/users/9999', startedAtMs: T0 + 25_000, state: 'pending' }),
+    ];
+    const accumulator = new StatisticsAccumulator();
+    for (const exchange of set) if (exchange.state !== 'pending') accumulator.add(exchange);
+    const pending = set.filter((e) => e.state === 'pending');
+    expect(accumulator.size).toBe(301);
+    const incremental = accumulator.result(pending);
+    expect(incremental).toEqual(computeStatistics(set));
+    expect(incremental.total).toBe(302);
+    // 300 URLs, one route: its n is all of them.
+    expect(incremental.slowestEndpoints[0]).toMatchObject({ path: '/users/:id', count: 300 });
+    // Adding more later changes the result as computing it afresh would.
+    const later = makeExchange({ url: 'http://a.test/users/5', startedAtMs: T0 + 30_000, durationMs: 999 });
+    accumulator.add(later);
+    expect(accumulator.result(pending)).toEqual(computeStatistics([...set, later]));
+  });
+});

@@ -5,6 +5,7 @@ import { seriesColor } from '../chartColors';
 import { renderClickableBar } from '../ClickableBar';
 import type { OverviewCardProps } from '../overviewCard';
 import { formatDurationMs } from '../../../../shared/format';
+import { formatAxisCount } from '../../../format';
 
 function clock(ms: number): string {
   const d = new Date(ms);
@@ -25,7 +26,7 @@ export function RequestsOverTimeCard({ stats, applyFilter }: OverviewCardProps) 
         <BarChart data={data}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="t" fontSize={11} minTickGap={24} />
-          <YAxis allowDecimals={false} fontSize={11} width={40} />
+          <YAxis allowDecimals={false} fontSize={11} width={40} tickFormatter={formatAxisCount} />
           <Tooltip />
           <Legend itemSorter={null} />
           <Bar

@@ -10,7 +10,7 @@ function endpointFilter(e: EndpointStat): string {
   return `method:${e.method} host:${filterValue(e.host)}${fixed && fixed !== '/' ? ` ${filterValue(fixed)}` : ''}`;
 }
 
-/** Endpoints (paths with ids folded to `:id`) by their p95. */
+/** Endpoints (routes: paths with ids folded to `:id`) by their p95. */
 export function SlowestEndpointsCard({ stats, applyFilter, openExchange }: OverviewCardProps) {
   return (
     <table className="overview-table" aria-label="Slowest endpoints">
@@ -30,8 +30,9 @@ export function SlowestEndpointsCard({ stats, applyFilter, openExchange }: Overv
             className="clickable"
             onClick={() => applyFilter(endpointFilter(e))}
           >
-            <td className="mono">
-              {e.method} {e.path} <span className="url-host">{e.host}</span>
+            {/* The route first: it is what differs between rows; the host may be cut off. */}
+            <td className="mono endpoint" title={`${e.method} ${e.host}${e.path}`}>
+              {e.method} <span>{e.path}</span> <span className="muted">{e.host}</span>
             </td>
             <td className="num">{e.count}</td>
             <td className="num">{formatDurationMs(e.p50Ms)}</td>

@@ -2,6 +2,7 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import { seriesColor } from '../chartColors';
 import { renderClickableBar } from '../ClickableBar';
 import type { OverviewCardProps } from '../overviewCard';
+import { formatAxisCount } from '../../../format';
 
 const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'] as const;
 
@@ -14,7 +15,7 @@ export function StatusCodesCard({ stats, applyFilter }: OverviewCardProps) {
         <BarChart data={data}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="status" fontSize={11} />
-          <YAxis allowDecimals={false} fontSize={11} width={40} />
+          <YAxis allowDecimals={false} fontSize={11} width={40} tickFormatter={formatAxisCount} />
           <Tooltip />
           <Bar
             dataKey="count"

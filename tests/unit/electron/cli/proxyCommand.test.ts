@@ -18,6 +18,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import {
   addSharedProxyOptions,
   parsePort,
+  parseMaxExchanges,
   parseSystemProxyMode,
   proxyOptionsFromFlags,
   type SharedProxyFlags,
@@ -191,6 +192,21 @@ describe('runProxy --system-proxy', () => {
     expect(proxyOptionsFromFlags(flags, 0, '/d').systemProxy).toBeUndefined();
     expect(parseSystemProxyMode('pac')).toBe('pac');
     expect(() => parseSystemProxyMode('auto')).toThrow(InvalidArgumentError);
+  });
+
+  it('--max-exchanges N bounds the list in memory, from 1000 up', async () => {
+    const flags = { host: '127.0.0.1', passThrough: [], insecure: [] };
+    expect(parseMaxExchanges('20000')).toBe(20_000);
+    expect(parseMaxExchanges('150_000')).toBe(150_000);
+    for (const bad of ['999', '0', '-5', '1e5', 'many', '20000000'])
+      expect(() => parseMaxExchanges(bad)).toThrow(InvalidArgumentError);
+    expect(proxyOptionsFromFlags({ ...flags, maxExchanges: 5000 }, 0, '/d').maxExchanges).toBe(5000);
+    expect(proxyOptionsFromFlags(flags, 0, '/d').maxExchanges).toBeUndefined();
+    const t = setup({ maxExchanges: 5000 });
+    await t.ready;
+    expect(t.engine().options.maxExchanges).toBe(5000);
+    t.signal();
+    expect(await t.run).toBe(0);
   });
 
   it('without the flag, the OS proxy is left alone', async () => {

@@ -38,3 +38,28 @@ describe('waterfall scale', () => {
     expect(formatTick(3000, 1000)).toBe('3.0 s');
   });
 });
+
+describe('axis labels past a minute', () => {
+  it('read as clock time from the session start, short enough for the gap between ticks', async () => {
+    const { formatTick: format } = await import('@renderer/views/waterfall/waterfallScale');
+    expect(format(754_000, 1000)).toBe('12:34');
+    expect(format(3_723_500, 500)).toBe('1:02:03.5');
+    expect(format(65_000, 5000)).toBe('1:05');
+    expect(format(59_000, 1000)).toBe('59.0 s');
+    // Zoomed in far into a session: as many decimals as the step needs.
+    expect(format(999_650, 50)).toBe('16:39.65');
+    expect(format(120_005, 5)).toBe('2:00.005');
+    // Below a millisecond per step, ms say it better.
+    expect(format(120_000.5, 0.5)).toBe('120000.5 ms');
+  });
+});
+
+describe('fitRange', () => {
+  it('spreads a range over the width with 2 % of room on each side', async () => {
+    const { fitRange, msToX } = await import('@renderer/views/waterfall/waterfallScale');
+    const viewport = fitRange(1_000_000, 1_001_000, 1040);
+    expect(viewport.msPerPx).toBeCloseTo(1);
+    expect(msToX(viewport, 1_000_000)).toBeCloseTo(20);
+    expect(msToX(viewport, 1_001_000)).toBeCloseTo(1020);
+  });
+});
