@@ -122,8 +122,13 @@ describe('rules scenarios', () => {
     // The overview: the failures by class, and the most frequent error naming the rule.
     const stats = computeStatistics(exchanges);
     expect(stats.failed).toBe(resets);
-    expect(stats.errorSeries).toEqual(['injected_fault']);
-    expect(stats.topErrors[0]).toMatchObject({ kind: 'error', errorClass: 'injected_fault', count: resets });
+    // Injected failures count apart from real ones, by the class they imitate.
+    expect(stats.errorSeries).toEqual(['injected: connection_reset']);
+    expect(stats.topErrors[0]).toMatchObject({
+      kind: 'error',
+      errorClass: 'injected: connection_reset',
+      count: resets,
+    });
     expect(stats.topErrors[0]!.message).toContain('"Flaky resets"');
 
     // The filter: is:injected and rule: find exactly those.
