@@ -63,7 +63,15 @@ export async function openH2Session(
     throw new Error(`the TLS server chose ${String(secure.alpnProtocol)} instead of h2`);
   }
   const session = http2.connect(`https://${authority}`, { createConnection: () => secure });
-  session.on('error', () => undefined);
+  session.on('error', (error) => {
+    if (process.env.NETLENS_BENCH_DEBUG) console.error(`h2 session error: ${error.message}`);
+  });
+  if (process.env.NETLENS_BENCH_DEBUG) {
+    session.on('goaway', (code, last) => console.error(`h2 session GOAWAY ${code} last ${last}`));
+    session.on('frameError', (type, code, id) =>
+      console.error(`h2 frameError type ${type} code ${code} stream ${id}`),
+    );
+  }
   return session;
 }
 
@@ -87,7 +95,15 @@ function get(
     stream.on('end', () => resolve({ status, bytes }));
     stream.on('error', reject);
     // Closed without its end (a reset, the session gone): a failure, never a hang.
-    stream.on('close', () => reject(new Error(`stream closed before its end (code ${stream.rstCode})`)));
+    stream.on('close', () =>
+      reject(
+        new Error(`stream closed before its end (code ${stream.rstCode}, status ${status}, ${bytes} bytes)`),
+      ),
+    );
+    if (process.env.NETLENS_BENCH_DEBUG)
+      stream.on('error', (error) =>
+        console.error(`h2 stream error after status ${status}, ${bytes} bytes: ${error.message}`),
+      );
     stream.end();
   });
 }
@@ -131,9 +147,13 @@ export async function runH2Load(options: H2LoadOptions): Promise<LoadResult> {
           errors += 1;
           laneErrors += 1;
         } else if (sentAt >= measureFromNs && now <= endNs) latencies.push(Number(now - sentAt) / 1e6);
-      } catch {
+      } catch (error) {
         errors += 1;
         laneErrors += 1;
+        if (process.env.NETLENS_BENCH_DEBUG)
+          console.error(
+            `h2 lane at ${Number(process.hrtime.bigint() - startNs) / 1e6} ms: ${(error as Error).message}`,
+          );
       }
     }
   };
