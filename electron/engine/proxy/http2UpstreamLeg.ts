@@ -174,8 +174,11 @@ export class Http2UpstreamLeg implements UpstreamLeg {
         httpVersion: HTTP2_VERSION,
         rawHeaders: rawHeaders ?? flatten(headers),
       });
+      // Read only once the head is in: a stream opened before its session connected can have
+      // its DATA pushed before 'response' is emitted, and body bytes ahead of the head would be
+      // lost (the client then sees fewer bytes than the Content-Length it was given).
+      stream.on('data', (chunk: Buffer) => reporter.handle({ type: 'responseChunk', chunk }));
     });
-    stream.on('data', (chunk: Buffer) => reporter.handle({ type: 'responseChunk', chunk }));
     stream.on('trailers', (headers: http2.IncomingHttpHeaders, _flags: number, rawHeaders?: string[]) => {
       this.rawTrailers = rawHeaders ?? flatten(headers);
     });
