@@ -9,24 +9,15 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { hostPort } from '../shared/address.js';
 import { percentileOfSorted } from '../shared/percentile.js';
-import type { ClientTls, LoadResult, Origin, Route, TransferResult } from './loadClient.js';
-
-const CRLF_CRLF = Buffer.from('\r\n\r\n');
-
-function waitFor<T>(emitter: NodeJS.EventEmitter, event: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onEvent = (value: T): void => {
-      emitter.removeListener('error', onError);
-      resolve(value);
-    };
-    const onError = (error: Error): void => {
-      emitter.removeListener(event, onEvent);
-      reject(error);
-    };
-    emitter.once(event, onEvent);
-    emitter.once('error', onError);
-  });
-}
+import {
+  connectThrough,
+  once,
+  type ClientTls,
+  type LoadResult,
+  type Origin,
+  type Route,
+  type TransferResult,
+} from './loadClient.js';
 
 /** An HTTP/2 session to the origin (TLS), through the route. */
 export async function openH2Session(
@@ -35,21 +26,7 @@ export async function openH2Session(
   clientTls: ClientTls,
 ): Promise<http2.ClientHttp2Session> {
   const authority = hostPort(origin.host, origin.port);
-  const first = route.kind === 'direct' ? { host: origin.host, port: origin.port } : route;
-  const socket = net.connect({ host: first.host, port: first.port, noDelay: true });
-  await waitFor(socket, 'connect');
-  if (route.kind === 'proxy') {
-    socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`);
-    let head = Buffer.alloc(0);
-    while (head.indexOf(CRLF_CRLF) < 0) {
-      head = Buffer.concat([head, await waitFor<Buffer>(socket, 'data')]);
-      if (head.length > 16 * 1024) throw new Error('CONNECT answer too long');
-    }
-    const status = /^HTTP\/1\.[01] (\d{3})/.exec(head.toString('latin1'))?.[1];
-    if (status !== '200') throw new Error(`CONNECT answered ${status ?? 'garbage'}`);
-    const rest = head.subarray(head.indexOf(CRLF_CRLF) + 4);
-    if (rest.length > 0) socket.unshift(rest);
-  }
+  const socket = await connectThrough(origin, route, true);
   const secure = tls.connect({
     socket,
     host: origin.host,
@@ -57,7 +34,7 @@ export async function openH2Session(
     ...(net.isIP(origin.host) === 0 ? { servername: origin.host } : {}),
     ALPNProtocols: ['h2'],
   });
-  await waitFor(secure, 'secureConnect');
+  await once(secure, 'secureConnect');
   if (secure.alpnProtocol !== 'h2') {
     secure.destroy();
     throw new Error(`the TLS server chose ${String(secure.alpnProtocol)} instead of h2`);

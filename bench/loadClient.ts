@@ -56,7 +56,7 @@ export function buildRequest(
   return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
 }
 
-function once<T>(emitter: NodeJS.EventEmitter, event: string): Promise<T> {
+export function once<T>(emitter: NodeJS.EventEmitter, event: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const onEvent = (value: T): void => {
       emitter.removeListener('error', onError);
@@ -71,16 +71,15 @@ function once<T>(emitter: NodeJS.EventEmitter, event: string): Promise<T> {
   });
 }
 
-/** A socket to the origin, through the route, ready for HTTP/1.1 requests. */
-export async function openConnection(
-  origin: Origin,
-  route: Route,
-  clientTls: ClientTls,
-): Promise<net.Socket> {
+/**
+ * A TCP socket to the origin: direct, or through the proxy — a CONNECT tunnel when `tunnel`
+ * (TLS goes inside it), else the proxy's socket for absolute-form requests.
+ */
+export async function connectThrough(origin: Origin, route: Route, tunnel: boolean): Promise<net.Socket> {
   const first = route.kind === 'direct' ? { host: origin.host, port: origin.port } : route;
   const socket = net.connect({ host: first.host, port: first.port, noDelay: true });
   await once(socket, 'connect');
-  if (route.kind === 'proxy' && origin.secure) {
+  if (route.kind === 'proxy' && tunnel) {
     socket.write(`CONNECT ${authority(origin)} HTTP/1.1\r\nHost: ${authority(origin)}\r\n\r\n`);
     let head = Buffer.alloc(0);
     while (head.indexOf(CRLF_CRLF) < 0) {
@@ -92,6 +91,16 @@ export async function openConnection(
     const rest = head.subarray(head.indexOf(CRLF_CRLF) + 4);
     if (rest.length > 0) socket.unshift(rest);
   }
+  return socket;
+}
+
+/** A socket to the origin, through the route, ready for HTTP/1.1 requests. */
+export async function openConnection(
+  origin: Origin,
+  route: Route,
+  clientTls: ClientTls,
+): Promise<net.Socket> {
+  const socket = await connectThrough(origin, route, origin.secure);
   if (!origin.secure) return socket;
   const secure = tls.connect({
     socket,
