@@ -116,13 +116,11 @@ export async function startPassthroughProxy(
       stream.end();
       return;
     }
-    const outHeaders: http2.OutgoingHttpHeaders = {};
-    for (const name in headers) if (!HOP_BY_HOP.has(name)) outHeaders[name] = headers[name];
-    const upstream = upstreamSession(target).request(outHeaders, { endStream: stream.readableEnded });
+    const upstream = upstreamSession(target).request(endToEndHeaders(headers), {
+      endStream: stream.readableEnded,
+    });
     upstream.on('response', (responseHeaders) => {
-      const back: http2.OutgoingHttpHeaders = {};
-      for (const name in responseHeaders) if (!HOP_BY_HOP.has(name)) back[name] = responseHeaders[name];
-      if (!stream.destroyed) stream.respond(back);
+      if (!stream.destroyed) stream.respond(endToEndHeaders(responseHeaders));
       upstream.pipe(stream);
     });
     upstream.on('error', () => {
