@@ -319,6 +319,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         notice: (level, message) => emit({ type: 'notice', level, message }),
         changed: (session) => emit({ type: 'session:changed', session }),
         bodyStored: (id, side, body) => store.bodyOnDisk(id, side, body),
+        recordWritten: (dir, id, location) => store.journaled(dir, id, location),
+        segmentsRemoved: (dir, segments) => store.segmentsRemoved(dir, segments),
         ...(sessionOptions.fs ? { fs: sessionOptions.fs } : {}),
         ...(sessionOptions.flushIntervalMs !== undefined
           ? { flushIntervalMs: sessionOptions.flushIntervalMs }
@@ -360,8 +362,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     } finally {
       replacingSession = false;
     }
-    store.imported(loaded.exchanges, { loaded: true });
-    for (const { exchange } of loaded.exchanges) if (exchange.seq > seq) seq = exchange.seq;
+    store.restored(loaded.exchanges, loaded.dir);
+    for (const { summary } of loaded.exchanges) if (summary.seq > seq) seq = summary.seq;
     if (loaded.total > loaded.exchanges.length) {
       emit({
         type: 'notice',
@@ -596,21 +598,24 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     },
     async writeHar(write, exportOptions: HarExportOptions = {}) {
       await engine.idle();
-      const exchanges = exportOptions.ids
+      // One exchange at a time (most are read back from the session on disk): constant memory.
+      const exchanges: Iterable<Exchange> = exportOptions.ids
         ? exportOptions.ids.map((id) => store.get(id)).filter((e): e is Exchange => e !== undefined)
-        : store.list();
+        : store.iterate();
       const settings = {
         loadBody: (id: string, side: BodySide) => store.body(id, side),
         redact: exportOptions.redact ?? false,
         creatorVersion: ENGINE_VERSION,
       };
       await write(harHeadText(ENGINE_VERSION));
-      for (let i = 0; i < exchanges.length; i += 1) {
-        const entry = await toHarEntry(exchanges[i]!, settings);
-        await write(`${i > 0 ? ',\n' : ''}${JSON.stringify(entry)}`);
+      let count = 0;
+      for (const exchange of exchanges) {
+        const entry = await toHarEntry(exchange, settings);
+        await write(`${count > 0 ? ',\n' : ''}${JSON.stringify(entry)}`);
+        count += 1;
       }
       await write('\n]}}\n');
-      return exchanges.length;
+      return count;
     },
     importHar(text) {
       return engine.importHarStream(harTextChunks(text), { totalBytes: Buffer.byteLength(text) });
@@ -626,7 +631,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         if (!entry) return;
         const { exchange: original, requestBody, responseBody } = entry;
         // An entry exported by this run keeps its id only if that id is free.
-        const exchange = store.get(original.id) ? { ...original, id: randomUUID() } : original;
+        const exchange = store.has(original.id) ? { ...original, id: randomUUID() } : original;
         exchange.seq = ++seq;
         const bodies: ExchangeBodies = {};
         for (const [side, bytes] of [

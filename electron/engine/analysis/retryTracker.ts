@@ -155,7 +155,7 @@ export function createRetryTracker(
         failedPrefixes.clear();
         return [];
       }
-      return builder.chains().filter((chain) => chain.exchangeIds.every((id) => store.get(id) !== undefined));
+      return builder.chains().filter((chain) => chain.exchangeIds.every((id) => store.has(id)));
     },
 
     settled(): Promise<void> {

@@ -49,9 +49,39 @@ function find(store: ExchangeStoreView, id: string, which: string): Exchange {
   return exchange;
 }
 
+/**
+ * The exchanges that could be in a retry chain, whole: those that share their client and URL
+ * with another. Chosen on the compact records, so only they are read back from disk (a session
+ * of 100,000 exchanges is not materialised for the few that repeat). The URL and client take in
+ * every exchange a chain or a poll schedule (retryChains.ts) is made of.
+ */
+function retryCandidates(store: ExchangeStoreView): Exchange[] {
+  const groups = new Map<string, string[]>();
+  for (const summary of store.summaries()) {
+    if (summary.kind !== 'http' || summary.state === 'pending') continue;
+    const key = `${summary.clientAddress ?? ''}\n${summary.url}`;
+    const group = groups.get(key);
+    if (group) group.push(summary.id);
+    else groups.set(key, [summary.id]);
+  }
+  const exchanges: Exchange[] = [];
+  for (const ids of groups.values()) {
+    if (ids.length < 2) continue;
+    for (const id of ids) {
+      try {
+        const exchange = store.get(id);
+        if (exchange) exchanges.push(exchange);
+      } catch {
+        // A record that can no longer be read back is left out of the chains.
+      }
+    }
+  }
+  return exchanges;
+}
+
 /** Retry chains of the whole session. Hashes request bodies only where a chain is possible. */
 export async function sessionRetryChains(store: ExchangeStoreView): Promise<RetryChain[]> {
-  const exchanges = store.list().filter((e) => e.kind === 'http' && e.state !== 'pending');
+  const exchanges = retryCandidates(store);
   const groups = new Map<string, Exchange[]>();
   for (const exchange of exchanges) {
     const key = [

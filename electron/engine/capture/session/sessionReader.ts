@@ -7,8 +7,10 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Exchange } from '../../../../shared/model.js';
+import { summarizeExchange, type ExchangeSummary } from '../../../../shared/exchangeSummary.js';
 import type { CapturedBody } from '../bodyCapture.js';
-import { scanFrames } from './journalFrame.js';
+import type { RecordLocation } from '../exchangeIndex.js';
+import { FRAME_HEADER_BYTES, scanFrames } from './journalFrame.js';
 import { parseRecord, type BodyRef, type SessionRecord } from './sessionRecord.js';
 import { blobPath, journalPath, listSegments } from './sessionLayout.js';
 
@@ -28,11 +30,11 @@ export interface ReadOptions {
   onSegmentEnd?: (end: SegmentEnd) => void;
 }
 
-/** Every record of the session, oldest first, with the segment it is in. */
+/** Every record of the session, oldest first, with where it is (its frame in its segment). */
 export async function* readRecords(
   dir: string,
   options: ReadOptions = {},
-): AsyncGenerator<{ record: SessionRecord; segment: number }> {
+): AsyncGenerator<{ record: SessionRecord; segment: number; location: RecordLocation }> {
   const id = path.basename(dir);
   for (const segment of listSegments(dir)) {
     const file = journalPath(dir, segment);
@@ -59,9 +61,14 @@ export async function* readRecords(
             ? Buffer.concat([carry, chunk.subarray(0, bytesRead)])
             : chunk.subarray(0, bytesRead);
         const scan = scanFrames(buffer, consumed);
-        for (const { payload } of scan.frames) {
+        for (const { payload, offset } of scan.frames) {
           const record = parseRecord(payload);
-          if (record) yield { record, segment };
+          if (record)
+            yield {
+              record,
+              segment,
+              location: { segment, offset, length: FRAME_HEADER_BYTES + payload.length },
+            };
         }
         consumed += scan.validBytes;
         carry = Buffer.from(buffer.subarray(scan.validBytes));
@@ -112,9 +119,19 @@ export interface LoadedExchange {
   bodies?: { request?: CapturedBody; response?: CapturedBody };
 }
 
+/** A saved exchange as a reopened session keeps it: its compact record, and where the full one is. */
+export interface IndexedExchange {
+  summary: ExchangeSummary;
+  location: RecordLocation;
+  bodies?: { request?: CapturedBody; response?: CapturedBody };
+  /** Changes journaled after the record, merged. */
+  patch?: Partial<Exchange>;
+}
+
 export interface LoadedSession {
-  /** The newest exchanges (at most `limit`), in the order they were written. */
-  exchanges: LoadedExchange[];
+  dir: string;
+  /** The newest exchanges (at most `limit`), in the order they were written, as compact records. */
+  exchanges: IndexedExchange[];
   /** Every exchange record read. */
   total: number;
   lastSegment: number;
@@ -122,17 +139,21 @@ export interface LoadedSession {
   lastSegmentValidBytes: number;
 }
 
-/** Replays a session: records in order, later changes applied, the newest `limit` exchanges kept. */
+/**
+ * Replays a session: records in order, the newest `limit` exchanges kept as compact records
+ * with where their full records are (memory: a few hundred bytes an exchange, whatever their
+ * headers), later changes kept beside them.
+ */
 export async function loadSession(
   dir: string,
   limit: number,
   options: ReadOptions = {},
 ): Promise<LoadedSession> {
-  const kept = new Map<string, LoadedExchange>();
+  const kept = new Map<string, IndexedExchange>();
   let total = 0;
   let lastSegment = 0;
   let lastSegmentValidBytes = 0;
-  for await (const { record } of readRecords(dir, {
+  for await (const { record, location } of readRecords(dir, {
     ...options,
     onSegmentEnd: (end) => {
       lastSegment = end.segment;
@@ -142,7 +163,7 @@ export async function loadSession(
   })) {
     if (record.t === 'u') {
       const entry = kept.get(record.id);
-      if (entry) entry.exchange = { ...entry.exchange, ...record.p, id: record.id };
+      if (entry) entry.patch = { ...entry.patch, ...record.p };
       continue;
     }
     total += 1;
@@ -151,10 +172,14 @@ export async function loadSession(
     if (record.b?.request) bodies.request = bodyFromRef(dir, record.b.request, exchange.request.body);
     if (record.b?.response) bodies.response = bodyFromRef(dir, record.b.response, exchange.response?.body);
     kept.delete(exchange.id);
-    kept.set(exchange.id, { exchange, ...(bodies.request || bodies.response ? { bodies } : {}) });
+    kept.set(exchange.id, {
+      summary: summarizeExchange(exchange),
+      location,
+      ...(bodies.request || bodies.response ? { bodies } : {}),
+    });
     if (kept.size > limit) kept.delete(kept.keys().next().value!);
   }
-  return { exchanges: [...kept.values()], total, lastSegment, lastSegmentValidBytes };
+  return { dir, exchanges: [...kept.values()], total, lastSegment, lastSegmentValidBytes };
 }
 
 /**

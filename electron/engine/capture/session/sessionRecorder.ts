@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import type { CapturedBody } from '../bodyCapture.js';
+import type { RecordLocation } from '../exchangeIndex.js';
 import type { Settings } from '../../../../shared/settings.js';
 import type { SessionSummary } from '../../../../shared/session.js';
 import { applyRetention, findSession } from './sessionCatalog.js';
@@ -20,6 +21,10 @@ export interface SessionRecorderOptions {
   changed: (session: SessionSummary) => void;
   /** A body is in the session's blob now (the store lets its copy in memory go). */
   bodyStored?: (exchangeId: string, side: 'request' | 'response', body: CapturedBody) => void;
+  /** An exchange's record is in the journal (the store may let its copy in memory go). */
+  recordWritten?: (dir: string, exchangeId: string, location: RecordLocation) => void;
+  /** Retention removed these segments of the session in `dir`. */
+  segmentsRemoved?: (dir: string, segments: number[]) => void;
   fs?: SessionFs;
   flushIntervalMs?: number;
   syncIntervalMs?: number;
@@ -124,6 +129,8 @@ export class SessionRecorder {
         : {}),
       notice: this.options.notice,
       ...(this.options.bodyStored ? { onBodyStored: this.options.bodyStored } : {}),
+      ...(this.options.recordWritten ? { onRecordWritten: this.options.recordWritten } : {}),
+      ...(this.options.segmentsRemoved ? { onSegmentsRemoved: this.options.segmentsRemoved } : {}),
       // All sessions together are kept within sessionsMaxTotalBytes as the current one grows.
       onNewSegment: () => this.keepWithinLimits(),
       onDropped: (exchanges) => {

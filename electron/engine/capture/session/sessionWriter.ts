@@ -16,6 +16,7 @@ import path from 'node:path';
 import type { BodyInfo, Exchange } from '../../../../shared/model.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../system/dataDir.js';
 import { releaseSpill, type CapturedBody } from '../bodyCapture.js';
+import type { RecordLocation } from '../exchangeIndex.js';
 import { encodeFrame } from './journalFrame.js';
 import type { BodyRef, SessionRecord } from './sessionRecord.js';
 import {
@@ -80,8 +81,15 @@ export interface SessionWriterOptions {
   onNewSegment?: () => void;
   /** Retention dropped the oldest segments: this many exchanges, the oldest first. */
   onDropped?: (exchanges: number) => void;
+  /** Retention removed these segments (oldest first): records located in them are gone. */
+  onSegmentsRemoved?: (dir: string, segments: number[]) => void;
   /** A body from memory is in the session's blob now: where to read it from. */
   onBodyStored?: (exchangeId: string, side: 'request' | 'response', body: CapturedBody) => void;
+  /**
+   * An exchange's record is in the journal now (written, not necessarily synced): where, so the
+   * store can let its copy in memory go and read it back from there.
+   */
+  onRecordWritten?: (dir: string, exchangeId: string, location: RecordLocation) => void;
 }
 
 interface Pending {
@@ -334,10 +342,14 @@ export class SessionWriter {
     let exchanges = 0;
     let movedBytes = 0;
     const stored: { id: string; side: 'request' | 'response'; body: CapturedBody }[] = [];
+    const written: { id: string; location: RecordLocation }[] = [];
+    let frameOffset = journalStart;
     try {
       for (const item of batch) {
         if (item.update) {
-          frames.push(frame({ t: 'u', id: item.update.id, p: item.update.patch }));
+          const update = frame({ t: 'u', id: item.update.id, p: item.update.patch });
+          frames.push(update);
+          frameOffset += update.length;
           continue;
         }
         const exchange = item.exchange!;
@@ -383,7 +395,13 @@ export class SessionWriter {
         }
         const record: SessionRecord = { t: 'x', e: withLostBodies(exchange, lost) };
         if (refs.request || refs.response) record.b = refs;
-        frames.push(frame(record));
+        const encoded = frame(record);
+        frames.push(encoded);
+        written.push({
+          id: exchange.id,
+          location: { segment: this.segment, offset: frameOffset, length: encoded.length },
+        });
+        frameOffset += encoded.length;
         exchanges += 1;
       }
       if (blobs.length > 0) await this.writeAll(this.blobFd, blobs, blobStart, blobLength);
@@ -400,6 +418,8 @@ export class SessionWriter {
       this.dirty = true;
       if (this.failure !== undefined) this.recovered();
       for (const { id, side, body } of stored) this.options.onBodyStored?.(id, side, body);
+      const onRecordWritten = this.options.onRecordWritten;
+      if (onRecordWritten) for (const { id, location } of written) onRecordWritten(this.dir, id, location);
     } catch (error) {
       // What was written before this batch stays as it was: cut off whatever part of it landed.
       await this.fs.ftruncate(this.journalFd, journalStart).catch(() => undefined);
@@ -490,15 +510,18 @@ export class SessionWriter {
     if (max <= 0) return;
     let total = this.bytes;
     let dropped = 0;
+    const removed: number[] = [];
     for (const [segment, facts] of [...this.segments.entries()].sort((a, b) => a[0] - b[0])) {
       if (total <= max || segment === this.segment) break;
       for (const file of [journalPath(this.dir, segment), blobPath(this.dir, segment)])
         fs.rmSync(file, { force: true });
       fs.rmSync(segmentBodiesDir(this.dir, segment), { recursive: true, force: true });
       this.segments.delete(segment);
+      removed.push(segment);
       total -= facts.bytes;
       dropped += facts.exchanges;
     }
+    if (removed.length > 0) this.options.onSegmentsRemoved?.(this.dir, removed);
     if (dropped === 0 && total === this.bytes) return;
     this.meta.exchanges = Math.max(0, this.meta.exchanges - dropped);
     this.meta.droppedExchanges = (this.meta.droppedExchanges ?? 0) + dropped;

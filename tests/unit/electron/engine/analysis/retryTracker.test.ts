@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRetryTracker } from '@engine/analysis/retryTracker.js';
 import type { ExchangeStoreView } from '@engine/capture/exchangeStoreView.js';
 import type { BodyPayload, Exchange } from '@shared/model.js';
+import { summarizeExchange } from '@shared/exchangeSummary.js';
 import { body, headers, makeExchange } from '@fixtures/exchangeFactory.js';
 
 /** A store view over a Map, recording every update like the engine's store would emit. */
@@ -10,6 +11,9 @@ function memoryStore(bodies = new Map<string, Buffer>()) {
   const updates: { id: string; patch: Partial<Exchange> }[] = [];
   const store: ExchangeStoreView = {
     list: () => [...byId.values()],
+    iterate: () => [...byId.values()],
+    summaries: () => [...byId.values()].map(summarizeExchange),
+    has: (id) => byId.has(id),
     get: (id) => byId.get(id),
     async body(id, side): Promise<BodyPayload | null> {
       const bytes = side === 'request' ? bodies.get(id) : undefined;
