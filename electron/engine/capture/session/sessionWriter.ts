@@ -312,6 +312,11 @@ export class SessionWriter {
 
   private async sync(): Promise<void> {
     while (this.writing) await this.writing;
+    await this.syncFiles();
+  }
+
+  /** Syncs what is written; the caller makes sure no write is under way (or is that write). */
+  private async syncFiles(): Promise<void> {
     if (this.dirty && this.failure === undefined) {
       this.dirty = false;
       try {
@@ -492,7 +497,8 @@ export class SessionWriter {
   }
 
   private async nextSegment(): Promise<void> {
-    await this.sync();
+    // Called from within the write (this.writing): waiting for it here would wait for itself.
+    await this.syncFiles();
     await this.fs.close(this.journalFd);
     await this.fs.close(this.blobFd);
     this.segment += 1;
