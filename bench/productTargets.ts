@@ -83,6 +83,8 @@ export async function startProductTarget(options: {
   caHome: string;
   env: NodeJS.ProcessEnv;
   nodeFlags: string[];
+  /** More `netlens` options (`--max-exchanges N`). */
+  extraArgs?: string[];
 }): Promise<ProductTarget> {
   const { name, root, work } = options;
   const dataDir = path.join(work, `data-${name}`);
@@ -93,6 +95,7 @@ export async function startProductTarget(options: {
     name === 'web'
       ? ['web', '--port', '0', '--proxy-port', '0']
       : ['proxy', '--port', '0', ...(name === 'proxy-json' ? ['--json'] : [])];
+  args.push(...(options.extraArgs ?? []));
   const child = spawn(
     process.execPath,
     [...options.nodeFlags, path.join(root, 'bin', 'netlens.js'), ...args, '--data-dir', dataDir],

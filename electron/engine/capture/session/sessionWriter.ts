@@ -349,6 +349,8 @@ export class SessionWriter {
     const stored: { id: string; side: 'request' | 'response'; body: CapturedBody }[] = [];
     const written: { id: string; location: RecordLocation }[] = [];
     let frameOffset = journalStart;
+    // One string for every body of the batch (the store keeps a reference per body).
+    const blobFile = blobPath(this.dir, this.segment);
     try {
       for (const item of batch) {
         if (item.update) {
@@ -380,7 +382,7 @@ export class SessionWriter {
               side,
               body: {
                 storage: 'file',
-                path: blobPath(this.dir, this.segment),
+                path: blobFile,
                 offset,
                 retained: true,
                 ...(body.alreadyDecoded ? { alreadyDecoded: true } : {}),
