@@ -110,6 +110,11 @@ export interface EngineOptions {
    * `exchanges:dropped` event and stay in the session on disk (`--max-exchanges`).
    */
   maxExchanges?: number;
+  /**
+   * The newest finished exchanges kept whole in memory (default 1,000); older ones whose record
+   * the session holds are kept as compact records and read back from disk when asked for.
+   */
+  keepRecentExchanges?: number;
   /** Random source of the rules' probabilities and jitter (tests make it predictable). */
   random?: () => number;
   /**
@@ -337,6 +342,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   let replacingSession = false;
   const store = new ExchangeStore(bodyStore, emit, {
     ...(options.maxExchanges !== undefined ? { maxExchanges: options.maxExchanges } : {}),
+    ...(options.keepRecentExchanges !== undefined ? { keepRecent: options.keepRecentExchanges } : {}),
     hasListeners: () => listeners.size > 0,
     journal: () => recorder?.writer,
     onCleared: () => {
