@@ -10,7 +10,6 @@ import type { Command } from 'commander';
 import type { Engine, EngineOptions } from '../engine/engine.js';
 import type { EngineEvent } from '../../shared/api.js';
 import type { Exchange } from '../../shared/model.js';
-import type { HarDocument } from '../../shared/har.js';
 import type { RulesState } from '../../shared/rules.js';
 import { EXIT_USAGE } from '../../shared/errors.js';
 import { CliError } from './cliError.js';
@@ -130,35 +129,27 @@ async function checkHarTarget(file: string): Promise<void> {
 }
 
 /**
- * The HAR text in pieces: the log's own fields, then one entry per line. A long session never
- * becomes one string (V8 caps a string's length well below what 100 000 entries with bodies
- * can take), and the file stays valid JSON that `grep` can still read entry by entry.
+ * Written whole or not at all (see writeFileAtomically), entry by entry as the engine reads the
+ * exchanges back (engine.writeHar), in batches of about 1 MiB: a long session is never one
+ * document or one string in memory.
  */
-export function* harChunks(har: HarDocument): Generator<string> {
-  const { entries, ...log } = har.log;
-  const head = JSON.stringify({ log: { ...log, entries: [] } });
-  // `{"log":{...,"entries":[]}}`: cut after `[` and close after the entries.
-  const prefix = head.slice(0, head.length - '[]}}'.length + 1);
-  yield `${prefix}\n`;
-  for (let index = 0; index < entries.length; index += 1) {
-    yield `${JSON.stringify(entries[index])}${index < entries.length - 1 ? ',' : ''}\n`;
-  }
-  yield ']}}\n';
-}
-
-/** Written whole or not at all (see writeFileAtomically), in batches of about 1 MiB. */
-async function writeHarAtomically(file: string, har: HarDocument): Promise<void> {
+async function writeHarAtomically(
+  file: string,
+  writeHar: (write: (text: string) => Promise<void>) => Promise<number>,
+): Promise<number> {
+  let entries = 0;
   await writeFileAtomically(file, async (handle) => {
     let batch = '';
-    for (const chunk of harChunks(har)) {
-      batch += chunk;
+    entries = await writeHar(async (text) => {
+      batch += text;
       if (batch.length >= 1024 * 1024) {
         await handle.write(batch);
         batch = '';
       }
-    }
+    });
     if (batch !== '') await handle.write(batch);
   });
+  return entries;
 }
 
 // ───────────────────────────── the run ─────────────────────────────
@@ -322,9 +313,10 @@ export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandD
   }
   if (options.har) {
     try {
-      const har = await engine.exportHar({ redact: options.redact });
-      await writeHarAtomically(options.har, har);
-      deps.err(`Wrote ${har.log.entries.length} entries to ${options.har}`);
+      const entries = await writeHarAtomically(options.har, (write) =>
+        engine.writeHar(write, { redact: options.redact }),
+      );
+      deps.err(`Wrote ${entries} entries to ${options.har}`);
     } catch (error) {
       exitCode = 1;
       deps.err(
