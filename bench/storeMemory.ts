@@ -147,6 +147,13 @@ async function main(): Promise<void> {
         nodeFlags: ['--import', pathToFileURL(preload).href],
         extraArgs: ['--max-exchanges', String(maxExchanges)],
       });
+      // Interrupted: the proxy is not left running.
+      const stopOnSignal = (): void => {
+        proxy.process.kill('SIGKILL');
+        process.exit(130);
+      };
+      process.once('SIGINT', stopOnSignal);
+      process.once('SIGTERM', stopOnSignal);
       try {
         let sent = 0;
         for (const checkpoint of checkpoints) {
@@ -193,6 +200,8 @@ async function main(): Promise<void> {
           if (result.errors > 0) log(`  (${result.errors} requests failed)`);
         }
       } finally {
+        process.off('SIGINT', stopOnSignal);
+        process.off('SIGTERM', stopOnSignal);
         await proxy.stop();
         rmSync(runDir, { recursive: true, force: true });
       }
