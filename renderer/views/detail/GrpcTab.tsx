@@ -294,10 +294,29 @@ export function GrpcTab({ exchange }: { exchange: Exchange }) {
       {load.status === 'error' && <p role="alert">Could not decode the messages: {load.message}</p>}
       {load.status === 'ok' && exchange.state !== 'pending' && (
         <>
+          {load.value.names && (
+            <p className="muted grpc-names">
+              Field names from{' '}
+              {load.value.names.kind === 'proto' ? (
+                <strong>{load.value.names.fileName}</strong>
+              ) : (
+                <>
+                  the server&apos;s reflection service at <strong>{load.value.names.origin}</strong>
+                </>
+              )}
+              .
+            </p>
+          )}
           {!load.value.schemaMethod && (
             <p className="muted">
-              No loaded .proto has {load.value.method}: fields are shown by number, as protoc --decode_raw
-              shows them.
+              No loaded .proto has {load.value.method}
+              {load.value.reflection && (
+                <>
+                  , and the server has no reflection for it ({load.value.reflection.origin}:{' '}
+                  {load.value.reflection.problem})
+                </>
+              )}
+              : fields are shown by number, as protoc --decode_raw shows them.
             </p>
           )}
           <Direction title="Request" view={load.value.request} encoding={grpc.encoding} />
