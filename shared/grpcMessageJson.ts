@@ -125,13 +125,23 @@ function direction(view: GrpcDirectionView): { messages: GrpcMessageJson[]; notS
 export function grpcMessagesJson(view: GrpcMessagesView): GrpcDecodedMessages {
   const request = direction(view.request);
   const response = direction(view.response);
-  // Past the call's bound, the later messages go (responses first: a long server stream).
+  // Past the call's bound, the last messages of the longer side go first (a long stream), and
+  // between two sides of one message each, the larger one.
+  const sizeOf = (message: GrpcMessageJson | undefined) => (message ? JSON.stringify(message).length + 1 : 0);
   let size = JSON.stringify(request.messages).length + JSON.stringify(response.messages).length;
-  for (const side of [response, request]) {
-    while (size > MAX_JSON_CALL_CHARS && side.messages.length > 0) {
-      size -= JSON.stringify(side.messages.pop()).length + 1;
-      side.notShown += 1;
-    }
+  while (size > MAX_JSON_CALL_CHARS && request.messages.length + response.messages.length > 0) {
+    const lastRequest = request.messages.at(-1);
+    const lastResponse = response.messages.at(-1);
+    const side =
+      request.messages.length !== response.messages.length
+        ? request.messages.length > response.messages.length
+          ? request
+          : response
+        : sizeOf(lastRequest) > sizeOf(lastResponse)
+          ? request
+          : response;
+    size -= sizeOf(side.messages.pop());
+    side.notShown += 1;
   }
   const decoded: GrpcDecodedMessages = { request: request.messages, response: response.messages };
   if (view.names) decoded.names = { ...view.names };

@@ -166,7 +166,7 @@ function reflectOnce(
         if (files.size === 0)
           return finish(
             new ReflectionError(
-              `the server's reflection does not know ${symbol} (${grpcStatusName(code ?? 2)}${text ? `: ${text}` : ''})`,
+              `its reflection does not know ${symbol} (${grpcStatusName(code ?? 2)}${text ? `: ${text}` : ''})`,
             ),
           );
       }
@@ -267,7 +267,7 @@ export async function fetchReflectionDescriptors(
         if (!lastError.unimplemented) throw lastError;
       }
     }
-    throw new ReflectionError('the server implements neither grpc.reflection.v1 nor v1alpha', true);
+    throw new ReflectionError('no reflection service (neither grpc.reflection.v1 nor v1alpha)', true);
   } finally {
     clearTimeout(timer);
     session.close();

@@ -309,14 +309,14 @@ export function GrpcTab({ exchange }: { exchange: Exchange }) {
           )}
           {!load.value.schemaMethod && (
             <p className="muted">
-              No loaded .proto has {load.value.method}
-              {load.value.reflection && (
-                <>
-                  , and the server has no reflection for it ({load.value.reflection.origin}:{' '}
-                  {load.value.reflection.problem})
-                </>
-              )}
-              : fields are shown by number, as protoc --decode_raw shows them.
+              No loaded .proto has {load.value.method}: fields are shown by number, as protoc --decode_raw
+              shows them.
+            </p>
+          )}
+          {load.value.reflection && (
+            <p className="muted grpc-names">
+              No names from server reflection at <strong>{load.value.reflection.origin}</strong>:{' '}
+              {load.value.reflection.problem}.
             </p>
           )}
           <Direction title="Request" view={load.value.request} encoding={grpc.encoding} />
