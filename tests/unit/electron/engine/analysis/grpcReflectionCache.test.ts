@@ -1,4 +1,4 @@
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
 import descriptor from 'protobufjs/ext/descriptor.js';
 import { describe, expect, it } from 'vitest';
 import { GrpcReflectionCache, type ReflectionOrigin } from '@engine/analysis/grpcReflectionCache.js';
