@@ -71,6 +71,7 @@ import {
 import type { GrpcMessagesView } from '../../shared/grpcMessages.js';
 import { grpcMessagesJson, type GrpcDecodedMessages } from '../../shared/grpcMessageJson.js';
 import { GrpcNames } from './analysis/grpcNames.js';
+import { grpcHarMessages } from './analysis/grpcHarMessages.js';
 import { GrpcReflectionCache, type ReflectionOrigin } from './analysis/grpcReflectionCache.js';
 import { fetchReflectionDescriptors, type ReflectionTarget } from './proxy/grpcReflectionClient.js';
 import { redactGrpcMessages } from './capture/redaction.js';
@@ -480,13 +481,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   };
   // A HAR export names fields from the loaded .proto files and what reflection already said; it
   // does not call servers.
-  const harGrpcMessages = async (
-    exchange: Exchange,
-    loadBody: (id: string, side: BodySide) => Promise<BodyPayload | null>,
-  ): Promise<GrpcDecodedMessages | undefined> => {
-    const view = await grpcView(exchange, false, loadBody);
-    return view.request.missing && view.response.missing ? undefined : grpcMessagesJson(view);
-  };
+  const harGrpcMessages = grpcHarMessages((exchange) => grpcNames.choose(exchange, false));
   const toxiproxy = options.toxiproxyApi
     ? new ToxiproxyServer({
         host: options.toxiproxyApi.host,
