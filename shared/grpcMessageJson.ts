@@ -143,8 +143,12 @@ export function grpcMessagesJson(view: GrpcMessagesView): GrpcDecodedMessages {
     size -= sizeOf(side.messages.pop());
     side.notShown += 1;
   }
-  const decoded: GrpcDecodedMessages = { request: request.messages, response: response.messages };
-  if (view.names) decoded.names = { ...view.names };
+  // `names` first: a reader of a line sees where the names came from before the fields.
+  const decoded: GrpcDecodedMessages = {
+    ...(view.names ? { names: { ...view.names } } : {}),
+    request: request.messages,
+    response: response.messages,
+  };
   if (request.notShown > 0 || response.notShown > 0)
     decoded.notShown = {
       ...(request.notShown > 0 ? { request: request.notShown } : {}),
