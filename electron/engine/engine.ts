@@ -150,7 +150,7 @@ export interface EngineTcpProxies {
   apiAddress(): { host: string; port: number } | undefined;
 }
 
-/** gRPC messages made readable (the detail pane's gRPC tab): decoded raw, or named by loaded .proto files. */
+/** gRPC messages made readable (the gRPC tab, HAR, NDJSON): decoded raw, or named by loaded .proto files or the server's reflection. */
 export interface EngineGrpc {
   /** The messages of gRPC exchange `id` each way; undefined for an unknown exchange or one that is not gRPC. */
   messages(id: string): Promise<GrpcMessagesView | undefined>;

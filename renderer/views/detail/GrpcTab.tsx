@@ -217,7 +217,7 @@ function ProtoFiles({
   );
 }
 
-/** A gRPC call's messages each way, decoded by the engine (raw, or named by a loaded .proto). */
+/** A gRPC call's messages each way, decoded by the engine: raw, or named by a loaded .proto or the server's reflection. */
 export function GrpcTab({ exchange }: { exchange: Exchange }) {
   const grpc = exchange.grpc!;
   const [protos, setProtos] = useState<ProtoSchemaState>({ files: [] });
