@@ -120,7 +120,7 @@ export interface ApiChannels {
   /** Removes a saved session (not the current one, nor one another NetLens records). */
   'sessions:remove': { args: [id: string]; value: SessionSummary[] };
   // gRPC messages made readable (docs/http2.md)
-  /** The messages of a gRPC exchange each way, decoded (raw, or with a loaded .proto's names). */
+  /** The messages of a gRPC exchange each way, decoded: raw, or named by a loaded .proto or the server's reflection. */
   'grpc:messages': { args: [id: string]; value: GrpcMessagesView };
   /** The loaded .proto files. */
   'grpc:protos': { args: []; value: ProtoSchemaState };

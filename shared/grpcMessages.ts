@@ -32,10 +32,20 @@ export interface GrpcDirectionView {
   leftoverBytes?: number;
 }
 
+/** Where a call's field names came from. */
+export type GrpcNamesSource =
+  | { kind: 'proto'; fileName: string }
+  /** The server's reflection service (`host:port`). */
+  | { kind: 'reflection'; origin: string };
+
 export interface GrpcMessagesView {
-  /** `package.Service/Method`, and whether a loaded .proto has it. */
+  /** `package.Service/Method`, and whether a schema (a loaded .proto, or reflection) has it. */
   method: string;
   schemaMethod: boolean;
+  /** Where the names came from, when `schemaMethod`. */
+  names?: GrpcNamesSource;
+  /** No loaded .proto has the method, and the server's reflection did not give it: why. */
+  reflection?: { origin: string; problem: string };
   request: GrpcDirectionView;
   response: GrpcDirectionView;
 }

@@ -1,5 +1,6 @@
 import type { NetlensError } from './errors.js';
 import type { Timings } from './timing.js';
+import type { GrpcDecodedMessages } from './grpcMessageJson.js';
 
 /** One header line. Headers are kept as a list so order, case and duplicates survive. */
 export interface Header {
@@ -242,6 +243,11 @@ export interface GrpcInfo {
   statusName?: string;
   /** grpc-message, percent-decoded. */
   message?: string;
+  /**
+   * The messages decoded, as JSON: set on an exchange imported from a NetLens HAR
+   * (`_netlens.grpc.decoded`), so it exports again as it came.
+   */
+  decoded?: GrpcDecodedMessages;
 }
 
 export interface RuleActionInfo {

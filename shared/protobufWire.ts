@@ -19,6 +19,8 @@ export interface ProtoField {
   name?: string;
   /** The schema's type (`int32`, `string`, `pkg.Message`…), when it has the field. */
   type?: string;
+  /** The schema declares the field repeated (a list, even of one value). */
+  repeated?: true;
   /** How the value is shown. */
   kind: 'varint' | 'fixed32' | 'fixed64' | 'message' | 'string' | 'bytes' | 'packed' | 'enum' | 'scalar';
   /** The value as text: decimal for varints, `0x…` for raw fixed32/64, the string, hex for bytes. */
@@ -150,6 +152,7 @@ function readField(
   if (declared) {
     field.name = declared.name;
     field.type = declared.typeName ?? declared.type;
+    if (declared.repeated) field.repeated = true;
   }
   const expected = declared ? expectedWireType(declared) : undefined;
   switch (wireType) {

@@ -16,7 +16,8 @@
  *    differs from the client's: HTTP/2 on one side only), http2? {clientStreamId?,
  *    clientConnectionId?, clientCleartext?, upstreamStreamId?, reset? {by, code, name},
  *    goAway? {by, code, name, lastStreamId, debug?}}, grpc? {service, method, status?,
- *    statusName?, message?, requestMessages?, responseMessages?},
+ *    statusName?, message?, requestMessages?, responseMessages?, messages? {names?, request,
+ *    response, notShown?}},
  *    truncated? {request?, response?: {capturedBytes, reason?}}}
  *   {"type":"retry","id":ID,"retry":{"chainId":...,"attempt":N}}   when analysis later puts an
  *    already printed exchange in a retry chain
@@ -26,6 +27,7 @@
  * here, as in the engine; the HAR folds it into `connect`.
  */
 import type { Exchange, GrpcInfo, Http2Info, RetryInfo } from '../../shared/model.js';
+import type { GrpcDecodedMessages } from '../../shared/grpcMessageJson.js';
 import type { ErrorClass, FailurePhase } from '../../shared/errors.js';
 import { TIMING_PHASES, type Timings } from '../../shared/timing.js';
 import { urlOf } from '../../shared/address.js';
@@ -82,7 +84,10 @@ export interface NdjsonExchange {
   grpc?: Pick<
     GrpcInfo,
     'service' | 'method' | 'status' | 'statusName' | 'message' | 'requestMessages' | 'responseMessages'
-  >;
+  > & {
+    /** The messages decoded, as JSON (shared/grpcMessageJson.ts), when the bodies were captured. */
+    messages?: GrpcDecodedMessages;
+  };
   /** A body NetLens kept only in part: how much, and why (`cap`, `disk_behind`, `disk_error`, `spill_budget`). */
   truncated?: { request?: NdjsonTruncation; response?: NdjsonTruncation };
 }

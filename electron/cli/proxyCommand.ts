@@ -213,20 +213,62 @@ export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandD
   const retryKey = (exchange: Exchange): string =>
     exchange.retry ? `${exchange.retry.chainId}#${exchange.retry.attempt}` : '';
 
+  // Lines go out in the order their events came. A gRPC exchange's NDJSON line waits for its
+  // messages to be decoded (and, the first time a server is seen, for its reflection answer,
+  // bounded by a timeout); the lines after it wait behind it.
+  let tail: Promise<void> = Promise.resolve();
+  let waiting = 0;
+  const inOrder = (write: () => void | Promise<void>): void => {
+    const run = (): void | Promise<void> => {
+      try {
+        return write();
+      } catch (error) {
+        printFailed(error);
+      }
+    };
+    if (waiting === 0) {
+      const result = run();
+      if (!result) return;
+      waiting += 1;
+      tail = result.catch(printFailed).finally(() => (waiting -= 1));
+      return;
+    }
+    waiting += 1;
+    tail = tail
+      .then(run)
+      .catch(printFailed)
+      .finally(() => (waiting -= 1));
+  };
+  const printFailed = (error: unknown): void =>
+    // A formatting bug must not stop the capture: say so and go on.
+    deps.err(`netlens: could not print an event: ${error instanceof Error ? error.message : String(error)}`);
+  const exchangeJson = (exchange: Exchange): void | Promise<void> => {
+    const line = exchangeLine(exchange);
+    if (!line.grpc) return emit(line);
+    return engine.grpc
+      .messagesJson(exchange.id, { ask: true, redact: options.redact === true })
+      .catch(() => undefined)
+      .then((messages) => {
+        if (messages && line.grpc) line.grpc.messages = messages;
+        emit(line);
+      });
+  };
+
   const onEvent = (event: EngineEvent): void => {
     try {
       if (event.type === 'exchange:finished') {
         const exchange = present(event.exchange);
         rememberPrinted(exchange.id, retryKey(exchange));
-        if (options.json) emit(exchangeLine(exchange));
-        else deps.out(terseExchangeLine(exchange));
+        if (options.json) inOrder(() => exchangeJson(exchange));
+        else inOrder(() => deps.out(terseExchangeLine(exchange)));
       } else if (event.type === 'exchange:updated') {
         const { exchange } = event;
         const printed = printedRetry.get(exchange.id);
         if (printed === undefined || !exchange.retry || printed === retryKey(exchange)) return;
         rememberPrinted(exchange.id, retryKey(exchange));
-        if (options.json) emit(retryLine(exchange.id, exchange.retry));
-        else deps.out(terseRetryLine(present(exchange), exchange.id, exchange.retry));
+        const retry = exchange.retry;
+        if (options.json) inOrder(() => emit(retryLine(exchange.id, retry)));
+        else inOrder(() => deps.out(terseRetryLine(present(exchange), exchange.id, retry)));
       } else if (event.type === 'exchanges:cleared') {
         printedRetry.clear();
         printedOrder = [];
@@ -235,10 +277,7 @@ export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandD
         deps.err(`netlens: ${event.level}: ${event.message}`);
       }
     } catch (error) {
-      // A formatting bug must not stop the capture: say so and go on.
-      deps.err(
-        `netlens: could not print an event: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      printFailed(error);
     }
   };
   const unsubscribeEvents = engine.on(onEvent);
@@ -299,6 +338,8 @@ export async function runProxy(options: ProxyCommandOptions, deps: ProxyCommandD
 
   await shutdown;
   unsubscribeSignal();
+  // The lines of exchanges that finished before the signal, still being decoded.
+  await tail;
 
   let exitCode = 0;
   if (options.systemProxy) {

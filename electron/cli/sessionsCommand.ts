@@ -112,13 +112,21 @@ export async function exportSession(
   options: { har?: string; redact: boolean; force?: boolean },
   err: (line: string) => void,
 ): Promise<number> {
-  const [{ findSession }, { writeSessionHar }, { writeFileAtomically }, { ENGINE_VERSION }] =
-    await Promise.all([
-      import('../engine/capture/session/sessionCatalog.js'),
-      import('../engine/capture/session/sessionHar.js'),
-      import('../engine/system/atomicFileWrite.js'),
-      import('../engine/engine.js'),
-    ]);
+  const [
+    { findSession },
+    { writeSessionHar },
+    { writeFileAtomically },
+    { ENGINE_VERSION },
+    { protoFilesGrpcHarMessages },
+    { readProtoFiles },
+  ] = await Promise.all([
+    import('../engine/capture/session/sessionCatalog.js'),
+    import('../engine/capture/session/sessionHar.js'),
+    import('../engine/system/atomicFileWrite.js'),
+    import('../engine/engine.js'),
+    import('../engine/analysis/grpcHarMessages.js'),
+    import('../engine/system/protoFiles.js'),
+  ]);
   const entry = await findSession(dataDir, id).catch((error: unknown) => {
     throw cliError(error);
   });
@@ -126,6 +134,8 @@ export async function exportSession(
     redact: options.redact,
     creatorVersion: ENGINE_VERSION,
     onProblem: (message: string) => err(`netlens: warning: ${message}`),
+    // gRPC messages named by the .proto files the app loaded (no server is asked from here).
+    grpcMessages: protoFilesGrpcHarMessages(await readProtoFiles(dataDir).catch(() => [])),
   };
   if (options.har) {
     const file = path.resolve(options.har);

@@ -12,7 +12,7 @@ import type {
   HarImportSummary,
   WebSocketFrameLog,
 } from '../../shared/api.js';
-import type { BodySide, Exchange, WebSocketFrame } from '../../shared/model.js';
+import type { BodyPayload, BodySide, Exchange, WebSocketFrame } from '../../shared/model.js';
 import type { Settings } from '../../shared/settings.js';
 import type { HarDocument } from '../../shared/har.js';
 import { isLoopbackHost } from '../../shared/address.js';
@@ -54,7 +54,7 @@ import { SystemProxyController, type EngineSystemProxy } from './system/systemPr
 import { systemProxyControlRoutes } from './system/systemProxy/systemProxyControlRoutes.js';
 import { LeafCertCache } from './tls/leafCertCache.js';
 import { loadOrCreateCA } from './tls/certificateAuthority.js';
-import { urlOf } from '../../shared/address.js';
+import { hostPort, urlHostPort, urlOf } from '../../shared/address.js';
 import type { RulesState } from '../../shared/rules.js';
 import type { TcpProxyInfo } from '../../shared/toxiproxy.js';
 import { RULES_FILE, RulesController } from './rules/rulesController.js';
@@ -69,9 +69,17 @@ import {
   saveProtoFile,
 } from './system/protoFiles.js';
 import type { GrpcMessagesView } from '../../shared/grpcMessages.js';
+import { grpcMessagesJson, type GrpcDecodedMessages } from '../../shared/grpcMessageJson.js';
+import { GrpcNames } from './analysis/grpcNames.js';
+import { grpcHarMessages } from './analysis/grpcHarMessages.js';
+import { GrpcReflectionCache, type ReflectionOrigin } from './analysis/grpcReflectionCache.js';
+import { fetchReflectionDescriptors, type ReflectionTarget } from './proxy/grpcReflectionClient.js';
+import { redactGrpcMessages } from './capture/redaction.js';
 import type { ProtoSchemaState } from '../../shared/protoSchema.js';
 
 export const ENGINE_VERSION = '0.1.0';
+/** How long NetLens waits for a server's gRPC reflection answer (connection included). */
+const GRPC_REFLECTION_TIMEOUT_MS = 5000;
 
 export interface EngineOptions {
   /** Resolved data directory (CA, settings, sessions, spilled bodies). */
@@ -147,7 +155,7 @@ export interface EngineTcpProxies {
   apiAddress(): { host: string; port: number } | undefined;
 }
 
-/** gRPC messages made readable (the detail pane's gRPC tab): decoded raw, or named by loaded .proto files. */
+/** gRPC messages made readable (the gRPC tab, HAR, NDJSON): decoded raw, or named by loaded .proto files or the server's reflection. */
 export interface EngineGrpc {
   /** The messages of gRPC exchange `id` each way; undefined for an unknown exchange or one that is not gRPC. */
   messages(id: string): Promise<GrpcMessagesView | undefined>;
@@ -158,6 +166,15 @@ export interface EngineGrpc {
    */
   loadProto(fileName: string, text: string): Promise<ProtoSchemaState>;
   removeProto(fileName: string): Promise<ProtoSchemaState>;
+  /**
+   * The messages of gRPC exchange `id` as JSON (see shared/grpcMessageJson.ts), bounded, for
+   * NDJSON lines; `ask`: ask the server's reflection when nothing is known of its service yet.
+   * Undefined when the exchange is unknown, not gRPC, or has no captured body.
+   */
+  messagesJson(
+    id: string,
+    options?: { ask?: boolean; redact?: boolean },
+  ): Promise<GrpcDecodedMessages | undefined>;
 }
 
 /** Writes text out in order (a file, stdout); resolves once the text is taken. */
@@ -432,6 +449,47 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       });
     }
   }
+  // gRPC field names from the servers' reflection services, asked over NetLens' own connection
+  // with the TLS choices the proxy makes for that host.
+  type ReflectionSite = ReflectionOrigin & { target: ReflectionTarget };
+  const grpcNames = new GrpcNames<ReflectionSite>({
+    protos: protoSchemas,
+    reflection: new GrpcReflectionCache<ReflectionSite>({
+      fetch: (site, service) => fetchReflectionDescriptors(site.target, service, GRPC_REFLECTION_TIMEOUT_MS),
+    }),
+    originOf: (exchange) => {
+      let url: URL;
+      try {
+        url = new URL(exchange.request.url);
+      } catch {
+        return undefined;
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+      const { host, port } = urlHostPort(url);
+      const secure = url.protocol === 'https:';
+      const tlsOptions = secure ? proxy.upstreamTls(host) : undefined;
+      return {
+        key: `${url.protocol}//${hostPort(host, port)}${tlsOptions?.rejectUnauthorized === false ? ' insecure' : ''}`,
+        label: hostPort(host, port),
+        target: { tls: secure, host, port, authority: url.host, ...tlsOptions },
+      };
+    },
+  });
+  const grpcView = async (
+    exchange: Exchange,
+    ask: boolean,
+    loadBody: (id: string, side: BodySide) => Promise<BodyPayload | null> = (id, side) =>
+      store.body(id, side),
+  ): Promise<GrpcMessagesView> => {
+    const choice = await grpcNames.choose(exchange, ask);
+    const view = await decodeGrpcExchange(exchange, loadBody, choice.schema);
+    if (choice.names && view.schemaMethod) view.names = choice.names;
+    if (choice.reflection && !view.schemaMethod) view.reflection = choice.reflection;
+    return view;
+  };
+  // A HAR export names fields from the loaded .proto files and what reflection already said; it
+  // does not call servers.
+  const harGrpcMessages = grpcHarMessages((exchange) => grpcNames.choose(exchange, false));
   const toxiproxy = options.toxiproxyApi
     ? new ToxiproxyServer({
         host: options.toxiproxyApi.host,
@@ -600,6 +658,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         loadBody: (id: string, side: BodySide) => store.body(id, side),
         redact: exportOptions.redact ?? false,
         creatorVersion: ENGINE_VERSION,
+        grpcMessages: harGrpcMessages,
       });
     },
     async writeHar(write, exportOptions: HarExportOptions = {}) {
@@ -612,6 +671,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         loadBody: (id: string, side: BodySide) => store.body(id, side),
         redact: exportOptions.redact ?? false,
         creatorVersion: ENGINE_VERSION,
+        grpcMessages: harGrpcMessages,
       };
       await write(harHeadText(ENGINE_VERSION));
       let count = 0;
@@ -715,6 +775,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
           redact: writeOptions.redact ?? false,
           creatorVersion: ENGINE_VERSION,
           onProblem: (message) => emit({ type: 'notice', level: 'warning', message }),
+          grpcMessages: harGrpcMessages,
         });
       },
     },
@@ -793,11 +854,15 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       async messages(id) {
         const exchange = store.get(id);
         if (!exchange?.grpc) return undefined;
-        return decodeGrpcExchange(
-          exchange,
-          (bodyId, side) => store.body(bodyId, side),
-          protoSchemas.schema(),
-        );
+        return grpcView(exchange, true);
+      },
+      async messagesJson(id, jsonOptions = {}) {
+        const exchange = store.get(id);
+        if (!exchange?.grpc || exchange.kind !== 'http') return undefined;
+        const view = await grpcView(exchange, jsonOptions.ask === true);
+        if (view.request.missing && view.response.missing) return undefined;
+        const json = grpcMessagesJson(view);
+        return jsonOptions.redact ? redactGrpcMessages(json) : json;
       },
       protos: () => protoSchemas.state(),
       async loadProto(fileName, text) {

@@ -7,52 +7,21 @@
  */
 import http from 'node:http';
 import net from 'node:net';
-import * as grpc from '@grpc/grpc-js';
-import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { ECHO_PROTO } from '@fixtures/echoProto.js';
+import { echoClientThrough, say, startEchoServer, type EchoServer } from '@fixtures/echoService.js';
 import { useE2e, WAIT_MS } from './fixture.js';
 
-const root = protobuf.parse(ECHO_PROTO, new protobuf.Root(), { keepCase: true }).root;
-root.addJSON(protobuf.common.get('google/protobuf/timestamp.proto')!.nested!);
-const EchoRequest = root.lookupType('netlens.test.EchoRequest');
-const EchoReply = root.lookupType('netlens.test.EchoReply');
-type Message = Record<string, unknown>;
-const codec = (type: protobuf.Type) => ({
-  serialize: (value: Message) => Buffer.from(type.encode(type.fromObject(value)).finish()),
-  deserialize: (bytes: Buffer) => type.toObject(type.decode(bytes)) as Message,
-});
-const SERVICE: grpc.ServiceDefinition = {
-  Say: {
-    path: '/netlens.test.Echo/Say',
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: codec(EchoRequest).serialize,
-    requestDeserialize: codec(EchoRequest).deserialize,
-    responseSerialize: codec(EchoReply).serialize,
-    responseDeserialize: codec(EchoReply).deserialize,
-  },
-};
-interface EchoStub extends grpc.Client {
-  Say(request: Message, callback: (error: grpc.ServiceError | null, reply: Message) => void): void;
-}
-const EchoClient = grpc.makeGenericClientConstructor(SERVICE, 'Echo');
-
 const e2e = useE2e({ openUi: false });
-let grpcServer: grpc.Server;
+let grpcServer: EchoServer;
+let reflectingServer: EchoServer | undefined;
 let wsOrigin: http.Server;
 let wsServer: WebSocketServer;
 let client: WebSocket | undefined;
 
 function proxyPort(): number {
   return Number(new URL(e2e.app.proxyUrl).port);
-}
-
-async function say(echo: EchoStub, request: Message): Promise<Message> {
-  return new Promise((resolve, reject) =>
-    echo.Say(request, (error, reply) => (error ? reject(error) : resolve(reply))),
-  );
 }
 
 /** A WebSocket through NetLens: a CONNECT tunnel to the origin, the handshake inside it. */
@@ -79,19 +48,8 @@ async function openWebSocket(port: number): Promise<WebSocket> {
 }
 
 beforeAll(async () => {
-  grpcServer = new grpc.Server();
-  grpcServer.addService(SERVICE, {
-    Say: (call: grpc.ServerUnaryCall<Message, Message>, callback: grpc.sendUnaryData<Message>) =>
-      callback(null, { text: `you said ${String(call.request.text)}`, words: ['a', 'b'] }),
-  });
-  const grpcPort = await new Promise<number>((resolve, reject) =>
-    grpcServer.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, port) =>
-      error ? reject(error) : resolve(port),
-    ),
-  );
-  const echo = new EchoClient(`127.0.0.1:${proxyPort()}`, grpc.credentials.createInsecure(), {
-    'grpc.default_authority': `127.0.0.1:${grpcPort}`,
-  }) as unknown as EchoStub;
+  grpcServer = await startEchoServer();
+  const echo = echoClientThrough(proxyPort(), grpcServer.port);
   await say(echo, { text: 'hello', count: 3, inner: { label: 'in', delta: -1 }, mood: 'GRUMPY' });
   await say(echo, { text: 'again' });
   await say(echo, { text: 'third' });
@@ -109,7 +67,8 @@ afterAll(async () => {
   client?.terminate();
   wsServer?.close();
   await new Promise((resolve) => wsOrigin?.close(resolve));
-  grpcServer?.forceShutdown();
+  grpcServer?.close();
+  reflectingServer?.close();
 });
 
 describe('protocol panels', () => {
@@ -121,6 +80,9 @@ describe('protocol panels', () => {
     await request.waitFor({ timeout: WAIT_MS });
     expect(await request.innerText()).toContain('"hello"');
     await detail.getByText(/No loaded \.proto has netlens\.test\.Echo\/Say/).waitFor({ timeout: WAIT_MS });
+    await detail
+      .getByText(/No names from server reflection at 127\.0\.0\.1:\d+: no reflection service/)
+      .waitFor({ timeout: WAIT_MS });
     await e2e.screenshot('grpc-raw');
     await detail.getByLabel('Load .proto files').setInputFiles({
       name: 'echo.proto',
@@ -180,6 +142,32 @@ describe('protocol panels', () => {
     expect(await e2e.page.getByLabel('Group by connection').isChecked()).toBe(true);
     // The order of grouped rows is unit-tested (connectionGroups); here: the view draws them, no page error.
     await e2e.screenshot('waterfall-grouped');
+    expect(e2e.pageErrors).toEqual([]);
+  });
+
+  it("the gRPC tab names the fields from the server's reflection, and says so", async () => {
+    reflectingServer = await startEchoServer({ reflection: true });
+    const echo = echoClientThrough(proxyPort(), reflectingServer.port);
+    await say(echo, { text: 'reflected', count: 2, mood: 'HAPPY', inner: { label: 'deep', delta: 5 } });
+    echo.close();
+    await e2e.openView('Traffic');
+    await e2e.waitForRows(5);
+    await e2e.rows().nth(4).click();
+    const detail = e2e.detail();
+    await detail.getByRole('tab', { name: 'gRPC' }).click();
+    // The .proto loaded earlier names this service too, and a loaded file comes first: removed,
+    // the names come from the server.
+    await detail.getByText('Field names from echo.proto.').waitFor({ timeout: WAIT_MS });
+    await detail.getByRole('button', { name: 'Remove echo.proto' }).click();
+    await detail
+      .getByText(`Field names from the server's reflection service at 127.0.0.1:${reflectingServer.port}.`)
+      .waitFor({ timeout: WAIT_MS });
+    const request = detail.getByRole('region', { name: 'request message 1' });
+    const text = await request.innerText();
+    expect(text).toMatch(/1\s*text\s*string:\s*"reflected"/);
+    expect(text).toMatch(/13\s*mood\s*netlens\.test\.Mood:\s*HAPPY/);
+    expect(text).toMatch(/delta\s*sint32:\s*5/);
+    await e2e.screenshot('grpc-reflection');
     expect(e2e.pageErrors).toEqual([]);
   });
 });

@@ -8,92 +8,45 @@
 import fs from 'node:fs';
 import http2 from 'node:http2';
 import path from 'node:path';
-import * as grpc from '@grpc/grpc-js';
-import protobuf from 'protobufjs';
+import type * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ECHO_PROTO } from '@fixtures/echoProto.js';
+import {
+  echoClientThrough,
+  say,
+  startEchoServer,
+  type EchoMessage as Message,
+  type EchoServer,
+  type EchoStub,
+} from '@fixtures/echoService.js';
 import { httpOrigin, startProxy, type TestProxy } from './proxyHarness.js';
-
-const root = protobuf.parse(ECHO_PROTO, new protobuf.Root(), { keepCase: true }).root;
-root.addJSON(protobuf.common.get('google/protobuf/timestamp.proto')!.nested!);
-const EchoRequest = root.lookupType('netlens.test.EchoRequest');
-const EchoReply = root.lookupType('netlens.test.EchoReply');
-
-type Message = Record<string, unknown>;
-const codec = (type: protobuf.Type) => ({
-  serialize: (value: Message) => Buffer.from(type.encode(type.fromObject(value)).finish()),
-  deserialize: (bytes: Buffer) => type.toObject(type.decode(bytes), { longs: String }) as Message,
-});
-const SERVICE: grpc.ServiceDefinition = {
-  Say: {
-    path: '/netlens.test.Echo/Say',
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: codec(EchoRequest).serialize,
-    requestDeserialize: codec(EchoRequest).deserialize,
-    responseSerialize: codec(EchoReply).serialize,
-    responseDeserialize: codec(EchoReply).deserialize,
-  },
-  Chat: {
-    path: '/netlens.test.Echo/Chat',
-    requestStream: true,
-    responseStream: true,
-    requestSerialize: codec(EchoRequest).serialize,
-    requestDeserialize: codec(EchoRequest).deserialize,
-    responseSerialize: codec(EchoReply).serialize,
-    responseDeserialize: codec(EchoReply).deserialize,
-  },
-};
-const EchoClient = grpc.makeGenericClientConstructor(SERVICE, 'Echo');
-interface EchoStub extends grpc.Client {
-  Say(request: Message, callback: (error: grpc.ServiceError | null, reply: Message) => void): void;
-  Chat(): grpc.ClientDuplexStream<Message, Message>;
-}
 
 describe('gRPC through NetLens, decoded', () => {
   let proxy: TestProxy;
-  let server: grpc.Server;
-  let port: number;
+  let server: EchoServer;
 
   beforeAll(async () => {
     proxy = await startProxy();
-    server = new grpc.Server();
-    server.addService(SERVICE, {
-      Say: (call: grpc.ServerUnaryCall<Message, Message>, callback: grpc.sendUnaryData<Message>) =>
-        callback(null, { text: `you said ${String(call.request.text)}`, words: ['a', 'b'] }),
-      Chat: (call: grpc.ServerDuplexStream<Message, Message>) => {
-        call.on('data', (request: Message) => call.write({ text: `echo ${String(request.text)}` }));
-        call.on('end', () => call.end());
-      },
-    });
-    port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) =>
-        error ? reject(error) : resolve(bound),
-      ),
-    );
+    server = await startEchoServer();
   });
 
   afterAll(async () => {
-    server.forceShutdown();
+    server.close();
     await proxy.close();
   });
 
   function client(options: grpc.ChannelOptions = {}): EchoStub {
-    // h2c with prior knowledge to NetLens' port; :authority names the real server.
-    return new EchoClient(`127.0.0.1:${proxy.port}`, grpc.credentials.createInsecure(), {
-      'grpc.default_authority': `127.0.0.1:${port}`,
-      ...options,
-    }) as never;
+    return echoClientThrough(proxy.port, server.port, options);
   }
 
   it('a unary call with gzip messages: each message inflated and decoded, raw then with names', async () => {
     const echo = client({ 'grpc.default_compression_algorithm': 2 });
-    const reply = await new Promise<Message>((resolve, reject) =>
-      echo.Say(
-        { text: 'hello', count: 3, inner: { label: 'in', delta: -1 }, mood: 'HAPPY' },
-        (error: grpc.ServiceError | null, value: Message) => (error ? reject(error) : resolve(value)),
-      ),
-    );
+    const reply = await say(echo, {
+      text: 'hello',
+      count: 3,
+      inner: { label: 'in', delta: -1 },
+      mood: 'HAPPY',
+    });
     echo.close();
     expect(reply.text).toBe('you said hello');
     const exchange = await proxy.finished((e) => e.request.url.endsWith('/netlens.test.Echo/Say'));
@@ -106,6 +59,12 @@ describe('gRPC through NetLens, decoded', () => {
 
     const raw = (await proxy.engine.grpc.messages(exchange.id))!;
     expect(raw.schemaMethod).toBe(false);
+    // The server has no reflection service: asked, it says so, and the call is decoded raw.
+    expect(raw.reflection).toEqual({
+      origin: `127.0.0.1:${server.port}`,
+      problem: 'no reflection service (neither grpc.reflection.v1 nor v1alpha)',
+    });
+    expect(raw.names).toBeUndefined();
     expect(raw.request.messages).toHaveLength(1);
     const request = raw.request.messages[0]!;
     expect(request.compressed).toBe(true);
@@ -125,6 +84,8 @@ describe('gRPC through NetLens, decoded', () => {
     await proxy.engine.grpc.loadProto('echo.proto', ECHO_PROTO);
     const named = (await proxy.engine.grpc.messages(exchange.id))!;
     expect(named.schemaMethod).toBe(true);
+    expect(named.names).toEqual({ kind: 'proto', fileName: 'echo.proto' });
+    expect(named.reflection).toBeUndefined();
     const fields = named.request.messages[0]!.decoded!.fields;
     expect(fields.map((f) => [f.name, f.text])).toEqual([
       ['text', 'hello'],
@@ -186,6 +147,109 @@ describe('gRPC through NetLens, decoded', () => {
     }
     await proxy.engine.grpc.removeProto('echo.proto');
     expect(fs.readdirSync(path.join(proxy.dataDir, 'protos'))).toEqual(['broken.proto']);
+  });
+});
+
+describe('gRPC server reflection', () => {
+  let proxy: TestProxy;
+  let reflecting: EchoServer;
+  let plain: EchoServer;
+
+  beforeAll(async () => {
+    proxy = await startProxy();
+    reflecting = await startEchoServer({ reflection: true });
+    plain = await startEchoServer();
+  });
+
+  afterAll(async () => {
+    reflecting.close();
+    plain.close();
+    await proxy.close();
+  });
+
+  it("names the fields from the server's reflection, in the tab, NDJSON and HAR (imported back)", async () => {
+    const echo = echoClientThrough(proxy.port, reflecting.port);
+    await say(echo, {
+      text: 'named',
+      count: 7,
+      inner: { label: 'x', delta: -2 },
+      mood: 'GRUMPY',
+      big: '9007199254740993',
+    });
+    echo.close();
+    const exchange = await proxy.finished(
+      (e) => e.request.url === `http://127.0.0.1:${reflecting.port}/netlens.test.Echo/Say`,
+    );
+    const view = (await proxy.engine.grpc.messages(exchange.id))!;
+    expect(view.schemaMethod).toBe(true);
+    expect(view.names).toEqual({ kind: 'reflection', origin: `127.0.0.1:${reflecting.port}` });
+    const request = view.request.messages[0]!;
+    expect(request.typeName).toBe('netlens.test.EchoRequest');
+    expect(request.decoded!.fields.map((f) => [f.name, f.text])).toEqual([
+      ['text', 'named'],
+      ['count', '7'],
+      ['big', '9007199254740993'],
+      ['inner', ''],
+      ['mood', 'GRUMPY'],
+    ]);
+    expect(request.decoded!.fields[3]!.fields!.map((f) => [f.name, f.text])).toEqual([
+      ['label', 'x'],
+      ['delta', '-2'],
+    ]);
+    // NetLens' own reflection call is not recorded as traffic.
+    expect(proxy.engine.exchanges.list().filter((e) => e.request.url.includes('ServerReflection'))).toEqual(
+      [],
+    );
+
+    const json = (await proxy.engine.grpc.messagesJson(exchange.id, { ask: true }))!;
+    expect(json).toEqual({
+      names: { kind: 'reflection', origin: `127.0.0.1:${reflecting.port}` },
+      request: [
+        {
+          type: 'netlens.test.EchoRequest',
+          fields: {
+            text: 'named',
+            count: 7,
+            big: '9007199254740993',
+            inner: { label: 'x', delta: -2 },
+            mood: 'GRUMPY',
+          },
+        },
+      ],
+      response: [{ type: 'netlens.test.EchoReply', fields: { text: 'you said named', words: ['a', 'b'] } }],
+    });
+
+    const har = await proxy.engine.exportHar({ ids: [exchange.id] });
+    const decoded = har.log.entries[0]!._netlens!.grpc!.decoded;
+    expect(decoded).toEqual(json);
+    const imported = await startProxy();
+    try {
+      await imported.engine.importHar(JSON.stringify(har));
+      const again = await imported.engine.exportHar();
+      expect(again.log.entries[0]!._netlens!.grpc!.decoded).toEqual(json);
+    } finally {
+      await imported.close();
+    }
+  });
+
+  it('a server without reflection: said once, remembered, and the call still decodes raw', async () => {
+    const echo = echoClientThrough(proxy.port, plain.port);
+    await say(echo, { text: 'raw' });
+    await say(echo, { text: 'raw again' });
+    echo.close();
+    const calls = await Promise.all(
+      ['raw', 'raw again'].map(() =>
+        proxy.finished((e) => e.request.url.startsWith(`http://127.0.0.1:${plain.port}/`)),
+      ),
+    );
+    const first = (await proxy.engine.grpc.messages(calls[0]!.id))!;
+    expect(first.schemaMethod).toBe(false);
+    expect(first.reflection).toMatchObject({ origin: `127.0.0.1:${plain.port}` });
+    expect(first.request.messages[0]!.decoded!.fields[0]).toMatchObject({ number: 1, text: 'raw' });
+    const json = (await proxy.engine.grpc.messagesJson(calls[0]!.id, { ask: true }))!;
+    expect(json.names).toBeUndefined();
+    expect(json.request).toEqual([{ fields: { 1: 'raw' } }]);
+    expect(json.response).toEqual([{ fields: { 1: 'you said raw', 2: ['a', 'b'] } }]);
   });
 });
 

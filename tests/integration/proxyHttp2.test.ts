@@ -5,6 +5,7 @@
  * multiplexed, resets and GOAWAY on either side, and gRPC's trailers.
  */
 import http2 from 'node:http2';
+import net from 'node:net';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Exchange } from '@shared/model.js';
@@ -19,6 +20,39 @@ import {
   type TestProxy,
 } from './proxyHarness.js';
 import { get, h2Origin, h2ViaTunnel, type H2Origin } from './http2Harness.js';
+
+/** An HPACK literal header field without indexing, new name (RFC 7541 §6.2.2); short strings only. */
+function hpackLiteral(name: string, value: string): Buffer {
+  return Buffer.concat([
+    Buffer.from([0x00, name.length]),
+    Buffer.from(name),
+    Buffer.from([value.length]),
+    Buffer.from(value),
+  ]);
+}
+
+/** A HEADERS frame with END_STREAM and END_HEADERS on `id`. */
+function headersFrame(id: number, block: Buffer): Buffer {
+  const head = Buffer.alloc(9);
+  head.writeUIntBE(block.length, 0, 3);
+  head[3] = 0x1;
+  head[4] = 0x5;
+  head.writeUInt32BE(id, 5);
+  return Buffer.concat([head, block]);
+}
+
+/** The frames a peer sent: `TYPE@stream`, with the error code of RST_STREAM frames. */
+function framesOf(bytes: Buffer): string[] {
+  const frames: string[] = [];
+  for (let offset = 0; offset + 9 <= bytes.length;) {
+    const length = bytes.readUIntBE(offset, 3);
+    const type = bytes[offset + 3]!;
+    const id = bytes.readUInt32BE(offset + 5) & 0x7fffffff;
+    frames.push(type === 3 ? `RST_STREAM@${id}:${bytes.readUInt32BE(offset + 9)}` : `${type}@${id}`);
+    offset += 9 + length;
+  }
+  return frames;
+}
 
 /** A gRPC message: flag byte, 4-byte big-endian length, payload (gRPC over HTTP/2). */
 function grpcMessage(payload: Buffer): Buffer {
@@ -355,6 +389,108 @@ describe('HTTP/2', () => {
       `https://localhost:${h2.port}/still-serving`,
     ]);
     expect(result.stdout).toBe('h2 GET /still-serving 0');
+  });
+
+  it('invalid pseudo-headers: each stream reset PROTOCOL_ERROR and recorded; the connection goes on', async () => {
+    // h2c with prior knowledge on the proxy port, frames written by hand: Node's client refuses
+    // to send such heads at all.
+    const socket = net.connect(proxy.port, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    const received: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => received.push(chunk));
+    const authority = `127.0.0.1:${plain.port}`;
+    // :method GET (0x82), :scheme http (0x86), :authority, then what each case adds.
+    const head = (...fields: Buffer[]) =>
+      Buffer.concat([Buffer.from([0x82, 0x86]), hpackLiteral(':authority', authority), ...fields]);
+    socket.write(
+      Buffer.concat([
+        Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1'),
+        Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]),
+        headersFrame(1, head(hpackLiteral(':path', '/a'), hpackLiteral(':foo', 'bar'))), // unknown
+        headersFrame(3, head()), // :path missing
+        headersFrame(5, head(hpackLiteral(':path', '/b'), hpackLiteral(':path', '/c'))), // repeated
+        headersFrame(7, head(hpackLiteral(':path', '/d'), hpackLiteral('X-Upper', 'y'))), // uppercase
+        headersFrame(9, head(hpackLiteral('x-first', '1'), hpackLiteral(':path', '/e'))), // after a field
+        headersFrame(11, head(hpackLiteral(':path', '/fine'))),
+      ]),
+    );
+    // The good stream is answered on the same connection.
+    const served = await proxy.finished(
+      (e) => e.request.url === `http://${authority}/fine` && e.http2?.clientConnectionId !== undefined,
+    );
+    expect(served.response?.status).toBe(200);
+    const connection = served.http2!.clientConnectionId;
+    const refused = proxy.events.flatMap((e) =>
+      e.type === 'exchange:finished' &&
+      e.exchange.http2?.clientConnectionId === connection &&
+      e.exchange.request.method === 'PRI'
+        ? [e.exchange]
+        : [],
+    );
+    expect(refused.map((e) => e.http2?.clientStreamId)).toEqual([1, 3, 5, 7, 9]);
+    for (const exchange of refused) {
+      expect(exchange.error?.class).toBe('protocol_error');
+      expect(exchange.http2?.reset).toEqual({ by: 'netlens', code: 1, name: 'PROTOCOL_ERROR' });
+      expect(exchange.error?.detail).toMatch(
+        /^RST_STREAM PROTOCOL_ERROR \(0x1\) sent by NetLens: the client's HEADERS on stream \d+ are malformed/,
+      );
+    }
+    await new Promise<void>((resolve) => {
+      const check = () => (framesOf(Buffer.concat(received)).includes('0@11') ? resolve() : undefined);
+      socket.on('data', check);
+      check();
+    });
+    const frames = framesOf(Buffer.concat(received));
+    for (const id of [1, 3, 5, 7, 9]) expect(frames).toContain(`RST_STREAM@${id}:1`);
+    expect(frames.some((f) => f.startsWith('7@'))).toBe(false); // no GOAWAY
+    socket.destroy();
+  });
+
+  it('a request NetLens cannot route (an unknown :scheme) is answered 400 on its stream and recorded', async () => {
+    const session = http2.connect(proxy.url);
+    session.on('error', () => undefined);
+    try {
+      const bad = await get(session, '/x', { ':scheme': 'ftp', ':authority': `127.0.0.1:${plain.port}` });
+      expect(bad.status).toBe(400);
+      const good = await get(session, '/after-bad-scheme', { ':authority': `127.0.0.1:${plain.port}` });
+      expect(good.body).toBe('plain 1.1 /after-bad-scheme');
+    } finally {
+      session.close();
+    }
+    const recorded = await proxy.finished(
+      (e) =>
+        e.error?.class === 'protocol_error' && e.http2?.clientStreamId === 1 && /ftp/.test(e.error.message),
+    );
+    expect(recorded.error?.phase).toBe('request');
+  });
+
+  it('an oversized header list is answered 431 on its stream and recorded; the connection goes on', async () => {
+    const session = http2.connect(proxy.url, { maxSendHeaderBlockLength: 1024 * 1024 });
+    session.on('error', () => undefined);
+    try {
+      // 70,000 bytes of field value: over the 64 KiB maxHeaderBytes.
+      const big = await get(session, '/big-head', {
+        ':authority': `127.0.0.1:${plain.port}`,
+        'x-big': 'a'.repeat(70_000),
+      });
+      expect(big.status).toBe(431);
+      const next = await get(session, '/after-big-head', { ':authority': `127.0.0.1:${plain.port}` });
+      expect(next.body).toBe('plain 1.1 /after-big-head');
+    } finally {
+      session.close();
+    }
+    const recorded = await proxy.finished((e) => e.request.url.endsWith('/big-head'));
+    expect(recorded.error).toMatchObject({
+      class: 'protocol_error',
+      phase: 'request',
+      detail: expect.stringMatching(
+        /header list is \d+ bytes, larger than the limit of 65536 \(maxHeaderBytes\)/,
+      ),
+    });
+    expect(recorded.request.url).toBe(`http://127.0.0.1:${plain.port}/big-head`);
   });
 
   it('survives a rapid-reset flood (CVE-2023-44487): nothing reaches the origin, GOAWAY ENHANCE_YOUR_CALM, recorded', async () => {

@@ -92,6 +92,11 @@ export class ProtoSchemaRegistry {
     return this.build().state;
   }
 
+  /** The loaded file whose service has this method (`package.Service/Method`), if one does. */
+  fileOfMethod(method: string): string | undefined {
+    return this.build().state.files.find((file) => file.methods.includes(method))?.fileName;
+  }
+
   schema(): ProtoSchema {
     return this.build().schema;
   }
@@ -115,9 +120,8 @@ export class ProtoSchemaRegistry {
         // Already defined by a loaded file.
       }
     }
-    const schema = emptyProtoSchema();
     const unresolvedByType = new Map<string, Set<string>>();
-    walk(root, schema, unresolvedByType);
+    const schema = protoSchemaOfRoot(root, unresolvedByType);
     const state: ProtoSchemaState = {
       files: this.files.map((file): ProtoFileSummary => {
         const unresolved = new Set<string>();
@@ -137,6 +141,16 @@ export class ProtoSchemaRegistry {
     this.built = { schema, state };
     return this.built;
   }
+}
+
+/** The plain schema of a protobufjs root (parsed .proto text, or descriptors from reflection). */
+export function protoSchemaOfRoot(
+  root: protobuf.Root,
+  unresolved: Map<string, Set<string>> = new Map(),
+): ProtoSchema {
+  const schema = emptyProtoSchema();
+  walk(root, schema, unresolved);
+  return schema;
 }
 
 function walk(

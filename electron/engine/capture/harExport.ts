@@ -33,7 +33,8 @@ import type {
 } from '../../../shared/model.js';
 import { headerValue, TRUNCATED_BECAUSE } from '../../../shared/model.js';
 import { totalTimeMs } from '../../../shared/timing.js';
-import { redactBodyText, redactExchange, redactFormEncoded } from './redaction.js';
+import { redactBodyText, redactExchange, redactFormEncoded, redactGrpcMessages } from './redaction.js';
+import type { GrpcDecodedMessages } from '../../../shared/grpcMessageJson.js';
 
 export interface HarExportSettings {
   loadBody: (id: string, side: BodySide) => Promise<BodyPayload | null>;
@@ -42,6 +43,14 @@ export interface HarExportSettings {
   creatorVersion: string;
   /** Bodies larger than this (decoded) are left out, with a comment saying so. Default 50 MiB. */
   maxBodyBytes?: number;
+  /**
+   * A gRPC call's messages decoded, as JSON (`_netlens.grpc.decoded`); without it, or when it
+   * gives nothing, only what the record already carries (an imported HAR's) is written.
+   */
+  grpcMessages?: (
+    exchange: Exchange,
+    loadBody: (id: string, side: BodySide) => Promise<BodyPayload | null>,
+  ) => Promise<GrpcDecodedMessages | undefined>;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 50 * 1024 * 1024;
@@ -86,6 +95,14 @@ export async function toHarEntry(original: Exchange, options: HarExportSettings)
   entry.connection = exchange.connection.id;
   if (exchange.error) entry._error = harError(exchange.error);
   entry._netlens = netlensField(exchange, requestBody.payload, responseBody.payload);
+  if (original.grpc && hasHttpBodies && options.grpcMessages && !original.grpc.decoded) {
+    // The bodies just loaded, not read a second time.
+    const loaded = (_id: string, side: BodySide) =>
+      Promise.resolve(side === 'request' ? requestBody.payload : responseBody.payload);
+    const decoded = await options.grpcMessages(original, loaded).catch(() => undefined);
+    if (decoded && entry._netlens.grpc)
+      entry._netlens.grpc.decoded = options.redact ? redactGrpcMessages(decoded) : decoded;
+  }
   // Chrome's DevTools shows WebSocket handshakes by this field; harmless to other readers.
   if (exchange.kind === 'websocket') entry._resourceType = 'websocket';
   const frames = exchange.websocket?.frames;
@@ -553,7 +570,7 @@ function netlensField(
     };
   }
   if (exchange.http2) field.http2 = structuredClone(exchange.http2);
-  if (exchange.grpc) field.grpc = { ...exchange.grpc };
+  if (exchange.grpc) field.grpc = structuredClone(exchange.grpc);
   return field;
 }
 

@@ -11,6 +11,8 @@
  */
 import { ERROR_CLASSES, FAILURE_PHASES } from '../../../shared/errors.js';
 import { TRUNCATED_REASONS, type TruncatedReason } from '../../../shared/model.js';
+import type { GrpcDecodedMessages, GrpcMessageJson } from '../../../shared/grpcMessageJson.js';
+import type { GrpcNamesSource } from '../../../shared/grpcMessages.js';
 import type {
   HarContent,
   HarCookie,
@@ -590,6 +592,43 @@ function grpcOf(object: JsonObject, path: string): HarNetlensGrpc {
     status: optionalInteger(object, 'status', path),
     statusName: optionalString(object, 'statusName', path),
     message: optionalString(object, 'message', path),
+    decoded: optionalObject(object, 'decoded', path)
+      ? grpcDecodedOf(object.decoded as JsonObject, at(path, 'decoded'))
+      : undefined,
+  });
+}
+
+/** `_netlens.grpc.decoded`: kept as written, once its shape is checked (the fields are any JSON). */
+function grpcDecodedOf(object: JsonObject, path: string): GrpcDecodedMessages {
+  const message = (value: unknown, itemPath: string): GrpcMessageJson => {
+    const item = requiredObject(value, itemPath);
+    return defined({
+      type: optionalString(item, 'type', itemPath),
+      fields: optionalObject(item, 'fields', itemPath),
+      error: optionalString(item, 'error', itemPath),
+      invalid: optionalString(item, 'invalid', itemPath),
+      truncated: optionalBoolean(item, 'truncated', itemPath) === true ? (true as const) : undefined,
+    });
+  };
+  const names = optionalObject(object, 'names', path);
+  const notShown = optionalObject(object, 'notShown', path);
+  let source: GrpcNamesSource | undefined;
+  if (names) {
+    const namesPath = at(path, 'names');
+    const kind = optionalOneOf(names, 'kind', namesPath, ['proto', 'reflection'] as const);
+    if (kind === 'proto') source = { kind, fileName: requiredText(names, 'fileName', namesPath) };
+    else if (kind === 'reflection') source = { kind, origin: requiredText(names, 'origin', namesPath) };
+  }
+  return defined({
+    names: source,
+    request: optionalArray(object, 'request', path, message) ?? [],
+    response: optionalArray(object, 'response', path, message) ?? [],
+    notShown: notShown
+      ? defined({
+          request: optionalInteger(notShown, 'request', at(path, 'notShown')),
+          response: optionalInteger(notShown, 'response', at(path, 'notShown')),
+        })
+      : undefined,
   });
 }
 

@@ -17,6 +17,7 @@
  * `Sec-WebSocket-Key`, `token_endpoint`, `"code": 404`).
  */
 import type { Exchange, Header } from '../../../shared/model.js';
+import type { GrpcDecodedMessages, GrpcMessageJson } from '../../../shared/grpcMessageJson.js';
 
 export const REDACTED = '[redacted]';
 /** In URLs and form bodies: percent-encoded, so the URL stays valid (RFC 3986 §3.4) and decodes to REDACTED. */
@@ -498,6 +499,17 @@ function redactJsonValue(value: unknown, depth: number): unknown {
         : redactJsonValue(inner, depth + 1);
   }
   return out;
+}
+
+/** A gRPC call's decoded messages (HAR, NDJSON), redacted as a JSON body is: secret-named fields, token-shaped values. */
+export function redactGrpcMessages(decoded: GrpcDecodedMessages): GrpcDecodedMessages {
+  const redactSide = (messages: GrpcMessageJson[]) =>
+    messages.map((message) =>
+      message.fields
+        ? { ...message, fields: redactJsonValue(message.fields, 0) as Record<string, unknown> }
+        : { ...message },
+    );
+  return { ...decoded, request: redactSide(decoded.request), response: redactSide(decoded.response) };
 }
 
 function isJsonType(mimeType: string): boolean {

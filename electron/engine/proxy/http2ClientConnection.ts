@@ -63,6 +63,9 @@ export class Http2ClientConnection {
   private tokens = RESET_BURST;
   private lastRefillMs = Date.now();
   private earlyResets = 0;
+  /** The highest client stream id seen, and the streams Node's HTTP/2 layer refused unseen. */
+  private highestStreamId = 0;
+  private refusedStreams = 0;
   private failed = false;
   private readonly startedAtMs = performance.now();
 
@@ -98,11 +101,52 @@ export class Http2ClientConnection {
     this.armIdle();
   }
 
+  /**
+   * Streams the client opened that never became a 'stream' event: Node's HTTP/2 layer (nghttp2)
+   * reset them itself, with PROTOCOL_ERROR, because their HEADERS broke RFC 9113 §8.2–8.3 (a
+   * missing, repeated, unknown or misplaced pseudo-header, an uppercase or connection-specific
+   * field name), or with REFUSED_STREAM past SETTINGS_MAX_CONCURRENT_STREAMS. Node says nothing
+   * of them; the session's last processed stream id shows them, below `upTo`. Recorded one by
+   * one up to RECORDED_EARLY_RESETS, the rest counted.
+   */
+  private noteRefusedStreams(upTo: number): void {
+    const first = this.highestStreamId + (this.highestStreamId === 0 ? 1 : 2);
+    this.highestStreamId = Math.max(this.highestStreamId, upTo - 2);
+    const limit = this.session.localSettings?.maxConcurrentStreams;
+    const overLimit = limit !== undefined && this.active >= limit;
+    for (let id = first; id < upTo; id += 2) {
+      this.refusedStreams += 1;
+      if (this.refusedStreams > RECORDED_EARLY_RESETS) continue;
+      const code = overLimit
+        ? http2.constants.NGHTTP2_REFUSED_STREAM
+        : http2.constants.NGHTTP2_PROTOCOL_ERROR;
+      const recorder = this.recorder('PRI', this.originUrl(), {
+        clientStreamId: id,
+        reset: { by: 'netlens', ...http2ErrorCode(code) },
+      });
+      const reason = overLimit
+        ? `the client opened stream ${id} with ${this.active} streams open, over the ${limit} it may have at once (SETTINGS_MAX_CONCURRENT_STREAMS)`
+        : `the client's HEADERS on stream ${id} are malformed (RFC 9113 §8.2–8.3: a missing, repeated, unknown or misplaced pseudo-header, or an uppercase or connection-specific field name); the HTTP/2 layer refused the stream before NetLens could read the request`;
+      recorder.fail(
+        failure('protocol_error', {
+          ...this.where(),
+          phase: 'request',
+          elapsedMs: recorder.elapsedMs(),
+          detail: http2FrameDetail('RST_STREAM', code, 'netlens', reason),
+        }),
+      );
+    }
+  }
+
   /** Streams are started after the current read (see RESET_BURST): a batch per read. */
   private enqueue(stream: http2.ServerHttp2Stream, raw: string[], flags: number): void {
     stream.on('error', () => {
       // Each stream reports its own end through 'close'.
     });
+    if (stream.id !== undefined && stream.id > this.highestStreamId) {
+      this.noteRefusedStreams(stream.id);
+      this.highestStreamId = stream.id;
+    }
     this.active += 1;
     this.clearIdle();
     stream.once('close', () => {
@@ -116,6 +160,9 @@ export class Http2ClientConnection {
         this.clientReset();
       }
       if (this.active === 0) this.armIdle();
+      // A refused stream after the last one that was read shows once the session has moved on.
+      const last = this.session.destroyed ? undefined : this.session.state?.lastProcStreamID;
+      if (last !== undefined && last > this.highestStreamId) this.noteRefusedStreams(last + 2);
     });
     this.pending.push({ stream, raw, flags });
     if (!this.flushScheduled) {

@@ -2,7 +2,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import type net from 'node:net';
 import tls from 'node:tls';
-import type { Settings } from '../../../shared/settings.js';
+import { hostMatches, type Settings } from '../../../shared/settings.js';
 import { failure } from '../analysis/diagnose.js';
 import { handleClientError } from './clientErrors.js';
 import { ExchangeRecorder } from './exchangeRecorder.js';
@@ -281,6 +281,22 @@ export class ProxyServer {
   acceptSocket(socket: net.Socket, source: string): void {
     this.contexts.set(socket, { rawSocket: socket, source, viaSourceListener: true });
     this.server.emit('connection', socket);
+  }
+
+  /**
+   * How an upstream TLS connection to `host` is made, as the proxy makes its own (certificate
+   * checking, SNI, trust store): for NetLens' own calls to an origin (gRPC reflection).
+   */
+  upstreamTls(host: string): {
+    rejectUnauthorized: boolean;
+    servername?: string;
+    secureContext?: tls.SecureContext;
+  } {
+    return {
+      rejectUnauthorized: !hostMatches(this.options.settings().insecureHosts, host),
+      ...(this.deps.ipLiterals.has(host) ? {} : { servername: host }),
+      ...(this.deps.upstreamSecureContext ? { secureContext: this.deps.upstreamSecureContext } : {}),
+    };
   }
 
   /** Applies settings that the server reads per connection. */

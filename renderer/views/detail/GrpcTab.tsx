@@ -217,7 +217,7 @@ function ProtoFiles({
   );
 }
 
-/** A gRPC call's messages each way, decoded by the engine (raw, or named by a loaded .proto). */
+/** A gRPC call's messages each way, decoded by the engine: raw, or named by a loaded .proto or the server's reflection. */
 export function GrpcTab({ exchange }: { exchange: Exchange }) {
   const grpc = exchange.grpc!;
   const [protos, setProtos] = useState<ProtoSchemaState>({ files: [] });
@@ -294,10 +294,29 @@ export function GrpcTab({ exchange }: { exchange: Exchange }) {
       {load.status === 'error' && <p role="alert">Could not decode the messages: {load.message}</p>}
       {load.status === 'ok' && exchange.state !== 'pending' && (
         <>
+          {load.value.names && (
+            <p className="muted grpc-names">
+              Field names from{' '}
+              {load.value.names.kind === 'proto' ? (
+                <strong>{load.value.names.fileName}</strong>
+              ) : (
+                <>
+                  the server&apos;s reflection service at <strong>{load.value.names.origin}</strong>
+                </>
+              )}
+              .
+            </p>
+          )}
           {!load.value.schemaMethod && (
             <p className="muted">
               No loaded .proto has {load.value.method}: fields are shown by number, as protoc --decode_raw
               shows them.
+            </p>
+          )}
+          {load.value.reflection && (
+            <p className="muted grpc-names">
+              No names from server reflection at <strong>{load.value.reflection.origin}</strong>:{' '}
+              {load.value.reflection.problem}.
             </p>
           )}
           <Direction title="Request" view={load.value.request} encoding={grpc.encoding} />

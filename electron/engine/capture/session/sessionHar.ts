@@ -3,7 +3,7 @@
  * for a session of any size (docs/sessions.md).
  */
 import { bodyPayload } from '../bodyPayload.js';
-import { toHarEntry } from '../harExport.js';
+import { toHarEntry, type HarExportSettings } from '../harExport.js';
 import { harHeadText } from '../harText.js';
 import { sessionExchanges } from './sessionReader.js';
 
@@ -12,6 +12,8 @@ export interface SessionHarOptions {
   creatorVersion: string;
   /** Told about a torn or corrupt tail (its exchanges are left out). */
   onProblem?: (message: string) => void;
+  /** gRPC messages decoded (`_netlens.grpc.decoded`), as for an export of the live list. */
+  grpcMessages?: HarExportSettings['grpcMessages'];
 }
 
 /** Writes the session in `dir` through `write`; resolves with the number of entries. */
@@ -30,6 +32,7 @@ export async function writeSessionHar(
         bodyPayload(side === 'request' ? exchange.request.body : exchange.response?.body, bodies?.[side]),
       redact: options.redact ?? false,
       creatorVersion: options.creatorVersion,
+      ...(options.grpcMessages ? { grpcMessages: options.grpcMessages } : {}),
     });
     await write(`${count > 0 ? ',\n' : ''}${JSON.stringify(entry)}`);
     count += 1;

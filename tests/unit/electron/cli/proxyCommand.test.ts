@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Engine, EngineOptions } from '@engine/engine.js';
 import type { EngineEvent } from '@shared/api.js';
 import type { Exchange } from '@shared/model.js';
+import type { GrpcDecodedMessages } from '@shared/grpcMessageJson.js';
 import {
   portInUseMessage,
   PRINTED_RETRY_LIMIT,
@@ -68,6 +69,15 @@ class FakeEngine {
   async close(): Promise<void> {
     this.closed = true;
   }
+  /** `grpc.messagesJson` calls; each answers when the test resolves `grpcAnswer`. */
+  grpcCalls: { id: string; options: unknown }[] = [];
+  grpcAnswer: (value: GrpcDecodedMessages | undefined) => void = () => {};
+  readonly grpc = {
+    messagesJson: (id: string, options: unknown) => {
+      this.grpcCalls.push({ id, options });
+      return new Promise<GrpcDecodedMessages | undefined>((resolve) => (this.grpcAnswer = resolve));
+    },
+  };
   /** No toxiproxy API and no rules file unless the options ask (the real engine's answers). */
   readonly tcpProxies = {
     list: () => [],
@@ -250,6 +260,31 @@ describe('runProxy', () => {
     expect(lines[2]).toEqual({ type: 'retry', id: first.id, retry: { chainId: 'ch1', attempt: 1 } });
     expect(lines[3]).toMatchObject({ id: second.id, retry: { chainId: 'ch1', attempt: 2 } });
     expect(t.engine().closed).toBe(true);
+  });
+
+  it('a gRPC exchange line carries its decoded messages; the lines after it wait, in order', async () => {
+    const t = setup();
+    await t.ready;
+    const call = makeExchange({
+      grpc: { service: 'demo.Echo', method: 'Say', status: 0, statusName: 'OK', requestMessages: 1 },
+    });
+    const after = makeExchange();
+    t.engine().emit({ type: 'exchange:finished', exchange: call });
+    t.engine().emit({ type: 'exchange:finished', exchange: after });
+    expect(t.out.map((line) => (JSON.parse(line) as { type: string }).type)).toEqual(['listening']);
+    expect(t.engine().grpcCalls).toEqual([{ id: call.id, options: { ask: true, redact: false } }]);
+    const decoded: GrpcDecodedMessages = {
+      names: { kind: 'reflection', origin: '127.0.0.1:50051' },
+      request: [{ type: 'demo.EchoRequest', fields: { text: 'hi' } }],
+      response: [],
+    };
+    t.engine().grpcAnswer(decoded);
+    t.signal();
+    expect(await t.run).toBe(0);
+    const lines = t.out.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((l) => l.id)).toEqual([undefined, call.id, after.id]);
+    expect(lines[1]).toMatchObject({ grpc: { service: 'demo.Echo', method: 'Say', messages: decoded } });
+    expect(lines[2]).not.toHaveProperty('grpc');
   });
 
   it('remembers printed retry info for as many exchanges as the engine stores, the oldest forgotten first', async () => {

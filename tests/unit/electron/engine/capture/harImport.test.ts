@@ -537,6 +537,26 @@ describe('parseHar: malformed files', () => {
         '_netlens.grpc.method: missing (expected a string)',
       ],
       [
+        {
+          _netlens: {
+            id: 'x',
+            connectionReused: false,
+            grpc: { service: 'a.B', method: 'M', decoded: { request: [{ fields: 'text' }] } },
+          },
+        },
+        '_netlens.grpc.decoded.request[0].fields: expected an object, got "text"',
+      ],
+      [
+        {
+          _netlens: {
+            id: 'x',
+            connectionReused: false,
+            grpc: { service: 'a.B', method: 'M', decoded: { names: { kind: 'reflection' } } },
+          },
+        },
+        '_netlens.grpc.decoded.names.origin: missing (expected a string)',
+      ],
+      [
         { _netlens: { id: 'x', connectionReused: false, tunnel: { reason: 'because' } } },
         '_netlens.tunnel.reason: expected one of pass_through_host, client_rejected_certificate, not_tls, tcp_proxy, got "because"',
       ],
@@ -761,6 +781,12 @@ describe('parseHar: HTTP/2 and gRPC', () => {
         status: 14,
         statusName: 'UNAVAILABLE',
         message: 'backend down',
+        decoded: {
+          names: { kind: 'proto', fileName: 'echo.proto' },
+          request: [{ type: 'echo.EchoRequest', fields: { text: 'hi', n: ['1'] } }],
+          response: [{ error: 'Could not decompress: snappy', truncated: true }],
+          notShown: { response: 2 },
+        },
       },
     });
     const document = await toHar([exchange], { creatorVersion: '1', loadBody: async () => null });
