@@ -105,6 +105,8 @@ function queryParams(url: string): Header[] {
 /** The General table's row names (its widest sets the names column with the headers'). */
 const GENERAL_NAMES = ['URL', 'Method', 'Status', 'Remote address', 'Rule', 'Tunnel', 'WebSocket', 'Retry'];
 
+const MAX_NAME_CH = 28;
+
 /** Request and response headers in the order and case they were recorded, or raw. */
 export function HeadersTab({ exchange }: { exchange: Exchange }) {
   const [raw, setRaw] = useState(false);
@@ -120,7 +122,8 @@ export function HeadersTab({ exchange }: { exchange: Exchange }) {
     ...requestHeaders.map((h) => h.name),
     ...(exchange.response?.headers ?? []).map((h) => h.name),
   ];
-  const nameCh = Math.max(...names.map((n) => n.length));
+  // Longer names wrap inside the column rather than push the values out of sight.
+  const nameCh = Math.min(MAX_NAME_CH, Math.max(...names.map((n) => n.length)));
   return (
     <div className="headers-tab" style={{ '--kv-name-ch': nameCh } as CSSProperties}>
       <label>
