@@ -1,4 +1,5 @@
-/** How clock times, content types and chart counts are written in the UI (sizes and durations: shared/format). */
+/** How clock times, content types, chart counts and durations are written in the UI (sizes: shared/format). */
+import { formatDurationMs } from '../shared/format';
 
 /** Wall-clock time with milliseconds: `14:03:07.123`. */
 export function formatClock(epochMs: number): string {
@@ -30,4 +31,21 @@ export function formatAxisCount(count: number): string {
   if (abs >= 1_000_000) return short(count / 1_000_000, 'M');
   if (abs >= 1000) return short(count / 1000, 'k');
   return String(count);
+}
+
+/** U+00A0: a number and its unit never wrap apart. */
+const NO_BREAK_SPACE = '\u00a0';
+
+/**
+ * A duration as the UI writes it: shared/format's one rounding rule (`0.25 ms`, `3.2 ms`,
+ * `42 ms`, `12.3 s`), with a no-break space so a narrow cell never puts the unit on a line of
+ * its own. Every view writes durations with this.
+ */
+export function formatDuration(ms: number | undefined, missing = ''): string {
+  return formatDurationMs(ms, missing).replace(' ', NO_BREAK_SPACE);
+}
+
+/** A message from the engine (`refused after 4.4 ms`) with its numbers glued to their units. */
+export function keepUnitsTogether(text: string): string {
+  return text.replace(/(\d) (ms|s|B|KiB|MiB|GiB|%)(?![\p{L}\d])/gu, `$1${NO_BREAK_SPACE}$2`);
 }

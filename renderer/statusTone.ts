@@ -4,6 +4,8 @@
  * read an outcome's tone here and its colour from the `--status-*` variables of the stylesheet
  * (each chosen for 4.5:1 contrast on every row background, light and dark).
  */
+import type { Exchange } from '../shared/model';
+
 export type StatusTone = '2xx' | '3xx' | '4xx' | '5xx' | 'error' | 'pending' | 'info';
 
 export const STATUS_TONES: readonly StatusTone[] = ['2xx', '3xx', '4xx', '5xx', 'error', 'pending', 'info'];
@@ -24,6 +26,15 @@ export function statusTone({ status, failed, pending }: Outcome): StatusTone {
     return 'info';
   }
   return pending ? 'pending' : 'info';
+}
+
+/** An exchange's outcome: what the list's Status cell, the waterfall's labels and the charts show. */
+export function exchangeTone(exchange: Pick<Exchange, 'response' | 'error' | 'state'>): StatusTone {
+  return statusTone({
+    status: exchange.response?.status,
+    failed: exchange.error !== undefined,
+    pending: exchange.state === 'pending',
+  });
 }
 
 /** The mark before a status: ✖ no response (a NetLens error), ⚠ an HTTP 4xx/5xx; the same everywhere. */

@@ -82,6 +82,22 @@ export function totalTimeMs(timings: Timings): number {
 }
 
 /**
+ * The one time of an exchange that every view shows for it — the list's Time, the diagnosis
+ * banner's "after …", the Diagnosis tab's Elapsed, the waterfall's tooltip: its duration, else
+ * (an imported entry without one) the time its failure was measured at, else its phases' sum.
+ */
+export function exchangeTimeMs(exchange: {
+  durationMs?: number;
+  error?: { elapsedMs: number };
+  timings: Timings;
+}): number | undefined {
+  if (exchange.durationMs !== undefined) return exchange.durationMs;
+  if (exchange.error) return exchange.error.elapsedMs;
+  const totalMs = totalTimeMs(exchange.timings);
+  return totalMs > 0 ? totalMs : undefined;
+}
+
+/**
  * The timing phase that holds the time of a failure in `phase` (a failed exchange counts the time
  * spent in its failing phase in that phase, HAR-style). `tls` is HAR's `ssl`; `request` (reading
  * the client's request, whose body streams upstream as it arrives) is `send`. The proxy's timings,

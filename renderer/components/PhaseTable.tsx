@@ -1,3 +1,5 @@
+import { formatDurationMs } from '../../shared/format';
+import { formatDuration } from '../format';
 import type { Exchange } from '../../shared/model';
 import type { TimingPhase } from '../../shared/timing';
 import {
@@ -8,7 +10,6 @@ import {
   timingRanges,
   totalTimeMs,
 } from '../../shared/timing';
-import { formatDurationMs } from '../../shared/format';
 
 function hostOf(url: string): string {
   try {
@@ -92,7 +93,7 @@ export function PhaseTable({ exchange, compact = false }: PhaseTableProps) {
                 />
               </td>
               <td className="num">
-                {formatDurationMs(ms)}
+                {formatDuration(ms)}
                 {failedHere ? ' ✖' : ''}
               </td>
             </tr>
@@ -101,7 +102,7 @@ export function PhaseTable({ exchange, compact = false }: PhaseTableProps) {
         <tr className="total" aria-label={`Total: ${formatDurationMs(totalMs)}`}>
           <th scope="row">Total</th>
           <td />
-          <td className="num">{formatDurationMs(totalMs)}</td>
+          <td className="num">{formatDuration(totalMs)}</td>
         </tr>
       </tbody>
     </table>

@@ -31,9 +31,9 @@ describe('Probes view', () => {
       .evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.step));
     expect(phases).toEqual(['dns', 'tcp', 'http']);
     const tcpTime = (await result.getByTestId('phase-time-tcp').textContent()) ?? '';
-    expect(tcpTime).toMatch(/^\d+(\.\d+)? (ms|s)$/);
+    expect(tcpTime).toMatch(/^\d+(\.\d+)?\u00a0(ms|s)$/);
     const httpTime = (await result.getByTestId('phase-time-http').textContent()) ?? '';
-    expect(httpTime).toMatch(/^\d+(\.\d+)? (ms|s)$/);
+    expect(httpTime).toMatch(/^\d+(\.\d+)?\u00a0(ms|s)$/);
     await expect(result.getByText('X-Probe-Test').count()).resolves.toBeGreaterThan(0);
     await expect(result.locator('.phase-bar-segment').count()).resolves.toBeGreaterThan(0);
     await e2e.screenshot('probe');

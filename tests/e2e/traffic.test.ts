@@ -144,7 +144,7 @@ describe('traffic UI in web mode', () => {
     );
     const wait = detail.getByRole('row', { name: /^Wait \(TTFB\): [\d.]+ ms$/ });
     expect(await wait.count()).toBe(1);
-    expect(await wait.innerText()).toMatch(/[\d.]+ ms/);
+    expect(await wait.innerText()).toMatch(/[\d.]+\u00a0ms/);
     await detail.getByRole('tab', { name: 'Body' }).click();
     const body = detail.getByLabel('response body', { exact: true });
     await body.waitFor({ timeout: WAIT_MS });

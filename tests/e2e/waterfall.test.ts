@@ -62,9 +62,9 @@ describe('waterfall', () => {
     await tooltip.waitFor({ timeout: WAIT_MS });
     const text = await tooltip.innerText();
     expect(text).toContain(`/slow`);
-    expect(text).toMatch(/Wait \(TTFB\)\s+\d+ ms/);
-    expect(text).toMatch(/Total\s+\d+ ms/);
-    const waitMs = Number(/Wait \(TTFB\)\s+(\d+) ms/.exec(text)![1]);
+    expect(text).toMatch(/Wait \(TTFB\)\s+\d+\u00a0ms/);
+    expect(text).toMatch(/Total\s+\d+\u00a0ms/);
+    const waitMs = Number(/Wait \(TTFB\)\s+(\d+)\u00a0ms/.exec(text)![1]);
     expect(waitMs).toBeGreaterThanOrEqual(100);
   });
 

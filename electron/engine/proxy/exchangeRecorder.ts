@@ -19,7 +19,7 @@ import type { ExchangeSink } from './exchangeSink.js';
 import { GrpcTracker } from './grpcTracker.js';
 import { toHeaderList } from './hopByHop.js';
 import type { InternedStrings } from './internedStrings.js';
-import { computeTimings, type PhaseMarks } from './phaseTimings.js';
+import { computeTimings, failureInstantMs, type PhaseMarks } from './phaseTimings.js';
 import type { UpstreamConnection } from './upstreamAgent.js';
 
 const PROGRESS_INTERVAL_MS = 250;
@@ -340,7 +340,7 @@ export class ExchangeRecorder {
 
   fail(error: NetlensError): void {
     if (this.settled) return;
-    this.marks.failedMs = performance.now();
+    this.marks.failedMs = failureInstantMs(this.marks, error.elapsedMs, performance.now());
     this.marks.failedPhase = error.phase;
     if (this.exchange) this.exchange.error = error;
     this.finish();
@@ -351,7 +351,11 @@ export class ExchangeRecorder {
     const exchange = this.exchange;
     if (!exchange) return;
     exchange.state = exchange.error ? 'failed' : 'complete';
-    exchange.durationMs = this.elapsedMs();
+    // A failure lasted until it happened (failureInstantMs): the duration its message states.
+    exchange.durationMs =
+      exchange.error && this.marks.failedMs !== undefined
+        ? Math.round((this.marks.failedMs - this.marks.startMs) * 1000) / 1000
+        : this.elapsedMs();
     exchange.timings = computeTimings(this.marks);
     if (this.grpc) exchange.grpc = { ...this.grpc.finish() };
     fillBody(exchange.request.body, this.requestBytes, this.requestCapture);

@@ -32,6 +32,31 @@ export interface PhaseMarks {
 
 const round = (ms: number): number => Math.max(0, Math.round(ms * 1000) / 1000);
 
+/**
+ * The instant a failure happened, for the record: the moment its diagnosis measured
+ * (`elapsedMs` after the start: the time its message states), not the moment the record was
+ * closed, which comes a little later (after the client was answered). So the failing phase, the
+ * phases' sum, the exchange's duration and the message all give one time. Kept between the last
+ * socket event seen and now, so no phase comes out negative when `elapsedMs` was counted from a
+ * later start (a client-side TLS handshake has its own clock).
+ */
+export function failureInstantMs(marks: PhaseMarks, elapsedMs: number, nowMs: number): number {
+  const seen = [
+    marks.startMs,
+    marks.connectionCreatedMs,
+    marks.socketAssignedMs,
+    marks.lookupEndMs,
+    marks.connectEndMs,
+    marks.secureEndMs,
+    marks.sentMs,
+    marks.firstByteMs,
+    marks.endMs,
+  ].filter((ms): ms is number => ms !== undefined);
+  const latestMs = Math.min(nowMs, Math.max(...seen));
+  const atMs = marks.startMs + (Number.isFinite(elapsedMs) ? elapsedMs : Number.POSITIVE_INFINITY);
+  return Math.min(nowMs, Math.max(latestMs, atMs));
+}
+
 type TimedPhase = 'dns' | 'connect' | 'ssl' | 'send' | 'wait' | 'receive';
 
 export function computeTimings(marks: PhaseMarks): Timings {

@@ -1,9 +1,8 @@
 import { useMemo } from 'react';
 import { sameTrace, traceRefOf } from '../../../shared/correlation';
 import type { Exchange } from '../../../shared/model';
-import { formatClock } from '../../format';
+import { formatClock, formatDuration } from '../../format';
 import { useStore } from '../../store';
-import { formatDurationMs } from '../../../shared/format';
 
 const SOURCE_LABEL = {
   traceparent: 'W3C traceparent',
@@ -88,7 +87,7 @@ export function TracePanel({ exchange }: { exchange: Exchange }) {
                   </button>
                 </td>
                 <td>{outcome(other)}</td>
-                <td>{formatDurationMs(other.durationMs)}</td>
+                <td>{formatDuration(other.durationMs)}</td>
               </tr>
             ))}
           </tbody>

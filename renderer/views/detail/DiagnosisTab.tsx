@@ -1,5 +1,6 @@
+import { formatDuration, keepUnitsTogether } from '../../format';
+import { exchangeTimeMs } from '../../../shared/timing';
 import type { Exchange } from '../../../shared/model';
-import { formatDurationMs } from '../../../shared/format';
 import { errorLabel } from '../../../shared/errorClasses';
 
 /** The prominent failure summary: error class, phase, time and the actionable message. */
@@ -10,10 +11,10 @@ export function DiagnosisBanner({ exchange }: { exchange: Exchange }) {
       <div className="diagnosis" role="alert" aria-label="Diagnosis">
         <div>
           ✖ {errorLabel(error)}: <strong>{error.class}</strong> in phase <strong>{error.phase}</strong> after{' '}
-          {formatDurationMs(error.elapsedMs)}
+          {formatDuration(exchangeTimeMs(exchange))}
           {error.code ? <span className="muted"> ({error.code})</span> : null}
         </div>
-        <p>{error.message}</p>
+        <p>{keepUnitsTogether(error.message)}</p>
         {error.detail && <p className="muted">Detail: {error.detail}</p>}
       </div>
     );
@@ -60,11 +61,11 @@ export function DiagnosisTab({ exchange }: { exchange: Exchange }) {
             </tr>
             <tr>
               <th scope="row">Elapsed</th>
-              <td>{formatDurationMs(error.elapsedMs)}</td>
+              <td>{formatDuration(exchangeTimeMs(exchange))}</td>
             </tr>
             <tr>
               <th scope="row">Message</th>
-              <td>{error.message}</td>
+              <td>{keepUnitsTogether(error.message)}</td>
             </tr>
             {error.detail && (
               <tr>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type CSSProperties } from 'react';
 import type { Exchange, Header } from '../../../shared/model';
 import { formatBytes } from '../../../shared/format';
 import { headerChanges } from './headerChanges';
@@ -102,14 +102,30 @@ function queryParams(url: string): Header[] {
   }
 }
 
+/** The General table's row names (its widest sets the names column with the headers'). */
+const GENERAL_NAMES = ['URL', 'Method', 'Status', 'Remote address', 'Rule', 'Tunnel', 'WebSocket', 'Retry'];
+
+const MAX_NAME_CH = 28;
+
 /** Request and response headers in the order and case they were recorded, or raw. */
 export function HeadersTab({ exchange }: { exchange: Exchange }) {
   const [raw, setRaw] = useState(false);
   const [side, setSide] = useState<'upstream' | 'client'>('upstream');
   const clientHeaders = exchange.request.clientHeaders;
   const requestHeaders = clientHeaders && side === 'client' ? clientHeaders : exchange.request.headers;
+  const query = queryParams(exchange.request.url);
+  // One column grid for every table of the tab: the names column as wide as the longest name
+  // shown (in ch of the monospace font), so every value starts at the same x.
+  const names = [
+    ...GENERAL_NAMES,
+    ...query.map((h) => h.name),
+    ...requestHeaders.map((h) => h.name),
+    ...(exchange.response?.headers ?? []).map((h) => h.name),
+  ];
+  // Longer names wrap inside the column rather than push the values out of sight.
+  const nameCh = Math.min(MAX_NAME_CH, Math.max(...names.map((n) => n.length)));
   return (
-    <div>
+    <div className="headers-tab" style={{ '--kv-name-ch': nameCh } as CSSProperties}>
       <label>
         <input type="checkbox" checked={raw} onChange={(e) => setRaw(e.target.checked)} /> Raw
       </label>
@@ -182,10 +198,10 @@ export function HeadersTab({ exchange }: { exchange: Exchange }) {
           )}
         </tbody>
       </table>
-      {queryParams(exchange.request.url).length > 0 && (
+      {query.length > 0 && (
         <>
           <h3>Query string</h3>
-          <HeaderTable headers={queryParams(exchange.request.url)} label="Query string" />
+          <HeaderTable headers={query} label="Query string" />
         </>
       )}
       <div className="headers-heading">

@@ -1,6 +1,6 @@
+import { formatDuration } from '../../format';
 import { useMemo, useState } from 'react';
 import type { Exchange } from '../../../shared/model';
-import { formatDurationMs } from '../../../shared/format';
 import { useStore } from '../../store';
 import { connectionStreams, type ConnectionStreams } from './connectionStreams';
 import './protocolPanels.css';
@@ -92,8 +92,8 @@ function StreamTable({
                   {pathOf(exchange.request.url)}
                 </td>
                 <td>{outcome(exchange)}</td>
-                <td className="num">+{formatDurationMs(startMs)}</td>
-                <td className="num">{formatDurationMs(exchange.durationMs, '…')}</td>
+                <td className="num">+{formatDuration(startMs)}</td>
+                <td className="num">{formatDuration(exchange.durationMs, '…')}</td>
                 <td>{reset ? `${reset.name} by ${reset.by}` : ''}</td>
                 <td>
                   <div className="stream-lane">

@@ -1,8 +1,7 @@
 import type { Exchange } from '../../../shared/model';
-import { totalTimeMs } from '../../../shared/timing';
+import { exchangeTimeMs, totalTimeMs } from '../../../shared/timing';
 import { PhaseTable } from '../../components/PhaseTable';
-import { formatClock } from '../../format';
-import { formatDurationMs } from '../../../shared/format';
+import { formatClock, formatDuration } from '../../format';
 
 /** The exchange's phases with their times, which did not happen and why, and its connection. */
 export function TimingTab({ exchange }: { exchange: Exchange }) {
@@ -21,12 +20,12 @@ export function TimingTab({ exchange }: { exchange: Exchange }) {
       {exchange.error && (
         <p>
           Failed in the <strong>{exchange.error.phase}</strong> phase after{' '}
-          {formatDurationMs(exchange.error.elapsedMs)}; the time spent in that phase is counted in it.
+          {formatDuration(exchangeTimeMs(exchange))}; the time spent in that phase is counted in it.
         </p>
       )}
       {exchange.durationMs !== undefined && Math.abs(exchange.durationMs - totalMs) > 1 && (
         <p className="muted">
-          Wall-clock duration {formatDurationMs(exchange.durationMs)} (includes time between phases, e.g. the
+          Wall-clock duration {formatDuration(exchange.durationMs)} (includes time between phases, e.g. the
           client sending its body slowly).
         </p>
       )}

@@ -1,3 +1,4 @@
+import { formatDuration } from '../../format';
 import { useEffect, useState } from 'react';
 import type { ExchangeDiff, HeaderRow, TimingRow } from '../../../shared/diff';
 import { call } from '../../api';
@@ -8,7 +9,6 @@ import { ExchangePicker } from './ExchangePicker';
 import { DiffGridColumns } from './DiffGrid';
 import { splitHeaderNoise } from './headerNoise';
 import './diff.css';
-import { formatDurationMs } from '../../../shared/format';
 
 type Load =
   | { state: 'idle' }
@@ -35,7 +35,7 @@ function TimingCell({
 }) {
   return (
     <td className="num timing-cell">
-      <span>{ms === undefined ? '—' : formatDurationMs(ms)}</span>
+      <span>{ms === undefined ? '—' : formatDuration(ms)}</span>
       {side === 'none' || ms === undefined ? null : (
         <span className={`bar ${side}`} style={{ width: `${((ms ?? 0) / max) * 100}%` }} aria-hidden="true" />
       )}
@@ -71,7 +71,7 @@ function TimingTable({ rows }: { rows: readonly TimingRow[] }) {
                 <td className={`num ${deltaClass(row.deltaMs)}`}>
                   {row.deltaMs === undefined
                     ? ''
-                    : `${row.deltaMs > 0 ? '+' : row.deltaMs < 0 ? '−' : '±'}${formatDurationMs(Math.abs(row.deltaMs))}`}
+                    : `${row.deltaMs > 0 ? '+' : row.deltaMs < 0 ? '−' : '±'}${formatDuration(Math.abs(row.deltaMs))}`}
                 </td>
               </tr>
             );

@@ -15,9 +15,8 @@ import {
 } from 'recharts';
 import type { MonitorSample } from '../../../shared/monitor';
 import { TIMING_COLORS, TIMING_LABELS } from '../../../shared/timing';
-import { formatClock } from '../../format';
+import { formatClock, formatDuration } from '../../format';
 import { CHART_PHASES, chartRows, type ChartRow, type MonitorSummary } from './monitorChartData';
-import { formatDurationMs } from '../../../shared/format';
 
 const FAIL_COLOR = '#c62828';
 const OK_COLOR = '#2e7d32';
@@ -57,12 +56,12 @@ function SampleTooltip({
     <div className="chart-tooltip">
       <div>
         <strong>{formatClock(row.atMs)}</strong> · {row.ok ? 'passed' : 'failed'} ·{' '}
-        {formatDurationMs(row.durationMs)}
+        {formatDuration(row.durationMs)}
       </div>
       {CHART_PHASES.filter((phase) => (row[phase] ?? 0) > 0).map((phase) => (
         <div key={phase}>
           <span className="phase-swatch" style={{ background: TIMING_COLORS[phase] }} />
-          {TIMING_LABELS[phase]} {formatDurationMs(row[phase])}
+          {TIMING_LABELS[phase]} {formatDuration(row[phase])}
         </div>
       ))}
     </div>
@@ -94,7 +93,7 @@ export function MonitorChart({ samples, summary }: { samples: MonitorSample[]; s
             padding={{ left: 28, right: 8 }}
           />
           <YAxis
-            tickFormatter={(v: number) => formatDurationMs(v)}
+            tickFormatter={(v: number) => formatDuration(v)}
             stroke="var(--fg-muted)"
             fontSize={11}
             width={64}

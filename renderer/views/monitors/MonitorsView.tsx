@@ -6,7 +6,7 @@
 import { useMemo, useState } from 'react';
 import type { MonitorDefinition, MonitorHistory, MonitorState } from '../../../shared/monitor';
 import { call } from '../../api';
-import { formatClock } from '../../format';
+import { formatClock, formatDuration } from '../../format';
 import { useStore } from '../../store';
 import { monitorStateOf } from '../../store/monitorsSlice';
 import '../probes/probes.css';
@@ -14,7 +14,6 @@ import './monitors.css';
 import { MonitorChart } from './MonitorChart';
 import { MonitorForm } from './MonitorForm';
 import { monitorSummary } from './monitorChartData';
-import { formatDurationMs } from '../../../shared/format';
 
 const STATE_LABEL: Record<MonitorState, string> = { up: 'up', down: 'down', unknown: 'waiting' };
 
@@ -67,7 +66,7 @@ function MonitorDetail({
         </h2>
         <span className="mono muted">{monitor.target}</span>
         <span className="muted">
-          {every(monitor.intervalMs)} · timeout {formatDurationMs(monitor.timeoutMs)}
+          {every(monitor.intervalMs)} · timeout {formatDuration(monitor.timeoutMs)}
           {monitor.expectedStatus ? ` · expects ${monitor.expectedStatus}` : ''}
           {monitor.enabled === false ? ' · disabled' : ''}
           {monitor.insecure ? ' · certificate not checked' : ''}
@@ -100,11 +99,11 @@ function MonitorDetail({
         </div>
         <div>
           <dt>p50</dt>
-          <dd>{formatDurationMs(summary.p50Ms) || '—'}</dd>
+          <dd>{formatDuration(summary.p50Ms) || '—'}</dd>
         </div>
         <div>
           <dt>p95</dt>
-          <dd>{formatDurationMs(summary.p95Ms) || '—'}</dd>
+          <dd>{formatDuration(summary.p95Ms) || '—'}</dd>
         </div>
         <div>
           <dt>Samples</dt>

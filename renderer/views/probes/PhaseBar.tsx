@@ -2,8 +2,9 @@
  * A probe's or a sample's phases as one horizontal bar, in the waterfall's colours
  * (shared/timing), each segment labelled for screen readers and in its tooltip.
  */
-import { TIMING_COLORS, TIMING_LABELS, timingRanges, type Timings } from '../../../shared/timing';
 import { formatDurationMs } from '../../../shared/format';
+import { formatDuration } from '../../format';
+import { TIMING_COLORS, TIMING_LABELS, timingRanges, type Timings } from '../../../shared/timing';
 
 export function PhaseBar({ timings, label }: { timings: Timings; label?: string }) {
   const ranges = timingRanges(timings);
@@ -35,7 +36,7 @@ export function PhaseLegend({ timings }: { timings: Timings }) {
       {ranges.map((r) => (
         <li key={r.phase} data-phase={r.phase}>
           <span className="phase-swatch" style={{ background: TIMING_COLORS[r.phase] }} />
-          {TIMING_LABELS[r.phase]} <span className="num">{formatDurationMs(r.endMs - r.startMs)}</span>
+          {TIMING_LABELS[r.phase]} <span className="num">{formatDuration(r.endMs - r.startMs)}</span>
         </li>
       ))}
     </ul>

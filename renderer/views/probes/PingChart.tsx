@@ -3,8 +3,9 @@
  * the whole run (so the line grows left to right), a ✕ at the bottom for a sample without reply,
  * and the y axis from 0 to a round value above the slowest reply.
  */
-import type { PingSample } from '../../../shared/probe';
 import { formatDurationMs } from '../../../shared/format';
+import { formatDuration } from '../../format';
+import type { PingSample } from '../../../shared/probe';
 
 const WIDTH = 480;
 const HEIGHT = 96;
@@ -49,7 +50,7 @@ export function PingChart({ samples, count }: { samples: readonly PingSample[]; 
       <line className="axis" x1={PAD_LEFT} x2={WIDTH - PAD_RIGHT} y1={y(0)} y2={y(0)} />
       <line className="grid" x1={PAD_LEFT} x2={WIDTH - PAD_RIGHT} y1={y(top)} y2={y(top)} />
       <text className="tick" x={PAD_LEFT - 4} y={y(top) + 4} textAnchor="end">
-        {formatDurationMs(top)}
+        {formatDuration(top)}
       </text>
       <text className="tick" x={PAD_LEFT - 4} y={y(0) + 4} textAnchor="end">
         0

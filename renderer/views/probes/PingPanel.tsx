@@ -1,4 +1,5 @@
 /** TCP ping (connect time to host:port, N samples) or the system's ICMP ping, from the UI. */
+import { formatDuration } from '../../format';
 import { useState, type FormEvent } from 'react';
 import { MAX_UI_PING_COUNT, type PingReport, type PingSample } from '../../../shared/probe';
 import { call } from '../../api';
@@ -7,7 +8,6 @@ import { PingChart } from './PingChart';
 import { StableLabel } from '../../components/StableLabel';
 import { ProbeTargetField } from './ProbeTargetField';
 import { ProbeProblem, ProbeVerdict } from './ProbeVerdict';
-import { formatDurationMs } from '../../../shared/format';
 
 /** `host:port`, `[v6]:port` or, for ICMP, a bare host. */
 export function splitHostPort(text: string): { host: string; port?: number } {
@@ -36,7 +36,7 @@ function SampleTable({ samples }: { samples: readonly PingSample[] }) {
           <tr key={s.seq} className={s.ok ? '' : 'failed'}>
             <td>{s.seq}</td>
             <td>{s.ok ? 'reply' : (s.error ?? 'no reply')}</td>
-            <td className="num">{formatDurationMs(s.timeMs)}</td>
+            <td className="num">{formatDuration(s.timeMs)}</td>
           </tr>
         ))}
       </tbody>
@@ -158,7 +158,7 @@ export function PingPanel() {
             {report.port ? ` port ${report.port}` : ''}: {stats.sent} sent, {stats.received} received,{' '}
             {stats.lossPercent}% loss
             {stats.minMs !== undefined
-              ? ` · min/avg/max/stddev ${[stats.minMs, stats.avgMs, stats.maxMs, stats.stddevMs].map((v) => formatDurationMs(v ?? 0)).join(' / ')}`
+              ? ` · min/avg/max/stddev ${[stats.minMs, stats.avgMs, stats.maxMs, stats.stddevMs].map((v) => formatDuration(v ?? 0)).join(' / ')}`
               : ''}
           </ProbeVerdict>
           <PingChart samples={report.samples} count={report.samples.length} />

@@ -6,12 +6,12 @@ import type { DnsStep, HttpStep, ProbeReport, ProbeStep, TcpStep, TlsStep } from
 import { ADDRESS_FLAG_LABELS } from '../../../shared/probe';
 import { TIMING_COLORS, timingPhaseOf } from '../../../shared/timing';
 import type { FailurePhase } from '../../../shared/errors';
-import { formatClock } from '../../format';
+import { formatClock, formatDuration } from '../../format';
 import { TlsStepDetail as TlsDetail } from './TlsStepDetail';
 import { PhaseBar, PhaseLegend } from './PhaseBar';
 import { ProbeVerdict } from './ProbeVerdict';
 import { hostPort } from '../../../shared/address';
-import { formatBytes, formatDurationMs } from '../../../shared/format';
+import { formatBytes } from '../../../shared/format';
 
 const STEP_LABELS: Record<ProbeStep['kind'], string> = { dns: 'DNS', tcp: 'TCP', tls: 'TLS', http: 'HTTP' };
 /** The failure phase each probe step is; its colour is that phase's timing phase's. */
@@ -65,7 +65,7 @@ function PhaseRows({ report }: { report: ProbeReport }) {
             </td>
             <td>{stepSummary(step)}</td>
             <td className="num" data-testid={`phase-time-${step.kind}`}>
-              {step.kind === 'dns' && step.literal ? '—' : formatDurationMs(step.durationMs)}
+              {step.kind === 'dns' && step.literal ? '—' : formatDuration(step.durationMs)}
             </td>
           </tr>
         ))}
@@ -139,7 +139,7 @@ function TcpDetail({ step }: { step: TcpStep }) {
                     ? 'cancelled: another address answered first'
                     : (a.error?.class ?? 'failed')}
               </td>
-              <td className="num">{formatDurationMs(a.durationMs)}</td>
+              <td className="num">{formatDuration(a.durationMs)}</td>
             </tr>
           ))}
         </tbody>
@@ -171,8 +171,8 @@ function HttpDetail({ step }: { step: HttpStep }) {
                 {hop.method} {hop.url}
                 {hop.location ? <div className="muted">→ {hop.location}</div> : null}
               </td>
-              <td className="num">{formatDurationMs(hop.ttfbMs)}</td>
-              <td className="num">{formatDurationMs(hop.downloadMs)}</td>
+              <td className="num">{formatDuration(hop.ttfbMs)}</td>
+              <td className="num">{formatDuration(hop.downloadMs)}</td>
               <td className="num">{formatBytes(hop.sizeBytes)}</td>
             </tr>
           ))}
@@ -223,10 +223,10 @@ function Attempts({ report }: { report: ProbeReport }) {
               <td className="num">
                 {a.attempt === 1
                   ? '—'
-                  : `${formatDurationMs(a.waitBeforeMs) || '0 ms'}${a.waitReason ? ` (${a.waitReason})` : ''}`}
+                  : `${formatDuration(a.waitBeforeMs) || '0 ms'}${a.waitReason ? ` (${a.waitReason})` : ''}`}
               </td>
               <td>{a.outcome}</td>
-              <td className="num">{formatDurationMs(a.durationMs)}</td>
+              <td className="num">{formatDuration(a.durationMs)}</td>
             </tr>
           ))}
         </tbody>
@@ -245,7 +245,7 @@ export function ProbeResult({ report }: { report: ProbeReport }) {
       {report.error ? (
         <ProbeVerdict ok={false} alert>
           <strong className="mono">{report.error.class}</strong> in {report.error.phase} after{' '}
-          {formatDurationMs(report.error.elapsedMs) || '0 ms'}
+          {formatDuration(report.error.elapsedMs) || '0 ms'}
           {report.error.detail ? <span className="muted"> ({report.error.detail})</span> : null}
           <p className="probe-message">{report.error.message}</p>
         </ProbeVerdict>
@@ -257,7 +257,7 @@ export function ProbeResult({ report }: { report: ProbeReport }) {
             : report.scheme === 'tls'
               ? 'TLS handshake completed'
               : 'TCP connection established'}{' '}
-          in {formatDurationMs(report.totalMs)}
+          in {formatDuration(report.totalMs)}
         </ProbeVerdict>
       )}
       <PhaseBar timings={report.timings} />

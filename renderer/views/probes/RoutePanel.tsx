@@ -1,11 +1,11 @@
 /** Traceroute through the system's traceroute / tracepath / tracert, parsed into hops. */
+import { formatDuration } from '../../format';
 import { useState, type FormEvent } from 'react';
 import type { TraceReport } from '../../../shared/probe';
 import { call } from '../../api';
 import { ProbeTargetField } from './ProbeTargetField';
 import { StableLabel } from '../../components/StableLabel';
 import { ProbeProblem, ProbeVerdict } from './ProbeVerdict';
-import { formatDurationMs } from '../../../shared/format';
 
 export function RoutePanel() {
   const [host, setHost] = useState('');
@@ -81,7 +81,7 @@ export function RoutePanel() {
                   </td>
                   <td>
                     {[
-                      ...hop.timesMs.map((t) => formatDurationMs(t)),
+                      ...hop.timesMs.map((t) => formatDuration(t)),
                       ...new Array<string>(hop.timeouts).fill('*'),
                     ].join('  ')}
                   </td>

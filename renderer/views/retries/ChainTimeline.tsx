@@ -1,6 +1,7 @@
+import { formatDurationMs } from '../../../shared/format';
+import { formatDuration } from '../../format';
 import { useEffect, useRef, useState } from 'react';
 import type { RetryAttempt, RetryChain } from '../../../shared/retry';
-import { formatDurationMs } from '../../../shared/format';
 import { formatTick, tickStepMs } from '../waterfall/waterfallScale';
 import { expectedBackoff } from './expectedBackoff';
 
@@ -85,7 +86,7 @@ export function ChainTimeline({ chain, onOpen }: { chain: RetryChain; onOpen: (i
           const previous = chain.attempts[i]!;
           const x1 = x(previous.endedAtMs);
           const x2 = x(attempt.startedAtMs);
-          const label = formatDurationMs(attempt.waitBeforeMs ?? attempt.startedAtMs - previous.endedAtMs);
+          const label = formatDuration(attempt.waitBeforeMs ?? attempt.startedAtMs - previous.endedAtMs);
           const fits = x2 - x1 >= label.length * CHAR_PX + 6;
           return (
             <g key={`wait-${attempt.exchangeId}`} className="timeline-wait">
@@ -102,7 +103,7 @@ export function ChainTimeline({ chain, onOpen }: { chain: RetryChain; onOpen: (i
         {chain.attempts.map((attempt) => {
           const x1 = x(attempt.startedAtMs);
           const barPx = Math.max(4, x(attempt.endedAtMs) - x1);
-          const took = formatDurationMs(attempt.endedAtMs - attempt.startedAtMs);
+          const took = formatDuration(attempt.endedAtMs - attempt.startedAtMs);
           return (
             <g
               key={attempt.exchangeId}
@@ -154,7 +155,7 @@ export function ChainTimeline({ chain, onOpen }: { chain: RetryChain; onOpen: (i
         {expected.starts.length > 0 && (
           <span>
             ◇ start with exponential backoff ×{expected.factor.toFixed(1)} from{' '}
-            {formatDurationMs(expected.baseMs)}
+            {formatDuration(expected.baseMs)}
           </span>
         )}
       </div>

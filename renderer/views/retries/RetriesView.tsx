@@ -1,10 +1,9 @@
 import { useMemo, useState } from 'react';
 import type { RetryAfterVerdict, RetryChain } from '../../../shared/retry';
-import { formatClock } from '../../format';
+import { formatClock, formatDuration } from '../../format';
 import { useStore } from '../../store';
 import { ChainTimeline } from './ChainTimeline';
 import './retries.css';
-import { formatDurationMs } from '../../../shared/format';
 
 const RETRY_AFTER_TEXT: Record<RetryAfterVerdict, string> = {
   not_sent: 'The server sent no Retry-After.',
@@ -55,7 +54,7 @@ function ChainDetail({ chain }: { chain: RetryChain }) {
         ) : null}
         <dt>Total</dt>
         <dd>
-          {chain.attempts.length} attempts over {formatDurationMs(chain.totalDurationMs)}
+          {chain.attempts.length} attempts over {formatDuration(chain.totalDurationMs)}
         </dd>
       </dl>
       {chain.flags.length > 0 ? (
@@ -88,11 +87,11 @@ function ChainDetail({ chain }: { chain: RetryChain }) {
             <tr key={a.exchangeId} className={a.outcome.kind === 'success' ? 'attempt-ok' : 'attempt-failed'}>
               <td className="num">{a.attempt}</td>
               <td className="mono">{formatClock(a.startedAtMs)}</td>
-              <td className="num">{a.waitBeforeMs === undefined ? '—' : formatDurationMs(a.waitBeforeMs)}</td>
-              <td className="num">{formatDurationMs(a.endedAtMs - a.startedAtMs)}</td>
+              <td className="num">{a.waitBeforeMs === undefined ? '—' : formatDuration(a.waitBeforeMs)}</td>
+              <td className="num">{formatDuration(a.endedAtMs - a.startedAtMs)}</td>
               <td>{a.label}</td>
               <td className="num">
-                {a.retryAfterMs === undefined ? '' : formatDurationMs(a.retryAfterMs)}
+                {a.retryAfterMs === undefined ? '' : formatDuration(a.retryAfterMs)}
                 {a.honouredRetryAfter === false ? ' (previous ignored)' : ''}
               </td>
               <td>

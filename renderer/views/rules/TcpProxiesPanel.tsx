@@ -7,8 +7,8 @@
 import { useMemo } from 'react';
 import type { Exchange } from '../../../shared/model';
 import type { TcpProxyInfo, ToxicJson } from '../../../shared/toxiproxy';
-import { formatBytes, formatDurationMs } from '../../../shared/format';
-import { formatClock } from '../../format';
+import { formatBytes } from '../../../shared/format';
+import { formatClock, formatDuration } from '../../format';
 import { useStore } from '../../store';
 
 /** Connections shown: the newest; the rest are in the Traffic view (`rule:"TCP proxy NAME"`). */
@@ -140,7 +140,7 @@ export function TcpProxiesPanel({ proxies }: { proxies: readonly TcpProxyInfo[] 
                   <td className="mono">{exchange.request.url.replace(/^tcp:\/\//, '')}</td>
                   <td className="num">{formatBytes(tunnel.bytesFromClient)}</td>
                   <td className="num">{formatBytes(tunnel.bytesFromServer)}</td>
-                  <td className="num">{formatDurationMs(exchange.durationMs, '…')}</td>
+                  <td className="num">{formatDuration(exchange.durationMs, '…')}</td>
                   <td className={exchange.error ? 'tone-error' : undefined}>{ended}</td>
                   <td>
                     {exchange.rule ? exchange.rule.actions.join('; ') : <span className="muted">none</span>}

@@ -3,6 +3,7 @@
  * range, default and help. Saved settings apply to new connections at once and are written to
  * settings.json in the data directory.
  */
+import { formatDuration } from '../../format';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Settings } from '../../../shared/settings';
 import {
@@ -17,7 +18,7 @@ import {
 import { call } from '../../api';
 import { fieldsOf, parseSettingField, readForm, settingText, type SettingFields } from './settingsForm';
 import './settings.css';
-import { formatBytes, formatDurationMs } from '../../../shared/format';
+import { formatBytes } from '../../../shared/format';
 
 const GROUPS: SettingGroup[] = ['Timeouts', 'Limits', 'Sessions', 'TLS interception'];
 
@@ -66,7 +67,7 @@ function SettingField({
                 ? parsed.value === 0 && spec.zeroMeans
                   ? spec.zeroMeans
                   : spec.unit === 'ms'
-                    ? formatDurationMs(parsed.value)
+                    ? formatDuration(parsed.value)
                     : spec.unit === 'bytes'
                       ? formatBytes(parsed.value)
                       : ''

@@ -2,13 +2,14 @@ import { Fragment, memo } from 'react';
 import type { ReactNode } from 'react';
 import type { Exchange } from '../../../shared/model';
 import { urlParts } from '../../../shared/filter';
-import { formatClock, shortContentType } from '../../format';
+import { formatClock, shortContentType, formatDuration } from '../../format';
 import { useStore } from '../../store';
 import { MiniWaterfall } from './MiniWaterfall';
 import type { TimeBounds } from './sessionBounds';
-import { formatBytes, formatDurationMs } from '../../../shared/format';
+import { formatBytes } from '../../../shared/format';
 import { errorLabel } from '../../../shared/errorClasses';
-import { statusMark, statusTone } from '../../statusTone';
+import { exchangeTimeMs } from '../../../shared/timing';
+import { exchangeTone, statusMark } from '../../statusTone';
 import type { Column, ColumnId } from './columns';
 import { SchemeMark } from './SchemeMark';
 
@@ -31,14 +32,6 @@ export function statusText(exchange: Exchange): string {
   if (exchange.state === 'pending') return 'pending';
   if (exchange.kind === 'tunnel') return 'tunnel';
   return '';
-}
-
-export function exchangeTone(exchange: Exchange) {
-  return statusTone({
-    status: exchange.response?.status,
-    failed: exchange.error !== undefined,
-    pending: exchange.state === 'pending',
-  });
 }
 
 function cell(
@@ -126,7 +119,7 @@ function cell(
     case 'duration':
       return (
         <span role="cell" className="num">
-          {exchange.state === 'pending' ? '…' : formatDurationMs(exchange.durationMs)}
+          {exchange.state === 'pending' ? '…' : formatDuration(exchangeTimeMs(exchange))}
         </span>
       );
     case 'start':

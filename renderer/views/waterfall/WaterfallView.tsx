@@ -1,6 +1,7 @@
+import { formatDuration } from '../../format';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Exchange } from '../../../shared/model';
-import { TIMING_COLORS, TIMING_LABELS, TIMING_PHASES } from '../../../shared/timing';
+import { TIMING_COLORS, TIMING_LABELS, TIMING_PHASES, exchangeTimeMs } from '../../../shared/timing';
 import { PhaseTable } from '../../components/PhaseTable';
 
 import { onThemeChange } from '../../theme';
@@ -18,12 +19,11 @@ import {
   rowsInView,
 } from './drawWaterfall';
 import type { Viewport } from './waterfallScale';
-import { fitRange, fitViewport, panBy, zoomAt } from './waterfallScale';
+import { fitRange, fitViewport, panBy, zoomAnchorPx, zoomAt } from './waterfallScale';
 import { groupByConnection } from './connectionGroups';
 import { rowAtTime, rowNearestTime } from './waterfallMinimap';
 import { WaterfallMinimap } from './WaterfallMinimap';
 import { errorLabel } from '../../../shared/errorClasses';
-import { formatDurationMs } from '../../../shared/format';
 
 interface Hover {
   id: string;
@@ -44,7 +44,7 @@ function Tooltip({ exchange, x, y }: { exchange: Exchange; x: number; y: number 
       {exchange.error && (
         <div className="danger-text">
           ✖ {errorLabel(exchange.error)}: {exchange.error.class} ({exchange.error.phase},{' '}
-          {formatDurationMs(exchange.error.elapsedMs)})
+          {formatDuration(exchangeTimeMs(exchange))})
         </div>
       )}
     </div>
@@ -266,7 +266,18 @@ export function WaterfallView() {
   const drag = useRef<{ x: number; y: number; moved: boolean; scrollTop: number } | undefined>(undefined);
   const [dragging, setDragging] = useState(false);
 
-  const zoomButton = (factor: number) => adjustViewport((v) => zoomAt(v, factor, timelineWidth / 2));
+  /** The + / − buttons zoom around the selected exchange's bar, else the rows in view. */
+  const zoomButton = (factor: number) => {
+    const selected = selectedId !== undefined ? byId.get(selectedId) : undefined;
+    const range =
+      selected && rows.ids.includes(selected.id)
+        ? timeBounds([selected.id], byId)
+        : inView.last >= inView.first
+          ? timeBounds(rows.ids.slice(inView.first, inView.last + 1), byId)
+          : undefined;
+    const focus = range && { startMs: range.startMs - originMs, endMs: range.endMs - originMs };
+    adjustViewport((v) => zoomAt(v, factor, zoomAnchorPx(v, timelineWidth, focus)));
+  };
 
   const hovered = hover ? byId.get(hover.id) : undefined;
   return (

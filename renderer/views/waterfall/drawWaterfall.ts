@@ -3,6 +3,7 @@ import { urlParts } from '../../../shared/filter';
 import { TIMING_COLORS, timingRanges } from '../../../shared/timing';
 import { connectionHue, type ConnectionRows } from './connectionGroups';
 import type { Viewport } from './waterfallScale';
+import { exchangeTone, statusMark, STATUS_TONES, type StatusTone } from '../../statusTone';
 import { formatTick, msToX, ticks } from './waterfallScale';
 
 export const ROW_HEIGHT_PX = 20;
@@ -17,6 +18,8 @@ export interface Palette {
   muted: string;
   border: string;
   danger: string;
+  /** The outcome colours of the list's Status cell (`--status-*`). */
+  status: Record<StatusTone, string>;
 }
 
 export function readPalette(element: Element): Palette {
@@ -30,6 +33,10 @@ export function readPalette(element: Element): Palette {
     muted: v('--fg-muted', '#666'),
     border: v('--border', '#ddd'),
     danger: v('--danger', '#c62828'),
+    status: Object.fromEntries(STATUS_TONES.map((tone) => [tone, v(`--status-${tone}`, '#666')])) as Record<
+      StatusTone,
+      string
+    >,
   };
 }
 
@@ -47,6 +54,20 @@ export interface DrawInput {
   palette: Palette;
   /** Rows grouped by connection (connectionGroups.ts): a lane marker and a line between groups. */
   groups?: ConnectionRows;
+}
+
+/**
+ * A row's label: the outcome mark the traffic list uses (✖ no response, ⚠ 4xx/5xx, from
+ * statusTone.ts), the method, `host:port` and the path; and the tone that colours it.
+ */
+export function waterfallLabel(exchange: Exchange): { text: string; tone: StatusTone | undefined } {
+  const tone = exchangeTone(exchange);
+  const mark = statusMark(tone);
+  const { hostLabel, path } = urlParts(exchange);
+  return {
+    text: `${mark ? `${mark} ` : ''}${exchange.request.method} ${hostLabel}${path}`,
+    tone: mark ? tone : undefined,
+  };
 }
 
 /**
@@ -69,6 +90,9 @@ export function drawWaterfall(input: DrawInput): { first: number; last: number }
   const { ctx, widthPx, heightPx, ids, byId, originMs, viewport, scrollTopPx, palette } = input;
   ctx.fillStyle = palette.bg;
   ctx.fillRect(0, 0, widthPx, heightPx);
+  // Nothing to put on a time axis: no axis either (a 0–1 ms grid would be made up); the view
+  // says the waterfall is empty.
+  if (ids.length === 0) return { first: 0, last: -1 };
   const timelineWidth = Math.max(0, widthPx - LABEL_WIDTH_PX);
   const first = Math.max(0, Math.floor(scrollTopPx / ROW_HEIGHT_PX));
   const visibleCount = Math.ceil((heightPx - AXIS_HEIGHT_PX) / ROW_HEIGHT_PX) + 1;
@@ -102,14 +126,14 @@ export function drawWaterfall(input: DrawInput): { first: number; last: number }
     const exchange = byId.get(ids[i]!);
     if (!exchange) continue;
     const y = AXIS_HEIGHT_PX + i * ROW_HEIGHT_PX - scrollTopPx;
-    const failed = exchange.error !== undefined || (exchange.response?.status ?? 0) >= 400;
+    const label = waterfallLabel(exchange);
+    const labelColor = label.tone ? palette.status[label.tone] : palette.fg;
     // Label: method and path, clipped to its column.
     ctx.save();
     ctx.beginPath();
     ctx.rect(0, y, LABEL_WIDTH_PX - 6, ROW_HEIGHT_PX);
     ctx.clip();
-    ctx.fillStyle = failed ? palette.danger : palette.fg;
-    const { host, path } = urlParts(exchange);
+    ctx.fillStyle = labelColor;
     const groups = input.groups;
     const key = groups?.keys[i];
     let labelX = 6;
@@ -129,12 +153,8 @@ export function drawWaterfall(input: DrawInput): { first: number; last: number }
         labelX += ctx.measureText(`#${stream} `).width + 2;
       }
     }
-    ctx.fillStyle = failed ? palette.danger : palette.fg;
-    ctx.fillText(
-      `${failed ? '✖ ' : ''}${exchange.request.method} ${host}${path}`,
-      labelX,
-      y + ROW_HEIGHT_PX / 2,
-    );
+    ctx.fillStyle = labelColor;
+    ctx.fillText(label.text, labelX, y + ROW_HEIGHT_PX / 2);
     ctx.restore();
     if (groups?.groupStarts[i] && i > 0) {
       ctx.fillStyle = palette.border;

@@ -37,6 +37,26 @@ export function zoomAt(viewport: Viewport, factor: number, anchorX: number): Vie
   return { msPerPx, startMs: anchorMs - anchorX * msPerPx };
 }
 
+/**
+ * Where the + / − buttons zoom around (the pointer is on the button, not on the chart): the
+ * middle of the part on screen of `focus` — the selected exchange's bar, else the span of the
+ * rows in view — so what the user is looking at stays put; the middle of the timeline when there
+ * is nothing to keep. `focus` is in offsets (ms) like the viewport's.
+ */
+export function zoomAnchorPx(
+  viewport: Viewport,
+  widthPx: number,
+  focus: { startMs: number; endMs: number } | undefined,
+): number {
+  const middle = widthPx / 2;
+  if (!focus) return middle;
+  const x0 = Math.max(0, msToX(viewport, focus.startMs));
+  const x1 = Math.min(widthPx, msToX(viewport, focus.endMs));
+  // Off screen: keep its nearest edge where it is rather than jump to the middle.
+  if (x1 < x0) return x1 <= 0 ? 0 : x0 >= widthPx ? widthPx : middle;
+  return (x0 + x1) / 2;
+}
+
 export function panBy(viewport: Viewport, dxPx: number): Viewport {
   return { ...viewport, startMs: viewport.startMs - dxPx * viewport.msPerPx };
 }

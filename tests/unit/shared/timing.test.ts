@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timingRanges, totalTimeMs } from '@shared/timing.js';
+import { exchangeTimeMs, timingRanges, totalTimeMs } from '@shared/timing.js';
 
 describe('timingRanges', () => {
   it('lays phases end to end in order, skipping phases that did not happen', () => {
@@ -24,5 +24,18 @@ describe('timingRanges', () => {
   it('totals to the sum of the phases that happened', () => {
     expect(totalTimeMs({ dns: 2, connect: 3, send: 1, wait: 4, receive: 5 })).toBe(15);
     expect(totalTimeMs({})).toBe(0);
+  });
+});
+
+describe('exchangeTimeMs', () => {
+  it('is the exchange duration, for a failure too (one number in every view)', () => {
+    expect(exchangeTimeMs({ durationMs: 5.6, error: { elapsedMs: 4.4 }, timings: { connect: 5.2 } })).toBe(
+      5.6,
+    );
+  });
+  it('falls back to the failure time, then the phases, for an imported entry without one', () => {
+    expect(exchangeTimeMs({ error: { elapsedMs: 4.4 }, timings: { connect: 5.2 } })).toBe(4.4);
+    expect(exchangeTimeMs({ timings: { connect: 2, wait: 3 } })).toBe(5);
+    expect(exchangeTimeMs({ timings: {} })).toBeUndefined();
   });
 });

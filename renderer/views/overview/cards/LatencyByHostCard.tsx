@@ -1,3 +1,4 @@
+import { formatDuration } from '../../../format';
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Percentiles } from '../../../../shared/statistics';
@@ -6,7 +7,6 @@ import { TIMING_COLORS, TIMING_LABELS, TIMING_PHASES } from '../../../../shared/
 import { filterValue } from '../../traffic/filterValue';
 import { renderClickableBar } from '../ClickableBar';
 import type { OverviewCardProps } from '../overviewCard';
-import { formatDurationMs } from '../../../../shared/format';
 
 type Quantile = keyof Percentiles;
 
@@ -79,9 +79,9 @@ export function LatencyByHostCard({ stats, applyFilter }: OverviewCardProps) {
             <tr key={h.host} onClick={() => applyFilter(`host:${filterValue(h.host)}`)} className="clickable">
               <td>{h.host}</td>
               <td className="num">{h.count}</td>
-              <td className="num">{formatDurationMs(h.total.p50)}</td>
-              <td className="num">{formatDurationMs(h.total.p95)}</td>
-              <td className="num">{formatDurationMs(h.total.p99)}</td>
+              <td className="num">{formatDuration(h.total.p50)}</td>
+              <td className="num">{formatDuration(h.total.p95)}</td>
+              <td className="num">{formatDuration(h.total.p99)}</td>
             </tr>
           ))}
         </tbody>

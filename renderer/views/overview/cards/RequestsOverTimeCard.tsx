@@ -4,8 +4,7 @@ import { filterForSeries } from '../../../../shared/statistics';
 import { seriesColor } from '../chartColors';
 import { renderClickableBar } from '../ClickableBar';
 import type { OverviewCardProps } from '../overviewCard';
-import { formatDurationMs } from '../../../../shared/format';
-import { formatAxisCount } from '../../../format';
+import { formatAxisCount, formatDuration } from '../../../format';
 
 function clock(ms: number): string {
   const d = new Date(ms);
@@ -19,8 +18,7 @@ export function RequestsOverTimeCard({ stats, applyFilter }: OverviewCardProps) 
   return (
     <>
       <p className="muted chart-hint">
-        Per {formatDurationMs(stats.bucketMs)}; errors stacked by class. Click a segment to filter the
-        traffic.
+        Per {formatDuration(stats.bucketMs)}; errors stacked by class. Click a segment to filter the traffic.
       </p>
       <ResponsiveContainer width="100%" height={240}>
         <BarChart data={data}>

@@ -1,8 +1,8 @@
+import { formatDuration } from '../../../format';
 import type { EndpointStat } from '../../../../shared/statistics';
 
 import { filterValue } from '../../traffic/filterValue';
 import type { OverviewCardProps } from '../overviewCard';
-import { formatDurationMs } from '../../../../shared/format';
 
 /** The filter for an endpoint: its method, host, and the path up to its first id segment. */
 function endpointFilter(e: EndpointStat): string {
@@ -35,8 +35,8 @@ export function SlowestEndpointsCard({ stats, applyFilter, openExchange }: Overv
               {e.method} <span>{e.path}</span> <span className="muted">{e.host}</span>
             </td>
             <td className="num">{e.count}</td>
-            <td className="num">{formatDurationMs(e.p50Ms)}</td>
-            <td className="num">{formatDurationMs(e.p95Ms)}</td>
+            <td className="num">{formatDuration(e.p50Ms)}</td>
+            <td className="num">{formatDuration(e.p95Ms)}</td>
             <td className="num">
               <button
                 type="button"
@@ -46,7 +46,7 @@ export function SlowestEndpointsCard({ stats, applyFilter, openExchange }: Overv
                   openExchange(e.slowestId);
                 }}
               >
-                {formatDurationMs(e.maxMs)}
+                {formatDuration(e.maxMs)}
               </button>
             </td>
           </tr>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeTimings } from '@engine/proxy/phaseTimings.js';
+import { computeTimings, failureInstantMs } from '@engine/proxy/phaseTimings.js';
 
 describe('computeTimings', () => {
   it('lays out a new TLS connection phase by phase from the socket marks', () => {
@@ -101,5 +101,22 @@ describe('computeTimings', () => {
       endMs: 12,
     });
     expect(Object.values(t).every((v) => v !== undefined && v >= 0)).toBe(true);
+  });
+});
+
+describe('failureInstantMs', () => {
+  const marks = { startMs: 100, connectionCreatedMs: 100.5, socketAssignedMs: 100.5, reused: false };
+
+  it('puts a failure at the instant its diagnosis measured, so phases, duration and message agree', () => {
+    const failedMs = failureInstantMs(marks, 4.4, 105.6);
+    expect(failedMs).toBeCloseTo(104.4, 9);
+    const timings = computeTimings({ ...marks, failedMs, failedPhase: 'connect' });
+    expect(timings.blocked! + timings.connect!).toBeCloseTo(4.4, 9);
+  });
+
+  it('never before a socket event already seen, nor after now', () => {
+    expect(failureInstantMs({ ...marks, connectEndMs: 103 }, 1, 110)).toBe(103);
+    expect(failureInstantMs(marks, 50, 110)).toBe(110);
+    expect(failureInstantMs(marks, Number.NaN, 110)).toBe(110);
   });
 });

@@ -6,6 +6,7 @@ import {
   panBy,
   ticks,
   xToMs,
+  zoomAnchorPx,
   zoomAt,
 } from '@renderer/views/waterfall/waterfallScale';
 
@@ -61,5 +62,27 @@ describe('fitRange', () => {
     expect(viewport.msPerPx).toBeCloseTo(1);
     expect(msToX(viewport, 1_000_000)).toBeCloseTo(20);
     expect(msToX(viewport, 1_001_000)).toBeCloseTo(1020);
+  });
+});
+
+describe('zoomAnchorPx (the + / − buttons)', () => {
+  const viewport = { startMs: 0, msPerPx: 1 };
+
+  it('zooms around the middle of the focused bar, so it stays where it is', () => {
+    const anchor = zoomAnchorPx(viewport, 1000, { startMs: 100, endMs: 200 });
+    expect(anchor).toBe(150);
+    const zoomed = zoomAt(viewport, 2, anchor);
+    expect(msToX(zoomed, 150)).toBeCloseTo(150, 9);
+    expect(msToX(zoomed, 100)).toBeCloseTo(50, 9);
+  });
+
+  it('uses the part of the bar on screen, and the nearest edge when the bar is off screen', () => {
+    expect(zoomAnchorPx(viewport, 1000, { startMs: 900, endMs: 3000 })).toBe(950);
+    expect(zoomAnchorPx(viewport, 1000, { startMs: -500, endMs: -100 })).toBe(0);
+    expect(zoomAnchorPx(viewport, 1000, { startMs: 1500, endMs: 1600 })).toBe(1000);
+  });
+
+  it('falls back to the middle of the timeline with nothing to keep in view', () => {
+    expect(zoomAnchorPx(viewport, 1000, undefined)).toBe(500);
   });
 });
