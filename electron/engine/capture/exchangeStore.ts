@@ -182,7 +182,7 @@ export class ExchangeStore implements ExchangeStoreView {
       }
       let exchange: Exchange;
       try {
-        exchange = this.readCompacted(slot, id, false);
+        exchange = this.readCompacted(slot, id, false, true);
       } catch (error) {
         this.tellUnreadable(error);
         continue;
@@ -547,7 +547,7 @@ export class ExchangeStore implements ExchangeStoreView {
   }
 
   /** A compacted exchange, read back from the session with the changes made since applied. */
-  private readCompacted(slot: number, id: string, remember: boolean): Exchange {
+  private readCompacted(slot: number, id: string, remember: boolean, readAhead = false): Exchange {
     const cached = this.readBack.get(id);
     if (cached) {
       if (remember) this.remember(id, cached);
@@ -556,7 +556,7 @@ export class ExchangeStore implements ExchangeStoreView {
     const location = this.index.location(slot);
     if (!location || !this.reader)
       throw new RecordUnreadable(`Exchange ${id} is in the list but its record is in no session.`);
-    const record = this.reader.read(id, location);
+    const record = this.reader.read(id, location, readAhead);
     const patch = this.patches.get(id);
     const exchange = patch ? { ...record, ...patch, id } : record;
     if (remember) this.remember(id, exchange);
