@@ -26,6 +26,7 @@
  * `--profile FILE` writes the renderer's CPU profiles of the ingest (FILE), the list scroll
  * (FILE.scroll), each view switch (FILE.overview, FILE.waterfall, FILE.traffic) and the filter
  * (FILE.filter).
+ * `--screenshot FILE` saves the Overview at full size once it is complete (a PNG).
  * `--count N` grows to N exchanges instead of 100,000 (e.g. 1000000).
  * `--ui-url URL` attaches to a running `netlens web` instead of starting one.
  */
@@ -572,6 +573,8 @@ async function main(): Promise<void> {
     switches.push(
       await profiled(cdp, profileFile('overview'), () => switchView(page, 'Overview', views.Overview, cdp)),
     );
+    const shotArg = process.argv.indexOf('--screenshot');
+    if (shotArg >= 0) await page.screenshot({ path: process.argv[shotArg + 1]!, fullPage: true });
     switches.push(
       await profiled(cdp, profileFile('waterfall'), () =>
         switchView(page, 'Waterfall', views.Waterfall, cdp),
