@@ -27,6 +27,7 @@
  * (FILE.scroll), each view switch (FILE.overview, FILE.waterfall, FILE.traffic) and the filter
  * (FILE.filter).
  * `--screenshot FILE` saves the Overview at full size once it is complete (a PNG).
+ * `--explain` prints what the main thread's tasks over 100 ms of CPU in a view switch held.
  * `--count N` grows to N exchanges instead of 100,000 (e.g. 1000000).
  * `--ui-url URL` attaches to a running `netlens web` instead of starting one.
  */
@@ -323,6 +324,34 @@ function mainThreadTasks(
 }
 
 /**
+ * `--explain`: for each main-thread task over 100 ms of CPU, the events inside it by name
+ * (MajorGC, Layout, FunctionCall, TimerFire...) with their total wall time: where a long task
+ * went when the CPU profile cannot say where one task ends.
+ */
+function explainLongTasks(
+  label: string,
+  events: TraceEvent[],
+  onMain: ((e: TraceEvent) => boolean) | undefined,
+): void {
+  if (!onMain) return;
+  const onThread = events.filter((e) => onMain(e) && e.ph === 'X' && e.dur !== undefined);
+  for (const task of onThread) {
+    if (task.name !== 'ThreadControllerImpl::RunTask' || (task.tdur ?? 0) < 100_000) continue;
+    const inside = new Map<string, number>();
+    for (const e of onThread) {
+      if (e === task || e.ts < task.ts || e.ts + e.dur! > task.ts + task.dur!) continue;
+      inside.set(e.name, (inside.get(e.name) ?? 0) + e.dur! / 1000);
+    }
+    const parts = [...inside]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([name, ms]) => `${name} ${ms.toFixed(0)}`)
+      .join(', ');
+    console.log(`  ${label}: task of ${(task.tdur! / 1000).toFixed(0)} ms CPU: ${parts}`);
+  }
+}
+
+/**
  * Runs `work` under a Chromium trace and returns the renderer main thread's CPU time per frame
  * (thread time of its tasks between consecutive animation frames). Unlike wall-clock frame
  * deltas, this does not grow when other processes take the CPU away: on a shared or loaded
@@ -379,6 +408,7 @@ async function switchView(
 ): Promise<ViewSwitch> {
   const { result, events, onMain } = await traced(cdp, () => openView(page, label, selectors));
   const tasks = mainThreadTasks(events, onMain);
+  if (process.argv.includes('--explain')) explainLongTasks(label, events, onMain);
   return {
     ...result,
     longestCpuMs: Math.max(0, ...tasks.map((t) => t.cpuMs)),
