@@ -243,6 +243,9 @@ async function ingest(
     // Built in Node, so generating the synthetic traffic costs the page nothing.
     const text = eventsMessage(next, count, finishFrom, finishCount);
     await page.evaluate((t) => (window as unknown as BenchWindow).__bench.deliver(t), text);
+    // A long run (`--count 1000000`) says how far it has come, every 100,000 exchanges.
+    if (to - from > 100_000 && count > 0 && Math.floor((next + count) / 100_000) > Math.floor(next / 100_000))
+      console.log(`  ${next + count} exchanges sent (${((Date.now() - startMs) / 1000).toFixed(0)} s)`);
     const due = startMs + (batch + 1) * intervalMs;
     const waitMs = due - Date.now();
     if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
