@@ -4,11 +4,16 @@
  * interpolation between two.
  */
 
+/** Where the p-th percentile (p in 0..100, clamped) of `count` values (> 0) sits once they are sorted. */
+export function nearestRankIndex(count: number, p: number): number {
+  const rank = Math.ceil((Math.min(Math.max(p, 0), 100) / 100) * count);
+  return Math.min(count - 1, Math.max(0, rank - 1));
+}
+
 /** The p-th percentile (p in 0..100, clamped) of values sorted ascending; undefined for none. */
 export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number | undefined {
   if (sorted.length === 0) return undefined;
-  const rank = Math.ceil((Math.min(Math.max(p, 0), 100) / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+  return sorted[nearestRankIndex(sorted.length, p)];
 }
 
 /** The p-th percentile of values in any order; undefined for none. */

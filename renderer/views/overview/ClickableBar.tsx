@@ -1,4 +1,11 @@
-import type { BarShapeProps } from 'recharts';
+/** Where a bar segment is drawn (Recharts' BarShapeProps carry these, among others). */
+export interface BarGeometry {
+  x?: number;
+  y?: number;
+  width?: number;
+  height?: number;
+  fill?: string;
+}
 
 /**
  * Renders a bar segment that is a real button for the pointer, the keyboard and tests: it
@@ -6,9 +13,11 @@ import type { BarShapeProps } from 'recharts';
  * function (Recharts calls `shape(props)`), not a component, so no component is made per render.
  */
 export function renderClickableBar(
-  props: BarShapeProps,
+  props: BarGeometry,
   filter: string | undefined,
   onFilter: (filter: string) => void,
+  /** The pointer's tooltip (an SVG title), for charts drawn without Recharts' Tooltip. */
+  title?: string,
 ) {
   const { x, y, width, height, fill } = props;
   if (!width || !height || width <= 0 || height <= 0) return <g />;
@@ -32,6 +41,8 @@ export function renderClickableBar(
           onFilter(filter);
         }
       }}
-    />
+    >
+      {title !== undefined && <title>{title}</title>}
+    </rect>
   );
 }

@@ -3,6 +3,7 @@ import { useStore } from '../../store';
 import type { OverviewCardProps } from './overviewCard';
 import { OverviewCardFrame } from './OverviewCardFrame';
 import { OVERVIEW_CARDS } from './overviewCards';
+import { useStaggeredReveal } from './useStaggeredReveal';
 import { useStatistics } from './useStatistics';
 import type { OverviewScope } from './useStatistics';
 import './overview.css';
@@ -31,6 +32,7 @@ export function OverviewView() {
       setView('traffic');
     },
   };
+  const revealed = useStaggeredReveal(stats && stats.total > 0 ? OVERVIEW_CARDS.length : 0);
   const errorRate = !stats || stats.total === 0 ? 0 : (stats.failed / stats.total) * 100;
 
   return (
@@ -73,8 +75,8 @@ export function OverviewView() {
         </div>
       ) : (
         <div className="overview-grid">
-          {OVERVIEW_CARDS.map((card) => (
-            <OverviewCardFrame key={card.id} card={card} props={cardProps} />
+          {OVERVIEW_CARDS.map((card, i) => (
+            <OverviewCardFrame key={card.id} card={card} props={i < revealed ? cardProps : undefined} />
           ))}
         </div>
       )}

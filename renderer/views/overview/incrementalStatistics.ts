@@ -48,10 +48,18 @@ export class IncrementalStatistics {
   /** A rebuild under way (shown once it has caught up). */
   private next: Pass | undefined;
   private shown: SessionStatistics | undefined;
+  private shownKey: string | undefined;
+  /** The pass and how far it had come when `shown` was made: the same again needs no new summary. */
+  private shownFrom: { pass: Pass; signature: string } | undefined;
 
   /** The statistics as of the last completed step (undefined before the first pass caught up). */
   get stats(): SessionStatistics | undefined {
     return this.shown;
+  }
+
+  /** The statistics of the set `predicateKey` names, as of the last completed step, if any. */
+  statsFor(predicateKey: string): SessionStatistics | undefined {
+    return this.shownKey === predicateKey ? this.shown : undefined;
   }
 
   /** How far a first pass (or a rebuild) has come, while one runs. */
@@ -85,12 +93,17 @@ export class IncrementalStatistics {
       return false;
     }
     const pass = this.current;
+    // Reopening the view with nothing new: the summary (tens of ms at 100,000) is still true.
+    const signature = `${pass.consumed}:${pass.accumulator.size}:${pass.pending.size}:${pass.dropped}`;
+    if (this.shownFrom?.pass === pass && this.shownFrom.signature === signature) return true;
     const pendingNow: Exchange[] = [];
     for (const id of pass.pending) {
       const exchange = input.byId.get(id);
       if (exchange) pendingNow.push(exchange);
     }
     this.shown = pass.accumulator.result(pendingNow);
+    this.shownKey = pass.predicateKey;
+    this.shownFrom = { pass, signature };
     return true;
   }
 

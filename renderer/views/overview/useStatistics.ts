@@ -1,4 +1,5 @@
 import { startTransition, useEffect, useRef, useState } from 'react';
+import type { Exchange } from '../../../shared/model';
 import type { SessionStatistics } from '../../../shared/statistics';
 import { useStore } from '../../store';
 import { selectParsedFilter } from '../../store/selectors';
@@ -20,6 +21,31 @@ export interface OverviewStatistics {
 }
 
 /**
+ * The statistics engines of a store's exchanges, one per scope. They outlive the view: coming
+ * back to the Overview folds in only what arrived meanwhile, and shows the last summary at once.
+ * Keyed by the store's `byId` map, which a clear or a new session replaces (and which is
+ * updated in place otherwise), so they go with the exchanges they summarise.
+ */
+const enginesByStore = new WeakMap<
+  ReadonlyMap<string, Exchange>,
+  Record<OverviewScope, IncrementalStatistics>
+>();
+
+function enginesOf(byId: ReadonlyMap<string, Exchange>): Record<OverviewScope, IncrementalStatistics> {
+  let engines = enginesByStore.get(byId);
+  if (!engines) {
+    engines = { session: new IncrementalStatistics(), filtered: new IncrementalStatistics() };
+    enginesByStore.set(byId, engines);
+  }
+  return engines;
+}
+
+function predicateKeyOf(scope: OverviewScope, filterText: string): { key: string; useFilter: boolean } {
+  const useFilter = scope === 'filtered' && !selectParsedFilter({ filterText }).empty;
+  return { key: useFilter ? `filter:${filterText}` : 'all', useFilter };
+}
+
+/**
  * The statistics of the whole session, or of the traffic filter's set, computed in slices of a
  * few milliseconds (incrementalStatistics.ts): opening the Overview at 100,000 exchanges never
  * blocks the page, and new traffic is folded in without recomputing the rest.
@@ -29,16 +55,18 @@ export function useStatistics(scope: OverviewScope): OverviewStatistics {
   const filterText = useStore((s) => s.filterText);
   const ids = useStore((s) => s.ids);
   const byId = useStore((s) => s.byId);
-  const engineRef = useRef<IncrementalStatistics | undefined>(undefined);
-  engineRef.current ??= new IncrementalStatistics();
   const lastResultMsRef = useRef(0);
   const lastKeyRef = useRef<string | undefined>(undefined);
-  const [result, setResult] = useState<OverviewStatistics>({ stats: undefined, filtered: false });
+  const [result, setResult] = useState<OverviewStatistics>(() => {
+    // The summary this set had when the view was last open: shown until it is brought up to date.
+    const { key, useFilter } = predicateKeyOf(scope, filterText);
+    return { stats: enginesOf(byId)[scope].statsFor(key), filtered: useFilter };
+  });
 
   useEffect(() => {
-    const engine = engineRef.current!;
+    const engine = enginesOf(byId)[scope];
     const parsed = selectParsedFilter({ filterText });
-    const useFilter = scope === 'filtered' && !parsed.empty;
+    const { useFilter } = predicateKeyOf(scope, filterText);
     const input: StatisticsInput = {
       ids,
       byId,
@@ -61,7 +89,10 @@ export function useStatistics(scope: OverviewScope): OverviewStatistics {
     const sinceLastMs = performance.now() - lastResultMsRef.current;
     const keyChanged = lastKeyRef.current !== input.predicateKey;
     lastKeyRef.current = input.predicateKey;
-    const delayMs = engine.stats === undefined || keyChanged ? 0 : Math.max(0, REFRESH_MS - sinceLastMs);
+    const delayMs =
+      engine.statsFor(input.predicateKey) === undefined || keyChanged
+        ? 0
+        : Math.max(0, REFRESH_MS - sinceLastMs);
     if (delayMs === 0) run();
     else timer = setTimeout(run, delayMs);
     return () => {

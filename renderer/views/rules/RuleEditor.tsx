@@ -122,48 +122,6 @@ function Field({
   );
 }
 
-/**
- * A text control over a value that is not the text itself (a number, header lines, a list): the
- * text typed is kept as typed while it still stands for the value (`1.` for 1), and follows the
- * value when something else changes it.
- */
-function BufferedInput({
-  value,
-  format,
-  parse,
-  onValue,
-  multiline,
-  ...rest
-}: {
-  value: unknown;
-  format(value: unknown): string;
-  parse(text: string): unknown;
-  onValue(value: unknown): void;
-  multiline?: boolean;
-  id: string;
-  placeholder?: string;
-  'aria-invalid'?: boolean;
-  inputMode?: 'numeric' | 'decimal';
-  className?: string;
-}) {
-  const [text, setText] = useState(() => format(value));
-  // Adjusted while rendering (React's "storing information from previous renders"), not in an effect.
-  const [seen, setSeen] = useState(value);
-  if (seen !== value) {
-    setSeen(value);
-    if (JSON.stringify(parse(text)) !== JSON.stringify(value)) setText(format(value));
-  }
-  const change = (next: string) => {
-    setText(next);
-    onValue(parse(next));
-  };
-  return multiline ? (
-    <textarea {...rest} value={text} rows={3} spellCheck={false} onChange={(e) => change(e.target.value)} />
-  ) : (
-    <input {...rest} type="text" value={text} spellCheck={false} onChange={(e) => change(e.target.value)} />
-  );
-}
-
 function TextField({
   ctx,
   path,
@@ -197,89 +155,77 @@ function TextField({
   );
 }
 
-function NumberField({
-  ctx,
-  path,
-  label,
-  placeholder,
-}: {
-  ctx: FieldContext;
-  path: string;
-  label: string;
-  placeholder?: string;
-}) {
-  return (
-    <Field ctx={ctx} path={path} label={label}>
-      {(id, invalid) => (
-        <BufferedInput
-          id={id}
-          className="num-input"
-          aria-invalid={invalid}
-          inputMode="decimal"
-          placeholder={placeholder}
-          value={valueAt(ctx.draft, path)}
-          format={(v) => (v === undefined ? '' : String(v))}
-          parse={numberFromText}
-          onValue={(v) => ctx.onChange(withValueAt(ctx.draft, path, v))}
-        />
-      )}
-    </Field>
-  );
+/**
+ * How a value that is not text itself (a number, header lines, a list) is shown in a text control
+ * and read back from it.
+ */
+interface TextForm {
+  format(value: unknown): string;
+  parse(text: string): unknown;
+  /** A textarea across the form's width (one `Name: value` per line). */
+  multiline?: boolean;
+  inputMode?: 'decimal';
+  className?: string;
 }
 
-function LinesField({
-  ctx,
-  path,
-  label,
-  placeholder,
-}: {
-  ctx: FieldContext;
-  path: string;
-  label: string;
-  placeholder?: string;
-}) {
-  return (
-    <Field ctx={ctx} path={path} label={label} wide>
-      {(id, invalid) => (
-        <BufferedInput
-          id={id}
-          multiline
-          aria-invalid={invalid}
-          placeholder={placeholder}
-          value={valueAt(ctx.draft, path)}
-          format={linesFromRecord}
-          parse={recordFromLines}
-          onValue={(v) => ctx.onChange(withValueAt(ctx.draft, path, v))}
-        />
-      )}
-    </Field>
-  );
-}
+const TEXT_FORMS = {
+  number: {
+    format: (v) => (v === undefined ? '' : String(v)),
+    parse: numberFromText,
+    inputMode: 'decimal',
+    className: 'num-input',
+  },
+  lines: { format: linesFromRecord, parse: recordFromLines, multiline: true },
+  list: { format: (v) => (Array.isArray(v) ? v.join(', ') : ''), parse: listFromText },
+} as const satisfies Record<string, TextForm>;
 
-function ListField({
+/**
+ * A field over a value kept in another form than its text (TEXT_FORMS). The text typed is kept
+ * as typed while it still stands for the value (`1.` for 1), and follows the value when
+ * something else changes it.
+ */
+function FormattedField({
   ctx,
   path,
   label,
   placeholder,
+  form: formName,
 }: {
   ctx: FieldContext;
   path: string;
   label: string;
   placeholder?: string;
+  form: keyof typeof TEXT_FORMS;
 }) {
+  const form: TextForm = TEXT_FORMS[formName];
+  const value = valueAt(ctx.draft, path);
+  const [text, setText] = useState(() => form.format(value));
+  // Adjusted while rendering (React's "storing information from previous renders"), not in an effect.
+  const [seen, setSeen] = useState(value);
+  if (seen !== value) {
+    setSeen(value);
+    if (JSON.stringify(form.parse(text)) !== JSON.stringify(value)) setText(form.format(value));
+  }
+  const change = (next: string) => {
+    setText(next);
+    ctx.onChange(withValueAt(ctx.draft, path, form.parse(next)));
+  };
   return (
-    <Field ctx={ctx} path={path} label={label}>
-      {(id, invalid) => (
-        <BufferedInput
-          id={id}
-          aria-invalid={invalid}
-          placeholder={placeholder}
-          value={valueAt(ctx.draft, path)}
-          format={(v) => (Array.isArray(v) ? v.join(', ') : '')}
-          parse={listFromText}
-          onValue={(v) => ctx.onChange(withValueAt(ctx.draft, path, v))}
-        />
-      )}
+    <Field ctx={ctx} path={path} label={label} wide={form.multiline}>
+      {(id, invalid) => {
+        const common = { id, placeholder, 'aria-invalid': invalid, spellCheck: false, value: text };
+        return form.multiline ? (
+          <textarea {...common} rows={3} onChange={(e) => change(e.target.value)} />
+        ) : (
+          <input
+            {...common}
+            type="text"
+            inputMode={form.inputMode}
+            className={form.className}
+            onChange={(e) => change(e.target.value)}
+          />
+        );
+      }}
     </Field>
   );
 }
@@ -481,8 +427,14 @@ export function RuleEditor({
       <Problems messages={byField.get('')} path="rule" />
       <Section ctx={ctx} title="Rule">
         <TextField ctx={ctx} path="name" label="Name" placeholder="Slow API" />
-        <NumberField ctx={ctx} path="probability" label="Probability (0–1)" placeholder="1" />
-        <NumberField ctx={ctx} path="times" label="At most (times)" placeholder="no limit" />
+        <FormattedField
+          form="number"
+          ctx={ctx}
+          path="probability"
+          label="Probability (0–1)"
+          placeholder="1"
+        />
+        <FormattedField form="number" ctx={ctx} path="times" label="At most (times)" placeholder="no limit" />
         <CheckField ctx={ctx} path="enabled" label="Enabled" whenAbsent />
         <CheckField ctx={ctx} path="continue" label="Continue: later rules may act too" whenAbsent={false} />
       </Section>
@@ -496,9 +448,10 @@ export function RuleEditor({
         <TextField ctx={ctx} path="match.host" label="Host (glob)" placeholder="*.example.com" />
         <TextField ctx={ctx} path="match.path" label="Path (glob)" placeholder="/v1/*" />
         <TextField ctx={ctx} path="match.method" label="Method" placeholder="GET,HEAD" />
-        <NumberField ctx={ctx} path="match.port" label="Port" placeholder="any" />
+        <FormattedField form="number" ctx={ctx} path="match.port" label="Port" placeholder="any" />
         <TextField ctx={ctx} path="match.source" label="Source" placeholder="chromium or chromium#1" />
-        <LinesField
+        <FormattedField
+          form="lines"
           ctx={ctx}
           path="match.header"
           label="Headers (one Name: value glob per line; a name alone: present)"
@@ -507,8 +460,8 @@ export function RuleEditor({
       </Section>
 
       <Section ctx={ctx} title="Conditions">
-        <NumberField ctx={ctx} path="latency.ms" label="Latency (ms)" />
-        <NumberField ctx={ctx} path="latency.jitterMs" label="± jitter (ms)" />
+        <FormattedField form="number" ctx={ctx} path="latency.ms" label="Latency (ms)" />
+        <FormattedField form="number" ctx={ctx} path="latency.jitterMs" label="± jitter (ms)" />
         <SelectField
           ctx={ctx}
           path="latency.where"
@@ -516,13 +469,25 @@ export function RuleEditor({
           options={LATENCY_WHERE}
           empty="response (default)"
         />
-        <NumberField ctx={ctx} path="bandwidth.downKBps" label="Down (KB/s)" placeholder="unlimited" />
-        <NumberField ctx={ctx} path="bandwidth.upKBps" label="Up (KB/s)" placeholder="unlimited" />
-        <NumberField ctx={ctx} path="slice.averageBytes" label="Slice size (bytes)" />
-        <NumberField ctx={ctx} path="slice.variationBytes" label="± variation (bytes)" />
-        <NumberField ctx={ctx} path="slice.delayMs" label="Between slices (ms)" />
-        <NumberField ctx={ctx} path="limitData.bytes" label="Close after (response bytes)" />
-        <NumberField ctx={ctx} path="slowClose.delayMs" label="Slow close (ms)" />
+        <FormattedField
+          form="number"
+          ctx={ctx}
+          path="bandwidth.downKBps"
+          label="Down (KB/s)"
+          placeholder="unlimited"
+        />
+        <FormattedField
+          form="number"
+          ctx={ctx}
+          path="bandwidth.upKBps"
+          label="Up (KB/s)"
+          placeholder="unlimited"
+        />
+        <FormattedField form="number" ctx={ctx} path="slice.averageBytes" label="Slice size (bytes)" />
+        <FormattedField form="number" ctx={ctx} path="slice.variationBytes" label="± variation (bytes)" />
+        <FormattedField form="number" ctx={ctx} path="slice.delayMs" label="Between slices (ms)" />
+        <FormattedField form="number" ctx={ctx} path="limitData.bytes" label="Close after (response bytes)" />
+        <FormattedField form="number" ctx={ctx} path="slowClose.delayMs" label="Slow close (ms)" />
         <Problems messages={byField.get('latency')} path="latency" />
         <Problems messages={byField.get('bandwidth')} path="bandwidth" />
         <Problems messages={byField.get('slice')} path="slice" />
@@ -553,7 +518,8 @@ export function RuleEditor({
         )}
         {(faultType === 'reset' ||
           (faultType === 'fail' && valueAt(draft, 'fault.class') === 'incomplete_response')) && (
-          <NumberField
+          <FormattedField
+            form="number"
             ctx={ctx}
             path="fault.afterBytes"
             label="After (response bytes)"
@@ -561,10 +527,22 @@ export function RuleEditor({
           />
         )}
         {faultType === 'fail' && (
-          <NumberField ctx={ctx} path="fault.afterMs" label="After (ms)" placeholder="default" />
+          <FormattedField
+            form="number"
+            ctx={ctx}
+            path="fault.afterMs"
+            label="After (ms)"
+            placeholder="default"
+          />
         )}
         {faultType === 'timeout' && (
-          <NumberField ctx={ctx} path="fault.closeAfterMs" label="Close after (ms)" placeholder="never" />
+          <FormattedField
+            form="number"
+            ctx={ctx}
+            path="fault.closeAfterMs"
+            label="Close after (ms)"
+            placeholder="never"
+          />
         )}
       </Section>
 
@@ -581,7 +559,7 @@ export function RuleEditor({
         </Field>
         {answer === 'respond' && (
           <>
-            <NumberField ctx={ctx} path="respond.status" label="Status" />
+            <FormattedField form="number" ctx={ctx} path="respond.status" label="Status" />
             <TextField ctx={ctx} path="respond.statusText" label="Status text" placeholder="standard" />
             <TextField
               ctx={ctx}
@@ -589,7 +567,8 @@ export function RuleEditor({
               label="Body file"
               placeholder="instead of the body below"
             />
-            <LinesField
+            <FormattedField
+              form="lines"
               ctx={ctx}
               path="respond.headers"
               label="Headers (one Name: value per line)"
@@ -632,25 +611,29 @@ export function RuleEditor({
           placeholder="http://127.0.0.1:8080/"
           wide
         />
-        <LinesField
+        <FormattedField
+          form="lines"
           ctx={ctx}
           path="rewrite.requestHeaders.set"
           label="Request headers to set"
           placeholder="X-Debug: 1"
         />
-        <ListField
+        <FormattedField
+          form="list"
           ctx={ctx}
           path="rewrite.requestHeaders.remove"
           label="Request headers to remove"
           placeholder="Cookie, Authorization"
         />
-        <LinesField
+        <FormattedField
+          form="lines"
           ctx={ctx}
           path="rewrite.responseHeaders.set"
           label="Response headers to set"
           placeholder="Cache-Control: no-store"
         />
-        <ListField
+        <FormattedField
+          form="list"
           ctx={ctx}
           path="rewrite.responseHeaders.remove"
           label="Response headers to remove"

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { CSSProperties, PointerEvent as ReactPointerEvent } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { useStore } from '../../store';
 import { selectVisibleRows } from '../../store/selectors';
 import { columnById, columnsFor, gridTemplate, initialColumnWidths } from './columns';
@@ -10,9 +9,12 @@ import { TrafficRow } from './TrafficRow';
 import { RowSlots } from './rowSlots';
 import { RowMenu } from './RowMenu';
 import type { RowMenuState } from './RowMenu';
+import { useRowWindow } from './useRowWindow';
 
 export const ROW_HEIGHT_PX = 22;
 const HEADER_HEIGHT_PX = 26;
+/** Rows rendered beyond each edge of the screen, so a fast scroll does not show blank rows. */
+const OVERSCAN_ROWS = 8;
 
 function HeaderCell({
   column,
@@ -90,39 +92,36 @@ export function TrafficTable({ compact = false }: { compact?: boolean }) {
   const closeMenu = useCallback(() => setMenu(undefined), []);
   const dragBase = useRef<Record<ColumnId, number> | undefined>(undefined);
 
-  // The virtualizer is mutable by design; this component re-renders on every scroll anyway.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: rows.ids.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT_PX,
-    overscan: 8,
-    scrollMargin: HEADER_HEIGHT_PX,
-  });
+  const rowWindow = useRowWindow(scrollRef, rows.ids.length, ROW_HEIGHT_PX, HEADER_HEIGHT_PX, OVERSCAN_ROWS);
+  const { update: updateWindow, scrollToIndex } = rowWindow;
 
   const newestLast = sort.column === 'seq' && sort.direction === 'asc';
   useLayoutEffect(() => {
     // Scroll to the known content height: reading scrollHeight would force a layout per batch.
     const el = scrollRef.current;
-    if (el && followRef.current && newestLast)
+    if (el && followRef.current && newestLast) {
       el.scrollTop = HEADER_HEIGHT_PX + rows.ids.length * ROW_HEIGHT_PX;
-  }, [rows.ids.length, newestLast]);
+      // Before the paint: the newest rows show at once, not after the scroll event.
+      updateWindow();
+    }
+  }, [rows.ids.length, newestLast, updateWindow]);
 
   const onScroll = useCallback(() => {
     const el = scrollRef.current;
     if (!el) return;
+    updateWindow();
     const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT_PX;
     if (atBottom !== followRef.current) {
       followRef.current = atBottom;
       setFollowing(atBottom);
     }
-  }, []);
+  }, [updateWindow]);
 
   // Keep the keyboard-selected row in view.
   useEffect(() => {
     if (selectedId === undefined) return;
     const index = rows.ids.indexOf(selectedId);
-    if (index >= 0) virtualizer.scrollToIndex(index, { align: 'auto' });
+    if (index >= 0) scrollToIndex(index);
     // Only on selection change: following new rows must not fight the user's scroll.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [selectedId]);
@@ -145,15 +144,12 @@ export function TrafficTable({ compact = false }: { compact?: boolean }) {
     [columns, widths],
   );
   const minWidthPx = columns.reduce((sum, c) => sum + widths[c.id], 0);
-  const visibleItems = virtualizer.getVirtualItems();
+  const { rendered } = rowWindow;
+  const visibleIndices: number[] = [];
+  for (let index = rendered.first; index <= rendered.last; index += 1) visibleIndices.push(index);
   // The mini waterfall's axis: the time span of the rows on screen (not the overscan, not the
   // session), rounded to a 1-2-5 span so it holds still while rows stream in.
-  const scrollTop = virtualizer.scrollOffset ?? 0;
-  const viewHeight = scrollRef.current?.clientHeight ?? 0;
-  // Item positions include the sticky header's height (scrollMargin), as scroll positions do.
-  const onScreen = visibleItems
-    .filter((item) => item.end > scrollTop + HEADER_HEIGHT_PX && item.start < scrollTop + viewHeight)
-    .map((item) => rows.ids[item.index]!);
+  const onScreen = rows.ids.slice(rowWindow.onScreen.first, rowWindow.onScreen.last + 1);
   const exactBounds = compact ? undefined : timeBounds(onScreen, byId);
   const boundsStart = exactBounds?.startMs;
   const boundsEnd = roundedBounds(exactBounds)?.endMs;
@@ -165,10 +161,12 @@ export function TrafficTable({ compact = false }: { compact?: boolean }) {
         : { startMs: boundsStart, endMs: boundsEnd },
     [boundsStart, boundsEnd],
   );
-  const slots = rowSlots.assign(visibleItems.map((item) => item.index));
+  const slots = rowSlots.assign(visibleIndices);
   // Rendered in slot order: React never moves a row element (rows are positioned absolutely,
   // so their order in the DOM does not matter; moving them does).
-  const items = visibleItems.map((item, i) => ({ item, slot: slots[i]! })).sort((a, b) => a.slot - b.slot);
+  const items = visibleIndices
+    .map((index, i) => ({ index, slot: slots[i]! }))
+    .sort((a, b) => a.slot - b.slot);
 
   return (
     <div className="traffic-table" style={style}>
@@ -203,17 +201,17 @@ export function TrafficTable({ compact = false }: { compact?: boolean }) {
             <HeaderCell key={column.id} column={column} onResize={onResize} />
           ))}
         </div>
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative', minWidth: minWidthPx }}>
-          {items.map(({ item, slot }) => {
-            const id = rows.ids[item.index]!;
+        <div style={{ height: rows.ids.length * ROW_HEIGHT_PX, position: 'relative', minWidth: minWidthPx }}>
+          {items.map(({ index, slot }) => {
+            const id = rows.ids[index]!;
             return (
               <TrafficRow
                 // Keyed by slot (see RowSlots): scrolling re-fills row elements instead of
                 // removing and creating them.
                 key={slot}
                 id={id}
-                index={item.index}
-                topPx={item.start - HEADER_HEIGHT_PX}
+                index={index}
+                topPx={index * ROW_HEIGHT_PX}
                 selected={id === selectedId}
                 attempts={rows.attempts.get(id)}
                 bounds={bounds}

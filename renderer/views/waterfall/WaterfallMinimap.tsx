@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import type { Exchange } from '../../../shared/model';
 import { onThemeChange } from '../../theme';
 import { LABEL_WIDTH_PX, readPalette } from './drawWaterfall';
@@ -6,6 +6,8 @@ import { minimapDensity } from './waterfallMinimap';
 import { formatTick, tickStepMs } from './waterfallScale';
 
 export const MINIMAP_HEIGHT_PX = 36;
+
+const NO_IDS: readonly string[] = [];
 
 interface Props {
   ids: readonly string[];
@@ -32,11 +34,14 @@ export function WaterfallMinimap(props: Props) {
   const [theme, setTheme] = useState(0);
   useEffect(() => onThemeChange(() => setTheme((t) => t + 1)), []);
   const stripWidth = Math.max(1, widthPx - LABEL_WIDTH_PX);
+  // Counted in a render of its own after the view is on screen (a pass over every exchange,
+  // tens of ms at 100,000): opening the Waterfall is then two tasks, not one long one.
+  const densityIds = useDeferredValue(ids, NO_IDS);
   const density = useMemo(
-    () => minimapDensity(ids, byId, originMs, spanMs, Math.floor(stripWidth / 2)),
+    () => minimapDensity(densityIds, byId, originMs, spanMs, Math.floor(stripWidth / 2)),
     // `version` stands for changes inside byId.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [ids, byId, version, originMs, spanMs, stripWidth],
+    [densityIds, byId, version, originMs, spanMs, stripWidth],
   );
 
   useEffect(() => {

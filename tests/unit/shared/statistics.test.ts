@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bucketWidthMs, computeStatistics, endpointPath, filterForSeries } from '@shared/statistics.js';
 import { body, makeExchange, makeFailedExchange } from '@fixtures/exchangeFactory.js';
+import { percentile } from '@shared/percentile.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
@@ -270,5 +271,48 @@ describe('StatisticsAccumulator', () => {
     const later = makeExchange({ url: 'http://a.test/users/5', startedAtMs: T0 + 30_000, durationMs: 999 });
     accumulator.add(later);
     expect(accumulator.result(pending)).toEqual(computeStatistics([...set, later]));
+  });
+});
+
+describe('percentiles and slowest endpoints at scale', () => {
+  // A small deterministic generator: the same "random" durations on every run.
+  const durations = (count: number, seed: number) => {
+    let x = seed;
+    return Array.from({ length: count }, () => {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      return (x % 5000) / 10;
+    });
+  };
+
+  it('gives the nearest-rank p50/p95/p99 a full sort gives, with many equal values', () => {
+    for (const count of [1, 2, 3, 20, 101, 5000]) {
+      const values = durations(count, count).map((v) => (count > 100 ? Math.round(v / 50) : v));
+      const stats = computeStatistics(
+        values.map((durationMs, i) =>
+          makeExchange({ url: `http://p.test/r/${i}`, startedAtMs: T0 + i, durationMs }),
+        ),
+      );
+      const host = stats.latencyByHost.find((h) => h.host === 'p.test')!;
+      expect(host.total).toEqual({
+        p50: percentile(values, 50),
+        p95: percentile(values, 95),
+        p99: percentile(values, 99),
+      });
+    }
+  });
+
+  it('keeps the slowest endpoints among thousands of distinct ones, ties in the order first seen', () => {
+    const values = durations(3000, 7);
+    const exchanges = values.map((durationMs, i) =>
+      makeExchange({ url: `http://e.test/page${i}x`, startedAtMs: T0 + i, durationMs }),
+    );
+    const stats = computeStatistics(exchanges);
+    const expected = values
+      .map((ms, i) => ({ ms, path: `/page${i}x` }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 10);
+    expect(stats.slowestEndpoints.map((e) => [e.path, e.p95Ms, e.maxMs, e.count])).toEqual(
+      expected.map((e) => [e.path, e.ms, e.ms, 1]),
+    );
   });
 });

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { OverviewView } from '@renderer/views/overview/OverviewView';
 import { useStore } from '@renderer/store';
 import { makeExchange, makeFailedExchange } from '@fixtures/exchangeFactory';
@@ -37,10 +37,18 @@ function seed() {
   useStore.getState().setView('overview');
 }
 
+/** The cards are drawn one per task (useStaggeredReveal): wait for the last. */
+async function cardsDrawn() {
+  await waitFor(() => expect(screen.queryAllByRole('region', { busy: true })).toHaveLength(0), {
+    timeout: 15_000,
+  });
+}
+
 describe('OverviewView', () => {
-  it('summarises the session', () => {
+  it('summarises the session', async () => {
     seed();
     render(<OverviewView />);
+    await cardsDrawn();
     expect(screen.getByRole('region', { name: 'Overview' }).textContent).toContain(
       '3 requests · 2 failed (66.7%)',
     );
@@ -48,18 +56,20 @@ describe('OverviewView', () => {
     expect(within(slowest).getAllByRole('row')[1]!.textContent).toContain('GET /y a.test');
   });
 
-  it('a click on an error row filters the traffic view by its class', () => {
+  it('a click on an error row filters the traffic view by its class', async () => {
     seed();
     render(<OverviewView />);
+    await cardsDrawn();
     const errors = screen.getByRole('table', { name: 'Top error messages' });
     fireEvent.click(within(errors).getByText('Failed to connect to b.test:80: refused.'));
     expect(useStore.getState().filterText).toBe('error:connect_refused');
     expect(useStore.getState().view).toBe('traffic');
   });
 
-  it('a click on a status class or a host filters too', () => {
+  it('a click on a status class or a host filters too', async () => {
     seed();
     render(<OverviewView />);
+    await cardsDrawn();
     fireEvent.click(screen.getByRole('button', { name: '5xx: 1' }));
     expect(useStore.getState().filterText).toBe('status:5xx');
     useStore.getState().setView('overview');

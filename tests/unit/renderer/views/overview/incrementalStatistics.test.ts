@@ -89,4 +89,22 @@ describe('IncrementalStatistics', () => {
     expect(stats.stats).toEqual(computeStatistics(list.filter(failedOnly)));
     expect(stats.stats!.total).toBe(20);
   });
+
+  it('keeps its summary when nothing changed, and tells which set it summarises', () => {
+    const list = exchanges(0, 300);
+    const input = inputOf(list);
+    const stats = new IncrementalStatistics();
+    expect(stats.step(input, 1_000)).toBe(true);
+    const first = stats.stats;
+    expect(stats.statsFor('all')).toBe(first);
+    expect(stats.statsFor('filter:host:a.test')).toBeUndefined();
+    // The view reopened with the same exchanges: the same summary, not a new one.
+    expect(stats.step({ ...input }, 1_000)).toBe(true);
+    expect(stats.stats).toBe(first);
+    // One more exchange: a new summary that counts it.
+    const more = [...list, ...exchanges(300, 1)];
+    expect(stats.step(inputOf(more), 1_000)).toBe(true);
+    expect(stats.stats).not.toBe(first);
+    expect(stats.stats!.total).toBe(301);
+  });
 });
