@@ -1,7 +1,7 @@
 /**
  * Colours of the overview's series, stable per name so a class keeps its colour across charts,
  * and the hues of the traffic list's outcome tones (renderer/statusTone.ts): success green in
- * every chart, 4xx amber, 5xx orange, network errors red.
+ * every chart, 4xx amber, 5xx orange, network errors (each error class) in shades of red.
  */
 const FIXED: Record<string, string> = {
   ok: '#2e7d32',
@@ -12,19 +12,19 @@ const FIXED: Record<string, string> = {
   error: '#c62828',
 };
 
-const PALETTE = [
-  '#7b1fa2',
-  '#ad1457',
-  '#6d4c41',
-  '#00838f',
-  '#5e35b1',
-  '#d84315',
-  '#283593',
-  '#558b2f',
-  '#4e342e',
-  '#37474f',
-];
+/**
+ * Error classes (and injected ones) are failures with no usable response: shades of the error red,
+ * so a refused connection reads as an error in every chart, never as a colour of its own that
+ * could be taken for a status class or a timing phase.
+ */
+const ERROR_SHADES = ['#c62828', '#8e0000', '#d81b60', '#ad1457', '#e53935', '#880e4f', '#b71c1c', '#6d1b1b'];
 
+/** Whether a series is a status class (or the successes), with a colour of its own. */
+export function isStatusSeries(name: string): boolean {
+  return Object.hasOwn(FIXED, name);
+}
+
+/** A series' colour; `index` picks the shade of an error class (its place among the error series). */
 export function seriesColor(name: string, index = 0): string {
-  return FIXED[name] ?? PALETTE[index % PALETTE.length]!;
+  return FIXED[name] ?? ERROR_SHADES[Math.max(0, index) % ERROR_SHADES.length]!;
 }

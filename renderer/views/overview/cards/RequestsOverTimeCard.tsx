@@ -1,7 +1,7 @@
 import { useLayoutEffect, useRef, useState } from 'react';
 import { filterForSeries } from '../../../../shared/statistics';
 
-import { seriesColor } from '../chartColors';
+import { isStatusSeries, seriesColor } from '../chartColors';
 import { renderClickableBar } from '../ClickableBar';
 import type { OverviewCardProps } from '../overviewCard';
 import { formatAxisCount, formatDuration } from '../../../format';
@@ -58,7 +58,9 @@ function useWidth(): [React.RefObject<HTMLDivElement | null>, number] {
 export function RequestsOverTimeCard({ stats, applyFilter }: OverviewCardProps) {
   const [ref, widthPx] = useWidth();
   const series = ['ok', ...stats.errorSeries];
-  const colors = series.map((name, i) => seriesColor(name, i - 1));
+  // Error classes take the shades of red in order, whatever 4xx/5xx series come between them.
+  let errorIndex = 0;
+  const colors = series.map((name) => seriesColor(name, isStatusSeries(name) ? 0 : errorIndex++));
   const countOf = (bucket: (typeof stats.buckets)[number], name: string) =>
     name === 'ok' ? bucket.ok : (bucket.errors[name] ?? 0);
   let max = 0;
