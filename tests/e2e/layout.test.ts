@@ -2,9 +2,11 @@
  * The layout keeps its promises at 1024×700 and 1440×900, light and dark: no text in the traffic
  * list, the Overview or a monitor chart is cut off or drawn over other text (bounding boxes), the
  * status colours reach WCAG AA contrast (4.5:1, computed from the styles against the background
- * actually behind them, selected row included), and a notice never covers the detail pane.
+ * actually behind them, selected row included), a notice never covers the detail pane, and no
+ * placeholder of the filter, the monitor form or the probe tools is cut off.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { Page } from 'playwright-core';
 import { closedPort, useE2e, WAIT_MS } from './fixture.js';
 
@@ -70,6 +72,25 @@ function overlappingText(page: Page, root: string): Promise<string[]> {
     }
     return problems;
   }, root);
+}
+
+/** Visible inputs whose placeholder is wider than the room inside them (cut off). */
+function cutPlaceholders(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const context = document.createElement('canvas').getContext('2d')!;
+    const out: string[] = [];
+    for (const input of document.querySelectorAll<HTMLInputElement>('main input[placeholder]')) {
+      if (input.offsetParent === null || input.value !== '') continue;
+      const style = getComputedStyle(input, '::placeholder');
+      context.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const own = getComputedStyle(input);
+      const roomPx = input.clientWidth - parseFloat(own.paddingLeft) - parseFloat(own.paddingRight);
+      const textPx = context.measureText(input.placeholder).width;
+      if (textPx > roomPx + 1)
+        out.push(`"${input.placeholder}" (${Math.ceil(textPx)} > ${Math.floor(roomPx)} px)`);
+    }
+    return out;
+  });
 }
 
 /** WCAG 2.x contrast of each element's text against the first opaque background behind it. */
@@ -193,6 +214,71 @@ describe('layout at 1024×700 and 1440×900, light and dark', () => {
       });
     }
   }
+
+  it('cuts off no placeholder of the filter, the monitor form or the probe tools, at both sizes', async () => {
+    const page = e2e.page;
+    await page.emulateMedia({ colorScheme: 'light' });
+    const seen: string[] = [];
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      await e2e.openView('Traffic');
+      await page.keyboard.press('Escape');
+      seen.push(
+        ...(await page
+          .locator('main input[placeholder]')
+          .evaluateAll((els) => els.map((el) => el.getAttribute('placeholder')!))),
+      );
+      expect(await cutPlaceholders(page), `Traffic ${size.width}`).toEqual([]);
+      await e2e.openView('Monitors');
+      await page.getByRole('button', { name: 'Add monitor' }).click();
+      await page.getByRole('form', { name: 'Add monitor' }).waitFor({ timeout: WAIT_MS });
+      expect(await cutPlaceholders(page), `Monitors ${size.width}`).toEqual([]);
+      await page.getByRole('form', { name: 'Add monitor' }).getByRole('button', { name: 'Cancel' }).click();
+      await e2e.openView('Probes');
+      for (const tool of ['Probe', 'Ping', 'Trace route', 'Ports']) {
+        await page.getByRole('group', { name: 'Probe tools' }).getByRole('button', { name: tool }).click();
+        seen.push(
+          ...(await page
+            .locator('main input[placeholder]')
+            .evaluateAll((els) => els.map((el) => el.getAttribute('placeholder')!))),
+        );
+        expect(await cutPlaceholders(page), `Probes ${tool} ${size.width}`).toEqual([]);
+      }
+    }
+    // The check saw the fields it is about (the filter and the probe target among them).
+    expect(seen.some((p) => p.startsWith('Filter'))).toBe(true);
+    expect(seen.some((p) => p.includes('db.internal:5432'))).toBe(true);
+  });
+
+  it('keeps the probe form still while a probe runs: no field moves when Run becomes Probing…', async () => {
+    const page = e2e.page;
+    await page.setViewportSize(SIZES[0]);
+    // A server that accepts and never answers keeps the probe running for its HTTP phase.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      await e2e.openView('Probes');
+      await page.getByRole('group', { name: 'Probe tools' }).getByRole('button', { name: 'Probe' }).click();
+      const form = page.getByRole('form', { name: 'Probe' });
+      await form.getByLabel('Target').fill(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/`);
+      await form.getByLabel('Timeout per phase (ms)').fill('3000');
+      const boxes = () =>
+        form.locator('input, button[type="submit"]').evaluateAll((els) =>
+          els.map((el) => {
+            const r = el.getBoundingClientRect();
+            return `${r.x},${r.y},${r.width}`;
+          }),
+        );
+      const before = await boxes();
+      await form.getByRole('button', { name: 'Run' }).click();
+      await form.locator('button[type="submit"][disabled]').waitFor({ timeout: WAIT_MS });
+      expect(await boxes()).toEqual(before);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
 
   it('draws a monitor chart whose labels neither overprint nor leave the chart, at both sizes', async () => {
     const page = e2e.page;

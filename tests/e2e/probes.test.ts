@@ -137,4 +137,35 @@ describe('Monitors view', () => {
     await e2e.screenshot('monitors');
     expect(e2e.pageErrors).toEqual([]);
   });
+
+  it('draws each sample with the marker its legend gives its verdict: a dot passed, a cross failed', async () => {
+    const detail = e2e.page.getByRole('article', { name: 'Monitor Local health' });
+    // One reading of the DOM (one React commit): the figures and the markers of the same samples.
+    const seen = await detail.evaluate((article) => {
+      const look = (el: Element) =>
+        `${el.getAttribute('data-marker')} ${el.tagName} fill=${el.getAttribute('fill')} stroke=${el.getAttribute('stroke')}`;
+      const plotted = [
+        ...article.querySelectorAll('[data-testid="monitor-chart"] .recharts-scatter [data-marker]'),
+      ];
+      const legend = [...article.querySelectorAll('[data-legend] [data-marker]')];
+      return {
+        samples: article.querySelector('[data-testid="monitor-samples"]')?.textContent ?? '',
+        plotted: plotted.map(look),
+        legend: legend.map((el) => ({
+          verdict: el.closest('[data-legend]')!.getAttribute('data-legend'),
+          look: look(el),
+        })),
+      };
+    });
+    // The legend names both verdicts, each with its own shape.
+    expect(seen.legend.map((l) => l.verdict)).toEqual(['passed', 'failed']);
+    expect(seen.legend[0]!.look.split(' ')[1]).not.toBe(seen.legend[1]!.look.split(' ')[1]);
+    // Every marker drawn looks exactly as its verdict's legend entry, and each sample has one.
+    const legendLook = new Set(seen.legend.map((l) => l.look));
+    for (const look of seen.plotted) expect(legendLook.has(look), look).toBe(true);
+    const [, total, failed] = /^(\d+) \((\d+) failed\)$/.exec(seen.samples) ?? [];
+    expect(Number(failed)).toBeGreaterThan(0);
+    expect(seen.plotted.filter((l) => l.startsWith('failed ')).length).toBe(Number(failed));
+    expect(seen.plotted.length).toBe(Number(total));
+  });
 });

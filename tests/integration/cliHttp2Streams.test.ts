@@ -71,5 +71,13 @@ describe('netlens proxy under HTTP/2 load', () => {
     }
     expect(broken).toEqual([]);
     expect(sent).toBeGreaterThan(500);
+    // Every stream was read: none is recorded as refused by the HTTP/2 layer (a stream whose
+    // 'stream' event was still queued when another closed was once taken for one).
+    await proxy.waitForLine((line) => line.includes(`/inflight/${sent}`), 10_000);
+    const exchanges = proxy.lines
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { type?: string; method?: string; error?: { class?: string } });
+    const refused = exchanges.filter((e) => e.method === 'PRI' || e.error?.class === 'protocol_error');
+    expect(refused).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Latency over time, split by phase (stacked areas in the waterfall's colours), with a marker
- * per sample — green when the check passed, red when it failed — and p50/p95 lines.
+ * per sample — a green dot when the check passed, a red cross when it failed, thinned when dense —
+ * and p50/p95 lines.
  */
 import {
   Area,
@@ -16,10 +17,37 @@ import {
 import type { MonitorSample } from '../../../shared/monitor';
 import { TIMING_COLORS, TIMING_LABELS } from '../../../shared/timing';
 import { formatClock, formatDuration } from '../../format';
-import { CHART_PHASES, chartRows, type ChartRow, type MonitorSummary } from './monitorChartData';
+import { CHART_PHASES, chartRows, markerRows, type ChartRow, type MonitorSummary } from './monitorChartData';
 
 const FAIL_COLOR = '#c62828';
 const OK_COLOR = '#2e7d32';
+
+type Verdict = 'passed' | 'failed';
+
+/**
+ * One shape per meaning, in the plot and in its legend alike (the legend draws this very
+ * component): a dot for a passed check, a cross for a failed one, so they differ without colour.
+ */
+function VerdictMarker({ verdict, cx, cy }: { verdict: Verdict; cx: number; cy: number }) {
+  if (verdict === 'passed') return <circle data-marker="passed" cx={cx} cy={cy} r={3.5} fill={OK_COLOR} />;
+  return (
+    <path
+      data-marker="failed"
+      d={`M${cx - 4},${cy - 4}L${cx + 4},${cy + 4}M${cx - 4},${cy + 4}L${cx + 4},${cy - 4}`}
+      stroke={FAIL_COLOR}
+      strokeWidth={2}
+      fill="none"
+    />
+  );
+}
+
+function markerShape(verdict: Verdict) {
+  return function Marker(props: { cx?: number; cy?: number }) {
+    return <VerdictMarker verdict={verdict} cx={props.cx ?? 0} cy={props.cy ?? 0} />;
+  };
+}
+const PASSED_SHAPE = markerShape('passed');
+const FAILED_SHAPE = markerShape('failed');
 
 /** Tick steps a clock reads at a glance: 1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10, 15, 30 min, 1 h... */
 const TICK_STEPS_MS = [
@@ -74,8 +102,8 @@ export function MonitorChart({ samples, summary }: { samples: MonitorSample[]; s
   const rows = chartRows(samples);
   const first = rows[0]!.atMs;
   const last = rows[rows.length - 1]!.atMs;
-  const failures = rows.filter((r) => !r.ok);
-  const successes = rows.filter((r) => r.ok);
+  const markers = markerRows(rows);
+  const thinned = markers.passed.length + markers.failed.length < rows.length;
   return (
     <div className="monitor-chart" data-testid="monitor-chart">
       <ResponsiveContainer width="100%" height={260}>
@@ -113,18 +141,19 @@ export function MonitorChart({ samples, summary }: { samples: MonitorSample[]; s
             />
           ))}
           <Scatter
-            data={successes}
+            data={markers.passed}
             dataKey="durationMs"
             name="passed"
             fill={OK_COLOR}
+            shape={PASSED_SHAPE}
             isAnimationActive={false}
           />
           <Scatter
-            data={failures}
+            data={markers.failed}
             dataKey="durationMs"
             name="failed"
             fill={FAIL_COLOR}
-            shape="cross"
+            shape={FAILED_SHAPE}
             isAnimationActive={false}
           />
           {summary.p50Ms !== undefined ? (
@@ -152,14 +181,19 @@ export function MonitorChart({ samples, summary }: { samples: MonitorSample[]; s
             {TIMING_LABELS[phase]}
           </li>
         ))}
-        <li>
-          <span className="phase-swatch round" style={{ background: OK_COLOR }} />
-          passed
-        </li>
-        <li>
-          <span className="phase-swatch round" style={{ background: FAIL_COLOR }} />
-          failed
-        </li>
+        {(['passed', 'failed'] as const).map((verdict) => (
+          <li key={verdict} data-legend={verdict}>
+            <svg className="marker-swatch" width={10} height={10} aria-hidden="true">
+              <VerdictMarker verdict={verdict} cx={5} cy={5} />
+            </svg>
+            {verdict}
+          </li>
+        ))}
+        {thinned ? (
+          <li className="muted">
+            {markers.passed.length + markers.failed.length} of {rows.length} samples marked
+          </li>
+        ) : null}
       </ul>
     </div>
   );

@@ -107,7 +107,7 @@ function MonitorDetail({
         </div>
         <div>
           <dt>Samples</dt>
-          <dd>
+          <dd data-testid="monitor-samples">
             {summary.samples} ({summary.failures} failed)
           </dd>
         </div>

@@ -41,3 +41,36 @@ export function monitorSummary(samples: readonly MonitorSample[]): MonitorSummar
   if (last) summary.lastAtMs = last.atMs;
   return summary;
 }
+
+/**
+ * Past this many markers on one chart they overprint into a band that says nothing: the markers
+ * are thinned evenly (the area, the percentiles and the tooltip still use every sample).
+ */
+export const MAX_MARKERS = 150;
+
+/** `count` items spread evenly over `items`, its first and last included. */
+function evenly<T>(items: readonly T[], count: number): T[] {
+  if (items.length <= count) return [...items];
+  if (count <= 0) return [];
+  if (count === 1) return [items[items.length - 1]!];
+  return Array.from({ length: count }, (_, i) => items[Math.round((i * (items.length - 1)) / (count - 1))]!);
+}
+
+/**
+ * The markers drawn: every sample while they fit, else thinned with failures first (they are what
+ * a user looks for), passed samples keeping at least a fifth of the room so a failing stretch
+ * never hides that others passed.
+ */
+export function markerRows(
+  rows: readonly ChartRow[],
+  maxMarkers = MAX_MARKERS,
+): { passed: ChartRow[]; failed: ChartRow[] } {
+  const passed = rows.filter((r) => r.ok);
+  const failed = rows.filter((r) => !r.ok);
+  if (rows.length <= maxMarkers) return { passed, failed };
+  const passedRoom = Math.min(
+    passed.length,
+    Math.max(Math.floor(maxMarkers / 5), maxMarkers - failed.length),
+  );
+  return { passed: evenly(passed, passedRoom), failed: evenly(failed, maxMarkers - passedRoom) };
+}

@@ -78,7 +78,7 @@ function ProbeTool() {
           label="Target"
           name="target"
           value={form.target}
-          placeholder="https://example.com/health, tls://db.internal:5432 or host:port"
+          placeholder="https://api.example.com/health or db.internal:5432"
           autoComplete="off"
           onChange={(target) => setForm({ target })}
         />

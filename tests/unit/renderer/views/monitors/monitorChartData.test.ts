@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { chartRows, monitorSummary } from '@renderer/views/monitors/monitorChartData';
+import {
+  chartRows,
+  markerRows,
+  monitorSummary,
+  type ChartRow,
+} from '@renderer/views/monitors/monitorChartData';
 import type { MonitorSample } from '@shared/monitor';
 
 function sample(atMs: number, ok: boolean, durationMs: number): MonitorSample {
@@ -31,5 +36,37 @@ describe('monitor chart data', () => {
       lastAtMs: 4,
     });
     expect(monitorSummary([])).toEqual({ samples: 0, failures: 0 });
+  });
+});
+
+describe('markerRows: markers thinned when dense', () => {
+  const row = (i: number, ok: boolean): ChartRow => ({ atMs: i * 1000, ok, durationMs: 10 });
+
+  it('marks every sample while they fit', () => {
+    const rows = Array.from({ length: 40 }, (_, i) => row(i, i % 4 !== 0));
+    const { passed, failed } = markerRows(rows, 50);
+    expect(passed).toHaveLength(30);
+    expect(failed).toHaveLength(10);
+    expect(failed.every((r) => !r.ok) && passed.every((r) => r.ok)).toBe(true);
+  });
+
+  it('thins evenly past the limit, first and last kept, failures first', () => {
+    const rows = Array.from({ length: 1000 }, (_, i) => row(i, i % 10 !== 0));
+    const { passed, failed } = markerRows(rows, 150);
+    expect(passed.length + failed.length).toBe(150);
+    expect(failed).toHaveLength(100);
+    expect(passed).toHaveLength(50);
+    expect(passed[0]).toBe(rows[1]);
+    expect(passed[passed.length - 1]).toBe(rows[999]);
+    // Evenly: no gap between two kept passed samples is more than twice the average.
+    const gaps = passed.slice(1).map((r, i) => r.atMs - passed[i]!.atMs);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual((2 * (999_000 - 1000)) / 49);
+  });
+
+  it('keeps a fifth of the room for passed samples when failures alone would fill it', () => {
+    const rows = Array.from({ length: 1000 }, (_, i) => row(i, i % 2 === 0));
+    const { passed, failed } = markerRows(rows, 150);
+    expect(passed).toHaveLength(30);
+    expect(failed).toHaveLength(120);
   });
 });
