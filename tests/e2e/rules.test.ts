@@ -9,6 +9,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { engineCall } from './engineCall.js';
 import { useE2e, WAIT_MS } from './fixture.js';
 
 const e2e = useE2e();
@@ -91,6 +92,15 @@ describe('the Rules view in web mode', () => {
         {
           timeout: WAIT_MS,
         },
+      )
+      .toBe(false);
+    // The file is written before the rules are put in force (rulesController.save): wait for the
+    // engine's own state, or a request in between still meets the rule.
+    await expect
+      .poll(
+        async () =>
+          ((await engineCall(e2e.app, 'rules:get')) as { rules: { enabled?: boolean }[] }).rules[0]?.enabled,
+        { timeout: WAIT_MS },
       )
       .toBe(false);
     expect(await statusOf('/x')).toBe(200);
