@@ -54,6 +54,7 @@ import {
   type TransferResult,
 } from './loadClient.js';
 import { runH2Download, runH2Load } from './h2Load.js';
+import { procStatus } from './procStatus.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -164,17 +165,6 @@ async function stopChild(child: Child): Promise<void> {
 process.on('exit', () => {
   for (const child of children) child.process.kill('SIGKILL');
 });
-
-async function procStatus(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number | undefined> {
-  try {
-    const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(
-      await readFile(`/proc/${pid}/status`, 'utf8'),
-    );
-    return match ? Number(match[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * User + system CPU time of a process so far, in µs (Linux /proc/PID/stat); undefined elsewhere.

@@ -15,7 +15,6 @@
  *          --json
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -24,6 +23,7 @@ import { LeafCertCache } from '../electron/engine/tls/leafCertCache.js';
 import { startBenchOrigin } from './benchOrigin.js';
 import { runKeepAliveLoad, type Origin } from './loadClient.js';
 import { startProductTarget } from './productTargets.js';
+import { procStatus } from './procStatus.js';
 
 const here = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -52,17 +52,6 @@ process.on('SIGUSR2', () => {
   fs.writeFileSync(process.env.NETLENS_BENCH_MEMORY_FILE, JSON.stringify({ ...process.memoryUsage(), atMs: Date.now() }));
 });
 `;
-
-async function procStatus(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number | undefined> {
-  try {
-    const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(
-      await readFile(`/proc/${pid}/status`, 'utf8'),
-    );
-    return match ? Number(match[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The process's `process.memoryUsage()`, asked through the preload (bounded wait). */
 async function heapOf(pid: number, file: string): Promise<NodeJS.MemoryUsage | undefined> {

@@ -1,16 +1,13 @@
-import type { Exchange, ExchangeKind, ExchangeState } from './model.js';
+import type { Exchange } from './model.js';
 
 /**
  * The fields of an exchange that a list row, the filter, the charts and the retry grouping need:
  * what the engine keeps in memory for every stored exchange once its full record is on disk.
  */
-export interface ExchangeSummary {
-  id: string;
-  seq: number;
-  kind: ExchangeKind;
-  state: ExchangeState;
-  startedAtMs: number;
-  durationMs?: number;
+export interface ExchangeSummary extends Pick<
+  Exchange,
+  'id' | 'seq' | 'kind' | 'state' | 'startedAtMs' | 'durationMs'
+> {
   method: string;
   url: string;
   /** Host of the URL (with its port when one is written), lower-case. */
